@@ -1,0 +1,47 @@
+/* kasconctl: the operator's command line.  Each verb is one entry of the
+ * table in kasconctl.c; verbs share these helpers for output and status. */
+#ifndef KASCON_CLI_H
+#define KASCON_CLI_H
+
+#include <stdio.h>
+
+#include "ops/ops.h"
+
+enum cli_status { CLI_OK = 0, CLI_REFUSED = 1, CLI_USAGE = 2 };
+
+struct cli {
+    struct store *st;
+    struct store_actor actor;
+    const char *prog;
+};
+
+struct cli_verb {
+    const char *noun;
+    const char *verb;
+    const char *args;  /* usage after "noun verb" */
+    const char *help;  /* msgid */
+    int min_args, max_args; /* positional arguments after the verb; -1: any */
+    int (*run)(struct cli *cli, int argc, char **argv);
+};
+
+/* Prints one problem as "kasconctl: CODE MESSAGE" on stderr (with its hint). */
+void cli_problem(const struct cli *cli, const struct core_problem *p);
+/* Prints every problem; returns CLI_REFUSED if there was any, else CLI_OK. */
+int cli_problems(const struct cli *cli, const struct core_problems *list);
+int cli_site(struct cli *cli, const char *domain, struct store_site *site);
+/* Reads one line (a password) from stdin, without echo on a terminal. */
+int cli_read_secret(const char *prompt, char *buf, size_t n);
+
+int cli_init(struct cli *cli, int argc, char **argv);
+int cli_site_add(struct cli *cli, int argc, char **argv);
+int cli_site_set(struct cli *cli, int argc, char **argv);
+int cli_site_list(struct cli *cli, int argc, char **argv);
+int cli_admin_add(struct cli *cli, int argc, char **argv);
+int cli_admin_reset(struct cli *cli, int argc, char **argv);
+int cli_admin_unlock(struct cli *cli, int argc, char **argv);
+int cli_line_add(struct cli *cli, int argc, char **argv);
+int cli_line_list(struct cli *cli, int argc, char **argv);
+int cli_secret_reset(struct cli *cli, int argc, char **argv);
+int cli_demo(struct cli *cli, int argc, char **argv);
+
+#endif

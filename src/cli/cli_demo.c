@@ -1,0 +1,178 @@
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "cli/cli.h"
+#include "i18n.h"
+
+/* The demo site: 300 provisioned mobiles, 200 profiles (20 virtual), 150
+ * assignments, pickup and hunting groups, feature codes that satisfy the
+ * prefix rule, and one administrator with a random password. */
+#define DEMO_FIRST_EXT 2001
+#define DEMO_PROFILES 200
+#define DEMO_VIRTUAL 20
+#define DEMO_ASSIGNED 150
+#define DEMO_WEB_USERS 20
+#define DEMO_LINES 300
+
+static int random_password(char *out, size_t n)
+{
+    static const char letters[] = "abcdefghjkmnpqrstuvwxyz";
+    static const char digits[] = "23456789";
+    unsigned char bytes[12];
+    if (n < sizeof bytes + 1 || getrandom(bytes, sizeof bytes, 0) != (ssize_t)sizeof bytes)
+        return -1;
+    for (size_t i = 0; i < sizeof bytes; i++)
+        out[i] = i % 3 == 2 ? digits[bytes[i] % (sizeof digits - 1)]
+                            : letters[bytes[i] % (sizeof letters - 1)];
+    out[sizeof bytes] = '\0';
+    return 0;
+}
+
+static int report(struct cli *cli, struct core_problems *problems)
+{
+    int rc = cli_problems(cli, problems);
+    core_problems_free(problems);
+    core_problems_init(problems);
+    return rc;
+}
+
+static int demo_codes(struct cli *cli, const char *domain)
+{
+    /* Administrator-set codes, checked by the same rules and plan. */
+    int rc = store_begin(cli->st);
+    struct store_site site;
+    if (!rc)
+        rc = store_site_find(cli->st, domain, &site);
+    struct core_plan plan;
+    core_plan_init(&plan);
+    if (!rc)
+        rc = store_plan_load(cli->st, site.id, &plan);
+    int warning = 0;
+    struct core_problem p;
+    const char *hold = "#1", *confirm = "#2", *dtmf = "*3";
+    if (!rc)
+        rc = core_check_hold_code(hold, &warning) || core_check_dial_confirm_code(confirm) ||
+             core_check_dtmf_send_code(dtmf) ? E_SETTING_VALUE : CORE_OK;
+    core_plan_add(&plan, PLAN_HOLD_CODE, hold);
+    core_plan_add(&plan, PLAN_DIAL_CONFIRM_CODE, confirm);
+    core_plan_add(&plan, PLAN_DTMF_SEND_CODE, dtmf);
+    if (!rc)
+        rc = core_plan_check_all(&plan, &p);
+    core_plan_free(&plan);
+    if (!rc) {
+        snprintf(site.hold_code, sizeof site.hold_code, "%s", hold);
+        snprintf(site.dial_confirm_code, sizeof site.dial_confirm_code, "%s", confirm);
+        snprintf(site.dtmf_send_code, sizeof site.dtmf_send_code, "%s", dtmf);
+        rc = store_site_update(cli->st, &site, &cli->actor);
+    }
+    if (!rc)
+        return store_commit(cli->st);
+    store_rollback(cli->st);
+    core_problem_set(&p, rc, NULL);
+    cli_problem(cli, &p);
+    return CLI_REFUSED;
+}
+
+static int demo_groups(struct cli *cli, int64_t site_id)
+{
+    int rc = store_begin(cli->st);
+    char ext[16];
+    for (int g = 1; !rc && g <= 4; g++) {
+        rc = store_pickup_group_add(cli->st, site_id, g, &cli->actor);
+        for (int m = 0; !rc && m < 8; m++) {
+            snprintf(ext, sizeof ext, "%d", DEMO_FIRST_EXT + (g - 1) * 10 + m);
+            rc = store_pickup_member_add(cli->st, site_id, g, ext, &cli->actor);
+        }
+    }
+    for (int g = 1; !rc && g <= 3; g++) {
+        char rep[16];
+        snprintf(rep, sizeof rep, "%d", DEMO_FIRST_EXT + DEMO_PROFILES - DEMO_VIRTUAL + g - 1);
+        rc = store_hunt_group_add(cli->st, site_id, g, g == 2, rep, &cli->actor);
+        for (int m = 0; !rc && m < 5; m++) {
+            snprintf(ext, sizeof ext, "%d", DEMO_FIRST_EXT + 100 + (g - 1) * 5 + m);
+            rc = store_hunt_member_add(cli->st, site_id, g, ext, &cli->actor);
+        }
+    }
+    if (!rc)
+        return store_commit(cli->st);
+    store_rollback(cli->st);
+    struct core_problem p;
+    core_problem_set(&p, rc, NULL);
+    cli_problem(cli, &p);
+    return CLI_REFUSED;
+}
+
+int cli_demo(struct cli *cli, int argc, char **argv)
+{
+    const char *domain = "demo.example.jp";
+    for (int k = 0; k < argc; k++) {
+        if (!strcmp(argv[k], "--domain") && k + 1 < argc)
+            domain = argv[++k];
+        else if (!strncmp(argv[k], "--domain=", 9))
+            domain = argv[k] + 9;
+        else
+            return CLI_USAGE;
+    }
+    struct store_site existing;
+    if (store_site_find(cli->st, domain, &existing) == CORE_OK) {
+        fprintf(stderr, _("%s: site %s exists already; nothing changed\n"), cli->prog, domain);
+        return CLI_REFUSED;
+    }
+    struct core_problems problems;
+    core_problems_init(&problems);
+    struct ops_site_input site = {domain, "500", "81", "82", "*71", "*72", "*73"};
+    int64_t site_id = 0;
+    ops_site_add(cli->st, &site, &cli->actor, &problems, &site_id);
+    if (report(cli, &problems))
+        return CLI_REFUSED;
+    if (demo_codes(cli, domain))
+        return CLI_REFUSED;
+
+    static char mobiles[DEMO_LINES][CORE_MOBILE_LEN + 1];
+    char *mobile_args[DEMO_LINES];
+    for (int i = 0; i < DEMO_LINES; i++) {
+        snprintf(mobiles[i], sizeof mobiles[i], "0%d0%08d", 7 + i % 3, 12340000 + i);
+        mobile_args[i] = mobiles[i];
+    }
+    ops_line_add(cli->st, domain, mobile_args, DEMO_LINES, &cli->actor, &problems);
+    if (report(cli, &problems))
+        return CLI_REFUSED;
+
+    for (int i = 0; i < DEMO_PROFILES; i++) {
+        char ext[16], user[16], pw[16];
+        snprintf(ext, sizeof ext, "%d", DEMO_FIRST_EXT + i);
+        snprintf(user, sizeof user, "user%d", DEMO_FIRST_EXT + i);
+        snprintf(pw, sizeof pw, "pw%06d", DEMO_FIRST_EXT + i);
+        struct ops_ext_input in = {
+            .ext = ext,
+            .web_user = i < DEMO_WEB_USERS ? user : NULL,
+            .web_password = i < DEMO_WEB_USERS ? pw : NULL,
+            .is_virtual = i >= DEMO_PROFILES - DEMO_VIRTUAL,
+        };
+        ops_ext_register(cli->st, site_id, &in, &cli->actor, &problems);
+        if (i < DEMO_ASSIGNED && problems.count == 0)
+            ops_assign(cli->st, site_id, ext, mobiles[i], &cli->actor, &problems);
+        if (report(cli, &problems))
+            return CLI_REFUSED;
+    }
+    if (demo_groups(cli, site_id))
+        return CLI_REFUSED;
+
+    char password[16];
+    struct core_problem p;
+    if (random_password(password, sizeof password) ||
+        ops_admin_add(cli->st, domain, "admin", password, &cli->actor, &p)) {
+        cli_problem(cli, &p);
+        return CLI_REFUSED;
+    }
+    printf(_("demo site %s: %d mobile numbers, %d extension profiles (%d virtual), %d assigned,"
+             " 4 pickup groups, 3 hunting groups\n"),
+           domain, DEMO_LINES, DEMO_PROFILES, DEMO_VIRTUAL, DEMO_ASSIGNED);
+    printf(_("administrator: admin  password: %s\n"), password);
+    printf(_("web console users: user%d..user%d, passwords pw00%d..\n"), DEMO_FIRST_EXT,
+           DEMO_FIRST_EXT + DEMO_WEB_USERS - 1, DEMO_FIRST_EXT);
+    return CLI_OK;
+}

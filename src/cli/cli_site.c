@@ -1,0 +1,250 @@
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "i18n.h"
+
+/* Takes "--name VALUE" or "--name=VALUE" at argv[*k]; returns the value. */
+static const char *option_value(int argc, char **argv, int *k, const char *name)
+{
+    size_t n = strlen(name);
+    if (strncmp(argv[*k], name, n))
+        return NULL;
+    if (argv[*k][n] == '=')
+        return argv[*k] + n + 1;
+    if (argv[*k][n] == '\0' && *k + 1 < argc)
+        return argv[++*k];
+    return NULL;
+}
+
+static int unknown_option(const struct cli *cli, const char *opt)
+{
+    fprintf(stderr, _("%s: unknown option %s\n"), cli->prog, opt);
+    return CLI_USAGE;
+}
+
+int cli_site_add(struct cli *cli, int argc, char **argv)
+{
+    struct ops_site_input in = {0};
+    for (int k = 0; k < argc; k++) {
+        const char *v;
+        if (argv[k][0] != '-')
+            in.domain = argv[k];
+        else if ((v = option_value(argc, argv, &k, "--capacity")))
+            in.capacity = v;
+        else if ((v = option_value(argc, argv, &k, "--site-number")))
+            in.site_number = v;
+        else if ((v = option_value(argc, argv, &k, "--gw-id")))
+            in.gw_id = v;
+        else if ((v = option_value(argc, argv, &k, "--park-code")))
+            in.park_code = v;
+        else if ((v = option_value(argc, argv, &k, "--pickup-code")))
+            in.pickup_code = v;
+        else if ((v = option_value(argc, argv, &k, "--group-pickup-code")))
+            in.group_pickup_code = v;
+        else
+            return unknown_option(cli, argv[k]);
+    }
+    if (!in.capacity) {
+        fprintf(stderr, _("%s: site add needs --capacity N\n"), cli->prog);
+        return CLI_USAGE;
+    }
+    struct core_problems problems;
+    core_problems_init(&problems);
+    int64_t id = 0;
+    ops_site_add(cli->st, &in, &cli->actor, &problems, &id);
+    int rc = cli_problems(cli, &problems);
+    core_problems_free(&problems);
+    if (rc == CLI_OK)
+        printf(_("site %s created\n"), in.domain);
+    return rc;
+}
+
+int cli_site_set(struct cli *cli, int argc, char **argv)
+{
+    struct store_site site;
+    int rc = cli_site(cli, argv[0], &site);
+    if (rc)
+        return rc;
+    struct core_problems problems;
+    core_problems_init(&problems);
+    ops_site_set(cli->st, site.domain, argv + 1, argc - 1, &cli->actor, &problems);
+    for (size_t i = 0; i < problems.count; i++) {
+        struct core_problem *p = &problems.items[i];
+        if (p->field >= 0 && p->code != E_PREFIX_COLLISION && !p->other[0])
+            snprintf(p->value, sizeof p->value, "%s", argv[1 + p->field]);
+    }
+    rc = cli_problems(cli, &problems);
+    core_problems_free(&problems);
+    if (rc == CLI_OK)
+        printf(_("site %s updated\n"), site.domain);
+    return rc;
+}
+
+static int print_site(const struct store_site *s, void *ctx)
+{
+    struct store *st = ctx;
+    int exts = 0, lines = 0;
+    store_ext_count(st, s->id, &exts);
+    store_line_count(st, s->id, false, &lines);
+    printf("%s\tcapacity=%ld\textensions=%d\tlines=%d\tsite-number=%s\tgw-id=%s\tpark-code=%s"
+           "\tpickup-code=%s\tgroup-pickup-code=%s\trestrict-admin=%s\trestrict-user=%s"
+           "\ttrusted-networks=%s\tauto-unlock=%s\n",
+           s->domain, s->capacity, exts, lines, s->site_number, s->gw_id, s->park_code,
+           s->pickup_code, s->group_pickup_code, s->restrict_admin ? "on" : "off",
+           s->restrict_user ? "on" : "off", s->trusted_networks, s->auto_unlock ? "on" : "off");
+    return 0;
+}
+
+int cli_site_list(struct cli *cli, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    int rc = store_site_each(cli->st, print_site, cli->st);
+    if (rc) {
+        struct core_problem p;
+        core_problem_set(&p, rc, NULL);
+        cli_problem(cli, &p);
+        return CLI_REFUSED;
+    }
+    return CLI_OK;
+}
+
+typedef int (*admin_password_op)(struct store *, const char *, const char *, const char *,
+                                 const struct store_actor *, struct core_problem *);
+
+static int admin_with_password(struct cli *cli, char **argv, admin_password_op op)
+{
+    char password[256];
+    if (cli_read_secret(_("Password: "), password, sizeof password)) {
+        fprintf(stderr, _("%s: no password on standard input\n"), cli->prog);
+        return CLI_USAGE;
+    }
+    struct core_problem p;
+    int rc = op(cli->st, argv[0], argv[1], password, &cli->actor, &p);
+    memset(password, 0, sizeof password);
+    if (rc) {
+        cli_problem(cli, &p);
+        return CLI_REFUSED;
+    }
+    return CLI_OK;
+}
+
+int cli_admin_add(struct cli *cli, int argc, char **argv)
+{
+    (void)argc;
+    int rc = admin_with_password(cli, argv, ops_admin_add);
+    if (rc == CLI_OK)
+        printf(_("administrator %s of %s created\n"), argv[1], argv[0]);
+    return rc;
+}
+
+int cli_admin_reset(struct cli *cli, int argc, char **argv)
+{
+    (void)argc;
+    int rc = admin_with_password(cli, argv, ops_admin_reset);
+    if (rc == CLI_OK)
+        printf(_("administrator %s of %s: password reset; it must be changed at next login\n"),
+               argv[1], argv[0]);
+    return rc;
+}
+
+int cli_admin_unlock(struct cli *cli, int argc, char **argv)
+{
+    (void)argc;
+    struct core_problem p;
+    if (ops_admin_unlock(cli->st, argv[0], argv[1], &cli->actor, &p)) {
+        cli_problem(cli, &p);
+        return CLI_REFUSED;
+    }
+    printf(_("administrator %s of %s unlocked\n"), argv[1], argv[0]);
+    return CLI_OK;
+}
+
+int cli_line_add(struct cli *cli, int argc, char **argv)
+{
+    struct store_site site;
+    int rc = cli_site(cli, argv[0], &site);
+    if (rc)
+        return rc;
+    struct core_problems problems;
+    core_problems_init(&problems);
+    ops_line_add(cli->st, site.domain, argv + 1, argc - 1, &cli->actor, &problems);
+    rc = cli_problems(cli, &problems);
+    core_problems_free(&problems);
+    if (rc == CLI_OK)
+        printf(ngettext("%d mobile number provisioned for %s\n",
+                        "%d mobile numbers provisioned for %s\n", (unsigned long)(argc - 1)),
+               argc - 1, site.domain);
+    return rc;
+}
+
+struct line_print {
+    char last[CORE_MOBILE_LEN + 1];
+    int rows;
+};
+
+static int print_line(const struct store_line *line, void *ctx)
+{
+    struct line_print *lp = ctx;
+    printf("%s\t%s\n", line->mobile, line->extension[0] ? line->extension : "-");
+    snprintf(lp->last, sizeof lp->last, "%s", line->mobile);
+    lp->rows++;
+    return 0;
+}
+
+int cli_line_list(struct cli *cli, int argc, char **argv)
+{
+    const char *domain = NULL;
+    bool unassigned = false;
+    for (int k = 0; k < argc; k++) {
+        if (!strcmp(argv[k], "--unassigned"))
+            unassigned = true;
+        else if (argv[k][0] == '-')
+            return unknown_option(cli, argv[k]);
+        else
+            domain = argv[k];
+    }
+    struct store_site site;
+    int rc = cli_site(cli, domain, &site);
+    if (rc)
+        return rc;
+    /* Page through with the keyset so that memory stays flat. */
+    struct line_print lp = {"", 0};
+    do {
+        lp.rows = 0;
+        rc = store_line_page(cli->st, site.id, unassigned, lp.last, 1000, print_line, &lp);
+    } while (!rc && lp.rows == 1000);
+    if (rc) {
+        struct core_problem p;
+        core_problem_set(&p, rc, NULL);
+        cli_problem(cli, &p);
+        return CLI_REFUSED;
+    }
+    return CLI_OK;
+}
+
+int cli_secret_reset(struct cli *cli, int argc, char **argv)
+{
+    (void)argc;
+    struct store_site site;
+    int rc = cli_site(cli, argv[0], &site);
+    if (rc)
+        return rc;
+    rc = store_begin(cli->st);
+    if (!rc)
+        rc = store_site_reset_secret(cli->st, site.id, &cli->actor);
+    if (!rc)
+        rc = store_commit(cli->st);
+    if (rc) {
+        store_rollback(cli->st);
+        struct core_problem p;
+        core_problem_set(&p, rc, NULL);
+        cli_problem(cli, &p);
+        return CLI_REFUSED;
+    }
+    printf(_("secret question of %s cleared\n"), site.domain);
+    return CLI_OK;
+}

@@ -1,0 +1,232 @@
+#include <config.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "i18n.h"
+
+static const struct cli_verb verbs[] = {
+    {"init", NULL, "", N_("create the database (or migrate it) and exit"), 0, 0, cli_init},
+    {"site", "add",
+     "DOMAIN --capacity N [--site-number N] [--gw-id N] [--park-code C] [--pickup-code C]"
+     " [--group-pickup-code C]",
+     N_("create a site"), 1, 1, cli_site_add},
+    {"site", "set", "DOMAIN KEY=VALUE...",
+     N_("change site settings: capacity, site-number, gw-id, park-code, pickup-code,"
+        " group-pickup-code, restrict-admin, restrict-user, trusted-networks, auto-unlock,"
+        " password-max-age"),
+     2, -1, cli_site_set},
+    {"site", "list", "", N_("list the sites"), 0, 0, cli_site_list},
+    {"admin", "add", "DOMAIN USER", N_("create an administrator (password from stdin)"), 2, 2,
+     cli_admin_add},
+    {"admin", "reset", "DOMAIN USER",
+     N_("set a new password (from stdin) that must be changed at next login, and unlock"), 2, 2,
+     cli_admin_reset},
+    {"admin", "unlock", "DOMAIN USER", N_("unlock an administrator"), 2, 2, cli_admin_unlock},
+    {"line", "add", "DOMAIN MOBILE...", N_("provision mobile numbers for a site"), 2, -1,
+     cli_line_add},
+    {"line", "list", "DOMAIN [--unassigned]", N_("list provisioned mobile numbers"), 1, 1,
+     cli_line_list},
+    {"secret", "reset", "DOMAIN", N_("clear the site's call-history secret question"), 1, 1,
+     cli_secret_reset},
+    {"demo", NULL, "[--domain DOMAIN]", N_("create a demo site and print its administrator password"), 0, 0,
+     cli_demo},
+};
+
+#define VERB_COUNT (sizeof verbs / sizeof verbs[0])
+
+static void usage(FILE *out, const char *prog)
+{
+    fprintf(out, _("Usage: %s [--db PATH] COMMAND [ARGS]\n"), prog);
+    fputs(_("The operator's command line of kascon.\n\nCommands:\n"), out);
+    for (size_t i = 0; i < VERB_COUNT; i++) {
+        char head[64];
+        snprintf(head, sizeof head, "%s%s%s", verbs[i].noun, verbs[i].verb ? " " : "",
+                 verbs[i].verb ? verbs[i].verb : "");
+        fprintf(out, "  %s %s\n      %s\n", head, verbs[i].args, _(verbs[i].help));
+    }
+    fputs(_("\nOptions:\n  --db PATH   database file (default: $KASCON_DB, else the system or user default)\n"
+            "  --help      show this help\n  --version   show the version\n\n"
+            "Exit status: 0 done, 1 input refused, 2 usage error.\n"),
+          out);
+}
+
+void cli_problem(const struct cli *cli, const struct core_problem *p)
+{
+    char msg[512];
+    core_problem_format(p, msg, sizeof msg);
+    if (p->code == E_DELETE_IN_GROUP && p->other[0])
+        fprintf(stderr, "%s: %03d %s (%s)\n", cli->prog, p->code, msg, p->other);
+    else if (p->code == E_STORAGE)
+        fprintf(stderr, "%s: %03d %s: %s\n", cli->prog, p->code, msg, store_errmsg(cli->st));
+    else
+        fprintf(stderr, "%s: %03d %s\n", cli->prog, p->code, msg);
+    const char *hint = core_code_hint(p->code);
+    if (hint)
+        fprintf(stderr, "%s:     %s\n", cli->prog, _(hint));
+}
+
+int cli_problems(const struct cli *cli, const struct core_problems *list)
+{
+    for (size_t i = 0; i < list->count; i++)
+        cli_problem(cli, &list->items[i]);
+    return list->count ? CLI_REFUSED : CLI_OK;
+}
+
+int cli_site(struct cli *cli, const char *domain, struct store_site *site)
+{
+    char normalized[CORE_DOMAIN_MAX + 1];
+    snprintf(normalized, sizeof normalized, "%s", domain);
+    core_normalize_domain(normalized);
+    int rc = store_site_find(cli->st, normalized, site);
+    if (rc) {
+        struct core_problem p;
+        core_problem_set(&p, rc, domain);
+        cli_problem(cli, &p);
+        return CLI_REFUSED;
+    }
+    return CLI_OK;
+}
+
+int cli_read_secret(const char *prompt, char *buf, size_t n)
+{
+    struct termios saved, quiet;
+    bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
+    if (tty) {
+        fputs(prompt, stderr);
+        quiet = saved;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+    char *line = fgets(buf, (int)n, stdin);
+    if (tty) {
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+        fputc('\n', stderr);
+    }
+    if (!line)
+        return -1;
+    buf[strcspn(buf, "\r\n")] = '\0';
+    return 0;
+}
+
+int cli_init(struct cli *cli, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    printf(_("database ready (schema version %d)\n"), store_schema_version(cli->st));
+    return CLI_OK;
+}
+
+/* Creates the directory that will hold the default database. */
+static void make_parent(const char *path)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    for (char *p = dir + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+            return;
+        *p = '/';
+    }
+}
+
+static const struct cli_verb *find_verb(int argc, char **argv, int *consumed)
+{
+    for (size_t i = 0; i < VERB_COUNT; i++) {
+        if (strcmp(argv[0], verbs[i].noun))
+            continue;
+        if (!verbs[i].verb) {
+            *consumed = 1;
+            return &verbs[i];
+        }
+        if (argc > 1 && !strcmp(argv[1], verbs[i].verb)) {
+            *consumed = 2;
+            return &verbs[i];
+        }
+    }
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    kascon_i18n_init();
+    struct cli cli = {.prog = "kasconctl", .actor = {"operator", "cli"}};
+    const char *db = NULL;
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage(stdout, cli.prog);
+            return CLI_OK;
+        } else if (!strcmp(argv[i], "--version")) {
+            printf("kasconctl (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+            return CLI_OK;
+        } else if (!strcmp(argv[i], "--db") && i + 1 < argc) {
+            db = argv[++i];
+        } else if (!strncmp(argv[i], "--db=", 5)) {
+            db = argv[i] + 5;
+        } else {
+            fprintf(stderr, _("%s: unknown option %s\n"), cli.prog, argv[i]);
+            usage(stderr, cli.prog);
+            return CLI_USAGE;
+        }
+    }
+    if (i >= argc) {
+        usage(stderr, cli.prog);
+        return CLI_USAGE;
+    }
+    int consumed = 0;
+    const struct cli_verb *v = find_verb(argc - i, argv + i, &consumed);
+    if (!v) {
+        fprintf(stderr, _("%s: unknown command: %s\n"), cli.prog, argv[i]);
+        usage(stderr, cli.prog);
+        return CLI_USAGE;
+    }
+    char **args = argv + i + consumed;
+    int nargs = argc - i - consumed;
+    /* Count positional arguments: options are the verb's own business. */
+    int positional = 0;
+    for (int k = 0; k < nargs; k++) {
+        if (!strcmp(args[k], "--help")) {
+            printf("%s %s%s%s %s\n  %s\n", cli.prog, v->noun, v->verb ? " " : "",
+                   v->verb ? v->verb : "", v->args, _(v->help));
+            return CLI_OK;
+        }
+        if (args[k][0] == '-' && args[k][1] == '-') {
+            if (!strchr(args[k], '=') && strcmp(args[k], "--unassigned") && strcmp(args[k], "--dry-run") &&
+                strcmp(args[k], "--expired"))
+                k++; /* the option's value */
+            continue;
+        }
+        positional++;
+    }
+    if (positional < v->min_args || (v->max_args >= 0 && positional > v->max_args)) {
+        fprintf(stderr, _("Usage: %s %s%s%s %s\n"), cli.prog, v->noun, v->verb ? " " : "",
+                v->verb ? v->verb : "", v->args);
+        return CLI_USAGE;
+    }
+    char path[4096];
+    if (db)
+        snprintf(path, sizeof path, "%s", db);
+    else if (store_default_path(path, sizeof path)) {
+        fprintf(stderr, _("%s: no database path: use --db PATH or set KASCON_DB\n"), cli.prog);
+        return CLI_USAGE;
+    } else
+        make_parent(path);
+    if (store_open(path, &cli.st)) {
+        fprintf(stderr, _("%s: cannot open database %s: %s\n"), cli.prog, path,
+                cli.st ? store_errmsg(cli.st) : "out of memory");
+        store_close(cli.st);
+        return CLI_REFUSED;
+    }
+    int rc = v->run(&cli, nargs, args);
+    store_close(cli.st);
+    return rc;
+}

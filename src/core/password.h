@@ -1,0 +1,19 @@
+/* Login secrets (administrator and web passwords, secret answers) are kept
+ * only as libxcrypt yescrypt hashes. */
+#ifndef KASCON_CORE_PASSWORD_H
+#define KASCON_CORE_PASSWORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CORE_HASH_MAX 128
+
+/* Returns 0, or -1 when hashing failed (no entropy, no memory). */
+int core_password_hash(const char *password, char *out, size_t n);
+/* Constant-time comparison of the recomputed hash. */
+bool core_password_verify(const char *password, const char *hash);
+/* Spends the time of one verification; used for unknown users so that
+ * timing does not tell them apart from known ones. */
+void core_password_burn(const char *password);
+
+#endif

@@ -1,0 +1,94 @@
+/* Operations shared by every front end (console screens, kasconctl, the
+ * SSH server): each checks the core's rules, then changes the store in one
+ * transaction, audited.  A front end only collects input and shows the
+ * problems; a rule or a message exists once, here or below. */
+#ifndef KASCON_OPS_H
+#define KASCON_OPS_H
+
+#include <stdbool.h>
+
+#include "core/lockout.h"
+#include "core/numplan.h"
+#include "core/password.h"
+#include "core/problem.h"
+#include "core/rules.h"
+#include "store/store.h"
+
+/* Fields of a new extension profile (SPEC §3.1), as typed.  Empty SIP
+ * values take the extension number. */
+struct ops_ext_input {
+    const char *ext;
+    const char *sip_id;
+    const char *sip_password;
+    const char *web_user;
+    const char *web_password;
+    bool is_virtual;
+};
+
+/* Field indexes used in core_problem.field for ops_ext_input problems. */
+enum ops_ext_field {
+    OPS_F_EXT,
+    OPS_F_SIP_ID,
+    OPS_F_SIP_PASSWORD,
+    OPS_F_WEB_USER,
+    OPS_F_WEB_PASSWORD,
+    OPS_F_MOBILE,
+};
+
+/* Checks every field (format, duplicates in the site, numbering plan,
+ * capacity) and, if no problem, registers the profile.  Every problem found
+ * is appended to *problems; returns CORE_OK or the first problem's code. */
+int ops_ext_register(struct store *st, int64_t site_id, const struct ops_ext_input *in,
+                     const struct store_actor *who, struct core_problems *problems);
+/* Only the checks of step 1 of §3.4 (the extension number itself). */
+int ops_ext_check_number(struct store *st, int64_t site_id, const char *ext,
+                         struct core_problem *problem);
+int ops_ext_delete(struct store *st, int64_t site_id, const char *ext, bool force,
+                   const struct store_actor *who, struct core_problem *problem);
+int ops_assign(struct store *st, int64_t site_id, const char *ext, const char *mobile,
+               const struct store_actor *who, struct core_problems *problems);
+int ops_unassign(struct store *st, int64_t site_id, const char *ext, const char *mobile,
+                 const struct store_actor *who, struct core_problem *problem);
+
+/* Operator: sites, administrators, lines. */
+struct ops_site_input {
+    const char *domain;
+    const char *capacity;
+    const char *site_number;
+    const char *gw_id;
+    const char *park_code;
+    const char *pickup_code;
+    const char *group_pickup_code;
+};
+int ops_site_add(struct store *st, const struct ops_site_input *in, const struct store_actor *who,
+                 struct core_problems *problems, int64_t *site_id);
+/* KEY=VALUE settings of `kasconctl site set`; all applied or none. */
+int ops_site_set(struct store *st, const char *domain, char *const *assignments, int count,
+                 const struct store_actor *who, struct core_problems *problems);
+int ops_admin_add(struct store *st, const char *domain, const char *name, const char *password,
+                  const struct store_actor *who, struct core_problem *problem);
+/* Operator reset: new password, expired so that it must be changed. */
+int ops_admin_reset(struct store *st, const char *domain, const char *name, const char *password,
+                    const struct store_actor *who, struct core_problem *problem);
+int ops_admin_unlock(struct store *st, const char *domain, const char *name,
+                     const struct store_actor *who, struct core_problem *problem);
+int ops_line_add(struct store *st, const char *domain, char *const *mobiles, int count,
+                 const struct store_actor *who, struct core_problems *problems);
+
+/* Administrator login (§2.5, §3.6).  Every failure, whatever its cause,
+ * returns E_LOGIN_FAILED after the same work.  On success fills *admin
+ * and *site and sets *must_change when the password has expired. */
+struct ops_session {
+    struct store_site site;
+    struct store_admin admin;
+    bool must_change;
+    struct store_actor actor; /* points into admin.name and source */
+    char source[64];
+};
+int ops_login(struct store *st, const char *domain, const char *user, const char *password,
+              const char *source, struct ops_session *session);
+/* パスワード変更: current password, new one twice. Field 0/1/2 in problem. */
+int ops_change_password(struct store *st, struct ops_session *session, const char *current,
+                        const char *next, const char *again, struct core_problem *problem);
+
+#endif

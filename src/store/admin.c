@@ -1,0 +1,113 @@
+#include <config.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "store/internal.h"
+
+int store_admin_find(struct store *st, int64_t site_id, const char *name, struct store_admin *out)
+{
+    sqlite3_stmt *s = store_prepare(st,
+        "SELECT id, site_id, name, pw_hash, pw_changed_at, failures, locked_at, version"
+        " FROM admins WHERE site_id = ? AND name = ?");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, site_id);
+    store_bind_text(s, 2, name);
+    int rc = sqlite3_step(s), result = E_ADMIN_NOT_FOUND;
+    if (rc == SQLITE_ROW) {
+        memset(out, 0, sizeof *out);
+        out->id = sqlite3_column_int64(s, 0);
+        out->site_id = sqlite3_column_int64(s, 1);
+        store_column_copy(s, 2, out->name, sizeof out->name);
+        store_column_copy(s, 3, out->pw_hash, sizeof out->pw_hash);
+        out->pw_changed_at = sqlite3_column_int64(s, 4);
+        out->failures = sqlite3_column_int(s, 5);
+        out->locked_at = sqlite3_column_int64(s, 6);
+        out->version = sqlite3_column_int64(s, 7);
+        result = CORE_OK;
+    } else if (rc != SQLITE_DONE) {
+        result = store_fail(st);
+    }
+    sqlite3_finalize(s);
+    return result;
+}
+
+int store_admin_insert(struct store *st, struct store_admin *admin, const struct store_actor *who)
+{
+    struct store_admin existing;
+    int rc = store_admin_find(st, admin->site_id, admin->name, &existing);
+    if (rc == CORE_OK)
+        return E_DUP_ADMIN;
+    if (rc != E_ADMIN_NOT_FOUND)
+        return rc;
+    sqlite3_stmt *s = store_prepare(st,
+        "INSERT INTO admins (site_id, name, pw_hash, pw_changed_at) VALUES (?,?,?,?)");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, admin->site_id);
+    store_bind_text(s, 2, admin->name);
+    store_bind_text(s, 3, admin->pw_hash);
+    sqlite3_bind_int64(s, 4, admin->pw_changed_at);
+    rc = store_step_done(st, s);
+    if (rc)
+        return rc;
+    admin->id = sqlite3_last_insert_rowid(st->db);
+    admin->version = 1;
+    return store_audit(st, admin->site_id, who, "admin.add", admin->name, NULL, "password=set");
+}
+
+int store_admin_set_password(struct store *st, int64_t admin_id, const char *hash,
+                             int64_t changed_at, const struct store_actor *who)
+{
+    sqlite3_stmt *s = store_prepare(st,
+        "UPDATE admins SET pw_hash = ?, pw_changed_at = ?, version = version + 1"
+        " WHERE id = ? RETURNING site_id, name");
+    if (!s)
+        return E_STORAGE;
+    store_bind_text(s, 1, hash);
+    sqlite3_bind_int64(s, 2, changed_at);
+    sqlite3_bind_int64(s, 3, admin_id);
+    int step = sqlite3_step(s);
+    if (step != SQLITE_ROW) {
+        int rc = step == SQLITE_DONE ? E_ADMIN_NOT_FOUND : store_fail(st);
+        sqlite3_finalize(s);
+        return rc;
+    }
+    int64_t site_id = sqlite3_column_int64(s, 0);
+    char name[CORE_ADMIN_NAME_MAX + 1];
+    store_column_copy(s, 1, name, sizeof name);
+    sqlite3_finalize(s);
+    return store_audit(st, site_id, who, changed_at ? "admin.password" : "admin.reset", name,
+                       "password=(hidden)", changed_at ? "password=changed" : "password=reset, expired");
+}
+
+int store_admin_set_lock(struct store *st, int64_t admin_id, int failures, int64_t locked_at)
+{
+    sqlite3_stmt *s = store_prepare(st, "UPDATE admins SET failures = ?, locked_at = ? WHERE id = ?");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int(s, 1, failures);
+    sqlite3_bind_int64(s, 2, locked_at);
+    sqlite3_bind_int64(s, 3, admin_id);
+    return store_step_done(st, s);
+}
+
+int store_admin_unlock(struct store *st, int64_t admin_id, const struct store_actor *who)
+{
+    sqlite3_stmt *s = store_prepare(st,
+        "UPDATE admins SET failures = 0, locked_at = 0 WHERE id = ?"
+        " RETURNING site_id, name");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, admin_id);
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        sqlite3_finalize(s);
+        return E_ADMIN_NOT_FOUND;
+    }
+    int64_t site_id = sqlite3_column_int64(s, 0);
+    char name[CORE_ADMIN_NAME_MAX + 1];
+    store_column_copy(s, 1, name, sizeof name);
+    sqlite3_finalize(s);
+    return store_audit(st, site_id, who, "admin.unlock", name, "locked", "unlocked");
+}

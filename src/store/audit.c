@@ -1,0 +1,62 @@
+#include <config.h>
+
+#include <string.h>
+
+#include "store/internal.h"
+
+int store_audit(struct store *st, int64_t site_id, const struct store_actor *who, const char *action,
+                const char *object, const char *before, const char *after)
+{
+    sqlite3_stmt *s = store_prepare(st,
+        "INSERT INTO audit (at, site_id, actor, source, action, object, before, after)"
+        " VALUES (?,?,?,?,?,?,?,?)");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, store_now());
+    if (site_id > 0)
+        sqlite3_bind_int64(s, 2, site_id);
+    else
+        sqlite3_bind_null(s, 2);
+    store_bind_text(s, 3, who && who->name ? who->name : "?");
+    store_bind_text(s, 4, who && who->source ? who->source : "?");
+    store_bind_text(s, 5, action);
+    store_bind_text(s, 6, object);
+    store_bind_opt(s, 7, before);
+    store_bind_opt(s, 8, after);
+    return store_step_done(st, s);
+}
+
+int store_audit_page(struct store *st, int64_t site_id, int64_t before_id, int limit,
+                     store_audit_cb cb, void *ctx)
+{
+    sqlite3_stmt *s = store_prepare(st,
+        "SELECT id, at, actor, source, action, object, before, after FROM audit"
+        " WHERE site_id = ? AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, site_id);
+    sqlite3_bind_int64(s, 2, before_id);
+    sqlite3_bind_int64(s, 3, before_id);
+    sqlite3_bind_int(s, 4, limit);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct store_audit_entry e;
+        memset(&e, 0, sizeof e);
+        e.id = sqlite3_column_int64(s, 0);
+        e.at = sqlite3_column_int64(s, 1);
+        store_column_copy(s, 2, e.actor, sizeof e.actor);
+        store_column_copy(s, 3, e.source, sizeof e.source);
+        store_column_copy(s, 4, e.action, sizeof e.action);
+        store_column_copy(s, 5, e.object, sizeof e.object);
+        store_column_copy(s, 6, e.before, sizeof e.before);
+        store_column_copy(s, 7, e.after, sizeof e.after);
+        int stop = cb(&e, ctx);
+        if (stop) {
+            sqlite3_finalize(s);
+            return stop;
+        }
+    }
+    int out = rc == SQLITE_DONE ? CORE_OK : store_fail(st);
+    sqlite3_finalize(s);
+    return out;
+}

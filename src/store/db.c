@@ -1,0 +1,293 @@
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "store/internal.h"
+
+/* Numbered migrations: migrations[i] brings user_version i to i + 1.
+ * Append only; never edit a migration that has shipped. */
+static const char *const migrations[] = {
+    /* 1: the initial schema */
+    "CREATE TABLE sites ("
+    " id INTEGER PRIMARY KEY,"
+    " domain TEXT NOT NULL UNIQUE,"
+    " capacity INTEGER NOT NULL CHECK (capacity > 0),"
+    " site_number TEXT, gw_id TEXT, park_code TEXT, pickup_code TEXT, group_pickup_code TEXT,"
+    " hold_code TEXT, hold_disconnect INTEGER NOT NULL DEFAULT 0,"
+    " dial_confirm_code TEXT, dtmf_erase INTEGER NOT NULL DEFAULT 0, dtmf_send_code TEXT,"
+    " restrict_admin INTEGER NOT NULL DEFAULT 0, restrict_user INTEGER NOT NULL DEFAULT 0,"
+    " trusted_networks TEXT NOT NULL DEFAULT '',"
+    " auto_unlock INTEGER NOT NULL DEFAULT 1,"
+    " password_max_age_days INTEGER NOT NULL DEFAULT 90,"
+    " secret_question TEXT, secret_answer_hash TEXT,"
+    " secret_failures INTEGER NOT NULL DEFAULT 0, secret_locked_at INTEGER NOT NULL DEFAULT 0,"
+    " version INTEGER NOT NULL DEFAULT 1);"
+    "CREATE TABLE admins ("
+    " id INTEGER PRIMARY KEY,"
+    " site_id INTEGER NOT NULL REFERENCES sites(id),"
+    " name TEXT NOT NULL,"
+    " pw_hash TEXT NOT NULL,"
+    " pw_changed_at INTEGER NOT NULL DEFAULT 0,"
+    " failures INTEGER NOT NULL DEFAULT 0, locked_at INTEGER NOT NULL DEFAULT 0,"
+    " version INTEGER NOT NULL DEFAULT 1,"
+    " UNIQUE (site_id, name));"
+    "CREATE TABLE admin_keys ("
+    " id INTEGER PRIMARY KEY,"
+    " admin_id INTEGER NOT NULL REFERENCES admins(id) ON DELETE CASCADE,"
+    " key TEXT NOT NULL, comment TEXT NOT NULL DEFAULT '',"
+    " UNIQUE (admin_id, key));"
+    "CREATE TABLE lines ("
+    " id INTEGER PRIMARY KEY,"
+    " site_id INTEGER NOT NULL REFERENCES sites(id),"
+    " mobile TEXT NOT NULL UNIQUE);"
+    "CREATE INDEX lines_site ON lines(site_id, mobile);"
+    "CREATE TABLE extensions ("
+    " id INTEGER PRIMARY KEY,"
+    " site_id INTEGER NOT NULL REFERENCES sites(id),"
+    " ext TEXT NOT NULL,"
+    " ext_num INTEGER NOT NULL,"
+    " is_virtual INTEGER NOT NULL DEFAULT 0,"
+    " sip_id TEXT NOT NULL, sip_password TEXT NOT NULL,"
+    " web_user TEXT, web_pw_hash TEXT,"
+    " web_failures INTEGER NOT NULL DEFAULT 0, web_locked_at INTEGER NOT NULL DEFAULT 0,"
+    " version INTEGER NOT NULL DEFAULT 1,"
+    " UNIQUE (site_id, ext), UNIQUE (site_id, sip_id), UNIQUE (site_id, web_user));"
+    "CREATE INDEX extensions_order ON extensions(site_id, ext_num);"
+    "CREATE TABLE assignments ("
+    " extension_id INTEGER PRIMARY KEY REFERENCES extensions(id),"
+    " line_id INTEGER NOT NULL UNIQUE REFERENCES lines(id));"
+    "CREATE TABLE pickup_groups ("
+    " id INTEGER PRIMARY KEY,"
+    " site_id INTEGER NOT NULL REFERENCES sites(id),"
+    " number INTEGER NOT NULL,"
+    " version INTEGER NOT NULL DEFAULT 1,"
+    " UNIQUE (site_id, number));"
+    "CREATE TABLE pickup_members ("
+    " group_id INTEGER NOT NULL REFERENCES pickup_groups(id) ON DELETE CASCADE,"
+    " extension_id INTEGER NOT NULL REFERENCES extensions(id),"
+    " position INTEGER NOT NULL,"
+    " PRIMARY KEY (group_id, extension_id));"
+    "CREATE INDEX pickup_members_ext ON pickup_members(extension_id);"
+    "CREATE TABLE hunt_groups ("
+    " id INTEGER PRIMARY KEY,"
+    " site_id INTEGER NOT NULL REFERENCES sites(id),"
+    " number INTEGER NOT NULL,"
+    " pilot INTEGER NOT NULL DEFAULT 0,"
+    " rep_extension_id INTEGER REFERENCES extensions(id),"
+    " version INTEGER NOT NULL DEFAULT 1,"
+    " UNIQUE (site_id, number));"
+    "CREATE TABLE hunt_members ("
+    " group_id INTEGER NOT NULL REFERENCES hunt_groups(id) ON DELETE CASCADE,"
+    " extension_id INTEGER NOT NULL UNIQUE REFERENCES extensions(id),"
+    " position INTEGER NOT NULL,"
+    " PRIMARY KEY (group_id, extension_id));"
+    "CREATE TABLE forwarding ("
+    " extension_id INTEGER PRIMARY KEY REFERENCES extensions(id) ON DELETE CASCADE,"
+    " unconditional TEXT, busy TEXT, no_answer TEXT, no_answer_delay INTEGER,"
+    " out_of_coverage TEXT, voicemail INTEGER NOT NULL DEFAULT 0,"
+    " version INTEGER NOT NULL DEFAULT 1);"
+    "CREATE TABLE cdr_files ("
+    " id INTEGER PRIMARY KEY,"
+    " site_id INTEGER NOT NULL REFERENCES sites(id),"
+    " day TEXT NOT NULL, part INTEGER NOT NULL, records INTEGER NOT NULL DEFAULT 0,"
+    " UNIQUE (site_id, day, part));"
+    "CREATE TABLE cdr ("
+    " id INTEGER PRIMARY KEY,"
+    " file_id INTEGER NOT NULL REFERENCES cdr_files(id) ON DELETE CASCADE,"
+    " call_time TEXT NOT NULL, answer_time TEXT, end_time TEXT,"
+    " call_type TEXT, service TEXT, received TEXT, caller TEXT, callee TEXT,"
+    " transferrer TEXT, disconnect_type TEXT, disconnector TEXT, cause TEXT);"
+    "CREATE INDEX cdr_file ON cdr(file_id, id);"
+    "CREATE TABLE audit ("
+    " id INTEGER PRIMARY KEY,"
+    " at INTEGER NOT NULL,"
+    " site_id INTEGER,"
+    " actor TEXT NOT NULL, source TEXT NOT NULL,"
+    " action TEXT NOT NULL, object TEXT NOT NULL,"
+    " before TEXT, after TEXT);"
+    "CREATE INDEX audit_site ON audit(site_id, id);"
+    "CREATE TABLE locks ("
+    " object TEXT PRIMARY KEY,"
+    " session TEXT NOT NULL, holder TEXT NOT NULL,"
+    " taken_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);",
+};
+
+#define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
+
+int store_fail(struct store *st)
+{
+    snprintf(st->errmsg, sizeof st->errmsg, "%s", sqlite3_errmsg(st->db));
+    return E_STORAGE;
+}
+
+const char *store_errmsg(const struct store *st) { return st->errmsg; }
+
+sqlite3_stmt *store_prepare(struct store *st, const char *sql)
+{
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+        store_fail(st);
+        return NULL;
+    }
+    return s;
+}
+
+void store_bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+    sqlite3_bind_text(s, i, v ? v : "", -1, SQLITE_TRANSIENT);
+}
+
+void store_bind_opt(sqlite3_stmt *s, int i, const char *v)
+{
+    if (v && *v)
+        sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+void store_column_copy(sqlite3_stmt *s, int col, char *dst, size_t n)
+{
+    const unsigned char *v = sqlite3_column_text(s, col);
+    snprintf(dst, n, "%s", v ? (const char *)v : "");
+}
+
+int store_step_done(struct store *st, sqlite3_stmt *s)
+{
+    int rc = sqlite3_step(s);
+    int out = rc == SQLITE_DONE ? CORE_OK : store_fail(st);
+    sqlite3_finalize(s);
+    return out;
+}
+
+static int exec_plain(struct store *st, const char *sql)
+{
+    char *err = NULL;
+    if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+        snprintf(st->errmsg, sizeof st->errmsg, "%s", err ? err : "?");
+        sqlite3_free(err);
+        return E_STORAGE;
+    }
+    return CORE_OK;
+}
+
+int store_schema_version(struct store *st)
+{
+    sqlite3_stmt *s = store_prepare(st, "PRAGMA user_version");
+    int v = -1;
+    if (s && sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    return v;
+}
+
+static int migrate(struct store *st)
+{
+    if (store_begin(st))
+        return E_STORAGE;
+    int v = store_schema_version(st);
+    if (v < 0 || v > MIGRATION_COUNT) {
+        store_rollback(st);
+        snprintf(st->errmsg, sizeof st->errmsg,
+                 "database schema version %d is newer than this program (%d)", v, MIGRATION_COUNT);
+        return E_STORAGE;
+    }
+    for (; v < MIGRATION_COUNT; v++) {
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+        if (exec_plain(st, migrations[v]) || exec_plain(st, pragma)) {
+            store_rollback(st);
+            return E_STORAGE;
+        }
+    }
+    return store_commit(st);
+}
+
+/* Creates the file 0600 before SQLite opens it: SQLite would use the umask. */
+static int create_private(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -1;
+    close(fd);
+    return 0;
+}
+
+int store_open(const char *path, struct store **out)
+{
+    *out = NULL;
+    struct store *st = calloc(1, sizeof *st);
+    if (!st)
+        return E_STORAGE;
+    if (access(path, F_OK) != 0 && create_private(path) != 0) {
+        snprintf(st->errmsg, sizeof st->errmsg, "%s: %s", path, strerror(errno));
+        *out = st;
+        return E_STORAGE;
+    }
+    if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+        store_fail(st);
+        *out = st;
+        return E_STORAGE;
+    }
+    sqlite3_busy_timeout(st->db, 10000);
+    sqlite3_extended_result_codes(st->db, 1);
+    int rc = exec_plain(st, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
+                            " PRAGMA synchronous=FULL;");
+    if (!rc)
+        rc = migrate(st);
+    *out = st;
+    return rc;
+}
+
+void store_close(struct store *st)
+{
+    if (!st)
+        return;
+    sqlite3_close_v2(st->db);
+    free(st);
+}
+
+int store_begin(struct store *st) { return exec_plain(st, "BEGIN IMMEDIATE"); }
+int store_commit(struct store *st) { return exec_plain(st, "COMMIT"); }
+
+void store_rollback(struct store *st)
+{
+    if (!sqlite3_get_autocommit(st->db))
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int store_default_path(char *buf, size_t n)
+{
+    const char *env = getenv("KASCON_DB");
+    if (env && *env) {
+        snprintf(buf, n, "%s", env);
+        return 0;
+    }
+    if (geteuid() == 0) {
+        snprintf(buf, n, "%s", "/var/lib/kascon/kascon.db");
+        return 0;
+    }
+    const char *xdg = getenv("XDG_DATA_HOME");
+    const char *home = getenv("HOME");
+    if (xdg && *xdg)
+        snprintf(buf, n, "%s/kascon/kascon.db", xdg);
+    else if (home && *home)
+        snprintf(buf, n, "%s/.local/share/kascon/kascon.db", home);
+    else
+        return -1;
+    return 0;
+}
+
+int64_t store_now(void)
+{
+    const char *fake = getenv("KASCON_NOW");
+    if (fake && *fake)
+        return strtoll(fake, NULL, 10);
+    return (int64_t)time(NULL);
+}

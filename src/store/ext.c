@@ -1,0 +1,513 @@
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/internal.h"
+
+/* ---- lines ---- */
+
+int store_line_add(struct store *st, int64_t site_id, const char *mobile, const struct store_actor *who)
+{
+    struct store_line existing;
+    int rc = store_line_find(st, mobile, &existing);
+    if (rc == CORE_OK)
+        return existing.site_id == site_id ? E_DUP_LINE : E_LINE_OTHER_SITE;
+    if (rc != E_MOBILE_NOT_PROVISIONED)
+        return rc;
+    sqlite3_stmt *s = store_prepare(st, "INSERT INTO lines (site_id, mobile) VALUES (?, ?)");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, site_id);
+    store_bind_text(s, 2, mobile);
+    rc = store_step_done(st, s);
+    if (rc)
+        return rc;
+    return store_audit(st, site_id, who, "line.add", mobile, NULL, "provisioned");
+}
+
+#define LINE_SELECT                                                      \
+    "SELECT l.id, l.site_id, l.mobile, e.ext FROM lines l"               \
+    " LEFT JOIN assignments a ON a.line_id = l.id"                       \
+    " LEFT JOIN extensions e ON e.id = a.extension_id"
+
+static void read_line(sqlite3_stmt *s, struct store_line *o)
+{
+    memset(o, 0, sizeof *o);
+    o->id = sqlite3_column_int64(s, 0);
+    o->site_id = sqlite3_column_int64(s, 1);
+    store_column_copy(s, 2, o->mobile, sizeof o->mobile);
+    store_column_copy(s, 3, o->extension, sizeof o->extension);
+}
+
+int store_line_find(struct store *st, const char *mobile, struct store_line *out)
+{
+    sqlite3_stmt *s = store_prepare(st, LINE_SELECT " WHERE l.mobile = ?");
+    if (!s)
+        return E_STORAGE;
+    store_bind_text(s, 1, mobile);
+    int rc = sqlite3_step(s), result = E_MOBILE_NOT_PROVISIONED;
+    if (rc == SQLITE_ROW) {
+        read_line(s, out);
+        result = CORE_OK;
+    } else if (rc != SQLITE_DONE) {
+        result = store_fail(st);
+    }
+    sqlite3_finalize(s);
+    return result;
+}
+
+/* Steps a row query to the end, handing each row to `each`; a non-zero
+ * return from the callback stops and is returned. */
+static int for_each_row(struct store *st, sqlite3_stmt *s, int (*each)(sqlite3_stmt *, void *),
+                        void *ctx)
+{
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int stop = each(s, ctx);
+        if (stop) {
+            sqlite3_finalize(s);
+            return stop;
+        }
+    }
+    int out = rc == SQLITE_DONE ? CORE_OK : store_fail(st);
+    sqlite3_finalize(s);
+    return out;
+}
+
+struct line_visit {
+    store_line_cb cb;
+    void *ctx;
+};
+
+static int visit_line(sqlite3_stmt *s, void *ctx)
+{
+    struct line_visit *v = ctx;
+    struct store_line line;
+    read_line(s, &line);
+    return v->cb(&line, v->ctx);
+}
+
+int store_line_page(struct store *st, int64_t site_id, bool unassigned_only, const char *after,
+                    int limit, store_line_cb cb, void *ctx)
+{
+    sqlite3_stmt *s = store_prepare(st, LINE_SELECT
+        " WHERE l.site_id = ? AND l.mobile > ? AND (? = 0 OR a.line_id IS NULL)"
+        " ORDER BY l.mobile LIMIT ?");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, site_id);
+    store_bind_text(s, 2, after ? after : "");
+    sqlite3_bind_int(s, 3, unassigned_only);
+    sqlite3_bind_int(s, 4, limit);
+    struct line_visit v = {cb, ctx};
+    return for_each_row(st, s, visit_line, &v);
+}
+
+static int count_query(struct store *st, sqlite3_stmt *s, int *count)
+{
+    if (!s)
+        return E_STORAGE;
+    int out = CORE_OK;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *count = sqlite3_column_int(s, 0);
+    else
+        out = store_fail(st);
+    sqlite3_finalize(s);
+    return out;
+}
+
+int store_line_count(struct store *st, int64_t site_id, bool unassigned_only, int *count)
+{
+    sqlite3_stmt *s = store_prepare(st,
+        "SELECT count(*) FROM lines l LEFT JOIN assignments a ON a.line_id = l.id"
+        " WHERE l.site_id = ? AND (? = 0 OR a.line_id IS NULL)");
+    if (s) {
+        sqlite3_bind_int64(s, 1, site_id);
+        sqlite3_bind_int(s, 2, unassigned_only);
+    }
+    return count_query(st, s, count);
+}
+
+/* ---- extensions ---- */
+
+#define EXT_SELECT                                                                        \
+    "SELECT e.id, e.site_id, e.ext, e.is_virtual, e.sip_id, e.sip_password, e.web_user,"  \
+    " e.web_pw_hash, l.mobile, e.version,"                                                \
+    " (SELECT count(*) FROM pickup_members p WHERE p.extension_id = e.id)"                \
+    " + (SELECT count(*) FROM hunt_members h WHERE h.extension_id = e.id)"                \
+    " FROM extensions e LEFT JOIN assignments a ON a.extension_id = e.id"                 \
+    " LEFT JOIN lines l ON l.id = a.line_id"
+
+static void read_ext(sqlite3_stmt *s, struct store_ext *o)
+{
+    memset(o, 0, sizeof *o);
+    o->id = sqlite3_column_int64(s, 0);
+    o->site_id = sqlite3_column_int64(s, 1);
+    store_column_copy(s, 2, o->ext, sizeof o->ext);
+    o->is_virtual = sqlite3_column_int(s, 3);
+    store_column_copy(s, 4, o->sip_id, sizeof o->sip_id);
+    store_column_copy(s, 5, o->sip_password, sizeof o->sip_password);
+    store_column_copy(s, 6, o->web_user, sizeof o->web_user);
+    store_column_copy(s, 7, o->web_pw_hash, sizeof o->web_pw_hash);
+    store_column_copy(s, 8, o->mobile, sizeof o->mobile);
+    o->version = sqlite3_column_int64(s, 9);
+    o->group_count = sqlite3_column_int(s, 10);
+}
+
+static int find_ext_by(struct store *st, const char *where, int64_t site_id, const char *key,
+                       struct store_ext *out)
+{
+    char sql[1024];
+    snprintf(sql, sizeof sql, "%s WHERE e.site_id = ? AND %s = ?", EXT_SELECT, where);
+    sqlite3_stmt *s = store_prepare(st, sql);
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, site_id);
+    store_bind_text(s, 2, key);
+    int rc = sqlite3_step(s), result = E_EXT_NOT_FOUND;
+    if (rc == SQLITE_ROW) {
+        read_ext(s, out);
+        result = CORE_OK;
+    } else if (rc != SQLITE_DONE) {
+        result = store_fail(st);
+    }
+    sqlite3_finalize(s);
+    return result;
+}
+
+int store_ext_find(struct store *st, int64_t site_id, const char *ext, struct store_ext *out)
+{
+    return find_ext_by(st, "e.ext", site_id, ext, out);
+}
+
+int store_ext_find_sip_id(struct store *st, int64_t site_id, const char *sip_id, struct store_ext *out)
+{
+    return find_ext_by(st, "e.sip_id", site_id, sip_id, out);
+}
+
+int store_ext_find_web_user(struct store *st, int64_t site_id, const char *web_user, struct store_ext *out)
+{
+    return find_ext_by(st, "e.web_user", site_id, web_user, out);
+}
+
+int store_ext_insert(struct store *st, struct store_ext *ext, const struct store_actor *who)
+{
+    struct store_ext other;
+    int rc = store_ext_find(st, ext->site_id, ext->ext, &other);
+    if (rc == CORE_OK)
+        return E_DUP_EXTENSION;
+    if (rc != E_EXT_NOT_FOUND)
+        return rc;
+    if (store_ext_find_sip_id(st, ext->site_id, ext->sip_id, &other) == CORE_OK)
+        return E_DUP_SIP_ID;
+    if (ext->web_user[0] && store_ext_find_web_user(st, ext->site_id, ext->web_user, &other) == CORE_OK)
+        return E_DUP_WEB_USER;
+    sqlite3_stmt *s = store_prepare(st,
+        "INSERT INTO extensions (site_id, ext, ext_num, is_virtual, sip_id, sip_password,"
+        " web_user, web_pw_hash) VALUES (?,?,?,?,?,?,?,?)");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, ext->site_id);
+    store_bind_text(s, 2, ext->ext);
+    sqlite3_bind_int64(s, 3, strtoll(ext->ext, NULL, 10));
+    sqlite3_bind_int(s, 4, ext->is_virtual);
+    store_bind_text(s, 5, ext->sip_id);
+    store_bind_text(s, 6, ext->sip_password);
+    store_bind_opt(s, 7, ext->web_user);
+    store_bind_opt(s, 8, ext->web_pw_hash);
+    rc = store_step_done(st, s);
+    if (rc)
+        return rc;
+    ext->id = sqlite3_last_insert_rowid(st->db);
+    ext->version = 1;
+    char after[160];
+    snprintf(after, sizeof after, "virtual=%d sip_id=%s web_user=%s", ext->is_virtual, ext->sip_id,
+             ext->web_user[0] ? ext->web_user : "-");
+    return store_audit(st, ext->site_id, who, "ext.add", ext->ext, NULL, after);
+}
+
+static int exec_with_id(struct store *st, const char *sql, int64_t id)
+{
+    sqlite3_stmt *s = store_prepare(st, sql);
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, id);
+    return store_step_done(st, s);
+}
+
+int store_ext_delete(struct store *st, int64_t site_id, const char *ext, bool force,
+                     const struct store_actor *who)
+{
+    struct store_ext e;
+    int rc = store_ext_find(st, site_id, ext, &e);
+    if (rc)
+        return rc;
+    if (e.mobile[0])
+        return E_DELETE_ASSIGNED;
+    char groups[256] = "";
+    if (e.group_count > 0) {
+        if (!force)
+            return E_DELETE_IN_GROUP;
+        if ((rc = store_ext_groups(st, e.id, groups, sizeof groups)))
+            return rc;
+        if ((rc = exec_with_id(st, "DELETE FROM pickup_members WHERE extension_id = ?", e.id)) ||
+            (rc = exec_with_id(st, "DELETE FROM hunt_members WHERE extension_id = ?", e.id)))
+            return rc;
+    }
+    if ((rc = exec_with_id(st, "UPDATE hunt_groups SET rep_extension_id = NULL WHERE rep_extension_id = ?", e.id)) ||
+        (rc = exec_with_id(st, "DELETE FROM forwarding WHERE extension_id = ?", e.id)) ||
+        (rc = exec_with_id(st, "DELETE FROM extensions WHERE id = ?", e.id)))
+        return rc;
+    char before[400];
+    snprintf(before, sizeof before, "virtual=%d sip_id=%s web_user=%s groups=%s", e.is_virtual,
+             e.sip_id, e.web_user[0] ? e.web_user : "-", groups[0] ? groups : "-");
+    return store_audit(st, site_id, who, force && groups[0] ? "ext.force_delete" : "ext.delete",
+                       e.ext, before, NULL);
+}
+
+int store_ext_count(struct store *st, int64_t site_id, int *count)
+{
+    sqlite3_stmt *s = store_prepare(st, "SELECT count(*) FROM extensions WHERE site_id = ?");
+    if (s)
+        sqlite3_bind_int64(s, 1, site_id);
+    return count_query(st, s, count);
+}
+
+struct ext_visit {
+    store_ext_cb cb;
+    void *ctx;
+};
+
+static int visit_ext(sqlite3_stmt *s, void *ctx)
+{
+    struct ext_visit *v = ctx;
+    struct store_ext e;
+    read_ext(s, &e);
+    return v->cb(&e, v->ctx);
+}
+
+int store_ext_page(struct store *st, int64_t site_id, int virtual_filter, const char *from,
+                   int limit, store_ext_cb cb, void *ctx)
+{
+    sqlite3_stmt *s = store_prepare(st, EXT_SELECT
+        " WHERE e.site_id = ? AND e.ext_num >= ? AND (? < 0 OR e.is_virtual = ?)"
+        " ORDER BY e.ext_num LIMIT ?");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, site_id);
+    sqlite3_bind_int64(s, 2, from && *from ? strtoll(from, NULL, 10) : 0);
+    sqlite3_bind_int(s, 3, virtual_filter);
+    sqlite3_bind_int(s, 4, virtual_filter);
+    sqlite3_bind_int(s, 5, limit);
+    struct ext_visit v = {cb, ctx};
+    return for_each_row(st, s, visit_ext, &v);
+}
+
+int store_assign(struct store *st, int64_t site_id, const char *ext, const char *mobile,
+                 const struct store_actor *who)
+{
+    struct store_ext e;
+    int rc = store_ext_find(st, site_id, ext, &e);
+    if (rc)
+        return rc;
+    if (e.is_virtual)
+        return E_VIRTUAL_ASSIGN;
+    if (e.mobile[0])
+        return E_EXT_HAS_MOBILE;
+    struct store_line line;
+    rc = store_line_find(st, mobile, &line);
+    if (rc)
+        return rc;
+    if (line.site_id != site_id)
+        return E_MOBILE_NOT_PROVISIONED;
+    if (line.extension[0])
+        return E_MOBILE_ASSIGNED;
+    sqlite3_stmt *s = store_prepare(st, "INSERT INTO assignments (extension_id, line_id) VALUES (?, ?)");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, e.id);
+    sqlite3_bind_int64(s, 2, line.id);
+    if ((rc = store_step_done(st, s)))
+        return rc;
+    if ((rc = exec_with_id(st, "UPDATE extensions SET version = version + 1 WHERE id = ?", e.id)))
+        return rc;
+    return store_audit(st, site_id, who, "ext.assign", ext, "mobile=-", mobile);
+}
+
+int store_unassign(struct store *st, int64_t site_id, const char *ext, const char *mobile,
+                   const struct store_actor *who)
+{
+    struct store_ext e;
+    int rc = store_ext_find(st, site_id, ext, &e);
+    if (rc)
+        return rc;
+    if (!e.mobile[0] || (mobile && *mobile && strcmp(mobile, e.mobile)))
+        return E_MOBILE_NOT_ASSIGNED;
+    if ((rc = exec_with_id(st, "DELETE FROM assignments WHERE extension_id = ?", e.id)) ||
+        (rc = exec_with_id(st, "UPDATE extensions SET version = version + 1 WHERE id = ?", e.id)))
+        return rc;
+    return store_audit(st, site_id, who, "ext.unassign", ext, e.mobile, "mobile=-");
+}
+
+/* ---- numbering plan ---- */
+
+static int plan_add_checked(struct core_plan *plan, int kind, const char *value)
+{
+    return core_plan_add(plan, kind, value) ? E_STORAGE : CORE_OK;
+}
+
+int store_plan_load(struct store *st, int64_t site_id, struct core_plan *plan)
+{
+    struct store_site site;
+    int rc = store_site_get(st, site_id, &site);
+    if (rc)
+        return rc;
+    if (plan_add_checked(plan, PLAN_SITE_NUMBER, site.site_number) ||
+        plan_add_checked(plan, PLAN_GW_ID, site.gw_id) ||
+        plan_add_checked(plan, PLAN_PARK_CODE, site.park_code) ||
+        plan_add_checked(plan, PLAN_PICKUP_CODE, site.pickup_code) ||
+        plan_add_checked(plan, PLAN_GROUP_PICKUP_CODE, site.group_pickup_code) ||
+        plan_add_checked(plan, PLAN_HOLD_CODE, site.hold_code) ||
+        plan_add_checked(plan, PLAN_DIAL_CONFIRM_CODE, site.dial_confirm_code) ||
+        plan_add_checked(plan, PLAN_DTMF_SEND_CODE, site.dtmf_send_code))
+        return E_STORAGE;
+    sqlite3_stmt *s = store_prepare(st, "SELECT ext FROM extensions WHERE site_id = ?");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, site_id);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (core_plan_add(plan, PLAN_EXTENSION, (const char *)sqlite3_column_text(s, 0))) {
+            sqlite3_finalize(s);
+            return E_STORAGE;
+        }
+    }
+    int out = rc == SQLITE_DONE ? CORE_OK : store_fail(st);
+    sqlite3_finalize(s);
+    return out;
+}
+
+/* ---- groups ---- */
+
+static int group_id(struct store *st, const char *table, int64_t site_id, int number, int64_t *id)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT id FROM %s WHERE site_id = ? AND number = ?", table);
+    sqlite3_stmt *s = store_prepare(st, sql);
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, site_id);
+    sqlite3_bind_int(s, 2, number);
+    int rc = sqlite3_step(s), out = E_EXT_NOT_FOUND;
+    if (rc == SQLITE_ROW) {
+        *id = sqlite3_column_int64(s, 0);
+        out = CORE_OK;
+    } else if (rc != SQLITE_DONE) {
+        out = store_fail(st);
+    }
+    sqlite3_finalize(s);
+    return out;
+}
+
+int store_pickup_group_add(struct store *st, int64_t site_id, int number, const struct store_actor *who)
+{
+    sqlite3_stmt *s = store_prepare(st, "INSERT INTO pickup_groups (site_id, number) VALUES (?, ?)");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, site_id);
+    sqlite3_bind_int(s, 2, number);
+    int rc = store_step_done(st, s);
+    if (rc)
+        return rc;
+    char obj[32];
+    snprintf(obj, sizeof obj, "pickup %d", number);
+    return store_audit(st, site_id, who, "pickup.add", obj, NULL, "created");
+}
+
+static int member_add(struct store *st, const char *table, const char *members, int64_t site_id,
+                      int number, const char *ext, const struct store_actor *who)
+{
+    int64_t gid = 0;
+    int rc = group_id(st, table, site_id, number, &gid);
+    if (rc)
+        return rc;
+    struct store_ext e;
+    if ((rc = store_ext_find(st, site_id, ext, &e)))
+        return rc;
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO %s (group_id, extension_id, position)"
+             " SELECT ?, ?, coalesce(max(position), 0) + 1 FROM %s WHERE group_id = ?",
+             members, members);
+    sqlite3_stmt *s = store_prepare(st, sql);
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, gid);
+    sqlite3_bind_int64(s, 2, e.id);
+    sqlite3_bind_int64(s, 3, gid);
+    if ((rc = store_step_done(st, s)))
+        return rc;
+    char obj[48];
+    snprintf(obj, sizeof obj, "%s %d", table, number);
+    return store_audit(st, site_id, who, "group.member_add", obj, NULL, ext);
+}
+
+int store_pickup_member_add(struct store *st, int64_t site_id, int number, const char *ext,
+                            const struct store_actor *who)
+{
+    return member_add(st, "pickup_groups", "pickup_members", site_id, number, ext, who);
+}
+
+int store_hunt_group_add(struct store *st, int64_t site_id, int number, int pilot,
+                         const char *rep_ext, const struct store_actor *who)
+{
+    struct store_ext rep;
+    int rc = store_ext_find(st, site_id, rep_ext, &rep);
+    if (rc)
+        return rc;
+    sqlite3_stmt *s = store_prepare(st,
+        "INSERT INTO hunt_groups (site_id, number, pilot, rep_extension_id) VALUES (?,?,?,?)");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, site_id);
+    sqlite3_bind_int(s, 2, number);
+    sqlite3_bind_int(s, 3, pilot);
+    sqlite3_bind_int64(s, 4, rep.id);
+    if ((rc = store_step_done(st, s)))
+        return rc;
+    char obj[32], after[64];
+    snprintf(obj, sizeof obj, "hunting %d", number);
+    snprintf(after, sizeof after, "type=%s representative=%s", pilot ? "pilot" : "round_robin", rep_ext);
+    return store_audit(st, site_id, who, "hunt.add", obj, NULL, after);
+}
+
+int store_hunt_member_add(struct store *st, int64_t site_id, int number, const char *ext,
+                          const struct store_actor *who)
+{
+    return member_add(st, "hunt_groups", "hunt_members", site_id, number, ext, who);
+}
+
+int store_ext_groups(struct store *st, int64_t ext_id, char *buf, size_t n)
+{
+    sqlite3_stmt *s = store_prepare(st,
+        "SELECT 'pickup', g.number FROM pickup_members m JOIN pickup_groups g ON g.id = m.group_id"
+        " WHERE m.extension_id = ?1"
+        " UNION ALL SELECT 'hunting', g.number FROM hunt_members m JOIN hunt_groups g"
+        " ON g.id = m.group_id WHERE m.extension_id = ?1 ORDER BY 1, 2");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, ext_id);
+    size_t used = 0;
+    buf[0] = '\0';
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW && used < n) {
+        int w = snprintf(buf + used, n - used, "%s%s %d", used ? ", " : "",
+                         (const char *)sqlite3_column_text(s, 0), sqlite3_column_int(s, 1));
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+    sqlite3_finalize(s);
+    return CORE_OK;
+}

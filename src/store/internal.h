@@ -1,0 +1,25 @@
+/* Shared by the store's own files; nothing outside src/store includes it. */
+#ifndef KASCON_STORE_INTERNAL_H
+#define KASCON_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+struct store {
+    sqlite3 *db;
+    char errmsg[256];
+};
+
+/* Prepares sql; on failure records the message and returns NULL. */
+sqlite3_stmt *store_prepare(struct store *st, const char *sql);
+/* Records the database's message and returns E_STORAGE. */
+int store_fail(struct store *st);
+void store_bind_text(sqlite3_stmt *s, int i, const char *v);
+/* Binds NULL for an empty string: optional values are NULL in the schema. */
+void store_bind_opt(sqlite3_stmt *s, int i, const char *v);
+void store_column_copy(sqlite3_stmt *s, int col, char *dst, size_t n);
+/* Runs a statement that returns no rows and finalizes it. */
+int store_step_done(struct store *st, sqlite3_stmt *s);
+
+#endif

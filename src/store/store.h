@@ -1,0 +1,183 @@
+/* Storage: the only module that opens the database or holds SQL.
+ * Every function returns CORE_OK (0) or a catalogue code (E_STORAGE for a
+ * database failure, whose text store_errmsg gives). */
+#ifndef KASCON_STORE_H
+#define KASCON_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/numplan.h"
+#include "core/password.h"
+#include "core/problem.h"
+#include "core/rules.h"
+
+struct store;
+
+/* Who makes a change, for the audit log. */
+struct store_actor {
+    const char *name;   /* "operator", or the administrator's user name */
+    const char *source; /* "cli", "console", or the SSH source address */
+};
+
+int store_open(const char *path, struct store **out);
+void store_close(struct store *st);
+const char *store_errmsg(const struct store *st);
+int store_schema_version(struct store *st);
+/* --db PATH, else $KASCON_DB, else the system or per-user default. */
+int store_default_path(char *buf, size_t n);
+
+/* BEGIN IMMEDIATE: writers queue here rather than fail mid-transaction. */
+int store_begin(struct store *st);
+int store_commit(struct store *st);
+void store_rollback(struct store *st);
+
+/* ---- sites ---- */
+struct store_site {
+    int64_t id;
+    char domain[CORE_DOMAIN_MAX + 1];
+    long capacity;
+    char site_number[CORE_CODE_MAX + 1];
+    char gw_id[CORE_CODE_MAX + 1];
+    char park_code[CORE_CODE_MAX + 1];
+    char pickup_code[CORE_CODE_MAX + 1];
+    char group_pickup_code[CORE_CODE_MAX + 1];
+    char hold_code[5];
+    int hold_disconnect;
+    char dial_confirm_code[4];
+    int dtmf_erase;
+    char dtmf_send_code[4];
+    int restrict_admin;
+    int restrict_user;
+    char trusted_networks[1024];
+    int auto_unlock;
+    int password_max_age_days;
+    char secret_question[128];
+    bool has_secret;
+    int64_t version;
+};
+
+int store_site_find(struct store *st, const char *domain, struct store_site *out);
+int store_site_get(struct store *st, int64_t id, struct store_site *out);
+int store_site_insert(struct store *st, struct store_site *site, const struct store_actor *who);
+/* Saves every field of the row if its version is unchanged
+ * (E_CHANGED_MEANWHILE otherwise); bumps site->version. */
+int store_site_update(struct store *st, struct store_site *site, const struct store_actor *who);
+typedef int (*store_site_cb)(const struct store_site *site, void *ctx);
+int store_site_each(struct store *st, store_site_cb cb, void *ctx);
+int store_site_count(struct store *st, int *count);
+int store_site_reset_secret(struct store *st, int64_t site_id, const struct store_actor *who);
+
+/* ---- administrators ---- */
+struct store_admin {
+    int64_t id;
+    int64_t site_id;
+    char name[CORE_ADMIN_NAME_MAX + 1];
+    char pw_hash[CORE_HASH_MAX];
+    int64_t pw_changed_at;
+    int failures;
+    int64_t locked_at;
+    int64_t version;
+};
+
+int store_admin_find(struct store *st, int64_t site_id, const char *name, struct store_admin *out);
+int store_admin_insert(struct store *st, struct store_admin *admin, const struct store_actor *who);
+/* Sets a new hash; changed_at 0 makes it expired (forces a change at login). */
+int store_admin_set_password(struct store *st, int64_t admin_id, const char *hash,
+                             int64_t changed_at, const struct store_actor *who);
+int store_admin_set_lock(struct store *st, int64_t admin_id, int failures, int64_t locked_at);
+int store_admin_unlock(struct store *st, int64_t admin_id, const struct store_actor *who);
+
+/* ---- provisioned mobile lines ---- */
+struct store_line {
+    int64_t id;
+    int64_t site_id;
+    char mobile[CORE_MOBILE_LEN + 1];
+    char extension[CORE_EXT_MAX + 1]; /* empty when unassigned */
+};
+
+int store_line_add(struct store *st, int64_t site_id, const char *mobile, const struct store_actor *who);
+/* E_MOBILE_NOT_PROVISIONED when no site has it. */
+int store_line_find(struct store *st, const char *mobile, struct store_line *out);
+typedef int (*store_line_cb)(const struct store_line *line, void *ctx);
+/* Keyset page: lines with mobile > after ("" for the first), at most limit. */
+int store_line_page(struct store *st, int64_t site_id, bool unassigned_only, const char *after,
+                    int limit, store_line_cb cb, void *ctx);
+int store_line_count(struct store *st, int64_t site_id, bool unassigned_only, int *count);
+
+/* ---- extension profiles ---- */
+struct store_ext {
+    int64_t id;
+    int64_t site_id;
+    char ext[CORE_EXT_MAX + 1];
+    int is_virtual;
+    char sip_id[CORE_SIP_ID_MAX + 1];
+    char sip_password[CORE_SIP_PW_MAX + 1];
+    char web_user[CORE_WEB_USER_MAX + 1];
+    char web_pw_hash[CORE_HASH_MAX];
+    char mobile[CORE_MOBILE_LEN + 1]; /* empty when unassigned */
+    int group_count;                  /* pickup + hunting memberships */
+    int64_t version;
+};
+
+int store_ext_find(struct store *st, int64_t site_id, const char *ext, struct store_ext *out);
+int store_ext_find_sip_id(struct store *st, int64_t site_id, const char *sip_id, struct store_ext *out);
+int store_ext_find_web_user(struct store *st, int64_t site_id, const char *web_user, struct store_ext *out);
+int store_ext_insert(struct store *st, struct store_ext *ext, const struct store_actor *who);
+/* Deletes a profile.  Refuses E_DELETE_ASSIGNED while a mobile is assigned,
+ * and E_DELETE_IN_GROUP while it is a group member unless force, which
+ * removes it from its groups in the same transaction (§4.6). */
+int store_ext_delete(struct store *st, int64_t site_id, const char *ext, bool force,
+                     const struct store_actor *who);
+int store_ext_count(struct store *st, int64_t site_id, int *count);
+typedef int (*store_ext_cb)(const struct store_ext *ext, void *ctx);
+/* Keyset page in numeric order from `from` (inclusive; "" for the start). */
+int store_ext_page(struct store *st, int64_t site_id, int virtual_filter, const char *from,
+                   int limit, store_ext_cb cb, void *ctx);
+
+/* Assigns a provisioned, unassigned mobile of the site to a non-virtual
+ * extension without one (§3.5). */
+int store_assign(struct store *st, int64_t site_id, const char *ext, const char *mobile,
+                 const struct store_actor *who);
+/* Unassigns; E_MOBILE_NOT_ASSIGNED if mobile is given and does not match. */
+int store_unassign(struct store *st, int64_t site_id, const char *ext, const char *mobile,
+                   const struct store_actor *who);
+
+/* The site's numbering plan: operator numbers, feature codes, extensions. */
+int store_plan_load(struct store *st, int64_t site_id, struct core_plan *plan);
+
+/* ---- groups (minimal: membership is what deletion rules need) ---- */
+int store_pickup_group_add(struct store *st, int64_t site_id, int number, const struct store_actor *who);
+int store_pickup_member_add(struct store *st, int64_t site_id, int number, const char *ext,
+                            const struct store_actor *who);
+int store_hunt_group_add(struct store *st, int64_t site_id, int number, int pilot,
+                         const char *rep_ext, const struct store_actor *who);
+int store_hunt_member_add(struct store *st, int64_t site_id, int number, const char *ext,
+                          const struct store_actor *who);
+/* Names the groups holding ext as "pickup 1, hunting 3" into buf. */
+int store_ext_groups(struct store *st, int64_t ext_id, char *buf, size_t n);
+
+/* ---- audit log ---- */
+int store_audit(struct store *st, int64_t site_id, const struct store_actor *who, const char *action,
+                const char *object, const char *before, const char *after);
+struct store_audit_entry {
+    int64_t id;
+    int64_t at;
+    char actor[64];
+    char source[64];
+    char action[32];
+    char object[64];
+    char before[512];
+    char after[512];
+};
+typedef int (*store_audit_cb)(const struct store_audit_entry *entry, void *ctx);
+/* Newest first, entries with id < before_id (0 for the newest). */
+int store_audit_page(struct store *st, int64_t site_id, int64_t before_id, int limit,
+                     store_audit_cb cb, void *ctx);
+
+/* Seconds since the epoch; one clock for the whole program, so that tests
+ * can move it with $KASCON_NOW. */
+int64_t store_now(void);
+
+#endif

@@ -1,0 +1,30 @@
+# Shared helpers for the shell tests: TAP output and temporary databases.
+# shellcheck shell=bash
+n=0
+failed=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
+# check DESCRIPTION COMMAND...: passes when the command succeeds.
+check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
+done_testing() { echo "1..$n"; }
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/kascon-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+export KASCON_DB="$TMP/test.db"
+unset KASCON_NOW
+export LC_ALL=C.UTF-8 LANGUAGE=
+: "${KASCONCTL:=kasconctl}"
+
+# run_ctl EXPECTED_STATUS ARGS...: runs kasconctl, keeps stdout/stderr in
+# $TMP/out and $TMP/err, returns 0 when the exit status is as expected.
+run_ctl() {
+  local want=$1; shift
+  "$KASCONCTL" "$@" >"$TMP/out" 2>"$TMP/err"
+  local got=$?
+  if [ "$got" != "$want" ]; then
+    echo "# kasconctl $* -> $got (want $want)"; sed 's/^/#   /' "$TMP/err"
+    return 1
+  fi
+}
+# db_hash: a digest of the database content (after a checkpoint).
+db_hash() { sqlite3 "$KASCON_DB" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null; sha256sum <"$KASCON_DB"; }

@@ -1,0 +1,167 @@
+/* Storage and operations on a temporary database. */
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ops/ops.h"
+#include "tap.h"
+
+static const struct store_actor op = {"operator", "test"};
+
+static int first_code(struct core_problems *pr)
+{
+    int code = pr->count ? pr->items[0].code : 0;
+    core_problems_free(pr);
+    core_problems_init(pr);
+    return code;
+}
+
+static int reg(struct store *st, int64_t site, const char *ext, const char *sip, const char *user,
+               const char *pw)
+{
+    struct core_problems pr;
+    core_problems_init(&pr);
+    struct ops_ext_input in = {.ext = ext, .sip_id = sip, .web_user = user, .web_password = pw};
+    ops_ext_register(st, site, &in, &op, &pr);
+    return first_code(&pr);
+}
+
+static int count_audit(const struct store_audit_entry *e, void *ctx)
+{
+    (void)e;
+    ++*(int *)ctx;
+    return 0;
+}
+
+int main(void)
+{
+    char dir[] = "/tmp/kascon-test-XXXXXX";
+    if (!mkdtemp(dir))
+        return 1;
+    char path[256];
+    snprintf(path, sizeof path, "%s/t.db", dir);
+    struct store *st;
+    tap_is(store_open(path, &st), CORE_OK, "open creates the database");
+    struct stat sb;
+    stat(path, &sb);
+    tap_is(sb.st_mode & 0777, 0600, "database file is 0600");
+    tap_is(store_schema_version(st), 1, "schema migrated to version 1");
+    store_close(st);
+    tap_is(store_open(path, &st), CORE_OK, "reopen keeps the schema");
+
+    struct core_problems pr;
+    core_problems_init(&pr);
+    struct ops_site_input site_in = {"Tokyo.Example.JP", "3", "81", "82", "*71", "*72", "*73"};
+    int64_t site = 0;
+    tap_is(ops_site_add(st, &site_in, &op, &pr, &site), CORE_OK, "site add");
+    first_code(&pr);
+    struct store_site s;
+    tap_is(store_site_find(st, "tokyo.example.jp", &s), CORE_OK, "domain stored lower-case");
+    tap_is(s.auto_unlock, 1, "auto unlock defaults on");
+    struct ops_site_input dup = {.domain = "tokyo.example.jp", .capacity = "3"};
+    ops_site_add(st, &dup, &op, &pr, NULL);
+    tap_is(first_code(&pr), E_DUP_SITE, "duplicate site refused");
+    struct ops_site_input bad_codes = {.domain = "osaka.example.jp", .capacity = "3", .site_number = "8", .gw_id = "81"};
+    ops_site_add(st, &bad_codes, &op, &pr, NULL);
+    tap_is(pr.count ? pr.items[0].code : 0, E_PREFIX_COLLISION, "operator codes must be prefix-free");
+    tap_ok(pr.count && !strcmp(pr.items[0].other, "8"), "collision names site number 8");
+    first_code(&pr);
+
+    tap_is(reg(st, site, "200", NULL, "user200", "abcd1234"), CORE_OK, "register 200 with web login");
+    struct store_ext e;
+    tap_is(store_ext_find(st, site, "200", &e), CORE_OK, "find 200");
+    tap_ok(!strcmp(e.sip_id, "200") && !strcmp(e.sip_password, "200"), "SIP values default to the extension");
+    tap_ok(!strncmp(e.web_pw_hash, "$y$", 3), "web password stored as a hash");
+    tap_is(reg(st, site, "200", "x1", NULL, NULL), E_DUP_EXTENSION, "233 duplicate extension");
+    tap_is(reg(st, site, "201", "200", NULL, NULL), E_DUP_SIP_ID, "duplicate SIP ID");
+    tap_is(reg(st, site, "202", NULL, "user200", "abcd1234"), E_DUP_WEB_USER, "duplicate web user");
+    tap_is(reg(st, site, "2000", NULL, NULL, NULL), E_PREFIX_COLLISION, "200 is a prefix of 2000");
+    tap_is(reg(st, site, "8", NULL, NULL, NULL), E_EXT_FORMAT, "one digit refused");
+    tap_is(reg(st, site, "810", NULL, NULL, NULL), E_PREFIX_COLLISION, "site number 81 prefixes 810");
+    tap_is(reg(st, site, "203", NULL, "user203", NULL), E_WEB_PAIR, "web user without password");
+    tap_is(reg(st, site, "201", NULL, NULL, NULL), CORE_OK, "register 201");
+    tap_is(reg(st, site, "202", NULL, NULL, NULL), CORE_OK, "register 202");
+    tap_is(reg(st, site, "203", NULL, NULL, NULL), E_CAPACITY, "capacity 3 reached");
+
+    char *mobiles[] = {"09011112222", "08011112222"};
+    tap_is(ops_line_add(st, "tokyo.example.jp", mobiles, 2, &op, &pr), CORE_OK, "provision lines");
+    char *again[] = {"07011112222", "09011112222"};
+    ops_line_add(st, "tokyo.example.jp", again, 2, &op, &pr);
+    tap_is(first_code(&pr), E_DUP_LINE, "duplicate line refused");
+    struct store_line line;
+    tap_is(store_line_find(st, "07011112222", &line), E_MOBILE_NOT_PROVISIONED,
+           "refused batch added nothing");
+
+    tap_is(ops_assign(st, site, "200", "09011112222", &op, &pr), CORE_OK, "assign mobile");
+    tap_is(ops_assign(st, site, "201", "09011112222", &op, &pr), E_MOBILE_ASSIGNED, "mobile already assigned");
+    first_code(&pr);
+    tap_is(ops_assign(st, site, "201", "09099999999", &op, &pr), E_MOBILE_NOT_PROVISIONED, "not provisioned");
+    first_code(&pr);
+    int unassigned = 0;
+    store_line_count(st, site, true, &unassigned);
+    tap_is(unassigned, 1, "one unassigned line left");
+
+    struct core_problem p;
+    tap_is(ops_ext_delete(st, site, "200", false, &op, &p), E_DELETE_ASSIGNED, "delete refused while assigned");
+    tap_is(ops_unassign(st, site, "200", "08011112222", &op, &p), E_MOBILE_NOT_ASSIGNED, "unassign wrong pair");
+    tap_is(ops_unassign(st, site, "200", "09011112222", &op, &p), CORE_OK, "unassign");
+
+    store_begin(st);
+    store_pickup_group_add(st, site, 1, &op);
+    store_pickup_member_add(st, site, 1, "200", &op);
+    store_commit(st);
+    tap_is(ops_ext_delete(st, site, "200", false, &op, &p), E_DELETE_IN_GROUP, "delete refused in a group");
+    tap_ok(strstr(p.other, "pickup 1") != NULL, "the refusal names pickup 1 (%s)", p.other);
+    tap_is(ops_ext_delete(st, site, "200", true, &op, &p), CORE_OK, "force delete");
+    tap_is(store_ext_find(st, site, "200", &e), E_EXT_NOT_FOUND, "200 is gone");
+
+    /* Optimistic version check: a stale copy cannot overwrite. */
+    struct store_site a, b;
+    store_site_get(st, site, &a);
+    b = a;
+    a.capacity = 10;
+    store_begin(st);
+    tap_is(store_site_update(st, &a, &op), CORE_OK, "first save");
+    store_commit(st);
+    b.capacity = 20;
+    store_begin(st);
+    tap_is(store_site_update(st, &b, &op), E_CHANGED_MEANWHILE, "stale save refused");
+    store_rollback(st);
+
+    /* Login and lockout through the operations. */
+    tap_is(ops_admin_add(st, "tokyo.example.jp", "admin", "secret12", &op, &p), CORE_OK, "admin add");
+    struct ops_session sess;
+    tap_is(ops_login(st, "tokyo.example.jp", "admin", "secret12", "test", &sess), CORE_OK, "login");
+    tap_ok(!sess.must_change, "fresh password not expired");
+    tap_is(ops_login(st, "", "admin", "secret12", "test", &sess), CORE_OK, "single site: domain optional");
+    tap_is(ops_login(st, "tokyo.example.jp", "nobody", "secret12", "test", &sess), E_LOGIN_FAILED,
+           "unknown user: same failure");
+    for (int i = 0; i < 3; i++)
+        ops_login(st, "tokyo.example.jp", "admin", "wrong123", "test", &sess);
+    tap_is(ops_login(st, "tokyo.example.jp", "admin", "secret12", "test", &sess), E_LOGIN_FAILED,
+           "locked: right password refused");
+    tap_is(ops_admin_unlock(st, "tokyo.example.jp", "admin", &op, &p), CORE_OK, "unlock");
+    tap_is(ops_login(st, "tokyo.example.jp", "admin", "secret12", "test", &sess), CORE_OK, "login after unlock");
+    tap_is(ops_change_password(st, &sess, "secret12", "newpass34", "newpass35", &p), E_PW_MISMATCH,
+           "confirmation mismatch");
+    tap_is(ops_change_password(st, &sess, "wrongpw1", "newpass34", "newpass34", &p), E_PW_CURRENT_WRONG,
+           "wrong current password");
+    tap_is(ops_change_password(st, &sess, "secret12", "newpass34", "newpass34", &p), CORE_OK, "change password");
+    tap_is(ops_admin_reset(st, "tokyo.example.jp", "admin", "reset123", &op, &p), CORE_OK, "operator reset");
+    tap_is(ops_login(st, "tokyo.example.jp", "admin", "reset123", "test", &sess), CORE_OK, "login after reset");
+    tap_ok(sess.must_change, "reset password must be changed");
+
+    int entries = 0;
+    store_audit_page(st, site, 0, 1000, count_audit, &entries);
+    tap_ok(entries > 10, "changes are audited (%d entries)", entries);
+
+    store_close(st);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        tap_ok(0, "clean up");
+    return tap_done();
+}
