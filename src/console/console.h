@@ -1,0 +1,31 @@
+/* The console: what `kascon` runs on a local terminal and what `kascond`
+ * runs in each SSH session's child process, on the session's pty. */
+#ifndef KASCON_CONSOLE_H
+#define KASCON_CONSOLE_H
+
+#include <stdio.h>
+
+#include "ops/ops.h"
+
+struct console_opts {
+    const char *db_path;
+    /* "console" on a local terminal, the peer address over SSH: audit source. */
+    const char *source;
+    /* Already authenticated by the SSH server (domain and user), or NULL:
+     * the console then shows its own login screen (§2.5). */
+    const char *preauth_domain;
+    const char *preauth_user;
+    /* Seconds without a key before the session ends (0: never); a warning is
+     * shown a minute before. */
+    int idle_timeout;
+    /* The terminal: stdin/stdout for kascon, the pty for kascond. */
+    FILE *in, *out;
+    const char *term; /* $TERM of the session, or NULL for the environment's */
+};
+
+/* Runs until the user quits (or the idle timeout).  Opens the database
+ * itself: call it after fork, never with a connection inherited across it.
+ * Returns 0, or 1 when the database cannot be opened. */
+int console_run(const struct console_opts *opts);
+
+#endif
