@@ -215,7 +215,7 @@ int cli_line_list(struct cli *cli, int argc, char **argv)
     struct line_print lp = {"", 0};
     do {
         lp.rows = 0;
-        rc = store_line_page(cli->st, site.id, unassigned, lp.last, 1000, print_line, &lp);
+        rc = store_line_page(cli->st, site.id, unassigned, lp.last, false, 1000, print_line, &lp);
     } while (!rc && lp.rows == 1000);
     if (rc) {
         struct core_problem p;

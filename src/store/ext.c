@@ -1,5 +1,6 @@
 #include <config.h>
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,16 +90,20 @@ static int visit_line(sqlite3_stmt *s, void *ctx)
     return v->cb(&line, v->ctx);
 }
 
-int store_line_page(struct store *st, int64_t site_id, bool unassigned_only, const char *after,
-                    int limit, store_line_cb cb, void *ctx)
+int store_line_page(struct store *st, int64_t site_id, bool unassigned_only, const char *key,
+                    bool before, int limit, store_line_cb cb, void *ctx)
 {
-    sqlite3_stmt *s = store_prepare(st, LINE_SELECT
-        " WHERE l.site_id = ? AND l.mobile > ? AND (? = 0 OR a.line_id IS NULL)"
-        " ORDER BY l.mobile LIMIT ?");
+    /* Two statements rather than one with a computed order: each uses the
+     * (site_id, mobile) index in its own direction. */
+    sqlite3_stmt *s = store_prepare(st, before
+        ? LINE_SELECT " WHERE l.site_id = ?1 AND (?2 = '' OR l.mobile < ?2)"
+                      " AND (?3 = 0 OR a.line_id IS NULL) ORDER BY l.mobile DESC LIMIT ?4"
+        : LINE_SELECT " WHERE l.site_id = ?1 AND l.mobile > ?2"
+                      " AND (?3 = 0 OR a.line_id IS NULL) ORDER BY l.mobile LIMIT ?4");
     if (!s)
         return E_STORAGE;
     sqlite3_bind_int64(s, 1, site_id);
-    store_bind_text(s, 2, after ? after : "");
+    store_bind_text(s, 2, key ? key : "");
     sqlite3_bind_int(s, 3, unassigned_only);
     sqlite3_bind_int(s, 4, limit);
     struct line_visit v = {cb, ctx};
@@ -288,19 +293,21 @@ static int visit_ext(sqlite3_stmt *s, void *ctx)
     return v->cb(&e, v->ctx);
 }
 
-int store_ext_page(struct store *st, int64_t site_id, int virtual_filter, const char *from,
-                   int limit, store_ext_cb cb, void *ctx)
+int store_ext_page(struct store *st, int64_t site_id, int virtual_filter, const char *key,
+                   bool before, int limit, store_ext_cb cb, void *ctx)
 {
-    sqlite3_stmt *s = store_prepare(st, EXT_SELECT
-        " WHERE e.site_id = ? AND e.ext_num >= ? AND (? < 0 OR e.is_virtual = ?)"
-        " ORDER BY e.ext_num LIMIT ?");
+    sqlite3_stmt *s = store_prepare(st, before
+        ? EXT_SELECT " WHERE e.site_id = ?1 AND e.ext_num < ?2 AND (?3 < 0 OR e.is_virtual = ?3)"
+                     " ORDER BY e.ext_num DESC LIMIT ?4"
+        : EXT_SELECT " WHERE e.site_id = ?1 AND e.ext_num > ?2 AND (?3 < 0 OR e.is_virtual = ?3)"
+                     " ORDER BY e.ext_num LIMIT ?4");
     if (!s)
         return E_STORAGE;
     sqlite3_bind_int64(s, 1, site_id);
-    sqlite3_bind_int64(s, 2, from && *from ? strtoll(from, NULL, 10) : 0);
+    long long bound = key && *key ? strtoll(key, NULL, 10) : (before ? INT64_MAX : -1);
+    sqlite3_bind_int64(s, 2, bound);
     sqlite3_bind_int(s, 3, virtual_filter);
-    sqlite3_bind_int(s, 4, virtual_filter);
-    sqlite3_bind_int(s, 5, limit);
+    sqlite3_bind_int(s, 4, limit);
     struct ext_visit v = {cb, ctx};
     return for_each_row(st, s, visit_ext, &v);
 }

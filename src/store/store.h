@@ -101,9 +101,11 @@ int store_line_add(struct store *st, int64_t site_id, const char *mobile, const 
 /* E_MOBILE_NOT_PROVISIONED when no site has it. */
 int store_line_find(struct store *st, const char *mobile, struct store_line *out);
 typedef int (*store_line_cb)(const struct store_line *line, void *ctx);
-/* Keyset page: lines with mobile > after ("" for the first), at most limit. */
-int store_line_page(struct store *st, int64_t site_id, bool unassigned_only, const char *after,
-                    int limit, store_line_cb cb, void *ctx);
+/* Keyset pages: at most limit rows next to key (exclusive; NULL or "" for
+ * the start, or the end when before), ascending, or descending when before.
+ * A page reads only its own rows, whatever the size of the table. */
+int store_line_page(struct store *st, int64_t site_id, bool unassigned_only, const char *key,
+                    bool before, int limit, store_line_cb cb, void *ctx);
 int store_line_count(struct store *st, int64_t site_id, bool unassigned_only, int *count);
 
 /* ---- extension profiles ---- */
@@ -132,9 +134,10 @@ int store_ext_delete(struct store *st, int64_t site_id, const char *ext, bool fo
                      const struct store_actor *who);
 int store_ext_count(struct store *st, int64_t site_id, int *count);
 typedef int (*store_ext_cb)(const struct store_ext *ext, void *ctx);
-/* Keyset page in numeric order from `from` (inclusive; "" for the start). */
-int store_ext_page(struct store *st, int64_t site_id, int virtual_filter, const char *from,
-                   int limit, store_ext_cb cb, void *ctx);
+/* Keyset page in numeric order, as store_line_page; virtual_filter -1 for
+ * all profiles, 0 ordinary only, 1 virtual only. */
+int store_ext_page(struct store *st, int64_t site_id, int virtual_filter, const char *key,
+                   bool before, int limit, store_ext_cb cb, void *ctx);
 
 /* Assigns a provisioned, unassigned mobile of the site to a non-virtual
  * extension without one (§3.5). */

@@ -1,0 +1,54 @@
+# Drive the real console in a private tmux server, as a person would:
+# send-keys to type, capture-pane -p to read the screen.
+# shellcheck shell=bash
+. "${top_srcdir:-.}/tests/lib.sh"
+
+command -v tmux >/dev/null || { echo "1..0 # SKIP tmux not installed"; exit 0; }
+SOCK="kascon-test-$$"
+T() { tmux -L "$SOCK" "$@"; }
+trap 'tmux -L "$SOCK" kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
+
+# A Japanese locale built into the build tree (no root needed).
+ja_locale() {
+  local dir="${top_builddir:-.}/locale"
+  if [ ! -d "$dir/ja_JP.UTF-8" ]; then
+    mkdir -p "$dir"
+    localedef -i ja_JP -f UTF-8 "$dir/ja_JP.UTF-8" >/dev/null 2>&1 || return 1
+  fi
+  (cd "$dir" && pwd)
+}
+
+# start_console LANG [COLS ROWS]: runs kascon on $KASCON_DB in a new pane.
+start_console() {
+  local lang=$1 cols=${2:-80} rows=${3:-24} locpath=""
+  T kill-server 2>/dev/null
+  if [ "${lang#ja}" != "$lang" ]; then locpath=$(ja_locale); fi
+  T new-session -d -x "$cols" -y "$rows" -s main \
+    "env LANG=$lang LC_ALL=$lang LANGUAGE= LOCPATH=$locpath TERM=xterm-256color \
+     KASCON_LOCALEDIR='$(cd "${top_builddir:-.}" && pwd)/locale-tree' \
+     KASCON_NOW='${KASCON_NOW:-}' '$KASCON' --db '$KASCON_DB'; echo KASCON-EXITED \$?; sleep 30"
+}
+screen() { T capture-pane -p -t main; }
+keys() { T send-keys -t main "$@"; }
+# type_text TEXT: literal text, no key names.
+type_text() { T send-keys -t main -l "$1"; }
+# wait_for TEXT [SECONDS]: polls the screen until TEXT shows.
+wait_for() {
+  local text=$1 limit=${2:-10} i=0
+  while [ $i -lt $((limit * 20)) ]; do
+    screen | grep -qF -- "$text" && return 0
+    sleep 0.05; i=$((i + 1))
+  done
+  echo "# timed out waiting for: $text"; screen | sed 's/^/#   |/'
+  return 1
+}
+# wait_gone TEXT [SECONDS]: polls until TEXT is no longer on the screen.
+wait_gone() {
+  local text=$1 limit=${2:-10} i=0
+  while [ $i -lt $((limit * 20)) ]; do
+    screen | grep -qF -- "$text" || return 0
+    sleep 0.05; i=$((i + 1))
+  done
+  echo "# still on screen: $text"; screen | sed 's/^/#   |/'
+  return 1
+}
