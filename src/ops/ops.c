@@ -600,6 +600,23 @@ int ops_login(struct store *st, const char *domain, const char *user, const char
     return CORE_OK;
 }
 
+int ops_session_load(struct store *st, const char *domain, const char *user, const char *source,
+                     struct ops_session *session)
+{
+    memset(session, 0, sizeof *session);
+    snprintf(session->source, sizeof session->source, "%s", source ? source : "console");
+    int rc = resolve_site(st, domain, &session->site);
+    if (!rc)
+        rc = store_admin_find(st, session->site.id, user ? user : "", &session->admin);
+    if (rc)
+        return E_LOGIN_FAILED;
+    session->must_change = core_password_expired(session->admin.pw_changed_at,
+                                                 session->site.password_max_age_days, store_now());
+    session->actor.name = session->admin.name;
+    session->actor.source = session->source;
+    return CORE_OK;
+}
+
 int ops_change_password(struct store *st, struct ops_session *session, const char *current,
                         const char *next, const char *again, struct core_problem *problem)
 {

@@ -87,6 +87,9 @@ struct ops_session {
 };
 int ops_login(struct store *st, const char *domain, const char *user, const char *password,
               const char *source, struct ops_session *session);
+/* A session for a user the SSH server has authenticated already. */
+int ops_session_load(struct store *st, const char *domain, const char *user, const char *source,
+                     struct ops_session *session);
 /* パスワード変更: current password, new one twice. Field 0/1/2 in problem. */
 int ops_change_password(struct store *st, struct ops_session *session, const char *current,
                         const char *next, const char *again, struct core_problem *problem);

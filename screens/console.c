@@ -1,0 +1,100 @@
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "screens/screens.h"
+
+static struct scr_console console;
+
+struct scr_console *scr_console(void) { return &console; }
+
+void scr_format_problem(const struct core_problem *p, char *buf, size_t n)
+{
+    char msg[512];
+    core_problem_format(p, msg, sizeof msg);
+    const char *hint = core_code_hint(p->code);
+    if (p->code == E_DELETE_IN_GROUP && p->other[0])
+        snprintf(buf, n, "%03d %s (%s)", p->code, msg, p->other);
+    else if (hint)
+        snprintf(buf, n, "%03d %s — %s", p->code, msg, _(hint));
+    else
+        snprintf(buf, n, "%03d %s", p->code, msg);
+}
+
+void scr_show_problem(struct tui_form *form, const int *field_map, int nmap,
+                      const struct core_problem *problem)
+{
+    char text[768];
+    scr_format_problem(problem, text, sizeof text);
+    tui_result_error(text);
+    if (form && problem->field >= 0 && problem->field < nmap && field_map[problem->field] >= 0) {
+        char msg[512];
+        core_problem_format(problem, msg, sizeof msg);
+        tui_form_set_error(form, (size_t)field_map[problem->field], msg);
+        tui_form_set_focus(form, (size_t)field_map[problem->field]);
+    }
+}
+
+void scr_show_problems(struct tui_form *form, const int *field_map, int nmap,
+                       const struct core_problems *problems)
+{
+    /* Every problem goes to its field; the result area names the first. */
+    for (size_t i = problems->count; i-- > 0;)
+        scr_show_problem(form, field_map, nmap, &problems->items[i]);
+}
+
+void scr_enter_session(void)
+{
+    console.logged_in = true;
+    if (console.session.must_change)
+        tui_reset_to(&scr_password_screen, NULL);
+    else
+        tui_reset_to(&scr_menu_screen, (void *)&scr_main_menu);
+}
+
+void scr_logout(void)
+{
+    console.logged_in = false;
+    memset(&console.session, 0, sizeof console.session);
+    if (console.opts->preauth_user) {
+        /* Over SSH the server authenticated the session: logging out ends it. */
+        tui_quit();
+        return;
+    }
+    tui_reset_to(&scr_login_screen, NULL);
+}
+
+int console_run(const struct console_opts *opts)
+{
+    memset(&console, 0, sizeof console);
+    console.opts = opts;
+    if (store_open(opts->db_path, &console.st)) {
+        fprintf(stderr, _("kascon: cannot open database %s: %s\n"), opts->db_path,
+                console.st ? store_errmsg(console.st) : "");
+        store_close(console.st);
+        return 1;
+    }
+    if (tui_init()) {
+        fprintf(stderr, "%s", _("kascon: this terminal cannot run the console\n"));
+        store_close(console.st);
+        return 1;
+    }
+    int rc = 0;
+    if (opts->preauth_user) {
+        if (ops_session_load(console.st, opts->preauth_domain, opts->preauth_user, opts->source,
+                             &console.session) == CORE_OK) {
+            scr_enter_session();
+        } else {
+            rc = 1;
+        }
+    } else {
+        tui_push(&scr_login_screen, NULL);
+    }
+    if (!rc)
+        tui_run();
+    tui_shutdown();
+    store_close(console.st);
+    return rc;
+}

@@ -1,0 +1,102 @@
+/* ログイン (§2.5): 拠点ドメイン名, 管理者ユーザー名, パスワード. */
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "screens/screens.h"
+
+enum { F_DOMAIN, F_USER, F_PASSWORD, F_COUNT };
+
+static const struct tui_field fields[F_COUNT] = {
+    [F_DOMAIN] = {N_("Site domain name"), TUI_FIELD_TEXT, CORE_DOMAIN_MAX, 40, NULL},
+    [F_USER] = {N_("Administrator user name"), TUI_FIELD_TEXT, CORE_ADMIN_NAME_MAX, 32, NULL},
+    [F_PASSWORD] = {N_("Password"), TUI_FIELD_PASSWORD, CORE_ADMIN_PW_MAX, 32, NULL},
+};
+
+struct login_state {
+    struct tui_form *form;
+};
+
+static void submit(void *ctx, struct tui_form *form)
+{
+    (void)ctx;
+    struct scr_console *c = scr_console();
+    tui_form_clear_errors(form);
+    int rc = ops_login(c->st, tui_form_value(form, F_DOMAIN), tui_form_value(form, F_USER),
+                       tui_form_value(form, F_PASSWORD), c->opts->source, &c->session);
+    /* The password never stays in the form, whatever happened. */
+    tui_form_set_value(form, F_PASSWORD, "");
+    if (rc) {
+        struct core_problem p;
+        /* One message for every failure: nobody learns whether a user exists
+         * or is locked. */
+        core_problem_set(&p, rc == E_STORAGE ? E_STORAGE : E_LOGIN_FAILED, NULL);
+        char text[512];
+        scr_format_problem(&p, text, sizeof text);
+        tui_result_error(text);
+        tui_form_set_focus(form, F_PASSWORD);
+        return;
+    }
+    tui_result_clear();
+    scr_enter_session();
+}
+
+static int login_enter(void **state, void *arg)
+{
+    (void)arg;
+    struct login_state *s = calloc(1, sizeof *s);
+    if (!s)
+        return -1;
+    s->form = tui_form_new(fields, F_COUNT, submit, s);
+    if (!s->form) {
+        free(s);
+        return -1;
+    }
+    *state = s;
+    return 0;
+}
+
+static void login_leave(void *state)
+{
+    struct login_state *s = state;
+    tui_form_free(s->form);
+    free(s);
+}
+
+static void login_draw(void *state, const struct tui_rect *body)
+{
+    struct login_state *s = state;
+    tui_form_draw(s->form, body);
+}
+
+static int login_key(void *state, int key)
+{
+    struct login_state *s = state;
+    return tui_form_key(s->form, key);
+}
+
+static void do_login(void *state)
+{
+    struct login_state *s = state;
+    submit(s, s->form);
+}
+
+static const struct tui_action login_actions[] = {
+    {KEY_F(2), N_("Log in"), N_("Log in with the site domain name, user name and password."),
+     do_login, NULL},
+    {0, NULL, NULL, NULL, NULL},
+};
+
+const struct tui_screen scr_login_screen = {
+    .title = N_("Log in"),
+    .help = N_("Type the site domain name, your administrator user name and your password."
+               " Tab or Enter moves to the next field; Enter on the password logs in."
+               " Three wrong passwords lock the account."),
+    .actions = login_actions,
+    .enter = login_enter,
+    .leave = login_leave,
+    .draw = login_draw,
+    .key = login_key,
+};

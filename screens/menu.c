@@ -1,0 +1,156 @@
+/* The menu tree of SPEC §2 as one table.  Only screens that work are
+ * listed; a new screen is one row here. */
+#include <config.h>
+
+#include <stdlib.h>
+
+#include "i18n.h"
+#include "screens/screens.h"
+
+struct scr_menu_entry {
+    const char *label;                /* msgid: the guide's screen name */
+    const struct tui_screen *screen;  /* a screen to open, or */
+    const struct scr_menu *submenu;   /* a menu to open */
+    const void *arg;                  /* the screen's argument */
+};
+
+struct scr_menu {
+    const char *title;
+    const char *help;
+    const struct scr_menu_entry *entries;
+    size_t count;
+};
+
+#define MENU(name, title, help, ...)                                                      \
+    static const struct scr_menu_entry name##_entries[] = {__VA_ARGS__};                   \
+    static const struct scr_menu name = {title, help, name##_entries,                      \
+                                         sizeof name##_entries / sizeof name##_entries[0]}
+
+MENU(user_menu, N_("User management"),
+     N_("Extension profiles (SIP and web console credentials) and virtual extensions."),
+     {N_("Extension profiles"), &scr_profile_list_screen, NULL, &scr_profiles_ordinary},
+     {N_("Virtual extension profiles"), &scr_profile_list_screen, NULL, &scr_profiles_virtual});
+
+MENU(service_menu, N_("Service settings"), N_("User management and the site's services."),
+     {N_("User management"), NULL, &user_menu, NULL});
+
+MENU(ext_menu, N_("Extension number management"),
+     N_("Assign mobiles to extensions, unassign them, and see the numbers not yet assigned."),
+     {N_("Register (new)"), &scr_assign_screen, NULL, NULL},
+     {N_("Extension search / delete"), &scr_unassign_screen, NULL, NULL},
+     {N_("Unassigned numbers"), &scr_unassigned_screen, NULL, NULL});
+
+MENU(mobile_menu, N_("Mobile extension settings"),
+     N_("The mapping of mobile numbers to extension numbers."),
+     {N_("Extension number management"), NULL, &ext_menu, NULL});
+
+MENU(other_menu, N_("Other settings"), N_("The administrator's own settings."),
+     {N_("Change password"), &scr_password_screen, NULL, NULL});
+
+static const struct scr_menu_entry main_entries[] = {
+    {N_("Service settings"), NULL, &service_menu, NULL},
+    {N_("Mobile extension settings"), NULL, &mobile_menu, NULL},
+    {N_("Other settings"), NULL, &other_menu, NULL},
+};
+
+const struct scr_menu scr_main_menu = {
+    N_("Main menu"),
+    N_("Choose a category with the arrow keys and Enter, or type its number. Esc goes back one"
+       " level; F10 logs out."),
+    main_entries, sizeof main_entries / sizeof main_entries[0]};
+
+struct menu_state {
+    const struct scr_menu *menu;
+    struct tui_menu *widget;
+    struct tui_menu_item *items;
+};
+
+static void choose(void *ctx, size_t index, const void *data)
+{
+    (void)data;
+    struct menu_state *s = ctx;
+    const struct scr_menu_entry *e = &s->menu->entries[index];
+    tui_result_clear();
+    if (e->submenu)
+        tui_push(&scr_menu_screen, (void *)e->submenu);
+    else
+        tui_push(e->screen, (void *)e->arg);
+}
+
+static int menu_enter(void **state, void *arg)
+{
+    struct menu_state *s = calloc(1, sizeof *s);
+    if (!s)
+        return -1;
+    s->menu = arg;
+    s->items = calloc(s->menu->count, sizeof *s->items);
+    if (!s->items) {
+        free(s);
+        return -1;
+    }
+    for (size_t i = 0; i < s->menu->count; i++)
+        s->items[i].label = s->menu->entries[i].label;
+    s->widget = tui_menu_new(s->items, s->menu->count, choose, s);
+    if (!s->widget) {
+        free(s->items);
+        free(s);
+        return -1;
+    }
+    *state = s;
+    return 0;
+}
+
+static void menu_leave(void *state)
+{
+    struct menu_state *s = state;
+    tui_menu_free(s->widget);
+    free(s->items);
+    free(s);
+}
+
+static void menu_draw(void *state, const struct tui_rect *body)
+{
+    struct menu_state *s = state;
+    /* Every menu is this one screen: its title comes from the table. */
+    tui_set_title(s->menu->title);
+    if (s->menu == &scr_main_menu) {
+        struct scr_console *c = scr_console();
+        char who[CORE_ADMIN_NAME_MAX + CORE_DOMAIN_MAX + 8];
+        snprintf(who, sizeof who, "%s@%s", c->session.admin.name, c->session.site.domain);
+        tui_set_subtitle(who);
+        if (c->password_changed_notice) {
+            c->password_changed_notice = false;
+            tui_result_ok(_("The password has been changed."));
+        }
+    }
+    tui_menu_draw(s->widget, body);
+}
+
+static int menu_key(void *state, int key)
+{
+    struct menu_state *s = state;
+    return tui_menu_key(s->widget, key);
+}
+
+static void logout(void *state)
+{
+    (void)state;
+    if (tui_confirm(_("Log out"), _("Do you want to log out?")))
+        scr_logout();
+}
+
+static const struct tui_action menu_actions[] = {
+    {KEY_F(10), N_("Log out"), N_("Log out and return to the login screen."), logout, NULL},
+    {0, NULL, NULL, NULL, NULL},
+};
+
+const struct tui_screen scr_menu_screen = {
+    .title = N_("Menu"),
+    .help = N_("Choose an item with the arrow keys and Enter, type its number, or click it."
+               " Esc goes back one level."),
+    .actions = menu_actions,
+    .enter = menu_enter,
+    .leave = menu_leave,
+    .draw = menu_draw,
+    .key = menu_key,
+};

@@ -1,0 +1,50 @@
+/* The console's screens: one file per screen of SPEC §2, each ending in a
+ * const struct tui_screen; the menu tree in menu.c lists them. */
+#ifndef KASCON_SCREENS_H
+#define KASCON_SCREENS_H
+
+#include "console/console.h"
+#include "ops/ops.h"
+#include "tui/tui.h"
+
+/* The one console of this process: its database and who is logged in. */
+struct scr_console {
+    struct store *st;
+    const struct console_opts *opts;
+    struct ops_session session;
+    bool logged_in;
+    bool password_changed_notice; /* shown once on the main menu */
+};
+
+struct scr_console *scr_console(void);
+
+/* Shows a problem in the result area and, when it belongs to a field of
+ * the form (field_map[problem->field] >= 0), at that field too. */
+void scr_show_problem(struct tui_form *form, const int *field_map, int nmap,
+                      const struct core_problem *problem);
+void scr_show_problems(struct tui_form *form, const int *field_map, int nmap,
+                       const struct core_problems *problems);
+/* Formats a problem in the user's language (message, value, hint). */
+void scr_format_problem(const struct core_problem *p, char *buf, size_t n);
+
+/* After a successful login (or an SSH pre-authentication). */
+void scr_enter_session(void);
+void scr_logout(void);
+
+extern const struct tui_screen scr_login_screen;
+extern const struct tui_screen scr_password_screen;
+extern const struct tui_screen scr_menu_screen;
+extern const struct tui_screen scr_profile_new_screen;
+extern const struct tui_screen scr_profile_list_screen;
+extern const struct tui_screen scr_assign_screen;
+extern const struct tui_screen scr_unassign_screen;
+extern const struct tui_screen scr_unassigned_screen;
+
+/* Arguments of the profile screens: ordinary or virtual profiles. */
+extern const bool scr_profiles_ordinary, scr_profiles_virtual;
+
+/* The root of the menu tree, for scr_menu_screen. */
+struct scr_menu;
+extern const struct scr_menu scr_main_menu;
+
+#endif

@@ -1,0 +1,57 @@
+/* kascon: the console on a local terminal. */
+#include <config.h>
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "console/console.h"
+#include "i18n.h"
+
+static void usage(FILE *out)
+{
+    fputs(_("Usage: kascon [--db PATH]\n"
+            "The administration console of kascon (mobile-extension PBX).\n\n"
+            "  --db PATH   database file (default: $KASCON_DB, else the system or user default)\n"
+            "  --help      show this help\n"
+            "  --version   show the version\n"),
+          out);
+}
+
+int main(int argc, char **argv)
+{
+    kascon_i18n_init();
+    const char *db = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help")) {
+            usage(stdout);
+            return 0;
+        } else if (!strcmp(argv[i], "--version")) {
+            printf("kascon (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+            return 0;
+        } else if (!strcmp(argv[i], "--db") && i + 1 < argc) {
+            db = argv[++i];
+        } else if (!strncmp(argv[i], "--db=", 5)) {
+            db = argv[i] + 5;
+        } else {
+            usage(stderr);
+            return 2;
+        }
+    }
+    char path[4096];
+    if (db)
+        snprintf(path, sizeof path, "%s", db);
+    else if (store_default_path(path, sizeof path)) {
+        fputs(_("kascon: no database path: use --db PATH or set KASCON_DB\n"), stderr);
+        return 2;
+    }
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        /* The console never creates a database: that is the operator's
+         * `kasconctl init`, with sites and administrators to log in with. */
+        fprintf(stderr, _("kascon: no database at %s (create one with kasconctl)\n"), path);
+        return 1;
+    }
+    struct console_opts opts = {.db_path = path, .source = "console", .in = stdin, .out = stdout};
+    return console_run(&opts);
+}

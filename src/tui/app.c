@@ -1,0 +1,608 @@
+/* The screen stack, key dispatch, title bar, result area, key bar and the
+ * generated F1 help.
+ *
+ * Everything is painted into stdscr from the widgets' own state on every
+ * pass of the loop, with no long-lived subwindows. That is what makes
+ * KEY_RESIZE cheap and safe: nothing sized to the old terminal survives to
+ * be moved, so a resize is just another repaint and no widget loses its
+ * values, selection or page. A terminal runs one console, so the stack is
+ * one static instance, as curses itself is. */
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <wctype.h>
+
+#include "i18n.h"
+#include "tui/internal.h"
+
+#define MAX_DEPTH 16
+#define MAX_HITS 32
+#define ESC_KEY 27
+
+struct frame {
+    const struct tui_screen *screen;
+    void *state;
+    const char *title; /* msgid overriding the screen's, or NULL */
+    char subtitle[256];
+    char result[512];
+    bool result_error;
+};
+
+struct hit {
+    int x0, x1, key;
+};
+
+static struct {
+    SCREEN *term;
+    struct frame frames[MAX_DEPTH];
+    int depth;
+    bool quit;
+    attr_t attrs[TUI_STYLE_COUNT];
+    int idle_ms;
+    void (*idle_fn)(void *ctx);
+    void *idle_ctx;
+    bool clicked;
+    int mouse_y, mouse_x;
+    int cursor_y, cursor_x;
+    struct hit hits[MAX_HITS];
+    int nhits;
+    const struct tui_screen *pending;
+    void *pending_arg;
+} app;
+
+static const struct tui_screen help_screen;
+
+static struct frame *top(void)
+{
+    return app.depth > 0 ? &app.frames[app.depth - 1] : NULL;
+}
+
+/* Colour pairs by role; without colour (NO_COLOR, or a terminal without
+ * it) only bold and reverse are used, which every terminal shows. */
+static void setup_attrs(void)
+{
+    attr_t *a = app.attrs;
+    a[TUI_NORMAL] = A_NORMAL;
+    a[TUI_TITLE] = A_REVERSE | A_BOLD;
+    a[TUI_SELECTED] = A_REVERSE;
+    a[TUI_FIELD] = A_UNDERLINE;
+    a[TUI_ERROR] = A_BOLD;
+    a[TUI_OK] = A_BOLD;
+    a[TUI_KEY] = A_BOLD;
+    a[TUI_KEYLABEL] = A_REVERSE;
+    a[TUI_HEADER] = A_BOLD;
+    a[TUI_DIM] = A_NORMAL;
+    const char *nc = getenv("NO_COLOR");
+    if ((nc && *nc) || !has_colors() || start_color() == ERR)
+        return;
+    short bg = use_default_colors() == OK ? -1 : COLOR_BLACK;
+    init_pair(1, COLOR_WHITE, COLOR_BLUE);
+    init_pair(2, COLOR_BLACK, COLOR_CYAN);
+    init_pair(3, COLOR_RED, bg);
+    init_pair(4, COLOR_GREEN, bg);
+    init_pair(5, COLOR_BLACK, COLOR_WHITE);
+    init_pair(6, COLOR_YELLOW, bg);
+    a[TUI_TITLE] = COLOR_PAIR(1) | A_BOLD;
+    a[TUI_SELECTED] = COLOR_PAIR(2);
+    a[TUI_FIELD] = COLOR_PAIR(5);
+    a[TUI_ERROR] = COLOR_PAIR(3) | A_BOLD;
+    a[TUI_OK] = COLOR_PAIR(4) | A_BOLD;
+    a[TUI_KEYLABEL] = COLOR_PAIR(2);
+    a[TUI_HEADER] = COLOR_PAIR(6) | A_BOLD;
+}
+
+attr_t tui_attr(enum tui_style style)
+{
+    return style < TUI_STYLE_COUNT ? app.attrs[style] : A_NORMAL;
+}
+
+int tui_init(void)
+{
+    /* newterm rather than initscr: initscr exits the process when the
+     * terminal is unusable, and errors here must be values. */
+    app.term = newterm(NULL, stdout, stdin);
+    if (!app.term)
+        return -1;
+    cbreak();
+    noecho();
+    keypad(stdscr, TRUE);
+    /* Esc is "back"; the default one-second wait for an escape sequence
+     * would make every Esc feel broken. */
+    set_escdelay(25);
+    mmask_t mask = BUTTON1_PRESSED | BUTTON1_CLICKED;
+#ifdef BUTTON5_PRESSED
+    mask |= BUTTON4_PRESSED | BUTTON5_PRESSED;
+#endif
+    if (mousemask(mask, NULL) != 0)
+        mouseinterval(0); /* act on the press; no wait for a double click */
+    setup_attrs();
+    app.idle_ms = 0;
+    return 0;
+}
+
+void tui_shutdown(void)
+{
+    while (app.depth > 0)
+        tui_pop();
+    if (app.term) {
+        endwin();
+        delscreen(app.term);
+        app.term = NULL;
+    }
+}
+
+void tui_quit(void)
+{
+    app.quit = true;
+}
+
+int tui_depth(void)
+{
+    return app.depth;
+}
+
+int tui_push(const struct tui_screen *screen, void *arg)
+{
+    if (app.depth >= MAX_DEPTH)
+        return -1;
+    struct frame *f = &app.frames[app.depth];
+    memset(f, 0, sizeof *f);
+    f->screen = screen;
+    f->state = arg;
+    if (screen->enter) {
+        int rc = screen->enter(&f->state, arg);
+        if (rc != 0)
+            return rc;
+    }
+    app.depth++;
+    return 0;
+}
+
+void tui_pop(void)
+{
+    struct frame *f = top();
+    if (!f)
+        return;
+    app.depth--;
+    if (f->screen->leave)
+        f->screen->leave(f->state);
+}
+
+void tui_set_title(const char *msgid)
+{
+    struct frame *f = top();
+    if (f)
+        f->title = msgid;
+}
+
+static const char *frame_title(const struct frame *f)
+{
+    return f->title ? f->title : f->screen->title;
+}
+
+void tui_set_subtitle(const char *text)
+{
+    struct frame *f = top();
+    if (f)
+        snprintf(f->subtitle, sizeof f->subtitle, "%s", text ? text : "");
+}
+
+static void set_result(const char *text, bool error)
+{
+    struct frame *f = top();
+    if (!f)
+        return;
+    snprintf(f->result, sizeof f->result, "%s", text ? text : "");
+    f->result_error = error;
+}
+
+void tui_result_ok(const char *text)
+{
+    set_result(text, false);
+}
+
+void tui_result_error(const char *text)
+{
+    set_result(text, true);
+}
+
+void tui_result_clear(void)
+{
+    set_result("", false);
+}
+
+void tui_set_idle(int ms, void (*fn)(void *ctx), void *ctx)
+{
+    app.idle_ms = ms > 0 && fn ? ms : 0;
+    app.idle_fn = fn;
+    app.idle_ctx = ctx;
+}
+
+void tui_show_cursor(int y, int x)
+{
+    app.cursor_y = y;
+    app.cursor_x = x;
+}
+
+bool tui_mouse_click(int *y, int *x)
+{
+    if (!app.clicked)
+        return false;
+    *y = app.mouse_y;
+    *x = app.mouse_x;
+    return true;
+}
+
+bool tui_key_char(int key, wchar_t *wc)
+{
+    if (key & TUI_KEY_CHAR_BIT)
+        key &= ~TUI_KEY_CHAR_BIT;
+    else if (key >= KEY_MIN && key <= KEY_MAX)
+        return false;
+    if (key < 32 || key == 127 || !iswprint((wint_t)key))
+        return false;
+    *wc = (wchar_t)key;
+    return true;
+}
+
+bool tui_key_is_enter(int key)
+{
+    return key == '\n' || key == '\r' || key == KEY_ENTER;
+}
+
+void tui_key_name(int key, char *buf, size_t size)
+{
+    static const struct {
+        int key;
+        const char *name;
+    } names[] = {
+        {ESC_KEY, "Esc"},    {'\n', "Enter"},     {KEY_ENTER, "Enter"}, {'\t', "Tab"},
+        {KEY_BTAB, "S-Tab"}, {KEY_DC, "Del"},     {KEY_IC, "Ins"},      {KEY_HOME, "Home"},
+        {KEY_END, "End"},    {KEY_NPAGE, "PgDn"}, {KEY_PPAGE, "PgUp"},  {' ', "Space"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (names[i].key == key) {
+            snprintf(buf, size, "%s", names[i].name);
+            return;
+        }
+    wchar_t wc;
+    if (key >= KEY_F(1) && key <= KEY_F(63))
+        snprintf(buf, size, "F%d", key - KEY_F0);
+    else if (key > 0 && key < 32)
+        snprintf(buf, size, "^%c", '@' + key);
+    else if (tui_key_char(key, &wc))
+        snprintf(buf, size, "%lc", (wint_t)wc);
+    else
+        snprintf(buf, size, "?");
+}
+
+int tui_read_key(void)
+{
+    for (;;) {
+        app.clicked = false;
+        timeout(app.idle_ms > 0 ? app.idle_ms : -1);
+        wint_t wc;
+        int r = get_wch(&wc);
+        if (r == ERR) {
+            /* The idle tick may change what is shown (a lock lost); 0 asks
+             * the caller to repaint and read again. */
+            if (app.idle_fn)
+                app.idle_fn(app.idle_ctx);
+            return 0;
+        }
+        if (r == OK)
+            return wc >= KEY_MIN && wc <= KEY_MAX ? (int)wc | TUI_KEY_CHAR_BIT : (int)wc;
+        if (wc != KEY_MOUSE)
+            return (int)wc;
+        MEVENT ev;
+        if (getmouse(&ev) != OK)
+            continue;
+#ifdef BUTTON5_PRESSED
+        /* The wheel moves like the arrows, so every widget scrolls. */
+        if (ev.bstate & BUTTON4_PRESSED)
+            return KEY_UP;
+        if (ev.bstate & BUTTON5_PRESSED)
+            return KEY_DOWN;
+#endif
+        if (ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) {
+            app.clicked = true;
+            app.mouse_y = ev.y;
+            app.mouse_x = ev.x;
+            return KEY_MOUSE;
+        }
+    }
+}
+
+static bool action_enabled(const struct tui_action *a, void *state)
+{
+    return !a->enabled || a->enabled(state);
+}
+
+static void paint_title(const struct frame *f)
+{
+    char line[1024];
+    size_t len = 0;
+    line[0] = '\0';
+    /* The path through the menu tree, so an administrator always knows
+     * where they are; only the current title when the path is too wide. */
+    for (int i = 0; i < app.depth; i++) {
+        const char *t = frame_title(&app.frames[i]);
+        if (!t)
+            continue;
+        int n = snprintf(line + len, sizeof line - len, "%s%s", len ? " > " : " ", _(t));
+        if (n < 0 || (size_t)n >= sizeof line - len)
+            break;
+        len += (size_t)n;
+    }
+    if (tui_text_width(line) > COLS - 2 && frame_title(f))
+        snprintf(line, sizeof line, " %s", _(frame_title(f)));
+    if (f->subtitle[0]) {
+        len = strlen(line);
+        snprintf(line + len, sizeof line - len, ": %s", f->subtitle);
+    }
+    tui_draw_text(0, 0, COLS, TUI_TITLE, line);
+}
+
+static void paint_result(const struct frame *f, int y)
+{
+    char head[256];
+    /* TRANSLATORS: the guide's heading is ■実行結果; the ■ is added here. */
+    snprintf(head, sizeof head, "\xe2\x96\xa0%s", _("Result"));
+    int w = tui_text_width(head);
+    tui_draw_text(y, 0, w, TUI_HEADER, head);
+    if (COLS > w + 1)
+        mvhline(y, w + 1, ACS_HLINE, COLS - w - 1);
+    tui_draw_text(y + 1, 1, COLS - 1, f->result_error ? TUI_ERROR : TUI_OK, f->result);
+}
+
+static int keybar_item(int x, int key, const char *label)
+{
+    char name[32];
+    tui_key_name(key, name, sizeof name);
+    int kw = tui_text_width(name);
+    char l[128];
+    snprintf(l, sizeof l, " %s ", _(label));
+    int lw = tui_text_width(l);
+    if (x + kw + lw > COLS || app.nhits >= MAX_HITS)
+        return x; /* no room; F1 still lists it */
+    tui_draw_text(LINES - 1, x, kw, TUI_KEY, name);
+    tui_draw_text(LINES - 1, x + kw, lw, TUI_KEYLABEL, l);
+    app.hits[app.nhits++] = (struct hit){x, x + kw + lw, key};
+    return x + kw + lw + 1;
+}
+
+static void paint_keybar(const struct frame *f)
+{
+    int x = 0;
+    app.nhits = 0;
+    move(LINES - 1, 0);
+    clrtoeol();
+    if (f->screen != &help_screen)
+        x = keybar_item(x, KEY_F(1), N_("Help"));
+    for (const struct tui_action *a = f->screen->actions; a && a->key; a++)
+        if (action_enabled(a, f->state))
+            x = keybar_item(x, a->key, a->label);
+    keybar_item(x, ESC_KEY, app.depth > 1 ? N_("Back") : N_("Quit"));
+}
+
+void tui_paint_stack(void)
+{
+    struct frame *f = top();
+    erase();
+    app.cursor_y = -1;
+    if (!f)
+        return;
+    /* Title, one spare line, body, two result lines, the key bar. The
+     * body goes first: its draw may set the title or subtitle. */
+    struct tui_rect body = {2, 1, LINES - 6, COLS - 2};
+    if (body.h > 0 && body.w > 0 && f->screen->draw)
+        f->screen->draw(f->state, &body);
+    paint_title(f);
+    if (LINES >= 6)
+        paint_result(f, LINES - 3);
+    paint_keybar(f);
+}
+
+static void refresh_with_cursor(void)
+{
+    if (app.cursor_y >= 0) {
+        move(app.cursor_y, app.cursor_x);
+        curs_set(1);
+    } else {
+        curs_set(0);
+    }
+    refresh();
+}
+
+static int keybar_key_at(int y, int x)
+{
+    if (y != LINES - 1)
+        return 0;
+    for (int i = 0; i < app.nhits; i++)
+        if (x >= app.hits[i].x0 && x < app.hits[i].x1)
+            return app.hits[i].key;
+    return 0;
+}
+
+static void dispatch(int key)
+{
+    struct frame *f = top();
+    if (!f || key == 0 || key == KEY_RESIZE)
+        return; /* the loop repaints at the new size */
+    int y, x;
+    if (key == KEY_MOUSE && tui_mouse_click(&y, &x)) {
+        int k = keybar_key_at(y, x);
+        if (k)
+            key = k;
+    }
+    if (f->screen->key && f->screen->key(f->state, key) == TUI_HANDLED)
+        return;
+    for (const struct tui_action *a = f->screen->actions; a && a->key; a++)
+        if (a->key == key && action_enabled(a, f->state)) {
+            if (a->run)
+                a->run(f->state);
+            return;
+        }
+    if (key == KEY_F(1) && f->screen != &help_screen) {
+        tui_push(&help_screen, f);
+    } else if (key == ESC_KEY) {
+        if (app.depth > 1)
+            tui_pop();
+        else if (tui_confirm(_("Quit"), _("Do you want to quit?")))
+            tui_pop();
+    }
+}
+
+void tui_reset_to(const struct tui_screen *screen, void *arg)
+{
+    app.pending = screen;
+    app.pending_arg = arg;
+}
+
+/* A reset waits until the key that asked for it is handled: the screens
+ * it pops may still be on the call stack. */
+static void apply_reset(void)
+{
+    const struct tui_screen *screen = app.pending;
+    if (!screen)
+        return;
+    app.pending = NULL;
+    while (app.depth > 0)
+        tui_pop();
+    tui_push(screen, app.pending_arg);
+}
+
+void tui_run(void)
+{
+    app.quit = false;
+    apply_reset();
+    while (app.depth > 0 && !app.quit) {
+        tui_paint_stack();
+        refresh_with_cursor();
+        dispatch(tui_read_key());
+        apply_reset();
+    }
+}
+
+/* ---- the generated help screen ---------------------------------------- */
+
+struct help_state {
+    const struct frame *of;
+    int top, lines, height;
+};
+
+struct help_out {
+    const struct tui_rect *r;
+    int top, line;
+};
+
+/* Emits one wrapped paragraph with a hanging indent, skipping lines that
+ * are scrolled off; counting every line gives the scroll limit. */
+static void help_emit(struct help_out *o, int indent, enum tui_style st, const char *s)
+{
+    int w = o->r->w - indent;
+    do {
+        size_t next;
+        size_t n = tui_text_wrap(s, w, &next);
+        int row = o->line - o->top;
+        if (row >= 0 && row < o->r->h) {
+            char buf[1024];
+            snprintf(buf, sizeof buf, "%.*s", (int)n, s);
+            tui_draw_text(o->r->y + row, o->r->x + indent, w, st, buf);
+        }
+        o->line++;
+        s += next;
+    } while (*s);
+}
+
+static void help_key(struct help_out *o, int key, const char *label, const char *help)
+{
+    char name[32], line[1024];
+    tui_key_name(key, name, sizeof name);
+    tui_text_pad(line, sizeof line, name, 8);
+    size_t len = strlen(line);
+    snprintf(line + len, sizeof line - len, "%s: %s", _(label), help ? _(help) : "");
+    help_emit(o, 2, TUI_NORMAL, line);
+}
+
+static int help_enter(void **state, void *arg)
+{
+    struct help_state *h = calloc(1, sizeof *h);
+    if (!h)
+        return -1;
+    h->of = arg;
+    *state = h;
+    return 0;
+}
+
+static void help_leave(void *state)
+{
+    free(state);
+}
+
+static void help_draw(void *state, const struct tui_rect *body)
+{
+    struct help_state *h = state;
+    const struct tui_screen *s = h->of->screen;
+    struct help_out o = {body, h->top, 0};
+    const char *title = frame_title(h->of);
+    help_emit(&o, 0, TUI_HEADER, title ? _(title) : "");
+    if (s->help)
+        help_emit(&o, 0, TUI_NORMAL, _(s->help));
+    help_emit(&o, 0, TUI_NORMAL, "");
+    help_emit(&o, 0, TUI_HEADER, _("Keys"));
+    for (const struct tui_action *a = s->actions; a && a->key; a++)
+        help_key(&o, a->key, a->label, a->help);
+    help_key(&o, KEY_F(1), N_("Help"), N_("Show this help."));
+    help_key(&o, ESC_KEY, N_("Back"), N_("Go back one level; on the first screen, quit."));
+    help_emit(&o, 0, TUI_NORMAL, "");
+    help_emit(&o, 0, TUI_NORMAL,
+              _("Tab, Shift-Tab and the arrow keys move between items; "
+                "Enter chooses or moves to the next field; a digit chooses "
+                "a numbered menu item; PgUp and PgDn page through lists."));
+    h->lines = o.line;
+    h->height = body->h;
+}
+
+static int help_keyfn(void *state, int key)
+{
+    struct help_state *h = state;
+    int max = h->lines > h->height ? h->lines - h->height : 0;
+    switch (key) {
+    case KEY_UP:
+        h->top--;
+        break;
+    case KEY_DOWN:
+        h->top++;
+        break;
+    case KEY_PPAGE:
+        h->top -= h->height;
+        break;
+    case KEY_NPAGE:
+    case ' ':
+        h->top += h->height;
+        break;
+    case KEY_HOME:
+        h->top = 0;
+        break;
+    case KEY_END:
+        h->top = max;
+        break;
+    default:
+        return TUI_UNHANDLED;
+    }
+    if (h->top > max)
+        h->top = max;
+    if (h->top < 0)
+        h->top = 0;
+    return TUI_HANDLED;
+}
+
+static const struct tui_screen help_screen = {
+    .title = N_("Help"),
+    .enter = help_enter,
+    .leave = help_leave,
+    .draw = help_draw,
+    .key = help_keyfn,
+};

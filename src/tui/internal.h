@@ -1,0 +1,15 @@
+/* Shared between the toolkit's own files only; screens use tui.h. */
+#ifndef KASCON_TUI_INTERNAL_H
+#define KASCON_TUI_INTERNAL_H
+
+#include "tui/tui.h"
+
+/* Repaints the whole stack (title, body, result area, key bar) into stdscr
+ * without refreshing, so that a modal dialog can draw itself on top. */
+void tui_paint_stack(void);
+/* Reads one key as the toolkit encodes it; handles the idle timer. */
+int tui_read_key(void);
+/* Scales a count to a bar of cols cells without overflow. */
+int tui_scale(long done, long total, int cols);
+
+#endif

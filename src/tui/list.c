@@ -1,0 +1,402 @@
+/* A list that pages by key (keyset paging): it holds only the rows on the
+ * screen and asks the caller for the rows just after its last key or just
+ * before its first one. The caller's query is then an indexed range scan
+ * with LIMIT, which costs the same on row 10 as on row 100,000, and the
+ * list never asks how many rows there are. Keys are opaque strings whose
+ * order is the caller's. */
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "tui/internal.h"
+
+/* Rows fetched before the first repaint tells the real page height. */
+#define DEFAULT_PAGE 20
+
+struct row {
+    char **cols;
+    char *key;
+};
+
+struct tui_list_sink {
+    struct row *rows;
+    int count, max, ncols;
+    bool nomem;
+};
+
+struct tui_list {
+    const struct tui_list_column *cols;
+    int ncols;
+    tui_list_fetch_fn fetch;
+    tui_list_activate_fn activate;
+    void *ctx;
+    struct row *rows; /* the visible window, in display order */
+    int count, sel, page;
+    bool loaded;
+    struct tui_rect r;
+};
+
+static void free_row(struct row *row, int ncols)
+{
+    for (int c = 0; c < ncols && row->cols; c++)
+        free(row->cols[c]);
+    free(row->cols);
+    free(row->key);
+}
+
+static void free_rows(struct row *rows, int n, int ncols)
+{
+    for (int i = 0; i < n; i++)
+        free_row(&rows[i], ncols);
+    free(rows);
+}
+
+int tui_list_sink_row(struct tui_list_sink *sink, const char *const *cols, const char *key)
+{
+    if (sink->count >= sink->max)
+        return -1;
+    struct row *row = &sink->rows[sink->count];
+    row->cols = calloc((size_t)sink->ncols, sizeof *row->cols);
+    row->key = strdup(key ? key : "");
+    bool ok = row->cols && row->key;
+    for (int c = 0; ok && c < sink->ncols; c++) {
+        row->cols[c] = strdup(cols[c] ? cols[c] : "");
+        ok = row->cols[c] != NULL;
+    }
+    if (!ok) {
+        free_row(row, sink->ncols);
+        sink->nomem = true;
+        return -1;
+    }
+    sink->count++;
+    return sink->count < sink->max ? 0 : -1;
+}
+
+/* One call to the caller's fetch. Rows come back in display order (a
+ * BEFORE fetch is reversed here). Returns the number of rows, or -1 when
+ * the fetch failed; the list is unchanged then. */
+static int fetch(struct tui_list *l, const char *key, enum tui_list_dir dir, int max,
+                 struct row **out)
+{
+    struct tui_list_sink sink = {NULL, 0, max, l->ncols, false};
+    *out = NULL;
+    if (max <= 0)
+        return 0;
+    sink.rows = calloc((size_t)max, sizeof *sink.rows);
+    if (!sink.rows)
+        return -1;
+    if (l->fetch(l->ctx, key, dir, max, &sink) != 0 || sink.nomem) {
+        free_rows(sink.rows, sink.count, l->ncols);
+        return -1;
+    }
+    if (dir == TUI_LIST_BEFORE)
+        for (int i = 0; i < sink.count / 2; i++) {
+            struct row t = sink.rows[i];
+            sink.rows[i] = sink.rows[sink.count - 1 - i];
+            sink.rows[sink.count - 1 - i] = t;
+        }
+    *out = sink.rows;
+    return sink.count;
+}
+
+/* Joins a + b into the window, then drops rows from the front (drop_front)
+ * or the back until at most the page height is left. Takes ownership. */
+static void join(struct tui_list *l, struct row *a, int na, struct row *b, int nb, bool drop_front,
+                 int *dropped)
+{
+    int n = na + nb;
+    struct row *all = malloc((size_t)(n ? n : 1) * sizeof *all);
+    if (!all) {
+        free_rows(a, na, l->ncols);
+        free_rows(b, nb, l->ncols);
+        l->rows = NULL;
+        l->count = 0;
+        *dropped = 0;
+        return;
+    }
+    if (na)
+        memcpy(all, a, (size_t)na * sizeof *all);
+    if (nb)
+        memcpy(all + na, b, (size_t)nb * sizeof *all);
+    free(a);
+    free(b);
+    int drop = n > l->page ? n - l->page : 0;
+    int start = drop_front ? drop : 0;
+    for (int i = 0; i < drop; i++)
+        free_row(&all[drop_front ? i : n - 1 - i], l->ncols);
+    memmove(all, all + start, (size_t)(n - drop) * sizeof *all);
+    l->rows = all;
+    l->count = n - drop;
+    *dropped = drop;
+}
+
+static void clamp_sel(struct tui_list *l)
+{
+    if (l->sel >= l->count)
+        l->sel = l->count - 1;
+    if (l->sel < 0)
+        l->sel = 0;
+}
+
+static int page_rows(const struct tui_list *l)
+{
+    return l->page > 0 ? l->page : DEFAULT_PAGE;
+}
+
+/* Moves the selection k rows down, fetching past the window as needed. */
+static void down(struct tui_list *l, int k)
+{
+    if (l->sel + k < l->count && k < page_rows(l)) {
+        l->sel += k;
+        return;
+    }
+    struct row *more;
+    const char *last = l->count ? l->rows[l->count - 1].key : NULL;
+    int m = fetch(l, last, TUI_LIST_AFTER, k, &more);
+    if (m < 0)
+        return;
+    int dropped;
+    join(l, l->rows, l->count, more, m, true, &dropped);
+    l->sel = l->sel + k - dropped;
+    clamp_sel(l);
+}
+
+static void up(struct tui_list *l, int k)
+{
+    if (l->sel - k >= 0 && k < page_rows(l)) {
+        l->sel -= k;
+        return;
+    }
+    if (l->count == 0)
+        return;
+    struct row *more;
+    int m = fetch(l, l->rows[0].key, TUI_LIST_BEFORE, k, &more);
+    if (m < 0)
+        return;
+    int dropped;
+    join(l, more, m, l->rows, l->count, false, &dropped);
+    l->sel = l->sel - k + m;
+    clamp_sel(l);
+}
+
+/* Tops the window up to the page height: more rows after it, then, at the
+ * end of the data, rows before it. */
+static void fill(struct tui_list *l)
+{
+    int page = page_rows(l), dropped;
+    if (l->count < page) {
+        struct row *more;
+        const char *last = l->count ? l->rows[l->count - 1].key : NULL;
+        int m = fetch(l, last, TUI_LIST_AFTER, page - l->count, &more);
+        if (m > 0)
+            join(l, l->rows, l->count, more, m, true, &dropped);
+        else
+            free(more);
+    }
+    if (l->count > 0 && l->count < page) {
+        struct row *more;
+        int m = fetch(l, l->rows[0].key, TUI_LIST_BEFORE, page - l->count, &more);
+        if (m > 0) {
+            join(l, more, m, l->rows, l->count, false, &dropped);
+            l->sel += m;
+        } else {
+            free(more);
+        }
+    }
+    l->loaded = true;
+    clamp_sel(l);
+}
+
+static void replace(struct tui_list *l, struct row *rows, int n)
+{
+    free_rows(l->rows, l->count, l->ncols);
+    l->rows = rows;
+    l->count = n;
+}
+
+static void jump(struct tui_list *l, enum tui_list_dir dir)
+{
+    struct row *rows;
+    int n = fetch(l, NULL, dir, page_rows(l), &rows);
+    if (n < 0)
+        return;
+    replace(l, rows, n);
+    l->sel = dir == TUI_LIST_AFTER ? 0 : n - 1;
+    l->loaded = true;
+    clamp_sel(l);
+}
+
+/* Makes the window start at the first row at or after key: the row before
+ * key is found first, because fetches are exclusive of their key. */
+static void start_at(struct tui_list *l, const char *key)
+{
+    struct row *prev = NULL, *rows;
+    int np = key ? fetch(l, key, TUI_LIST_BEFORE, 1, &prev) : 0;
+    if (np < 0)
+        return;
+    int n = fetch(l, np ? prev[0].key : NULL, TUI_LIST_AFTER, page_rows(l), &rows);
+    free_rows(prev, np, l->ncols);
+    if (n < 0)
+        return;
+    replace(l, rows, n);
+    l->sel = 0;
+    fill(l);
+}
+
+void tui_list_seek(struct tui_list *list, const char *key)
+{
+    start_at(list, key);
+}
+
+void tui_list_reload(struct tui_list *list)
+{
+    struct tui_list *l = list;
+    char *selkey = l->count ? strdup(l->rows[l->sel].key) : NULL;
+    int oldsel = l->sel;
+    start_at(l, l->count ? l->rows[0].key : NULL);
+    l->sel = oldsel;
+    for (int i = 0; selkey && i < l->count; i++)
+        if (strcmp(l->rows[i].key, selkey) == 0)
+            l->sel = i;
+    clamp_sel(l);
+    free(selkey);
+}
+
+struct tui_list *tui_list_new(const struct tui_list_column *cols, int ncols,
+                              tui_list_fetch_fn fetchfn, tui_list_activate_fn activate, void *ctx)
+{
+    struct tui_list *l = calloc(1, sizeof *l);
+    if (!l)
+        return NULL;
+    l->cols = cols;
+    l->ncols = ncols;
+    l->fetch = fetchfn;
+    l->activate = activate;
+    l->ctx = ctx;
+    return l;
+}
+
+void tui_list_free(struct tui_list *list)
+{
+    if (!list)
+        return;
+    free_rows(list->rows, list->count, list->ncols);
+    free(list);
+}
+
+const char *tui_list_selected(const struct tui_list *list)
+{
+    return list->count ? list->rows[list->sel].key : NULL;
+}
+
+/* Fits the window to a new height, keeping the selected row on screen. */
+static void resize(struct tui_list *l, int page)
+{
+    l->page = page;
+    if (!l->loaded) {
+        fill(l);
+        return;
+    }
+    if (l->count > page) {
+        int start = l->sel >= page ? l->sel - page + 1 : 0, dropped;
+        for (int i = 0; i < start; i++)
+            free_row(&l->rows[i], l->ncols);
+        memmove(l->rows, l->rows + start, (size_t)(l->count - start) * sizeof *l->rows);
+        l->count -= start;
+        l->sel -= start;
+        join(l, l->rows, l->count, NULL, 0, false, &dropped);
+    } else if (l->count < page) {
+        fill(l);
+    }
+}
+
+static void draw_cell(int y, int x, int w, enum tui_style st, const char *s, bool right)
+{
+    char buf[1024];
+    int tw = tui_text_truncate(buf, sizeof buf, s, w);
+    if (right && tw < w) {
+        tui_draw_text(y, x, w - tw, st, "");
+        x += w - tw;
+        w = tw;
+    }
+    tui_draw_text(y, x, w, st, buf);
+}
+
+void tui_list_draw(struct tui_list *list, const struct tui_rect *r)
+{
+    struct tui_list *l = list;
+    l->r = *r;
+    int page = r->h - 1;
+    if (page < 1)
+        return;
+    if (page != l->page || !l->loaded)
+        resize(l, page);
+    int fixed = 0, flex = 0;
+    for (int c = 0; c < l->ncols; c++) {
+        fixed += l->cols[c].width + (c ? 1 : 0);
+        flex += l->cols[c].width == 0;
+    }
+    int flexw = flex ? (r->w - fixed) / flex : 0;
+    if (flex && flexw < 4)
+        flexw = 4;
+    for (int row = -1; row < l->count; row++) {
+        int y = r->y + 1 + row;
+        enum tui_style st = row < 0 ? TUI_HEADER : row == l->sel ? TUI_SELECTED : TUI_NORMAL;
+        tui_draw_text(y, r->x, r->w, st, "");
+        int x = r->x;
+        for (int c = 0; c < l->ncols && x < r->x + r->w; c++) {
+            int w = l->cols[c].width ? l->cols[c].width : flexw;
+            if (x + w > r->x + r->w)
+                w = r->x + r->w - x;
+            const char *s = row < 0 ? _(l->cols[c].title) : l->rows[row].cols[c];
+            draw_cell(y, x, w, st, s, l->cols[c].right && row >= 0);
+            x += w + 1;
+        }
+    }
+    if (l->count == 0)
+        tui_draw_text(r->y + 1, r->x, r->w, TUI_DIM, _("(no entries)"));
+}
+
+int tui_list_key(struct tui_list *list, int key)
+{
+    struct tui_list *l = list;
+    int page = page_rows(l), y, x;
+    switch (key) {
+    case KEY_DOWN:
+        down(l, 1);
+        break;
+    case KEY_UP:
+        up(l, 1);
+        break;
+    case KEY_NPAGE:
+        down(l, page);
+        break;
+    case KEY_PPAGE:
+        up(l, page);
+        break;
+    case KEY_HOME:
+        jump(l, TUI_LIST_AFTER);
+        break;
+    case KEY_END:
+        jump(l, TUI_LIST_BEFORE);
+        break;
+    case KEY_MOUSE:
+        if (!tui_mouse_click(&y, &x) || y <= l->r.y || y > l->r.y + l->count || x < l->r.x ||
+            x >= l->r.x + l->r.w)
+            return TUI_UNHANDLED;
+        /* A click selects; a click on the selected row opens it. */
+        if (y - l->r.y - 1 != l->sel) {
+            l->sel = y - l->r.y - 1;
+            break;
+        }
+        /* fall through */
+    default:
+        if (!tui_key_is_enter(key) && key != KEY_MOUSE)
+            return TUI_UNHANDLED;
+        if (l->count && l->activate)
+            l->activate(l->ctx, l->rows[l->sel].key);
+    }
+    return TUI_HANDLED;
+}

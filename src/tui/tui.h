@@ -1,0 +1,233 @@
+/* The console's widget toolkit on ncursesw: screen stack, key bar and F1
+ * help generated from one action table, menu, form, keyset-paged list,
+ * dialogs, result area, progress bar and display-width text helpers.
+ * It knows nothing of extensions or groups; screens/ supplies the words.
+ *
+ * All labels given to the toolkit in tables (titles, help, action labels,
+ * field labels, choices, column titles) are msgids: the toolkit translates
+ * them when drawing, so const tables stay translatable. Messages passed to
+ * tui_result_*, tui_form_set_error and the dialogs are already translated
+ * (they are usually formatted), and the toolkit copies them. */
+#ifndef KASCON_TUI_H
+#define KASCON_TUI_H
+
+/* The wide-character half of ncursesw is only declared with this set; this
+ * header is the one place the rest of the program includes curses from. */
+#ifndef NCURSES_WIDECHAR
+#define NCURSES_WIDECHAR 1
+#endif
+#include <curses.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Key handlers return this when they used the key. */
+#define TUI_HANDLED 1
+#define TUI_UNHANDLED 0
+
+/* Typed characters whose code point falls in ncurses' KEY_* range are moved
+ * out of it with this bit, so that e.g. U+0148 never reads as KEY_DC. */
+#define TUI_KEY_CHAR_BIT 0x40000000
+
+struct tui_rect {
+    int y, x, h, w;
+};
+
+enum tui_style {
+    TUI_NORMAL,
+    TUI_TITLE,
+    TUI_SELECTED,
+    TUI_FIELD,
+    TUI_ERROR,
+    TUI_OK,
+    TUI_KEY,
+    TUI_KEYLABEL,
+    TUI_HEADER,
+    TUI_DIM,
+    TUI_STYLE_COUNT
+};
+
+/* ---- screens and actions ---------------------------------------------- */
+
+struct tui_action {
+    int key;           /* KEY_F(2), KEY_DC, 'd', ...; 0 ends a table */
+    const char *label; /* msgid, one or two words for the key bar */
+    const char *help;  /* msgid, one sentence for the F1 screen */
+    void (*run)(void *state);
+    /* NULL means always; false hides it from the bar and ignores the key
+     * (e.g. Save while another administrator holds the lock). */
+    bool (*enabled)(void *state);
+};
+
+struct tui_screen {
+    const char *title;                /* msgid */
+    const char *help;                 /* msgid, shown by F1 */
+    const struct tui_action *actions; /* may be NULL */
+    /* Builds the screen's state from the argument given to tui_push;
+     * nonzero refuses the push. NULL means state = arg. */
+    int (*enter)(void **state, void *arg);
+    void (*leave)(void *state); /* frees what enter built */
+    void (*draw)(void *state, const struct tui_rect *body);
+    int (*key)(void *state, int key); /* TUI_HANDLED or TUI_UNHANDLED */
+};
+
+/* Call after setlocale(). Returns 0, or -1 when the terminal is unusable. */
+int tui_init(void);
+void tui_shutdown(void);
+/* Runs until the stack is empty or tui_quit() is called. */
+void tui_run(void);
+void tui_quit(void);
+int tui_push(const struct tui_screen *screen, void *arg);
+void tui_pop(void);
+/* Replaces the whole stack with this screen once the current key has been
+ * handled (login -> main menu, logout -> login). */
+void tui_reset_to(const struct tui_screen *screen, void *arg);
+int tui_depth(void);
+/* Replaces the top screen's title msgid (one screen serving many menus);
+ * may be called from its draw callback. */
+void tui_set_title(const char *msgid);
+/* A translated line shown after the title, e.g. the item being edited. */
+void tui_set_subtitle(const char *text);
+/* Calls fn every ms milliseconds while waiting for keys (lock leases);
+ * ms <= 0 switches it off. */
+void tui_set_idle(int ms, void (*fn)(void *ctx), void *ctx);
+/* Where the terminal cursor goes after this draw (editable fields). */
+void tui_show_cursor(int y, int x);
+/* The position of the last mouse click, when key == KEY_MOUSE. */
+bool tui_mouse_click(int *y, int *x);
+/* True, with the character, when key is a printable typed character. */
+bool tui_key_char(int key, wchar_t *wc);
+bool tui_key_is_enter(int key);
+/* A readable key name for bars and help: "F2", "Enter", "d". */
+void tui_key_name(int key, char *buf, size_t size);
+
+/* ---- result area ("■Result") ------------------------------------------- */
+
+void tui_result_ok(const char *text);
+void tui_result_error(const char *text);
+void tui_result_clear(void);
+
+/* ---- drawing and text helpers ------------------------------------------ */
+
+attr_t tui_attr(enum tui_style style);
+/* Draws s in exactly width columns (cut at a character, padded). */
+void tui_draw_text(int y, int x, int width, enum tui_style style, const char *s);
+/* Wraps s into the rectangle; returns the number of lines it needs. */
+int tui_draw_wrapped(const struct tui_rect *r, enum tui_style style, const char *s);
+void tui_draw_box(const struct tui_rect *r, enum tui_style style);
+int tui_text_width(const char *s);
+/* Bytes of the longest prefix of s within width columns; *cols gets its
+ * width (may be NULL). Never ends inside a character. */
+size_t tui_text_fit(const char *s, int width, int *cols);
+/* Copies s cut to width columns, ending in an ellipsis when cut. Returns
+ * the columns used. */
+int tui_text_truncate(char *dst, size_t size, const char *s, int width);
+/* As tui_text_truncate, then pads with spaces to exactly width columns. */
+int tui_text_pad(char *dst, size_t size, const char *s, int width);
+/* Bytes of the first line of s when wrapped at width; *next is where the
+ * following line starts (spaces at the break are skipped). */
+size_t tui_text_wrap(const char *s, int width, size_t *next);
+
+/* ---- menu ---------------------------------------------------------------- */
+
+struct tui_menu_item {
+    const char *label; /* msgid */
+    const void *data;  /* the caller's, e.g. the screen to open */
+};
+
+struct tui_menu;
+typedef void (*tui_menu_choose_fn)(void *ctx, size_t index, const void *data);
+
+struct tui_menu *tui_menu_new(const struct tui_menu_item *items, size_t n,
+                              tui_menu_choose_fn choose, void *ctx);
+void tui_menu_free(struct tui_menu *menu);
+void tui_menu_draw(struct tui_menu *menu, const struct tui_rect *r);
+int tui_menu_key(struct tui_menu *menu, int key);
+size_t tui_menu_selected(const struct tui_menu *menu);
+
+/* ---- form ---------------------------------------------------------------- */
+
+enum tui_field_kind {
+    TUI_FIELD_TEXT,
+    TUI_FIELD_DIGITS,   /* 0-9 only */
+    TUI_FIELD_DIAL,     /* 0-9 * # (feature codes) */
+    TUI_FIELD_PASSWORD, /* shown as '*', never echoed */
+    TUI_FIELD_CHOICE    /* one of choices[], Left/Right/Space */
+};
+
+struct tui_field {
+    const char *label; /* msgid */
+    enum tui_field_kind kind;
+    int max_chars;              /* characters, not bytes */
+    int width;                  /* columns of the box; 0: from max_chars */
+    const char *const *choices; /* msgids, NULL-terminated (CHOICE) */
+};
+
+struct tui_form;
+typedef void (*tui_form_submit_fn)(void *ctx, struct tui_form *form);
+
+struct tui_form *tui_form_new(const struct tui_field *fields, size_t n, tui_form_submit_fn submit,
+                              void *ctx);
+void tui_form_free(struct tui_form *form);
+void tui_form_draw(struct tui_form *form, const struct tui_rect *r);
+int tui_form_key(struct tui_form *form, int key);
+/* UTF-8 value of a text-like field; for a choice, the choice's msgid.
+ * Valid until the field changes. */
+const char *tui_form_value(struct tui_form *form, size_t field);
+/* Returns 0, or -1 when the value is not valid UTF-8 or too long. */
+int tui_form_set_value(struct tui_form *form, size_t field, const char *s);
+int tui_form_choice(const struct tui_form *form, size_t field);
+void tui_form_set_choice(struct tui_form *form, size_t field, int choice);
+void tui_form_set_error(struct tui_form *form, size_t field, const char *text);
+void tui_form_clear_errors(struct tui_form *form);
+bool tui_form_has_errors(const struct tui_form *form);
+void tui_form_set_readonly(struct tui_form *form, bool readonly);
+bool tui_form_readonly(const struct tui_form *form);
+void tui_form_set_focus(struct tui_form *form, size_t field);
+size_t tui_form_focus(const struct tui_form *form);
+
+/* ---- list with keyset paging -------------------------------------------- */
+
+enum tui_list_dir {
+    TUI_LIST_AFTER, /* rows whose key sorts after key, ascending */
+    TUI_LIST_BEFORE /* rows before key, nearest first (descending) */
+};
+
+struct tui_list_column {
+    const char *title; /* msgid */
+    int width;         /* columns; 0 takes what is left */
+    bool right;        /* right-aligned (numbers) */
+};
+
+struct tui_list_sink;
+/* Adds one row (ncols strings, copied) during a fetch. Returns -1 once the
+ * page is full; the fetch should stop then. */
+int tui_list_sink_row(struct tui_list_sink *sink, const char *const *cols, const char *key);
+/* Delivers at most max_rows rows next to key (NULL: from the start for
+ * AFTER, from the end for BEFORE) into the sink. Returns 0, or nonzero after
+ * telling the user (e.g. tui_result_error); the list keeps its rows then. */
+typedef int (*tui_list_fetch_fn)(void *ctx, const char *key, enum tui_list_dir dir, int max_rows,
+                                 struct tui_list_sink *sink);
+typedef void (*tui_list_activate_fn)(void *ctx, const char *key);
+
+struct tui_list;
+struct tui_list *tui_list_new(const struct tui_list_column *cols, int ncols,
+                              tui_list_fetch_fn fetch, tui_list_activate_fn activate, void *ctx);
+void tui_list_free(struct tui_list *list);
+void tui_list_draw(struct tui_list *list, const struct tui_rect *r);
+int tui_list_key(struct tui_list *list, int key);
+/* Key of the selected row, or NULL when the list is empty. */
+const char *tui_list_selected(const struct tui_list *list);
+/* Shows the page starting at the first row at or after key (NULL: top). */
+void tui_list_seek(struct tui_list *list, const char *key);
+/* Fetches the visible page again, keeping the selection where possible. */
+void tui_list_reload(struct tui_list *list);
+
+/* ---- dialogs and progress ------------------------------------------------ */
+
+/* Modal yes/no question; true for yes. Esc and n answer no. */
+bool tui_confirm(const char *title, const char *text);
+void tui_message(const char *title, const char *text);
+/* Draws a centred progress box at once; call as the work advances. */
+void tui_progress(const char *title, long done, long total);
+
+#endif
