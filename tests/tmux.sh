@@ -4,9 +4,17 @@
 . "${top_srcdir:-.}/tests/lib.sh"
 
 command -v tmux >/dev/null || { echo "1..0 # SKIP tmux not installed"; exit 0; }
-SOCK="kascon-test-$$"
+# One tmux server per console run: a server being killed never races the
+# next one's start.
+RUNS=0
+SOCK="kascon-test-$$-0"
 T() { tmux -L "$SOCK" "$@"; }
-trap 'tmux -L "$SOCK" kill-server 2>/dev/null; rm -rf "$TMP"' EXIT
+cleanup_tmux() {
+  local i
+  for i in $(seq 0 "$RUNS"); do tmux -L "kascon-test-$$-$i" kill-server 2>/dev/null; done
+  rm -rf "$TMP"
+}
+trap cleanup_tmux EXIT
 
 # A Japanese locale built into the build tree (no root needed).
 ja_locale() {
@@ -22,6 +30,7 @@ ja_locale() {
 start_console() {
   local lang=$1 cols=${2:-80} rows=${3:-24} locpath=""
   T kill-server 2>/dev/null
+  RUNS=$((RUNS + 1)); SOCK="kascon-test-$$-$RUNS"
   if [ "${lang#ja}" != "$lang" ]; then locpath=$(ja_locale); fi
   T new-session -d -x "$cols" -y "$rows" -s main \
     "env LANG=$lang LC_ALL=$lang LANGUAGE= LOCPATH=$locpath TERM=xterm-256color \
@@ -29,7 +38,15 @@ start_console() {
      KASCON_NOW='${KASCON_NOW:-}' '$KASCON' --db '$KASCON_DB'; echo KASCON-EXITED \$?; sleep 30"
 }
 screen() { T capture-pane -p -t main; }
-keys() { T send-keys -t main "$@"; }
+# keys KEY...: one key at a time, as typed (Esc needs its own moment, or
+# curses reads Esc+key as one Alt sequence).
+keys() {
+  local k
+  for k in "$@"; do
+    T send-keys -t main "$k"
+    case "$k" in Escape) sleep 0.1;; *) sleep 0.02;; esac
+  done
+}
 # type_text TEXT: literal text, no key names.
 type_text() { T send-keys -t main -l "$1"; }
 # wait_for TEXT [SECONDS]: polls the screen until TEXT shows.

@@ -83,7 +83,11 @@ static const struct catalogue_entry catalogue[] = {
     {E_CSV_SYNTAX, N_("malformed CSV (unbalanced quotes)"), NULL},
     {E_FILE_EMPTY, N_("the file has no rows"), NULL},
     {E_FILE_READ, N_("the file cannot be read"), NULL},
+    {E_UNENCODABLE, N_("a character has no form in the chosen encoding"),
+     N_("export in UTF-8 instead")},
+    {E_FILE_WRITE, N_("the file cannot be written"), NULL},
     {E_STORAGE, N_("database error"), NULL},
+    {E_NO_MEMORY, N_("out of memory"), NULL},
 };
 
 static const char *const plan_kind_msgids[PLAN_KIND_COUNT] = {

@@ -70,7 +70,10 @@ enum core_code {
     E_CSV_SYNTAX = 307,
     E_FILE_EMPTY = 308,
     E_FILE_READ = 309,
+    E_UNENCODABLE = 310,        /* export: no form in the chosen encoding */
+    E_FILE_WRITE = 311,
     E_STORAGE = 901,
+    E_NO_MEMORY = 902,
 };
 
 /* What kind of value a numbering-plan entry is; names it in messages. */

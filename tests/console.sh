@@ -1,0 +1,114 @@
+#!/bin/bash
+# The console driven as a person would, in tmux, in English and Japanese:
+# log in, register a profile, assign a mobile, find both, field errors,
+# lockout, expired password, resize mid-form.
+. "${top_srcdir:-.}/tests/tmux.sh"
+
+"$KASCONCTL" site add t.example.jp --capacity 20 --site-number 81 >/dev/null
+echo 'secret12' | "$KASCONCTL" admin add t.example.jp admin >/dev/null
+"$KASCONCTL" line add t.example.jp 09011110001 09011110002 08011110003 08011110004 >/dev/null
+
+login() { # DOMAIN USER PASSWORD
+  type_text "$1"; keys Tab; type_text "$2"; keys Tab; type_text "$3"; keys Enter
+}
+
+run_locale() {
+  local lang=$1 ext=$2 mobile=$3
+  if [ "$lang" = C.UTF-8 ]; then
+    L_LOGIN="Site domain name"; L_MAIN="Main menu"; L_REG="Registered:"; L_FIRST="start with a digit from 2 to 9"
+    L_SIP="SIP user name"; L_DONE="has been registered"; L_ASSIGNED="has been assigned"
+    L_UNASSIGNED="Unassigned numbers:"; L_FAIL="login failed"; L_MOBILE_ERR="leading 0"
+  else
+    L_LOGIN="拠点ドメイン名"; L_MAIN="メインメニュー"; L_REG="登録数:"; L_FIRST="先頭は2～9"
+    L_SIP="SIPユーザー名"; L_DONE="を登録しました"; L_ASSIGNED="を割り当てました"
+    L_UNASSIGNED="未割当番号:"; L_FAIL="ログインできませんでした"; L_MOBILE_ERR="先頭“0”"
+  fi
+  start_console "$lang"
+  check "$lang: login screen" wait_for "$L_LOGIN"
+  login t.example.jp admin secret12
+  check "$lang: password is never echoed" bash -c "! tmux -L '$SOCK' capture-pane -p -t main | grep -q secret12"
+  check "$lang: main menu after login" wait_for "$L_MAIN"
+  keys 1; keys 1; keys 1
+  check "$lang: extension profiles with counts" wait_for "$L_REG"
+  keys F2
+  type_text 123; keys Enter
+  check "$lang: invalid extension shows the error at the field" wait_for "$L_FIRST"
+  keys C-u; type_text "$ext"; keys Enter
+  check "$lang: step 2 asks for the SIP user name" wait_for "$L_SIP"
+  check "$lang: SIP user name defaults to the extension" wait_for "$ext"
+  type_text sip$ext; keys Tab; type_text web$ext
+  T resize-window -t main -x 100 -y 30; sleep 0.3
+  T resize-window -t main -x 80 -y 24
+  check "$lang: typed value survives a resize" wait_for "web$ext"
+  keys Tab; type_text abcd1234; keys Enter
+  check "$lang: profile registered" wait_for "$L_DONE"
+  keys Escape
+  check "$lang: back on the list" wait_for "$L_REG"
+  keys C-u; type_text "$ext"; keys Enter
+  check "$lang: the new profile is listed" wait_for "web$ext"
+  keys Escape; keys Escape; keys Escape
+  check "$lang: back at the main menu" wait_for "$L_MAIN"
+  keys 2; keys 1; keys 1
+  type_text "$ext"; keys Tab; type_text "${mobile#0}"; keys Enter
+  check "$lang: mobile without its leading 0 is explained" wait_for "$L_MOBILE_ERR"
+  keys C-u; type_text "$mobile"; keys Enter
+  check "$lang: mobile assigned" wait_for "$L_ASSIGNED"
+  keys Escape; keys 2
+  type_text "$ext"; keys Enter
+  check "$lang: extension search shows the mobile" wait_for "$mobile"
+  keys Escape; keys 3
+  check "$lang: unassigned numbers listed" wait_for "$L_UNASSIGNED"
+  check "$lang: the assigned mobile is not among them" wait_gone "$mobile"
+  keys Escape; keys Escape; keys Escape
+  keys 1; keys 1; keys 1
+  keys C-u; type_text "$ext"; keys Enter
+  check "$lang: the profile list shows the mobile" wait_for "$mobile"
+  keys F10; keys y
+  check "$lang: logout returns to the login screen" wait_for "$L_LOGIN"
+  # Three wrong passwords lock; then the right one is refused the same way.
+  for i in 1 2 3; do
+    login t.example.jp admin "wrong$i$i$i"
+    wait_for "$L_FAIL" >/dev/null; screen >"$TMP/fail$i"
+    keys Up; keys Up; keys C-u; keys Down; keys C-u; keys Down
+  done
+  login t.example.jp admin secret12
+  sleep 0.5
+  check "$lang: locked account refuses the right password" wait_for "$L_FAIL"
+  check "$lang: ... and is still on the login screen" bash -c "! tmux -L '$SOCK' capture-pane -p -t main | grep -q '$L_MAIN'"
+  screen >"$TMP/fail4"
+  check "$lang: same message for wrong and locked" cmp -s "$TMP/fail1" "$TMP/fail4"
+  "$KASCONCTL" admin unlock t.example.jp admin >/dev/null
+  keys Up; keys Up; keys C-u; keys Down; keys C-u; keys Down
+  login t.example.jp admin secret12
+  check "$lang: unlocked account logs in" wait_for "$L_MAIN"
+}
+
+run_locale C.UTF-8 3001 09011110001
+run_locale ja_JP.UTF-8 3002 09011110002
+
+# An expired password leads to the password change before anything else.
+echo 'reset123' | "$KASCONCTL" admin reset t.example.jp admin >/dev/null
+start_console C.UTF-8
+wait_for "Site domain name" >/dev/null
+login t.example.jp admin reset123
+check "expired password: change screen first" wait_for "has expired"
+type_text reset123; keys Tab; type_text newpass99; keys Tab; type_text newpass98; keys Enter
+check "expired password: mismatch is refused" wait_for "confirmation differ"
+type_text reset123; keys Tab; type_text newpass99; keys Tab; type_text newpass99; keys Enter
+check "expired password: then the main menu" wait_for "Main menu"
+check "... telling the password changed" wait_for "password has been changed"
+
+# Deleting a profile that has a mobile is refused; a free one is deleted.
+keys 1; keys 1; keys 1
+keys C-u; type_text 3001; keys Enter; keys F8; keys y
+check "delete refused while a mobile is assigned" wait_for "242"
+"$KASCONCTL" site list >/dev/null
+keys Escape; keys Escape; keys Escape; keys 2; keys 1; keys 2
+type_text 3001; keys Enter; wait_for 09011110001 >/dev/null; keys F8; keys y
+check "unassign from extension search" wait_for "has been unassigned"
+keys Escape; keys Escape; keys Escape; keys 1; keys 1; keys 1
+keys C-u; type_text 3001; keys Enter; keys F8; keys y
+check "delete after unassigning" wait_for "3001 has been deleted"
+check "profile is gone from the database" test "$(sqlite3 "$KASCON_DB" "select count(*) from extensions where ext='3001'")" = 0
+check "console changes are audited with the administrator" test "$(sqlite3 "$KASCON_DB" "select count(*) from audit where actor='admin' and action in ('ext.add','ext.assign','ext.unassign','ext.delete')")" -ge 5
+done_testing
