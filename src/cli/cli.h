@@ -43,5 +43,11 @@ int cli_line_add(struct cli *cli, int argc, char **argv);
 int cli_line_list(struct cli *cli, int argc, char **argv);
 int cli_secret_reset(struct cli *cli, int argc, char **argv);
 int cli_demo(struct cli *cli, int argc, char **argv);
+int cli_cdr_load(struct cli *cli, int argc, char **argv);
+int cli_cdr_demo(struct cli *cli, int argc, char **argv);
+int cli_cdr_list(struct cli *cli, int argc, char **argv);
+int cli_cdr_export(struct cli *cli, int argc, char **argv);
+int cli_cdr_show(struct cli *cli, int argc, char **argv);
+int cli_cdr_purge(struct cli *cli, int argc, char **argv);
 
 #endif

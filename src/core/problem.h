@@ -72,6 +72,20 @@ enum core_code {
     E_FILE_READ = 309,
     E_UNENCODABLE = 310,        /* export: no form in the chosen encoding */
     E_FILE_WRITE = 311,
+    E_CDR_TIME = 401,           /* not YYYY/MM/DD HH:MM:SS */
+    E_CDR_CALL_TYPE = 402,      /* not 成立 / 不成立 */
+    E_CDR_NUMBER = 403,         /* not up to 32 of 0-9 * # + */
+    E_CDR_CAUSE = 404,          /* not a Q.850 code 0-127 */
+    E_CDR_TEXT_LONG = 405,
+    E_CDR_TIME_ORDER = 406,     /* answer or end before the call time */
+    E_CDR_DISPOSITION = 407,    /* unknown Asterisk disposition */
+    E_CDR_DAY_FORMAT = 408,
+    E_CDR_FILE_NOT_FOUND = 409,
+    E_CDR_UNENCODABLE = 410,    /* no CP932 form for a character */
+    E_SECRET_LENGTH = 411,      /* over 30 characters (guide §6.3) */
+    E_SECRET_WRONG = 412,
+    E_SECRET_LOCKED = 413,
+    E_SECRET_NOT_SET = 414,
     E_STORAGE = 901,
     E_NO_MEMORY = 902,
 };

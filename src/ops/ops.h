@@ -6,7 +6,10 @@
 #define KASCON_OPS_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
+#include "cdr/cdrio.h"
+#include "core/cdr.h"
 #include "core/lockout.h"
 #include "core/numplan.h"
 #include "core/password.h"
@@ -93,5 +96,53 @@ int ops_session_load(struct store *st, const char *domain, const char *user, con
 /* パスワード変更: current password, new one twice. Field 0/1/2 in problem. */
 int ops_change_password(struct store *st, struct ops_session *session, const char *current,
                         const char *next, const char *again, struct core_problem *problem);
+
+/* ---- call history (通信履歴, SPEC §3.7) ---- */
+enum ops_cdr_format { OPS_CDR_NATIVE, OPS_CDR_ASTERISK };
+#define OPS_CDR_PROBLEMS_SHOWN 1000 /* a broken 3-million-row file stays readable */
+
+struct ops_cdr_result {
+    enum cdrio_encoding encoding;
+    long rows;         /* records read */
+    long loaded;       /* records stored */
+    long too_old;      /* records of days already past the 92 kept */
+    long not_shown;    /* problems beyond OPS_CDR_PROBLEMS_SHOWN */
+    int files;         /* files that got records */
+    int purged_files;  /* files deleted by the retention rule */
+};
+
+/* The first day kept at `now` (local time): today and the 91 days before. */
+void ops_cdr_oldest_day(int64_t now, char out[CORE_CDR_DAY_LEN + 1]);
+/* Loads a file all or nothing: every bad record becomes a problem (row,
+ * column), and if there is any, nothing changes.  Days past the retention
+ * period are purged first and old records skipped. */
+int ops_cdr_load(struct store *st, const char *domain, const char *path, enum ops_cdr_format format,
+                 const struct store_actor *who, struct core_problems *problems,
+                 struct ops_cdr_result *result);
+/* Demo traffic: per_day calls for each of the last `days` days (today
+ * included) between the site's extensions and outside numbers. */
+int ops_cdr_demo(struct store *st, const char *domain, int days, long per_day, uint64_t seed,
+                 const struct store_actor *who, struct core_problems *problems,
+                 struct ops_cdr_result *result);
+/* The retention rule for one site, or all (site_id 0): kascond runs it daily. */
+int ops_cdr_purge(struct store *st, int64_t site_id, const struct store_actor *who, int *files,
+                  long *records);
+/* Writes a day's file (part N, or all parts when part is 0) as the native
+ * 12-column CSV: the writer behind the console's 取得.  *problem names the
+ * record (row) that could not be written. */
+int ops_cdr_export(struct store *st, int64_t site_id, const char *day, int part, FILE *out,
+                   bool cp932, long *written, struct core_problem *problem);
+
+/* Secret question (§6.3).  Question and answer: 1-30 characters each.
+ * Setting the first one needs no current answer; a change needs it, and a
+ * wrong one counts towards the lock like a wrong answer at the gate.
+ * problem->field: 0 current answer, 1 question, 2 answer. */
+int ops_secret_set(struct store *st, int64_t site_id, const char *current_answer,
+                   const char *question, const char *answer, const struct store_actor *who,
+                   struct core_problem *problem);
+/* The gate of 通信履歴参照: three wrong answers lock the site's call
+ * history for 60 minutes (E_SECRET_LOCKED); E_SECRET_WRONG otherwise. */
+int ops_secret_verify(struct store *st, int64_t site_id, const char *answer,
+                      const struct store_actor *who, struct core_problem *problem);
 
 #endif

@@ -93,18 +93,21 @@ static const char *const migrations[] = {
     " unconditional TEXT, busy TEXT, no_answer TEXT, no_answer_delay INTEGER,"
     " out_of_coverage TEXT, voicemail INTEGER NOT NULL DEFAULT 0,"
     " version INTEGER NOT NULL DEFAULT 1);"
+    /* Call records: a file is one part (at most 40,000 records) of one
+     * day of a site.  Records are clustered by (file, position) so that a
+     * page of a file is one range read and a load appends in key order. */
     "CREATE TABLE cdr_files ("
     " id INTEGER PRIMARY KEY,"
     " site_id INTEGER NOT NULL REFERENCES sites(id),"
     " day TEXT NOT NULL, part INTEGER NOT NULL, records INTEGER NOT NULL DEFAULT 0,"
     " UNIQUE (site_id, day, part));"
     "CREATE TABLE cdr ("
-    " id INTEGER PRIMARY KEY,"
     " file_id INTEGER NOT NULL REFERENCES cdr_files(id) ON DELETE CASCADE,"
+    " seq INTEGER NOT NULL,"
     " call_time TEXT NOT NULL, answer_time TEXT, end_time TEXT,"
-    " call_type TEXT, service TEXT, received TEXT, caller TEXT, callee TEXT,"
-    " transferrer TEXT, disconnect_type TEXT, disconnector TEXT, cause TEXT);"
-    "CREATE INDEX cdr_file ON cdr(file_id, id);"
+    " completed INTEGER NOT NULL, service TEXT, received TEXT, caller TEXT, callee TEXT,"
+    " transferrer TEXT, disconnect_type TEXT, disconnector TEXT, cause INTEGER,"
+    " PRIMARY KEY (file_id, seq)) WITHOUT ROWID;"
     "CREATE TABLE audit ("
     " id INTEGER PRIMARY KEY,"
     " at INTEGER NOT NULL,"
@@ -255,6 +258,8 @@ void store_close(struct store *st)
 
 int store_begin(struct store *st) { return exec_plain(st, "BEGIN IMMEDIATE"); }
 int store_commit(struct store *st) { return exec_plain(st, "COMMIT"); }
+/* A deferred BEGIN: in WAL mode a consistent snapshot that blocks no writer. */
+int store_begin_read(struct store *st) { return exec_plain(st, "BEGIN"); }
 
 void store_rollback(struct store *st)
 {

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/cdr.h"
 #include "core/numplan.h"
 #include "core/password.h"
 #include "core/problem.h"
@@ -31,6 +32,8 @@ int store_default_path(char *buf, size_t n);
 /* BEGIN IMMEDIATE: writers queue here rather than fail mid-transaction. */
 int store_begin(struct store *st);
 int store_commit(struct store *st);
+/* A read-only snapshot for multi-page reads; end it with store_rollback. */
+int store_begin_read(struct store *st);
 void store_rollback(struct store *st);
 
 /* ---- sites ---- */
@@ -178,6 +181,65 @@ typedef int (*store_audit_cb)(const struct store_audit_entry *entry, void *ctx);
 /* Newest first, entries with id < before_id (0 for the newest). */
 int store_audit_page(struct store *st, int64_t site_id, int64_t before_id, int limit,
                      store_audit_cb cb, void *ctx);
+
+/* ---- call records (通信履歴, SPEC §3.7) ---- */
+struct store_cdr_file {
+    int64_t id;
+    char day[CORE_CDR_DAY_LEN + 1]; /* "YYYY-MM-DD" */
+    int part;                       /* 1, 2, ... for a day over 40,000 records */
+    long records;
+};
+typedef int (*store_cdr_file_cb)(const struct store_cdr_file *file, void *ctx);
+/* The site's files, newest day first, parts in order. */
+int store_cdr_files(struct store *st, int64_t site_id, store_cdr_file_cb cb, void *ctx);
+/* E_CDR_FILE_NOT_FOUND when the site has no such day and part. */
+int store_cdr_file_find(struct store *st, int64_t site_id, const char *day, int part,
+                        struct store_cdr_file *out);
+
+/* Appends records inside the caller's transaction: each goes to the last
+ * part of its day, a new part starting at 40,000.  Statements are
+ * prepared once; a file's count is written, and audited, when it fills
+ * up and at finish.  The actor's strings must outlive the loader. */
+struct store_cdr_loader;
+int store_cdr_loader_open(struct store *st, int64_t site_id, const struct store_actor *who,
+                          struct store_cdr_loader **out);
+int store_cdr_loader_add(struct store_cdr_loader *loader, const struct core_cdr *rec);
+/* *files: how many files got records (parts filled on the way included). */
+int store_cdr_loader_finish(struct store_cdr_loader *loader, int *files);
+void store_cdr_loader_free(struct store_cdr_loader *loader);
+
+/* Deletes the files of days before oldest_day ("YYYY-MM-DD") of one site,
+ * or of every site when site_id is 0; audited per file.  Inside the
+ * caller's transaction. */
+int store_cdr_purge(struct store *st, int64_t site_id, const char *oldest_day,
+                    const struct store_actor *who, int *files, long *records);
+
+/* Viewer filters; every set condition must hold. */
+struct store_cdr_filter {
+    const char *from, *to; /* call time bounds, inclusive ("YYYY/MM/DD HH:MM:SS"), or NULL */
+    const char *number;    /* part of the received, caller, callee or transferring number */
+    int completed;         /* 1, 0, or -1 for any */
+    int cause;             /* a code, or -1 for any */
+};
+enum store_page_dir { STORE_PAGE_FIRST, STORE_PAGE_NEXT, STORE_PAGE_PREV, STORE_PAGE_LAST };
+/* Keyset paging over one file in file order: reads one page only.  key is
+ * the seq of the last row shown (NEXT) or of the first (PREV).  Fills
+ * out[0..*count-1] in ascending order; *count < limit at either end. */
+int store_cdr_page(struct store *st, int64_t file_id, const struct store_cdr_filter *filter,
+                   enum store_page_dir dir, int64_t key, struct core_cdr *out, int limit, int *count);
+
+/* ---- secret question of the call history (§6.3) ---- */
+struct store_secret {
+    char question[CORE_SECRET_CHARS * 4 + 1];
+    char answer_hash[CORE_HASH_MAX]; /* empty when no question is set */
+    int failures;
+    int64_t locked_at;
+};
+int store_secret_get(struct store *st, int64_t site_id, struct store_secret *out);
+/* Sets question and answer hash, clears the failure count; audited. */
+int store_secret_set(struct store *st, int64_t site_id, const char *question, const char *hash,
+                     const struct store_actor *who);
+int store_secret_set_lock(struct store *st, int64_t site_id, int failures, int64_t locked_at);
 
 /* Seconds since the epoch; one clock for the whole program, so that tests
  * can move it with $KASCON_NOW. */

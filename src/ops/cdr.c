@@ -1,0 +1,501 @@
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ops/ops.h"
+
+static int add_problem(struct core_problems *problems, int code, const char *value, int field,
+                       long row)
+{
+    struct core_problem p;
+    core_problem_set(&p, code, value);
+    p.field = field;
+    p.row = row;
+    return core_problems_add(problems, &p) ? code : E_STORAGE;
+}
+
+static int find_site(struct store *st, const char *domain, struct store_site *site)
+{
+    char normalized[CORE_DOMAIN_MAX + 1];
+    snprintf(normalized, sizeof normalized, "%s", domain ? domain : "");
+    core_normalize_domain(normalized);
+    return store_site_find(st, normalized, site);
+}
+
+void ops_cdr_oldest_day(int64_t now, char out[CORE_CDR_DAY_LEN + 1])
+{
+    /* Days are the site's local calendar days (the records' times are
+     * local), so "today" comes from localtime, not UTC. */
+    time_t t = (time_t)now;
+    struct tm tm;
+    localtime_r(&t, &tm);
+    char today[48];
+    snprintf(today, sizeof today, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    long n = 0;
+    core_day_number(today, &n);
+    core_day_text(n - (CORE_CDR_KEEP_DAYS - 1), out);
+}
+
+int ops_cdr_purge(struct store *st, int64_t site_id, const struct store_actor *who, int *files,
+                  long *records)
+{
+    char oldest[CORE_CDR_DAY_LEN + 1];
+    ops_cdr_oldest_day(store_now(), oldest);
+    int rc = store_begin(st);
+    if (!rc)
+        rc = store_cdr_purge(st, site_id, oldest, who, files, records);
+    if (!rc)
+        return store_commit(st);
+    store_rollback(st);
+    return rc;
+}
+
+/* ---- loading ---- */
+
+struct load {
+    enum ops_cdr_format format;
+    struct store_cdr_loader *loader;
+    struct core_ast_layout layout;
+    bool have_layout;
+    struct core_problems *problems, scratch;
+    size_t from;
+    char oldest[CORE_CDR_DAY_LEN + 1];
+    struct ops_cdr_result *result;
+};
+
+static int check_record(struct load *ld, char *const *fields, int count, long row,
+                        struct core_problems *dst, struct core_cdr *rec)
+{
+    char got[16];
+    snprintf(got, sizeof got, "%d", count);
+    if (ld->format == OPS_CDR_NATIVE) {
+        if (count != CORE_CDR_COLUMNS)
+            return add_problem(dst, E_COLUMN_COUNT, got, -1, row) == E_STORAGE ? -1 : 1;
+        return core_cdr_from_native(fields, rec, dst, row);
+    }
+    if (!ld->have_layout) {
+        /* The first record of a sound column count decides the layout
+         * (cdr.conf options are per server, so one file has one layout). */
+        if (core_cdr_ast_layout(fields, count, &ld->layout))
+            return add_problem(dst, E_COLUMN_COUNT, got, -1, row) == E_STORAGE ? -1 : 1;
+        ld->have_layout = true;
+    }
+    return core_cdr_from_asterisk(fields, count, &ld->layout, rec, dst, row);
+}
+
+static int on_record(char *const *fields, int count, long row, void *ctx)
+{
+    struct load *ld = ctx;
+    ld->result->rows++;
+    bool full = ld->problems->count - ld->from >= OPS_CDR_PROBLEMS_SHOWN;
+    struct core_problems *dst = full ? &ld->scratch : ld->problems;
+    struct core_cdr rec;
+    int n = check_record(ld, fields, count, row, dst, &rec);
+    if (n < 0)
+        return E_STORAGE;
+    if (full) {
+        ld->result->not_shown += (long)ld->scratch.count;
+        ld->scratch.count = 0;
+    }
+    /* After the first problem nothing more is stored: the transaction
+     * will be rolled back, but every row is still checked and reported. */
+    if (n > 0 || ld->problems->count > ld->from)
+        return 0;
+    char day[CORE_CDR_DAY_LEN + 1];
+    core_cdr_day(&rec, day);
+    if (strcmp(day, ld->oldest) < 0) {
+        ld->result->too_old++;
+        return 0;
+    }
+    int rc = store_cdr_loader_add(ld->loader, &rec);
+    if (rc)
+        return rc;
+    ld->result->loaded++;
+    return 0;
+}
+
+static void summary(char *buf, size_t n, const char *what, const struct ops_cdr_result *r)
+{
+    snprintf(buf, n, "%s rows=%ld loaded=%ld too_old=%ld files=%d purged_files=%d", what, r->rows,
+             r->loaded, r->too_old, r->files, r->purged_files);
+}
+
+/* Common frame of load and demo: site, transaction, retention, loader. */
+struct frame {
+    struct store_site site;
+    struct store_cdr_loader *loader;
+    char oldest[CORE_CDR_DAY_LEN + 1];
+};
+
+static int frame_open(struct store *st, const char *domain, const struct store_actor *who,
+                      struct frame *fr, struct ops_cdr_result *result,
+                      struct core_problems *problems)
+{
+    memset(fr, 0, sizeof *fr);
+    int rc = find_site(st, domain, &fr->site);
+    if (rc)
+        return add_problem(problems, rc, domain, -1, 0);
+    if ((rc = store_begin(st)))
+        return add_problem(problems, rc, NULL, -1, 0);
+    ops_cdr_oldest_day(store_now(), fr->oldest);
+    long purged_records = 0;
+    rc = store_cdr_purge(st, fr->site.id, fr->oldest, who, &result->purged_files, &purged_records);
+    if (!rc)
+        rc = store_cdr_loader_open(st, fr->site.id, who, &fr->loader);
+    if (rc) {
+        store_rollback(st);
+        return add_problem(problems, rc, NULL, -1, 0);
+    }
+    return CORE_OK;
+}
+
+static int frame_close(struct store *st, struct frame *fr, const struct store_actor *who,
+                       const char *what, const char *object, struct ops_cdr_result *result,
+                       struct core_problems *problems, size_t from, int rc)
+{
+    if (!rc && problems->count == from)
+        rc = store_cdr_loader_finish(fr->loader, &result->files);
+    store_cdr_loader_free(fr->loader);
+    if (!rc && problems->count == from) {
+        char after[256];
+        summary(after, sizeof after, what, result);
+        rc = store_audit(st, fr->site.id, who, "cdr.import", object, NULL, after);
+        if (!rc)
+            rc = store_commit(st);
+    }
+    if (rc && problems->count == from)
+        add_problem(problems, rc, NULL, -1, 0);
+    if (problems->count > from) {
+        store_rollback(st);
+        result->loaded = 0;
+        result->files = 0;
+        result->purged_files = 0;
+        return problems->items[from].code;
+    }
+    return CORE_OK;
+}
+
+int ops_cdr_load(struct store *st, const char *domain, const char *path, enum ops_cdr_format format,
+                 const struct store_actor *who, struct core_problems *problems,
+                 struct ops_cdr_result *result)
+{
+    memset(result, 0, sizeof *result);
+    size_t from = problems->count;
+    struct frame fr;
+    int rc = frame_open(st, domain, who, &fr, result, problems);
+    if (rc)
+        return rc;
+    struct load ld = {.format = format, .loader = fr.loader, .problems = problems,
+                      .from = from, .result = result};
+    core_problems_init(&ld.scratch);
+    memcpy(ld.oldest, fr.oldest, sizeof ld.oldest);
+    struct core_problem file_problem;
+    rc = cdrio_read(path, on_record, &ld, &result->encoding, &file_problem);
+    core_problems_free(&ld.scratch);
+    if (rc && file_problem.code == rc) {
+        if (rc == E_FILE_READ)
+            snprintf(file_problem.value, sizeof file_problem.value, "%s", path);
+        if (!core_problems_add(problems, &file_problem))
+            rc = E_STORAGE;
+        else
+            rc = CORE_OK;
+    }
+    const char *base = strrchr(path, '/');
+    return frame_close(st, &fr, who, format == OPS_CDR_NATIVE ? "native" : "asterisk",
+                       base ? base + 1 : path, result, problems, from, rc);
+}
+
+/* ---- demo ---- */
+
+struct ext_list {
+    char (*items)[CORE_CDR_NUMBER_MAX + 1];
+    size_t count, capacity;
+    long long next; /* ext_num after the last one seen */
+    int rows;
+};
+
+static int collect_ext(const struct store_ext *e, void *ctx)
+{
+    struct ext_list *l = ctx;
+    l->next = strtoll(e->ext, NULL, 10) + 1;
+    l->rows++;
+    if (l->count == l->capacity) {
+        size_t cap = l->capacity ? l->capacity * 2 : 256;
+        void *items = realloc(l->items, cap * sizeof *l->items);
+        if (!items)
+            return E_STORAGE;
+        l->items = items;
+        l->capacity = cap;
+    }
+    snprintf(l->items[l->count++], CORE_CDR_NUMBER_MAX + 1, "%s", e->ext);
+    return 0;
+}
+
+/* The site's ordinary extensions (virtual ones only receive calls through
+ * a group, so they neither place nor answer demo calls). */
+static int site_extensions(struct store *st, int64_t site_id, struct ext_list *l)
+{
+    memset(l, 0, sizeof *l);
+    int rc;
+    do {
+        char from[32];
+        snprintf(from, sizeof from, "%lld", l->next - 1);
+        l->rows = 0;
+        rc = store_ext_page(st, site_id, 0, l->count ? from : NULL, false, 1000, collect_ext, l);
+    } while (!rc && l->rows == 1000);
+    return rc;
+}
+
+int ops_cdr_demo(struct store *st, const char *domain, int days, long per_day, uint64_t seed,
+                 const struct store_actor *who, struct core_problems *problems,
+                 struct ops_cdr_result *result)
+{
+    memset(result, 0, sizeof *result);
+    size_t from = problems->count;
+    struct store_site site;
+    struct ext_list exts;
+    int rc = find_site(st, domain, &site);
+    if (rc)
+        return add_problem(problems, rc, domain, -1, 0);
+    if ((rc = site_extensions(st, site.id, &exts))) {
+        free(exts.items);
+        return add_problem(problems, rc, NULL, -1, 0);
+    }
+    static char fallback[][CORE_CDR_NUMBER_MAX + 1] = {"2001", "2002", "2003", "2004", "2005"};
+    struct core_cdr_demo_numbers nums = {exts.items, exts.count, "0312340000"};
+    if (!exts.count) { /* a site without profiles still gets traffic to show */
+        nums.extensions = fallback;
+        nums.extension_count = sizeof fallback / sizeof fallback[0];
+    }
+    struct frame fr;
+    if ((rc = frame_open(st, domain, who, &fr, result, problems))) {
+        free(exts.items);
+        return rc;
+    }
+    int *seconds = malloc((size_t)(per_day > 0 ? per_day : 1) * sizeof *seconds);
+    if (!seconds)
+        rc = E_STORAGE;
+    struct core_rng rng;
+    core_rng_seed(&rng, seed);
+    long first = 0;
+    core_day_number(fr.oldest, &first);
+    first += CORE_CDR_KEEP_DAYS - days; /* the last `days` days up to today */
+    for (int d = 0; !rc && d < days; d++) {
+        char day[CORE_CDR_DAY_LEN + 1];
+        core_day_text(first + d, day);
+        core_cdr_demo_times(&rng, seconds, (size_t)per_day);
+        for (long i = 0; !rc && i < per_day; i++) {
+            struct core_cdr rec;
+            core_cdr_demo_record(&rng, day, seconds[i], &nums, &rec);
+            result->rows++;
+            if (!(rc = store_cdr_loader_add(fr.loader, &rec)))
+                result->loaded++;
+        }
+    }
+    free(seconds);
+    free(exts.items);
+    return frame_close(st, &fr, who, "demo", site.domain, result, problems, from, rc);
+}
+
+/* ---- export ---- */
+
+#define EXPORT_PAGE 1000
+
+static int export_file(struct store *st, const struct store_cdr_file *f, struct cdrio_writer *w,
+                       struct core_cdr *page, long *written, struct core_problem *problem)
+{
+    int count = 0, rc;
+    int64_t key = 0;
+    enum store_page_dir dir = STORE_PAGE_FIRST;
+    do {
+        if ((rc = store_cdr_page(st, f->id, NULL, dir, key, page, EXPORT_PAGE, &count)))
+            break;
+        for (int i = 0; !rc && i < count; i++) {
+            rc = cdrio_write_cdr(w, &page[i]);
+            if (!rc)
+                ++*written;
+        }
+        if (count)
+            key = page[count - 1].seq;
+        dir = STORE_PAGE_NEXT;
+    } while (!rc && count == EXPORT_PAGE);
+    if (rc) {
+        core_problem_set(problem, rc, NULL);
+        problem->row = *written + 1;
+    }
+    return rc;
+}
+
+int ops_cdr_export(struct store *st, int64_t site_id, const char *day, int part, FILE *out,
+                   bool cp932, long *written, struct core_problem *problem)
+{
+    *written = 0;
+    core_problem_set(problem, CORE_OK, NULL);
+    int rc = core_check_day(day);
+    if (rc) {
+        core_problem_set(problem, rc, day);
+        return rc;
+    }
+    struct core_cdr *page = malloc(EXPORT_PAGE * sizeof *page);
+    struct cdrio_writer *w = NULL;
+    if (!page || cdrio_writer_open(out, cp932, &w)) {
+        free(page);
+        core_problem_set(problem, E_STORAGE, NULL);
+        return E_STORAGE;
+    }
+    /* One read transaction: a purge running meanwhile cannot cut a file
+     * in two. */
+    rc = store_begin_read(st);
+    int found = 0;
+    for (int p = part ? part : 1; !rc; p++) {
+        struct store_cdr_file f;
+        rc = store_cdr_file_find(st, site_id, day, p, &f);
+        if (rc == E_CDR_FILE_NOT_FOUND && found) {
+            rc = CORE_OK;
+            break;
+        }
+        if (!rc)
+            rc = export_file(st, &f, w, page, written, problem);
+        found++;
+        if (part)
+            break;
+    }
+    store_rollback(st);
+    int crc = cdrio_writer_close(w);
+    if (!rc)
+        rc = crc;
+    if (rc && problem->code == CORE_OK)
+        core_problem_set(problem, rc, rc == E_CDR_FILE_NOT_FOUND ? day : NULL);
+    free(page);
+    return rc;
+}
+
+/* ---- secret question ---- */
+
+/* Checks an answer under the lockout policy and stores the outcome; the
+ * caller holds the transaction.  The call-history lock always lifts after
+ * 60 minutes (SPEC §3.7), whatever the site's automatic unlock setting. */
+static int judge_answer(struct store *st, int64_t site_id, const struct store_secret *secret,
+                        const char *answer, const struct store_actor *who, const char *object)
+{
+    int64_t now = store_now();
+    struct core_lock_state lock = {secret->failures, secret->locked_at};
+    bool allowed = core_lockout_allows(&lock, true, now);
+    bool good = allowed && core_password_verify(answer ? answer : "", secret->answer_hash);
+    int result = CORE_OK;
+    const char *event = "secret.verify";
+    if (!allowed) {
+        result = E_SECRET_LOCKED;
+        event = "secret.refused_locked";
+    } else if (good) {
+        core_lockout_succeed(&lock);
+    } else if (core_lockout_fail(&lock, now)) {
+        result = E_SECRET_LOCKED;
+        event = "secret.lock";
+    } else {
+        result = E_SECRET_WRONG;
+        event = "secret.fail";
+    }
+    int rc = store_secret_set_lock(st, site_id, lock.failures, lock.locked_at);
+    if (!rc)
+        rc = store_audit(st, site_id, who, event, object, NULL, NULL);
+    return rc ? rc : result;
+}
+
+static int site_domain(struct store *st, int64_t site_id, char *out, size_t n)
+{
+    struct store_site site;
+    int rc = store_site_get(st, site_id, &site);
+    if (!rc)
+        snprintf(out, n, "%s", site.domain);
+    return rc;
+}
+
+int ops_secret_verify(struct store *st, int64_t site_id, const char *answer,
+                      const struct store_actor *who, struct core_problem *problem)
+{
+    core_problem_set(problem, CORE_OK, NULL);
+    int rc = store_begin(st);
+    struct store_secret secret;
+    char domain[CORE_DOMAIN_MAX + 1] = "";
+    if (!rc)
+        rc = site_domain(st, site_id, domain, sizeof domain);
+    if (!rc)
+        rc = store_secret_get(st, site_id, &secret);
+    if (!rc && !secret.answer_hash[0])
+        rc = E_SECRET_NOT_SET;
+    if (rc) {
+        store_rollback(st);
+        core_problem_set(problem, rc, NULL);
+        return rc;
+    }
+    rc = judge_answer(st, site_id, &secret, answer, who, domain);
+    /* A wrong answer is a result to keep (it counts towards the lock),
+     * not a failure to undo. */
+    if (rc == CORE_OK || rc == E_SECRET_WRONG || rc == E_SECRET_LOCKED) {
+        int crc = store_commit(st);
+        if (crc) {
+            store_rollback(st);
+            rc = crc;
+        }
+    } else {
+        store_rollback(st);
+    }
+    if (rc) {
+        core_problem_set(problem, rc, NULL);
+        problem->field = 0;
+    }
+    return rc;
+}
+
+int ops_secret_set(struct store *st, int64_t site_id, const char *current_answer,
+                   const char *question, const char *answer, const struct store_actor *who,
+                   struct core_problem *problem)
+{
+    core_problem_set(problem, CORE_OK, NULL);
+    int rc = core_check_secret_text(question);
+    if (rc) {
+        core_problem_set(problem, rc, question);
+        problem->field = 1;
+        return rc;
+    }
+    if ((rc = core_check_secret_text(answer))) {
+        core_problem_set(problem, rc, NULL); /* never echo an answer */
+        problem->field = 2;
+        return rc;
+    }
+    char hash[CORE_HASH_MAX];
+    if (core_password_hash(answer, hash, sizeof hash)) {
+        core_problem_set(problem, E_STORAGE, NULL);
+        return E_STORAGE;
+    }
+    struct store_secret secret;
+    char domain[CORE_DOMAIN_MAX + 1] = "";
+    rc = store_begin(st);
+    if (!rc)
+        rc = site_domain(st, site_id, domain, sizeof domain);
+    if (!rc)
+        rc = store_secret_get(st, site_id, &secret);
+    if (!rc && secret.answer_hash[0]) {
+        rc = judge_answer(st, site_id, &secret, current_answer, who, domain);
+        if (rc == E_SECRET_WRONG || rc == E_SECRET_LOCKED) {
+            int crc = store_commit(st);
+            if (crc)
+                store_rollback(st);
+            core_problem_set(problem, crc ? crc : rc, NULL);
+            problem->field = 0;
+            return crc ? crc : rc;
+        }
+    }
+    if (!rc)
+        rc = store_secret_set(st, site_id, question, hash, who);
+    if (!rc)
+        rc = store_commit(st);
+    if (rc) {
+        store_rollback(st);
+        core_problem_set(problem, rc, NULL);
+    }
+    return rc;
+}

@@ -1,0 +1,395 @@
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/internal.h"
+
+static void read_file(sqlite3_stmt *s, struct store_cdr_file *f)
+{
+    f->id = sqlite3_column_int64(s, 0);
+    store_column_copy(s, 1, f->day, sizeof f->day);
+    f->part = sqlite3_column_int(s, 2);
+    f->records = (long)sqlite3_column_int64(s, 3);
+}
+
+int store_cdr_files(struct store *st, int64_t site_id, store_cdr_file_cb cb, void *ctx)
+{
+    sqlite3_stmt *s = store_prepare(st,
+        "SELECT id, day, part, records FROM cdr_files WHERE site_id = ?"
+        " ORDER BY day DESC, part");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, site_id);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct store_cdr_file f;
+        read_file(s, &f);
+        int stop = cb(&f, ctx);
+        if (stop) {
+            sqlite3_finalize(s);
+            return stop;
+        }
+    }
+    int out = rc == SQLITE_DONE ? CORE_OK : store_fail(st);
+    sqlite3_finalize(s);
+    return out;
+}
+
+int store_cdr_file_find(struct store *st, int64_t site_id, const char *day, int part,
+                        struct store_cdr_file *out)
+{
+    sqlite3_stmt *s = store_prepare(st,
+        "SELECT id, day, part, records FROM cdr_files WHERE site_id = ? AND day = ? AND part = ?");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, site_id);
+    store_bind_text(s, 2, day);
+    sqlite3_bind_int(s, 3, part);
+    int rc = sqlite3_step(s), result = E_CDR_FILE_NOT_FOUND;
+    if (rc == SQLITE_ROW) {
+        read_file(s, out);
+        result = CORE_OK;
+    } else if (rc != SQLITE_DONE) {
+        result = store_fail(st);
+    }
+    sqlite3_finalize(s);
+    return result;
+}
+
+/* ---- loading ---- */
+
+/* The file a day's records currently go to. */
+struct open_file {
+    char day[CORE_CDR_DAY_LEN + 1];
+    int64_t id;
+    int part;
+    long records, records_before;
+};
+
+struct store_cdr_loader {
+    struct store *st;
+    int64_t site_id;
+    sqlite3_stmt *insert, *last_part, *new_part;
+    struct open_file *files;
+    size_t count, capacity;
+    size_t current; /* index of the last used file: records come day by day */
+    struct store_actor who;
+    int touched;
+};
+
+int store_cdr_loader_open(struct store *st, int64_t site_id, const struct store_actor *who,
+                          struct store_cdr_loader **out)
+{
+    struct store_cdr_loader *l = calloc(1, sizeof *l);
+    if (!l)
+        return E_STORAGE;
+    l->who = *who;
+    l->st = st;
+    l->site_id = site_id;
+    l->insert = store_prepare(st,
+        "INSERT INTO cdr (file_id, seq, call_time, answer_time, end_time, completed, service,"
+        " received, caller, callee, transferrer, disconnect_type, disconnector, cause)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    l->last_part = store_prepare(st,
+        "SELECT id, part, records FROM cdr_files WHERE site_id = ? AND day = ?"
+        " ORDER BY part DESC LIMIT 1");
+    l->new_part = store_prepare(st,
+        "INSERT INTO cdr_files (site_id, day, part, records) VALUES (?,?,?,0)");
+    if (!l->insert || !l->last_part || !l->new_part) {
+        store_cdr_loader_free(l);
+        return E_STORAGE;
+    }
+    *out = l;
+    return CORE_OK;
+}
+
+void store_cdr_loader_free(struct store_cdr_loader *l)
+{
+    if (!l)
+        return;
+    sqlite3_finalize(l->insert);
+    sqlite3_finalize(l->last_part);
+    sqlite3_finalize(l->new_part);
+    free(l->files);
+    free(l);
+}
+
+static int start_part(struct store_cdr_loader *l, struct open_file *f, int part)
+{
+    sqlite3_stmt *s = l->new_part;
+    sqlite3_reset(s);
+    sqlite3_bind_int64(s, 1, l->site_id);
+    store_bind_text(s, 2, f->day);
+    sqlite3_bind_int(s, 3, part);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        return store_fail(l->st);
+    f->id = sqlite3_last_insert_rowid(l->st->db);
+    f->part = part;
+    f->records = f->records_before = 0;
+    return CORE_OK;
+}
+
+/* Finds or opens the file of a day: the last part if it has room. */
+static int file_for_day(struct store_cdr_loader *l, const char *day, struct open_file **out)
+{
+    if (l->count && !strcmp(l->files[l->current].day, day)) {
+        *out = &l->files[l->current];
+        return CORE_OK;
+    }
+    for (size_t i = 0; i < l->count; i++) {
+        if (!strcmp(l->files[i].day, day)) {
+            l->current = i;
+            *out = &l->files[i];
+            return CORE_OK;
+        }
+    }
+    if (l->count == l->capacity) {
+        size_t cap = l->capacity ? l->capacity * 2 : 128;
+        struct open_file *files = realloc(l->files, cap * sizeof *files);
+        if (!files)
+            return E_STORAGE;
+        l->files = files;
+        l->capacity = cap;
+    }
+    struct open_file *f = &l->files[l->count];
+    memset(f, 0, sizeof *f);
+    snprintf(f->day, sizeof f->day, "%s", day);
+    sqlite3_stmt *s = l->last_part;
+    sqlite3_reset(s);
+    sqlite3_bind_int64(s, 1, l->site_id);
+    store_bind_text(s, 2, day);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW && sqlite3_column_int64(s, 2) < CORE_CDR_FILE_MAX) {
+        f->id = sqlite3_column_int64(s, 0);
+        f->part = sqlite3_column_int(s, 1);
+        f->records = f->records_before = (long)sqlite3_column_int64(s, 2);
+    } else if (rc == SQLITE_ROW) {
+        int part = sqlite3_column_int(s, 1) + 1;
+        sqlite3_reset(s);
+        if ((rc = start_part(l, f, part)))
+            return rc;
+    } else if (rc == SQLITE_DONE) {
+        sqlite3_reset(s);
+        if ((rc = start_part(l, f, 1)))
+            return rc;
+    } else {
+        return store_fail(l->st);
+    }
+    sqlite3_reset(s);
+    l->current = l->count++;
+    *out = f;
+    return CORE_OK;
+}
+
+static int write_count(struct store_cdr_loader *l, struct open_file *f)
+{
+    sqlite3_stmt *s = store_prepare(l->st, "UPDATE cdr_files SET records = ? WHERE id = ?");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, f->records);
+    sqlite3_bind_int64(s, 2, f->id);
+    int rc = store_step_done(l->st, s);
+    if (rc)
+        return rc;
+    char object[32], before[32], after[32];
+    snprintf(object, sizeof object, "%s/%d", f->day, f->part);
+    snprintf(before, sizeof before, "records=%ld", f->records_before);
+    snprintf(after, sizeof after, "records=%ld", f->records);
+    rc = store_audit(l->st, l->site_id, &l->who, "cdr.load", object,
+                     f->records_before ? before : NULL, after);
+    f->records_before = f->records;
+    l->touched++;
+    return rc;
+}
+
+int store_cdr_loader_add(struct store_cdr_loader *l, const struct core_cdr *r)
+{
+    char day[CORE_CDR_DAY_LEN + 1];
+    core_cdr_day(r, day);
+    struct open_file *f = NULL;
+    int rc = file_for_day(l, day, &f);
+    if (rc)
+        return rc;
+    if (f->records >= CORE_CDR_FILE_MAX) {
+        /* This part is full: its count is final; the day goes on in a new
+         * part that takes its place in the table. */
+        if ((rc = write_count(l, f)) || (rc = start_part(l, f, f->part + 1)))
+            return rc;
+    }
+    sqlite3_stmt *s = l->insert;
+    sqlite3_reset(s);
+    sqlite3_bind_int64(s, 1, f->id);
+    sqlite3_bind_int64(s, 2, f->records + 1);
+    store_bind_text(s, 3, r->call_time);
+    store_bind_opt(s, 4, r->answer_time);
+    store_bind_opt(s, 5, r->end_time);
+    sqlite3_bind_int(s, 6, r->completed);
+    store_bind_opt(s, 7, r->service);
+    store_bind_opt(s, 8, r->received);
+    store_bind_opt(s, 9, r->caller);
+    store_bind_opt(s, 10, r->callee);
+    store_bind_opt(s, 11, r->transferrer);
+    store_bind_opt(s, 12, r->disconnect_type);
+    store_bind_opt(s, 13, r->disconnector);
+    if (r->cause == CORE_CDR_CAUSE_NONE)
+        sqlite3_bind_null(s, 14);
+    else
+        sqlite3_bind_int(s, 14, r->cause);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        return store_fail(l->st);
+    f->records++;
+    return CORE_OK;
+}
+
+int store_cdr_loader_finish(struct store_cdr_loader *l, int *files)
+{
+    for (size_t i = 0; i < l->count; i++) {
+        if (l->files[i].records == l->files[i].records_before)
+            continue;
+        int rc = write_count(l, &l->files[i]);
+        if (rc)
+            return rc;
+    }
+    if (files)
+        *files = l->touched;
+    return CORE_OK;
+}
+
+/* ---- retention ---- */
+
+int store_cdr_purge(struct store *st, int64_t site_id, const char *oldest_day,
+                    const struct store_actor *who, int *files, long *records)
+{
+    *files = 0;
+    *records = 0;
+    /* Collected first: deleting while the SELECT is stepping would be
+     * legal in SQLite but harder to reason about. */
+    sqlite3_stmt *s = store_prepare(st,
+        "SELECT id, day, part, records, site_id FROM cdr_files"
+        " WHERE (?1 = 0 OR site_id = ?1) AND day < ?2 ORDER BY day, part");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, site_id);
+    store_bind_text(s, 2, oldest_day);
+    struct victim {
+        struct store_cdr_file f;
+        int64_t site_id;
+    } *v = NULL;
+    size_t n = 0, cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            struct victim *nv = realloc(v, cap * sizeof *nv);
+            if (!nv) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+            v = nv;
+        }
+        read_file(s, &v[n].f);
+        v[n].site_id = sqlite3_column_int64(s, 4);
+        n++;
+    }
+    int out = rc == SQLITE_DONE ? CORE_OK : store_fail(st);
+    sqlite3_finalize(s);
+    sqlite3_stmt *del_records = NULL, *del_file = NULL;
+    if (!out && n) {
+        del_records = store_prepare(st, "DELETE FROM cdr WHERE file_id = ?");
+        del_file = store_prepare(st, "DELETE FROM cdr_files WHERE id = ?");
+        if (!del_records || !del_file)
+            out = E_STORAGE;
+    }
+    for (size_t i = 0; !out && i < n; i++) {
+        sqlite3_reset(del_records);
+        sqlite3_bind_int64(del_records, 1, v[i].f.id);
+        sqlite3_reset(del_file);
+        sqlite3_bind_int64(del_file, 1, v[i].f.id);
+        if (sqlite3_step(del_records) != SQLITE_DONE || sqlite3_step(del_file) != SQLITE_DONE) {
+            out = store_fail(st);
+            break;
+        }
+        char object[32], before[32];
+        snprintf(object, sizeof object, "%s/%d", v[i].f.day, v[i].f.part);
+        snprintf(before, sizeof before, "records=%ld", v[i].f.records);
+        out = store_audit(st, v[i].site_id, who, "cdr.purge", object, before, NULL);
+        ++*files;
+        *records += v[i].f.records;
+    }
+    sqlite3_finalize(del_records);
+    sqlite3_finalize(del_file);
+    free(v);
+    return out;
+}
+
+/* ---- viewing ---- */
+
+#define CDR_COLUMNS_SQL                                                                    \
+    "seq, call_time, answer_time, end_time, completed, service, received, caller, callee," \
+    " transferrer, disconnect_type, disconnector, cause"
+/* One statement per direction; every filter is a bound parameter that is
+ * NULL (or -1) when unset, so the plan is the primary-key range scan of
+ * the file whatever the filter. */
+#define CDR_FILTER_SQL                                                                     \
+    " FROM cdr WHERE file_id = ?1"                                                         \
+    " AND (?3 IS NULL OR call_time >= ?3) AND (?4 IS NULL OR call_time <= ?4)"             \
+    " AND (?5 IS NULL OR instr(caller, ?5) OR instr(callee, ?5) OR instr(received, ?5)"    \
+    "      OR instr(transferrer, ?5))"                                                     \
+    " AND (?6 < 0 OR completed = ?6) AND (?7 < 0 OR cause = ?7)"
+
+static void read_cdr(sqlite3_stmt *s, struct core_cdr *r)
+{
+    memset(r, 0, sizeof *r);
+    r->seq = sqlite3_column_int64(s, 0);
+    store_column_copy(s, 1, r->call_time, sizeof r->call_time);
+    store_column_copy(s, 2, r->answer_time, sizeof r->answer_time);
+    store_column_copy(s, 3, r->end_time, sizeof r->end_time);
+    r->completed = sqlite3_column_int(s, 4);
+    store_column_copy(s, 5, r->service, sizeof r->service);
+    store_column_copy(s, 6, r->received, sizeof r->received);
+    store_column_copy(s, 7, r->caller, sizeof r->caller);
+    store_column_copy(s, 8, r->callee, sizeof r->callee);
+    store_column_copy(s, 9, r->transferrer, sizeof r->transferrer);
+    store_column_copy(s, 10, r->disconnect_type, sizeof r->disconnect_type);
+    store_column_copy(s, 11, r->disconnector, sizeof r->disconnector);
+    r->cause = sqlite3_column_type(s, 12) == SQLITE_NULL ? CORE_CDR_CAUSE_NONE
+                                                          : sqlite3_column_int(s, 12);
+}
+
+int store_cdr_page(struct store *st, int64_t file_id, const struct store_cdr_filter *filter,
+                   enum store_page_dir dir, int64_t key, struct core_cdr *out, int limit, int *count)
+{
+    *count = 0;
+    bool backward = dir == STORE_PAGE_PREV || dir == STORE_PAGE_LAST;
+    sqlite3_stmt *s = store_prepare(st, backward
+        ? "SELECT " CDR_COLUMNS_SQL CDR_FILTER_SQL " AND seq < ?2 ORDER BY seq DESC LIMIT ?8"
+        : "SELECT " CDR_COLUMNS_SQL CDR_FILTER_SQL " AND seq > ?2 ORDER BY seq LIMIT ?8");
+    if (!s)
+        return E_STORAGE;
+    if (dir == STORE_PAGE_FIRST)
+        key = 0;
+    else if (dir == STORE_PAGE_LAST)
+        key = INT64_MAX;
+    sqlite3_bind_int64(s, 1, file_id);
+    sqlite3_bind_int64(s, 2, key);
+    store_bind_opt(s, 3, filter ? filter->from : NULL);
+    store_bind_opt(s, 4, filter ? filter->to : NULL);
+    store_bind_opt(s, 5, filter ? filter->number : NULL);
+    sqlite3_bind_int(s, 6, filter ? filter->completed : -1);
+    sqlite3_bind_int(s, 7, filter ? filter->cause : -1);
+    sqlite3_bind_int(s, 8, limit);
+    int rc;
+    while (*count < limit && (rc = sqlite3_step(s)) == SQLITE_ROW)
+        read_cdr(s, &out[(*count)++]);
+    int result = *count == limit || rc == SQLITE_DONE ? CORE_OK : store_fail(st);
+    sqlite3_finalize(s);
+    if (backward) /* read newest first; shown in file order */
+        for (int i = 0, j = *count - 1; i < j; i++, j--) {
+            struct core_cdr t = out[i];
+            out[i] = out[j];
+            out[j] = t;
+        }
+    return result;
+}

@@ -1,0 +1,71 @@
+#include <config.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "store/internal.h"
+
+int store_secret_get(struct store *st, int64_t site_id, struct store_secret *out)
+{
+    sqlite3_stmt *s = store_prepare(st,
+        "SELECT secret_question, secret_answer_hash, secret_failures, secret_locked_at"
+        " FROM sites WHERE id = ?");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, site_id);
+    int rc = sqlite3_step(s), result = E_SITE_NOT_FOUND;
+    if (rc == SQLITE_ROW) {
+        memset(out, 0, sizeof *out);
+        store_column_copy(s, 0, out->question, sizeof out->question);
+        store_column_copy(s, 1, out->answer_hash, sizeof out->answer_hash);
+        out->failures = sqlite3_column_int(s, 2);
+        out->locked_at = sqlite3_column_int64(s, 3);
+        result = CORE_OK;
+    } else if (rc != SQLITE_DONE) {
+        result = store_fail(st);
+    }
+    sqlite3_finalize(s);
+    return result;
+}
+
+int store_secret_set(struct store *st, int64_t site_id, const char *question, const char *hash,
+                     const struct store_actor *who)
+{
+    struct store_secret before;
+    int rc = store_secret_get(st, site_id, &before);
+    if (rc)
+        return rc;
+    sqlite3_stmt *s = store_prepare(st,
+        "UPDATE sites SET secret_question = ?, secret_answer_hash = ?, secret_failures = 0,"
+        " secret_locked_at = 0, version = version + 1 WHERE id = ? RETURNING domain");
+    if (!s)
+        return E_STORAGE;
+    store_bind_text(s, 1, question);
+    store_bind_text(s, 2, hash);
+    sqlite3_bind_int64(s, 3, site_id);
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        rc = store_fail(st);
+        sqlite3_finalize(s);
+        return rc;
+    }
+    char domain[CORE_DOMAIN_MAX + 1];
+    store_column_copy(s, 0, domain, sizeof domain);
+    sqlite3_finalize(s);
+    /* The question is not secret; the answer never enters the log. */
+    char b[160], a[160];
+    snprintf(b, sizeof b, "question=%s", before.answer_hash[0] ? before.question : "(none)");
+    snprintf(a, sizeof a, "question=%s answer=(hidden)", question);
+    return store_audit(st, site_id, who, "secret.set", domain, b, a);
+}
+
+int store_secret_set_lock(struct store *st, int64_t site_id, int failures, int64_t locked_at)
+{
+    sqlite3_stmt *s = store_prepare(st,
+        "UPDATE sites SET secret_failures = ?, secret_locked_at = ? WHERE id = ?");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int(s, 1, failures);
+    sqlite3_bind_int64(s, 2, locked_at);
+    sqlite3_bind_int64(s, 3, site_id);
+    return store_step_done(st, s);
+}
