@@ -41,6 +41,8 @@ static void submit(void *ctx, struct tui_form *form)
     clear_form(form);
     if (rc) {
         scr_show_problem(form, field_map, F_COUNT, &p);
+        /* Every field was cleared: typing starts again from the first. */
+        tui_form_set_focus(form, F_CURRENT);
         return;
     }
     if (s->forced) {

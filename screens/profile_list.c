@@ -20,11 +20,11 @@ static const struct tui_field fields[F_COUNT] = {
 enum { C_EXT, C_TYPE, C_SIP, C_WEB, C_MOBILE, C_GROUPS, C_COUNT };
 
 static const struct tui_list_column columns[C_COUNT] = {
-    [C_EXT] = {N_("Extension number"), 12, false},
-    [C_TYPE] = {N_("Terminal type"), 13, false},
+    [C_EXT] = {N_("Extension number"), 10, false},
+    [C_TYPE] = {N_("Terminal type"), 10, false},
     [C_SIP] = {N_("SIP user name"), 14, false},
-    [C_WEB] = {N_("Web console user name"), 14, false},
-    [C_MOBILE] = {N_("Mobile number"), 13, false},
+    [C_WEB] = {N_("Web console user name"), 16, false},
+    [C_MOBILE] = {N_("Mobile number"), 12, false},
     [C_GROUPS] = {N_("Groups"), 0, true},
 };
 

@@ -69,3 +69,5 @@ wait_gone() {
   echo "# still on screen: $text"; screen | sed 's/^/#   |/'
   return 1
 }
+# result_line: the line under ■Result (the outcome of the last action).
+result_line() { screen | grep -A1 $'\xe2\x96\xa0' | tail -1; }
