@@ -113,4 +113,17 @@ keys C-u; type_text 3001; keys Enter; keys F8; keys y
 check "delete after unassigning" wait_for "3001 has been deleted"
 check "profile is gone from the database" test "$(sqlite3 "$KASCON_DB" "select count(*) from extensions where ext='3001'")" = 0
 check "console changes are audited with the administrator" test "$(sqlite3 "$KASCON_DB" "select count(*) from audit where actor='admin' and action in ('ext.add','ext.assign','ext.unassign','ext.delete')")" -ge 5
+# Mouse, F1 help and NO_COLOR, at a larger size.
+NO_COLOR=1 start_console C.UTF-8 120 40
+wait_for "Site domain name" >/dev/null
+login t.example.jp admin newpass99
+check "NO_COLOR: the console runs" wait_for "Main menu"
+click 6 4
+check "a click on a menu item opens it" wait_for "Extension number management"
+keys F1
+check "F1 shows the help generated from the actions" wait_for "Keys"
+keys Escape
+click 6 3
+check "a click on a submenu item" wait_for "Extension search / delete"
+check "the key bar shows Back" wait_for "Esc Back"
 done_testing

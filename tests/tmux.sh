@@ -35,7 +35,8 @@ start_console() {
   T new-session -d -x "$cols" -y "$rows" -s main \
     "env LANG=$lang LC_ALL=$lang LANGUAGE= LOCPATH=$locpath TERM=xterm-256color \
      KASCON_LOCALEDIR='$(cd "${top_builddir:-.}" && pwd)/locale-tree' \
-     KASCON_NOW='${KASCON_NOW:-}' '$KASCON' --db '$KASCON_DB'; echo KASCON-EXITED \$?; sleep 30"
+     KASCON_NOW='${KASCON_NOW:-}' NO_COLOR='${NO_COLOR:-}' '$KASCON' --db '$KASCON_DB'; \
+     echo KASCON-EXITED \$?; sleep 30"
 }
 screen() { T capture-pane -p -t main; }
 # keys KEY...: one key at a time, as typed (Esc needs its own moment, or
@@ -71,3 +72,8 @@ wait_gone() {
 }
 # result_line: the line under ■Result (the outcome of the last action).
 result_line() { screen | grep -A1 $'\xe2\x96\xa0' | tail -1; }
+# click COL ROW: a left click (1-based), as xterm reports it in SGR mode.
+click() {
+  T send-keys -t main -l $'\e[<0;'"$1;$2M"; sleep 0.02
+  T send-keys -t main -l $'\e[<0;'"$1;$2m"; sleep 0.02
+}
