@@ -32,7 +32,7 @@ cleanup() {
 trap cleanup EXIT
 # The whole file is bounded: a hung step cannot hold the test run.
 # (Its output goes nowhere: an open stdout would hold the test harness.)
-{ sleep 300; kill -TERM $$; } </dev/null >/dev/null 2>&1 &
+{ sleep 300 && kill -TERM $$; } </dev/null >/dev/null 2>&1 &
 watchdog=$!
 trap 'pkill -P $watchdog 2>/dev/null; kill $watchdog 2>/dev/null; cleanup' EXIT
 trap 'exit 1' TERM INT
@@ -41,6 +41,14 @@ trap 'exit 1' TERM INT
 wait_for() {
   local end=$((SECONDS + $1)); shift
   until "$@"; do
+    [ "$SECONDS" -ge "$end" ] && return 1
+    sleep 0.1
+  done
+}
+# wait_eq SECONDS WANT COMMAND...: polls until the command prints WANT.
+wait_eq() {
+  local end=$((SECONDS + $1)) want=$2; shift 2
+  until [ "$("$@")" = "$want" ]; do
     [ "$SECONDS" -ge "$end" ] && return 1
     sleep 0.1
   done
@@ -101,7 +109,7 @@ console_size() {
   done
 }
 tmux -L "$TMUX_SOCKET" resize-window -t kascon -x 100 -y 30
-check "window-change reaches the console's pty (30 rows, 100 columns)" wait_for 10 test "$(console_size)" = "30 100"
+check "window-change reaches the console's pty (30 rows, 100 columns)" wait_eq 10 "30 100" console_size
 if [ -n "$RESIZE_TEXT" ]; then
   check "console redraws for the new size (placeholder text)" wait_for 10 pane_has "$RESIZE_TEXT"
 fi
@@ -114,7 +122,8 @@ check "... and logged" log_has "Refused a second session channel for admin"
 check "the first session is still there" pane_has "$MAIN_MENU_TEXT"
 tmux -L "$TMUX_SOCKET" kill-session -t kascon
 check "disconnect ends the console and is logged" wait_for 10 log_has "Disconnected from user admin 127.0.0.1"
-check "... and audited" test "$(sqlite3 "$KASCON_DB" "select count(*) from audit where action='logout'")" = 1
+logouts() { sqlite3 "$KASCON_DB" "select count(*) from audit where action='logout'"; }
+check "... and audited" wait_eq 10 1 logouts
 
 # ---- authentication ----
 check "password login" is "$(attempt $PW admin@$DOMAIN)" ok
@@ -211,7 +220,7 @@ start=$SECONDS
 timeout 20 cat <&5 >/dev/null
 check "an idle connection is closed after the login grace time" test $((SECONDS - start)) -le 8
 exec 5>&- 6>&- 7>&-
-check "after the idle connections are gone, logins work again" wait_for 15 test "$(attempt $PW admin@$DOMAIN)" = ok
+check "after the idle connections are gone, logins work again" wait_eq 15 ok attempt $PW admin@$DOMAIN
 
 # ---- one session crashing never touches another ----
 tmux -L "$TMUX_SOCKET" -f /dev/null new-session -d -s kascon -x 80 -y 24 \
@@ -221,7 +230,8 @@ victim=$(pgrep -P "$server_pid" | head -1)
 timeout 20 sshpass -p $PW ssh "${SSH_OPTS[@]}" "${PW_OPTS[@]}" -p "$PORT" -o ServerAliveInterval=1 -N \
   "admin@$DOMAIN@127.0.0.1" 2>/dev/null &
 other=$!
-wait_for 10 test "$(pgrep -P "$server_pid" | wc -l)" -ge 2
+sessions() { pgrep -P "$server_pid" | wc -l; }
+wait_eq 10 2 sessions
 kill -SEGV "$(pgrep -P "$server_pid" | grep -v "^$victim\$" | head -1)" 2>/dev/null
 wait "$other" 2>/dev/null
 check "after another session's crash the first one still answers" pane_has "$MAIN_MENU_TEXT"

@@ -655,10 +655,10 @@ int sshd_session_run(ssh_bind bind, const struct sshd_peer *peer, const struct s
     end_console(&s, &status);
     if (s.master >= 0)
         close(s.master);
+    finish(&s);
     if (s.authenticated)
         sshd_log(LOG_AUTH | LOG_INFO, "Disconnected from user %s %s port %d", s.login.admin.name,
                  peer->addr, peer->port);
-    finish(&s);
     close_store(&s);
     ssh_event_free(s.event);
     ssh_disconnect(s.ssh);
