@@ -51,7 +51,8 @@ static long b64_decode_head(const char *s, size_t len, unsigned char *out, size_
                 return -1;
             }
         }
-        uint32_t triple = (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 | (uint32_t)v[3];
+        uint32_t triple =
+            (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 | (uint32_t)v[3];
         for (int k = 0; k < 3 - pad; k++) {
             if (got < n)
                 out[got] = (unsigned char)(triple >> (16 - 8 * k));
@@ -87,7 +88,8 @@ int core_pubkey_parse(const char *line, char *key, size_t key_n, char *comment, 
     long got = b64_decode_head(blob, blob_len, head, sizeof head);
     if (got < 4 + (long)type_len)
         return E_KEY_FORMAT;
-    uint32_t inner = (uint32_t)head[0] << 24 | (uint32_t)head[1] << 16 | (uint32_t)head[2] << 8 | head[3];
+    uint32_t inner =
+        (uint32_t)head[0] << 24 | (uint32_t)head[1] << 16 | (uint32_t)head[2] << 8 | head[3];
     if (inner != type_len || memcmp(head + 4, type, type_len))
         return E_KEY_FORMAT;
     snprintf(key, key_n, "%s %.*s", type, (int)blob_len, blob);

@@ -291,7 +291,8 @@ static int prepare_database(const char *path)
         fprintf(stderr, _("%s: cannot open database %s: %s\n"), prog, path,
                 st ? store_errmsg(st) : "out of memory");
     else if (cleared)
-        sshd_log(LOG_DAEMON | LOG_NOTICE, "Cleared %d edit lock(s) left from before the start", cleared);
+        sshd_log(LOG_DAEMON | LOG_NOTICE, "Cleared %d edit lock(s) left from before the start",
+                 cleared);
     store_close(st);
     return rc ? -1 : 0;
 }
@@ -305,7 +306,10 @@ struct child {
 
 static volatile sig_atomic_t stop_signal, child_exited;
 
-static void on_stop(int sig) { stop_signal = sig; }
+static void on_stop(int sig)
+{
+    stop_signal = sig;
+}
 static void on_child(int sig)
 {
     (void)sig;
@@ -353,8 +357,9 @@ static void accept_one(int listen_fd, ssh_bind bind, const struct sshd_config *c
         snprintf(peer.addr, sizeof peer.addr, "%s", "?");
     peer.port = atoi(port);
     if (*count >= cfg->max_connections) {
-        sshd_log(LOG_AUTH | LOG_NOTICE, "Drop connection from %s port %d: %d connections (max-connections)",
-                 peer.addr, peer.port, *count);
+        sshd_log(LOG_AUTH | LOG_NOTICE,
+                 "Drop connection from %s port %d: %d connections (max-connections)", peer.addr,
+                 peer.port, *count);
         close(fd);
         return;
     }
@@ -499,7 +504,8 @@ int main(int argc, char **argv)
     socklen_t len = sizeof sa;
     char bound_port[16] = "?";
     if (getsockname(ssh_bind_get_fd(bind), (struct sockaddr *)&sa, &len) == 0)
-        getnameinfo((struct sockaddr *)&sa, len, NULL, 0, bound_port, sizeof bound_port, NI_NUMERICSERV);
+        getnameinfo((struct sockaddr *)&sa, len, NULL, 0, bound_port, sizeof bound_port,
+                    NI_NUMERICSERV);
     if (!cfg.foreground && detach()) {
         fprintf(stderr, _("%s: cannot detach\n"), prog);
         return 1;

@@ -25,7 +25,8 @@
 #include "ops/ops.h"
 #include "ssh/sshd.h"
 
-#define AUTH_METHODS (SSH_AUTH_METHOD_PASSWORD | SSH_AUTH_METHOD_INTERACTIVE | SSH_AUTH_METHOD_PUBLICKEY)
+#define AUTH_METHODS                                                                               \
+    (SSH_AUTH_METHOD_PASSWORD | SSH_AUTH_METHOD_INTERACTIVE | SSH_AUTH_METHOD_PUBLICKEY)
 /* Every failed password attempt takes at least this long, whatever failed
  * (unknown user, wrong password, locked account, refused network), so that
  * neither the reply nor its timing tells them apart. */
@@ -126,23 +127,23 @@ static void log_outcome(const struct session *s, const char *method, const char 
                  name, p->addr, p->port);
         break;
     case OPS_LOGIN_FAIL:
-        sshd_log(LOG_AUTH | LOG_INFO, "Failed %s for %s from %s port %d ssh2", method, name, p->addr,
-                 p->port);
+        sshd_log(LOG_AUTH | LOG_INFO, "Failed %s for %s from %s port %d ssh2", method, name,
+                 p->addr, p->port);
         break;
     case OPS_LOGIN_LOCKED_NOW:
-        sshd_log(LOG_AUTH | LOG_INFO, "Failed %s for %s from %s port %d ssh2", method, name, p->addr,
-                 p->port);
+        sshd_log(LOG_AUTH | LOG_INFO, "Failed %s for %s from %s port %d ssh2", method, name,
+                 p->addr, p->port);
         sshd_log(LOG_AUTH | LOG_WARNING, "Locked account %s after %d failed logins from %s port %d",
                  name, CORE_LOCK_THRESHOLD, p->addr, p->port);
         break;
     case OPS_LOGIN_REFUSED_LOCKED:
-        sshd_log(LOG_AUTH | LOG_INFO, "Failed %s for %s from %s port %d ssh2", method, name, p->addr,
-                 p->port);
+        sshd_log(LOG_AUTH | LOG_INFO, "Failed %s for %s from %s port %d ssh2", method, name,
+                 p->addr, p->port);
         sshd_log(LOG_AUTH | LOG_INFO, "User %s not allowed because account is locked", name);
         break;
     case OPS_LOGIN_REFUSED_NETWORK:
-        sshd_log(LOG_AUTH | LOG_INFO, "Failed %s for %s from %s port %d ssh2", method, name, p->addr,
-                 p->port);
+        sshd_log(LOG_AUTH | LOG_INFO, "Failed %s for %s from %s port %d ssh2", method, name,
+                 p->addr, p->port);
         sshd_log(LOG_AUTH | LOG_INFO,
                  "User %s from %s not allowed because not listed in the site's trusted networks",
                  name, p->addr);
@@ -183,7 +184,8 @@ static bool judge_password(struct session *s, const char *method, const char *fu
     split_user(full_user ? full_user : "", user, sizeof user, domain, sizeof domain);
     int rc = E_STORAGE;
     if (open_store(s))
-        rc = ops_login_remote(s->st, domain, user, password ? password : "", s->peer->addr, &s->login);
+        rc = ops_login_remote(s->st, domain, user, password ? password : "", s->peer->addr,
+                              &s->login);
     if (rc == CORE_OK) {
         log_outcome(s, method, full_user, NULL);
         note_authenticated(s);
@@ -370,8 +372,8 @@ static int on_channel_data(ssh_session ssh, ssh_channel channel, void *data, uin
     return (int)len;
 }
 
-static int on_pty_request(ssh_session ssh, ssh_channel channel, const char *term, int width, int height,
-                          int pxwidth, int pxheight, void *userdata)
+static int on_pty_request(ssh_session ssh, ssh_channel channel, const char *term, int width,
+                          int height, int pxwidth, int pxheight, void *userdata)
 {
     (void)ssh;
     (void)channel;
@@ -387,8 +389,8 @@ static int on_pty_request(ssh_session ssh, ssh_channel channel, const char *term
     return 0;
 }
 
-static int on_window_change(ssh_session ssh, ssh_channel channel, int width, int height, int pxwidth,
-                            int pxheight, void *userdata)
+static int on_window_change(ssh_session ssh, ssh_channel channel, int width, int height,
+                            int pxwidth, int pxheight, void *userdata)
 {
     (void)ssh;
     (void)channel;
@@ -423,14 +425,15 @@ static int on_shell_request(ssh_session ssh, ssh_channel channel, void *userdata
     return 0;
 }
 
-static int on_exec_request(ssh_session ssh, ssh_channel channel, const char *command, void *userdata)
+static int on_exec_request(ssh_session ssh, ssh_channel channel, const char *command,
+                           void *userdata)
 {
     (void)ssh;
     (void)channel;
     (void)command;
     struct session *s = userdata;
-    sshd_log(LOG_AUTH | LOG_INFO, "Refused exec request for %s from %s port %d", s->login.admin.name,
-             s->peer->addr, s->peer->port);
+    sshd_log(LOG_AUTH | LOG_INFO, "Refused exec request for %s from %s port %d",
+             s->login.admin.name, s->peer->addr, s->peer->port);
     return -1;
 }
 
@@ -533,7 +536,8 @@ static int on_message(ssh_session ssh, ssh_message msg, void *userdata)
     }
     const char *what = NULL;
     if (type == SSH_REQUEST_CHANNEL_OPEN)
-        what = subtype == SSH_CHANNEL_DIRECT_TCPIP ? "port forwarding (direct-tcpip)" : "channel open";
+        what =
+            subtype == SSH_CHANNEL_DIRECT_TCPIP ? "port forwarding (direct-tcpip)" : "channel open";
     else if (type == SSH_REQUEST_GLOBAL && (subtype == SSH_GLOBAL_REQUEST_TCPIP_FORWARD))
         what = "port forwarding (tcpip-forward)";
     else if (type == SSH_REQUEST_CHANNEL && subtype == SSH_CHANNEL_REQUEST_X11)
@@ -631,8 +635,8 @@ int sshd_session_run(ssh_bind bind, const struct sshd_peer *peer, const struct s
     int status = 0;
     while (!s.closed) {
         if (grace_over && !s.authenticated) {
-            sshd_log(LOG_AUTH | LOG_INFO, "Timeout before authentication for %s port %d", peer->addr,
-                     peer->port);
+            sshd_log(LOG_AUTH | LOG_INFO, "Timeout before authentication for %s port %d",
+                     peer->addr, peer->port);
             break;
         }
         ssh_event_dopoll(s.event, 1000);
@@ -642,8 +646,8 @@ int sshd_session_run(ssh_bind bind, const struct sshd_peer *peer, const struct s
             ssh_event_remove_fd(s.event, s.master);
             end_console(&s, &status);
             if (s.channel) {
-                ssh_channel_request_send_exit_status(
-                    s.channel, WIFEXITED(status) ? WEXITSTATUS(status) : 255);
+                ssh_channel_request_send_exit_status(s.channel,
+                                                     WIFEXITED(status) ? WEXITSTATUS(status) : 255);
                 ssh_channel_send_eof(s.channel);
                 ssh_channel_close(s.channel);
             }

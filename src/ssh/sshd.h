@@ -15,11 +15,11 @@ struct sshd_config {
     char db_path[4096];
     char host_key[4096];
     bool foreground;
-    int login_grace_time;   /* seconds from connect to authenticated */
-    int idle_timeout;       /* seconds, passed to the console */
-    int max_connections;    /* all connections at once */
+    int login_grace_time;      /* seconds from connect to authenticated */
+    int idle_timeout;          /* seconds, passed to the console */
+    int max_connections;       /* all connections at once */
     int max_unauth_per_source; /* unauthenticated connections per address */
-    int max_auth_tries;     /* failed attempts before disconnecting */
+    int max_auth_tries;        /* failed attempts before disconnecting */
 };
 
 /* The connection a session child serves. */
