@@ -66,6 +66,26 @@ void scr_logout(void)
     tui_reset_to(&scr_login_screen, NULL);
 }
 
+/* Once a second while no key comes: the idle timeout of the SSH server
+ * (with a warning a minute before, so a working administrator is never
+ * cut off mid-form without notice). */
+static void idle_tick(void *ctx)
+{
+    (void)ctx;
+    int limit = console.opts->idle_timeout;
+    if (limit <= 0)
+        return;
+    double idle = tui_idle_seconds();
+    if (idle >= limit) {
+        tui_quit();
+    } else if (idle >= limit - 60 && !console.idle_warned) {
+        console.idle_warned = true;
+        tui_result_error(_("No key for a while: the session ends in one minute unless you press a key."));
+    } else if (idle < limit - 60) {
+        console.idle_warned = false;
+    }
+}
+
 int console_run(const struct console_opts *opts)
 {
     memset(&console, 0, sizeof console);
@@ -82,9 +102,13 @@ int console_run(const struct console_opts *opts)
         return 1;
     }
     int rc = 0;
+    if (opts->idle_timeout > 0)
+        tui_set_idle(1000, idle_tick, NULL);
     if (opts->preauth_user) {
         if (ops_session_load(console.st, opts->preauth_domain, opts->preauth_user, opts->source,
                              &console.session) == CORE_OK) {
+            if (opts->must_change)
+                console.session.must_change = true;
             scr_enter_session();
         } else {
             rc = 1;

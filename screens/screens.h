@@ -14,6 +14,7 @@ struct scr_console {
     struct ops_session session;
     bool logged_in;
     bool password_changed_notice; /* shown once on the main menu */
+    bool idle_warned;
 };
 
 struct scr_console *scr_console(void);

@@ -40,6 +40,15 @@ check "admin reset" bash -c "echo 'other123' | '$KASCONCTL' admin reset tokyo.ex
 check "admin unlock" run_ctl 0 admin unlock tokyo.example.jp admin
 check "admin unlock unknown" run_ctl 1 admin unlock tokyo.example.jp nobody
 check "secret reset" run_ctl 0 secret reset tokyo.example.jp
+ssh-keygen -q -t ed25519 -N '' -C 'ops@example' -f "$TMP/key" >/dev/null
+check "admin key add" bash -c "'$KASCONCTL' admin key add tokyo.example.jp admin < '$TMP/key.pub' >/dev/null"
+check "admin key add: same key refused (239)" bash -c "'$KASCONCTL' admin key add tokyo.example.jp admin < '$TMP/key.pub' 2>&1 >/dev/null | grep -q 239"
+check "admin key add: a private key refused (174)" bash -c "'$KASCONCTL' admin key add tokyo.example.jp admin < '$TMP/key' 2>&1 >/dev/null | grep -q 174"
+check "admin key list shows the comment" bash -c "'$KASCONCTL' admin key list tokyo.example.jp admin | grep -q 'ops@example'"
+check "admin key remove unknown id" run_ctl 1 admin key remove tokyo.example.jp admin 99
+check "admin key remove" run_ctl 0 admin key remove tokyo.example.jp admin 1
+check "admin key list is empty" test -z "$("$KASCONCTL" admin key list tokyo.example.jp admin)"
+check "admin key with a bad action is usage" run_ctl 2 admin key frob tokyo.example.jp admin
 check "password never stored in clear" bash -c "! sqlite3 '$KASCON_DB' .dump | grep -q secret12"
 check "operator changes are audited" test "$(sqlite3 "$KASCON_DB" "select count(*) from audit where actor='operator'")" -ge 5
 

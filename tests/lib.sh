@@ -28,3 +28,14 @@ run_ctl() {
 }
 # db_hash: a digest of the database content (after a checkpoint).
 db_hash() { sqlite3 "$KASCON_DB" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null; sha256sum <"$KASCON_DB"; }
+
+# A Japanese locale built into the build tree (no root needed).
+ja_locale() {
+  local dir="${top_builddir:-.}/locale"
+  if [ ! -d "$dir/ja_JP.UTF-8" ]; then
+    mkdir -p "$dir"
+    localedef -i ja_JP -f UTF-8 "$dir/ja_JP.UTF-8" >/dev/null 2>&1 || return 1
+  fi
+  (cd "$dir" && pwd)
+}
+

@@ -16,16 +16,6 @@ cleanup_tmux() {
 }
 trap cleanup_tmux EXIT
 
-# A Japanese locale built into the build tree (no root needed).
-ja_locale() {
-  local dir="${top_builddir:-.}/locale"
-  if [ ! -d "$dir/ja_JP.UTF-8" ]; then
-    mkdir -p "$dir"
-    localedef -i ja_JP -f UTF-8 "$dir/ja_JP.UTF-8" >/dev/null 2>&1 || return 1
-  fi
-  (cd "$dir" && pwd)
-}
-
 # start_console LANG [COLS ROWS]: runs kascon on $KASCON_DB in a new pane.
 start_console() {
   local lang=$1 cols=${2:-80} rows=${3:-24} locpath=""

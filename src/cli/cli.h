@@ -39,6 +39,7 @@ int cli_site_list(struct cli *cli, int argc, char **argv);
 int cli_admin_add(struct cli *cli, int argc, char **argv);
 int cli_admin_reset(struct cli *cli, int argc, char **argv);
 int cli_admin_unlock(struct cli *cli, int argc, char **argv);
+int cli_admin_key(struct cli *cli, int argc, char **argv);
 int cli_line_add(struct cli *cli, int argc, char **argv);
 int cli_line_list(struct cli *cli, int argc, char **argv);
 int cli_secret_reset(struct cli *cli, int argc, char **argv);

@@ -248,3 +248,48 @@ int cli_secret_reset(struct cli *cli, int argc, char **argv)
     printf(_("secret question of %s cleared\n"), site.domain);
     return CLI_OK;
 }
+
+static int print_key(const struct store_admin_key *key, void *ctx)
+{
+    (void)ctx;
+    /* The start of the key is enough to tell keys apart; the rest is noise. */
+    printf("%lld\t%.40s...\t%s\n", (long long)key->id, key->key, key->comment);
+    return 0;
+}
+
+int cli_admin_key(struct cli *cli, int argc, char **argv)
+{
+    struct core_problem p;
+    const char *action = argv[0], *domain = argv[1], *name = argv[2];
+    int rc;
+    if (!strcmp(action, "add") && argc == 3) {
+        char line[CORE_PUBKEY_MAX + 256];
+        if (!fgets(line, sizeof line, stdin)) {
+            fprintf(stderr, _("%s: no public key on standard input\n"), cli->prog);
+            return CLI_USAGE;
+        }
+        if ((rc = ops_admin_key_add(cli->st, domain, name, line, &cli->actor, &p)) == CORE_OK)
+            printf(_("key added for administrator %s of %s\n"), name, domain);
+    } else if (!strcmp(action, "list") && argc == 3) {
+        rc = ops_admin_key_each(cli->st, domain, name, print_key, NULL, &p);
+    } else if (!strcmp(action, "remove") && argc == 4) {
+        char *end = NULL;
+        long long id = strtoll(argv[3], &end, 10);
+        if (!*argv[3] || *end || id <= 0) {
+            fprintf(stderr, _("%s: key ID must be a number shown by \"admin key list\"\n"), cli->prog);
+            return CLI_USAGE;
+        }
+        if ((rc = ops_admin_key_remove(cli->st, domain, name, id, &cli->actor, &p)) == CORE_OK)
+            printf(_("key %lld removed from administrator %s of %s\n"), id, name, domain);
+    } else {
+        fprintf(stderr, _("Usage: %s admin key add DOMAIN USER < KEY.pub | list DOMAIN USER |"
+                          " remove DOMAIN USER ID\n"),
+                cli->prog);
+        return CLI_USAGE;
+    }
+    if (rc) {
+        cli_problem(cli, &p);
+        return CLI_REFUSED;
+    }
+    return CLI_OK;
+}

@@ -3,6 +3,7 @@
 #ifndef KASCON_CONSOLE_H
 #define KASCON_CONSOLE_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "ops/ops.h"
@@ -21,6 +22,13 @@ struct console_opts {
     /* The terminal: stdin/stdout for kascon, the pty for kascond. */
     FILE *in, *out;
     const char *term; /* $TERM of the session, or NULL for the environment's */
+    /* Set by kascond when the password has expired (SPEC §3.6): the console
+     * opens パスワード変更 before anything else. */
+    bool must_change;
+    /* The row-lock session id (store_lock_take) for this console, or NULL
+     * for the console to make its own.  kascond passes one so that it can
+     * release the session's leases when the connection ends. */
+    const char *lock_session;
 };
 
 /* Runs until the user quits (or the idle timeout).  Opens the database

@@ -47,12 +47,14 @@ enum core_code {
     E_CAPACITY_BELOW_USE = 171,
     E_PW_MISMATCH = 172,        /* new password typed twice differently */
     E_PW_CURRENT_WRONG = 173,
+    E_KEY_FORMAT = 174,         /* not an OpenSSH public key line */
     E_DUP_EXTENSION = 233,      /* the guide's パラメータエラー(重複登録) */
     E_DUP_SIP_ID = 234,
     E_DUP_WEB_USER = 235,
     E_DUP_SITE = 236,
     E_DUP_ADMIN = 237,
     E_DUP_LINE = 238,
+    E_DUP_KEY = 239,
     E_EXT_NOT_FOUND = 241,
     E_DELETE_ASSIGNED = 242,    /* unassign the mobile first (§4.5) */
     E_DELETE_IN_GROUP = 243,    /* member of a group (FAQ §7) */
@@ -60,7 +62,10 @@ enum core_code {
     E_SITE_NOT_FOUND = 245,
     E_ADMIN_NOT_FOUND = 246,
     E_LINE_OTHER_SITE = 247,
+    E_KEY_NOT_FOUND = 248,
     E_CHANGED_MEANWHILE = 251,  /* optimistic version check failed */
+    E_LOCKED = 252,             /* another session holds the row lock */
+    E_LOCK_LOST = 253,          /* our lease was taken over after expiry */
     E_NOT_CSV_ZIP = 301,        /* .xlsx or other ZIP container */
     E_NOT_CSV_OLE = 302,        /* encrypted or legacy Office file */
     E_NOT_CSV_BINARY = 303,

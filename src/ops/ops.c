@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "ops/ops.h"
 
@@ -484,7 +485,12 @@ int ops_admin_reset(struct store *st, const char *domain, const char *name, cons
     rc = store_admin_set_password(st, admin.id, hash, 0, who);
     if (!rc)
         rc = store_admin_unlock(st, admin.id, who);
-    return single_write(st, rc, name, -1, problem);
+    rc = single_write(st, rc, name, -1, problem);
+    if (!rc)
+        /* Fixed English wording, like sshd's, so that log filters fit. */
+        syslog(LOG_AUTH | LOG_NOTICE, "Unlocked administrator %s@%s by %s from %s", name, domain,
+               who && who->name ? who->name : "?", who && who->source ? who->source : "?");
+    return rc;
 }
 
 int ops_admin_unlock(struct store *st, const char *domain, const char *name,
@@ -499,7 +505,12 @@ int ops_admin_unlock(struct store *st, const char *domain, const char *name,
         return rc;
     }
     rc = store_admin_unlock(st, admin.id, who);
-    return single_write(st, rc, name, -1, problem);
+    rc = single_write(st, rc, name, -1, problem);
+    if (!rc)
+        /* Fixed English wording, like sshd's, so that log filters fit. */
+        syslog(LOG_AUTH | LOG_NOTICE, "Unlocked administrator %s@%s by %s from %s", name, domain,
+               who && who->name ? who->name : "?", who && who->source ? who->source : "?");
+    return rc;
 }
 
 int ops_line_add(struct store *st, const char *domain, char *const *mobiles, int count,
@@ -551,38 +562,70 @@ static int resolve_site(struct store *st, const char *domain, struct store_site 
     return store_site_each(st, copy_site, site);
 }
 
-int ops_login(struct store *st, const char *domain, const char *user, const char *password,
-              const char *source, struct ops_session *session)
+/* How one attempt is judged: by password (password != NULL), or by a
+ * public key whose signature the SSH layer has verified (key != NULL). */
+struct login_attempt {
+    const char *domain, *user, *password, *key;
+    const char *address; /* the peer address of a remote login, or NULL */
+};
+
+static int login_common(struct store *st, const struct login_attempt *in, const char *source,
+                        struct ops_session *session)
 {
     memset(session, 0, sizeof *session);
     snprintf(session->source, sizeof session->source, "%s", source ? source : "console");
+    session->outcome = OPS_LOGIN_UNKNOWN;
     int64_t now = store_now();
     int rc = store_begin(st);
     if (rc)
         return rc;
     struct store_admin *admin = &session->admin;
-    bool known = resolve_site(st, domain, &session->site) == CORE_OK &&
-                 store_admin_find(st, session->site.id, user ? user : "", admin) == CORE_OK;
+    bool known = resolve_site(st, in->domain, &session->site) == CORE_OK &&
+                 store_admin_find(st, session->site.id, in->user ? in->user : "", admin) == CORE_OK;
     if (!known) {
         /* Spend the time a real check costs: timing must not tell. */
-        core_password_burn(password);
+        if (in->password)
+            core_password_burn(in->password);
         store_rollback(st);
         return E_LOGIN_FAILED;
     }
     struct core_lock_state lock = {admin->failures, admin->locked_at};
+    bool was_locked = lock.locked_at != 0;
     bool allowed = core_lockout_allows(&lock, session->site.auto_unlock, now);
-    bool good = core_password_verify(password ? password : "", admin->pw_hash);
+    session->auto_unlocked = was_locked && allowed;
+    bool good = in->password ? core_password_verify(in->password, admin->pw_hash)
+                             : store_admin_key_find(st, admin->id, in->key ? in->key : "") == CORE_OK;
+    /* インターネットアクセス規制: outside the trusted networks nothing is judged
+     * and nothing is counted; the reply is the same as for a wrong password. */
+    bool network_ok = !in->address || !session->site.restrict_admin ||
+                      core_cidr_list_contains(session->site.trusted_networks, in->address);
     struct store_actor actor = {admin->name, session->source};
     const char *event = NULL;
-    if (allowed && good) {
+    if (!network_ok) {
+        session->outcome = OPS_LOGIN_REFUSED_NETWORK;
+        event = "login.refused_network";
+    } else if (allowed && good) {
         core_lockout_succeed(&lock);
-        event = "login";
+        session->outcome = OPS_LOGIN_OK;
+        event = in->password ? "login" : "login.publickey";
+    } else if (allowed && in->password) {
+        bool locked_now = core_lockout_fail(&lock, now);
+        session->outcome = locked_now ? OPS_LOGIN_LOCKED_NOW : OPS_LOGIN_FAIL;
+        event = locked_now ? "login.lock" : "login.fail";
     } else if (allowed) {
-        event = core_lockout_fail(&lock, now) ? "login.lock" : "login.fail";
+        /* A key that is not registered is not a guessed password: the
+         * failure count is left alone (clients offer every key they have). */
+        session->outcome = OPS_LOGIN_FAIL;
+        event = "login.key_refused";
     } else {
+        session->outcome = OPS_LOGIN_REFUSED_LOCKED;
         event = "login.refused_locked";
     }
-    rc = store_admin_set_lock(st, admin->id, lock.failures, lock.locked_at);
+    if (session->auto_unlocked)
+        rc = store_audit(st, session->site.id, &actor, "login.auto_unlock", admin->name, "locked",
+                         "unlocked");
+    if (!rc && (network_ok || session->auto_unlocked))
+        rc = store_admin_set_lock(st, admin->id, lock.failures, lock.locked_at);
     if (!rc)
         rc = store_audit(st, session->site.id, &actor, event, admin->name, NULL, session->source);
     if (!rc)
@@ -591,7 +634,7 @@ int ops_login(struct store *st, const char *domain, const char *user, const char
         store_rollback(st);
     if (rc)
         return rc;
-    if (!(allowed && good))
+    if (session->outcome != OPS_LOGIN_OK)
         return E_LOGIN_FAILED;
     session->must_change = core_password_expired(admin->pw_changed_at,
                                                  session->site.password_max_age_days, now);
@@ -615,6 +658,83 @@ int ops_session_load(struct store *st, const char *domain, const char *user, con
     session->actor.name = session->admin.name;
     session->actor.source = session->source;
     return CORE_OK;
+}
+
+int ops_login(struct store *st, const char *domain, const char *user, const char *password,
+              const char *source, struct ops_session *session)
+{
+    struct login_attempt in = {domain, user, password ? password : "", NULL, NULL};
+    return login_common(st, &in, source, session);
+}
+
+int ops_login_remote(struct store *st, const char *domain, const char *user, const char *password,
+                     const char *address, struct ops_session *session)
+{
+    struct login_attempt in = {domain, user, password ? password : "", NULL, address};
+    return login_common(st, &in, address, session);
+}
+
+int ops_login_key(struct store *st, const char *domain, const char *user, const char *key,
+                  const char *address, struct ops_session *session)
+{
+    struct login_attempt in = {domain, user, NULL, key ? key : "", address};
+    return login_common(st, &in, address, session);
+}
+
+bool ops_admin_has_key(struct store *st, const char *domain, const char *user, const char *key)
+{
+    struct store_site site;
+    struct store_admin admin;
+    return resolve_site(st, domain, &site) == CORE_OK &&
+           store_admin_find(st, site.id, user ? user : "", &admin) == CORE_OK &&
+           store_admin_key_find(st, admin.id, key ? key : "") == CORE_OK;
+}
+
+int ops_admin_key_add(struct store *st, const char *domain, const char *name, const char *line,
+                      const struct store_actor *who, struct core_problem *problem)
+{
+    char key[CORE_PUBKEY_MAX + 64], comment[CORE_PUBKEY_COMMENT_MAX];
+    int rc = core_pubkey_parse(line ? line : "", key, sizeof key, comment, sizeof comment);
+    if (rc) {
+        core_problem_set(problem, rc, NULL);
+        return rc;
+    }
+    if ((rc = store_begin(st)))
+        return single_write(st, rc, NULL, -1, problem);
+    struct store_admin admin;
+    if ((rc = find_site_admin(st, domain, name, &admin, problem))) {
+        store_rollback(st);
+        return rc;
+    }
+    rc = store_admin_key_add(st, &admin, key, comment, who);
+    return single_write(st, rc, comment, -1, problem);
+}
+
+int ops_admin_key_remove(struct store *st, const char *domain, const char *name, int64_t key_id,
+                         const struct store_actor *who, struct core_problem *problem)
+{
+    int rc = store_begin(st);
+    if (rc)
+        return single_write(st, rc, NULL, -1, problem);
+    struct store_admin admin;
+    if ((rc = find_site_admin(st, domain, name, &admin, problem))) {
+        store_rollback(st);
+        return rc;
+    }
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)key_id);
+    rc = store_admin_key_remove(st, &admin, key_id, who);
+    return single_write(st, rc, id, -1, problem);
+}
+
+int ops_admin_key_each(struct store *st, const char *domain, const char *name, store_admin_key_cb cb,
+                       void *ctx, struct core_problem *problem)
+{
+    struct store_admin admin;
+    int rc = find_site_admin(st, domain, name, &admin, problem);
+    if (!rc && (rc = store_admin_key_each(st, admin.id, cb, ctx)))
+        core_problem_set(problem, rc, NULL);
+    return rc;
 }
 
 int ops_change_password(struct store *st, struct ops_session *session, const char *current,

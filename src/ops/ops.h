@@ -13,6 +13,7 @@
 #include "core/lockout.h"
 #include "core/numplan.h"
 #include "core/password.h"
+#include "core/pubkey.h"
 #include "core/problem.h"
 #include "core/rules.h"
 #include "store/store.h"
@@ -81,10 +82,21 @@ int ops_line_add(struct store *st, const char *domain, char *const *mobiles, int
 /* Administrator login (§2.5, §3.6).  Every failure, whatever its cause,
  * returns E_LOGIN_FAILED after the same work.  On success fills *admin
  * and *site and sets *must_change when the password has expired. */
+enum ops_login_outcome {
+    OPS_LOGIN_OK,
+    OPS_LOGIN_UNKNOWN,          /* no such site or administrator */
+    OPS_LOGIN_FAIL,             /* wrong password (counted) or unregistered key */
+    OPS_LOGIN_LOCKED_NOW,       /* this wrong password locked the account */
+    OPS_LOGIN_REFUSED_LOCKED,   /* the account was locked: not judged */
+    OPS_LOGIN_REFUSED_NETWORK,  /* インターネットアクセス規制: outside trusted networks */
+};
 struct ops_session {
     struct store_site site;
     struct store_admin admin;
     bool must_change;
+    /* Why, for the server's log only: the user is told E_LOGIN_FAILED. */
+    enum ops_login_outcome outcome;
+    bool auto_unlocked; /* a lock lifted by 自動ロック解除 at this attempt */
     struct store_actor actor; /* points into admin.name and source */
     char source[64];
 };
@@ -93,6 +105,25 @@ int ops_login(struct store *st, const char *domain, const char *user, const char
 /* A session for a user the SSH server has authenticated already. */
 int ops_session_load(struct store *st, const char *domain, const char *user, const char *source,
                      struct ops_session *session);
+/* The same over SSH from `address`: also refuses, as a failure that is
+ * not counted, an address outside the site's trusted networks when
+ * restrict_admin is on (インターネットアクセス規制設定). */
+int ops_login_remote(struct store *st, const char *domain, const char *user, const char *password,
+                     const char *address, struct ops_session *session);
+/* Public-key login: `key` is the canonical "TYPE BASE64" of a key whose
+ * signature the SSH layer has verified.  A key never bypasses a lock. */
+int ops_login_key(struct store *st, const char *domain, const char *user, const char *key,
+                  const char *address, struct ops_session *session);
+/* Whether the administrator registered this key (the SSH "may I use this
+ * key" probe); false for unknown users too. */
+bool ops_admin_has_key(struct store *st, const char *domain, const char *user, const char *key);
+/* kasconctl admin key add/remove/list: `line` as in a *.pub file. */
+int ops_admin_key_add(struct store *st, const char *domain, const char *name, const char *line,
+                      const struct store_actor *who, struct core_problem *problem);
+int ops_admin_key_remove(struct store *st, const char *domain, const char *name, int64_t key_id,
+                         const struct store_actor *who, struct core_problem *problem);
+int ops_admin_key_each(struct store *st, const char *domain, const char *name, store_admin_key_cb cb,
+                       void *ctx, struct core_problem *problem);
 /* パスワード変更: current password, new one twice. Field 0/1/2 in problem. */
 int ops_change_password(struct store *st, struct ops_session *session, const char *current,
                         const char *next, const char *again, struct core_problem *problem);

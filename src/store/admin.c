@@ -111,3 +111,81 @@ int store_admin_unlock(struct store *st, int64_t admin_id, const struct store_ac
     sqlite3_finalize(s);
     return store_audit(st, site_id, who, "admin.unlock", name, "locked", "unlocked");
 }
+
+int store_admin_key_find(struct store *st, int64_t admin_id, const char *key)
+{
+    sqlite3_stmt *s = store_prepare(st, "SELECT 1 FROM admin_keys WHERE admin_id = ? AND key = ?");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, admin_id);
+    store_bind_text(s, 2, key);
+    int rc = sqlite3_step(s);
+    int result = rc == SQLITE_ROW ? CORE_OK : rc == SQLITE_DONE ? E_KEY_NOT_FOUND : store_fail(st);
+    sqlite3_finalize(s);
+    return result;
+}
+
+int store_admin_key_add(struct store *st, const struct store_admin *admin, const char *key,
+                        const char *comment, const struct store_actor *who)
+{
+    int rc = store_admin_key_find(st, admin->id, key);
+    if (rc == CORE_OK)
+        return E_DUP_KEY;
+    if (rc != E_KEY_NOT_FOUND)
+        return rc;
+    sqlite3_stmt *s = store_prepare(st, "INSERT INTO admin_keys (admin_id, key, comment) VALUES (?,?,?)");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, admin->id);
+    store_bind_text(s, 2, key);
+    store_bind_text(s, 3, comment);
+    if ((rc = store_step_done(st, s)))
+        return rc;
+    char after[160];
+    snprintf(after, sizeof after, "key=%.20s... %s", key, comment ? comment : "");
+    return store_audit(st, admin->site_id, who, "admin.key.add", admin->name, NULL, after);
+}
+
+int store_admin_key_remove(struct store *st, const struct store_admin *admin, int64_t key_id,
+                           const struct store_actor *who)
+{
+    sqlite3_stmt *s = store_prepare(st,
+        "DELETE FROM admin_keys WHERE id = ? AND admin_id = ? RETURNING key, comment");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, key_id);
+    sqlite3_bind_int64(s, 2, admin->id);
+    int rc = sqlite3_step(s);
+    if (rc != SQLITE_ROW) {
+        rc = rc == SQLITE_DONE ? E_KEY_NOT_FOUND : store_fail(st);
+        sqlite3_finalize(s);
+        return rc;
+    }
+    char key[64], comment[CORE_PUBKEY_COMMENT_MAX], before[224];
+    store_column_copy(s, 0, key, sizeof key);
+    store_column_copy(s, 1, comment, sizeof comment);
+    sqlite3_finalize(s);
+    snprintf(before, sizeof before, "key=%.20s... %s", key, comment);
+    return store_audit(st, admin->site_id, who, "admin.key.remove", admin->name, before, NULL);
+}
+
+int store_admin_key_each(struct store *st, int64_t admin_id, store_admin_key_cb cb, void *ctx)
+{
+    sqlite3_stmt *s = store_prepare(st,
+        "SELECT id, key, comment FROM admin_keys WHERE admin_id = ? ORDER BY id");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, admin_id);
+    int rc;
+    struct store_admin_key k;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        k.id = sqlite3_column_int64(s, 0);
+        store_column_copy(s, 1, k.key, sizeof k.key);
+        store_column_copy(s, 2, k.comment, sizeof k.comment);
+        if (cb(&k, ctx))
+            break;
+    }
+    int result = rc == SQLITE_ROW || rc == SQLITE_DONE ? CORE_OK : store_fail(st);
+    sqlite3_finalize(s);
+    return result;
+}

@@ -12,6 +12,7 @@
 #include "core/numplan.h"
 #include "core/password.h"
 #include "core/problem.h"
+#include "core/pubkey.h"
 #include "core/rules.h"
 
 struct store;
@@ -91,6 +92,23 @@ int store_admin_set_password(struct store *st, int64_t admin_id, const char *has
                              int64_t changed_at, const struct store_actor *who);
 int store_admin_set_lock(struct store *st, int64_t admin_id, int failures, int64_t locked_at);
 int store_admin_unlock(struct store *st, int64_t admin_id, const struct store_actor *who);
+
+/* Public keys an administrator logs in with over SSH; key is the canonical
+ * "TYPE BASE64" of core_pubkey_parse.  Add and remove are audited. */
+struct store_admin_key {
+    int64_t id;
+    char key[CORE_PUBKEY_MAX + 64];
+    char comment[CORE_PUBKEY_COMMENT_MAX];
+};
+int store_admin_key_add(struct store *st, const struct store_admin *admin, const char *key,
+                        const char *comment, const struct store_actor *who);
+/* E_KEY_NOT_FOUND when the administrator has no key with that id. */
+int store_admin_key_remove(struct store *st, const struct store_admin *admin, int64_t key_id,
+                           const struct store_actor *who);
+typedef int (*store_admin_key_cb)(const struct store_admin_key *key, void *ctx);
+int store_admin_key_each(struct store *st, int64_t admin_id, store_admin_key_cb cb, void *ctx);
+/* CORE_OK when the administrator has this key, E_KEY_NOT_FOUND if not. */
+int store_admin_key_find(struct store *st, int64_t admin_id, const char *key);
 
 /* ---- provisioned mobile lines ---- */
 struct store_line {
@@ -240,6 +258,34 @@ int store_secret_get(struct store *st, int64_t site_id, struct store_secret *out
 int store_secret_set(struct store *st, int64_t site_id, const char *question, const char *hash,
                      const struct store_actor *who);
 int store_secret_set_lock(struct store *st, int64_t site_id, int failures, int64_t locked_at);
+/* ---- row locks (SPEC §5, DESIGN §2 Edit) ----
+ * A lease on an object ("ext:12", "site:3:hold-code") held by one session
+ * (an opaque id unique to a console process) on behalf of a holder (the
+ * administrator's name).  Leases are coordination state, not site data:
+ * they are neither versioned nor audited; each call is one statement or
+ * one BEGIN IMMEDIATE transaction, so two sessions cannot both win. */
+struct store_lock {
+    char object[128];
+    char session[64];
+    char holder[64];
+    int64_t taken_at;
+    int64_t expires_at;
+};
+/* Takes or extends the lease when the object is free, its lease expired,
+ * or it is already ours.  E_LOCKED otherwise, with the current lease
+ * (who, since when) in *held when held is not NULL. */
+int store_lock_take(struct store *st, const char *object, const char *session, const char *holder,
+                    int lease_seconds, struct store_lock *held);
+/* Extends our lease; E_LOCK_LOST when it is no longer ours. */
+int store_lock_renew(struct store *st, const char *object, const char *session, int lease_seconds);
+/* Releases our lease (nothing happens if it is not ours). */
+int store_lock_release(struct store *st, const char *object, const char *session);
+/* Releases every lease of a session (logout, disconnect); *count if not NULL. */
+int store_lock_release_session(struct store *st, const char *session, int *count);
+/* Drops every lease: kascond at start, when no session can be alive. */
+int store_lock_clear_all(struct store *st, int *count);
+/* Sets *held (and fills *out) when a live, unexpired lease exists. */
+int store_lock_get(struct store *st, const char *object, struct store_lock *out, bool *held);
 
 /* Seconds since the epoch; one clock for the whole program, so that tests
  * can move it with $KASCON_NOW. */

@@ -11,6 +11,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <wctype.h>
 
 #include "i18n.h"
@@ -49,6 +50,7 @@ static struct {
     int nhits;
     const struct tui_screen *pending;
     void *pending_arg;
+    struct timespec last_key; /* when the user last typed or clicked */
 } app;
 
 static const struct tui_screen help_screen;
@@ -118,6 +120,7 @@ int tui_init(void)
         mouseinterval(0); /* act on the press; no wait for a double click */
     setup_attrs();
     app.idle_ms = 0;
+    clock_gettime(CLOCK_MONOTONIC, &app.last_key);
     return 0;
 }
 
@@ -291,6 +294,8 @@ int tui_read_key(void)
                 app.idle_fn(app.idle_ctx);
             return 0;
         }
+        if (!(r == KEY_CODE_YES && wc == KEY_RESIZE))
+            clock_gettime(CLOCK_MONOTONIC, &app.last_key);
         if (r == OK)
             return wc >= KEY_MIN && wc <= KEY_MAX ? (int)wc | TUI_KEY_CHAR_BIT : (int)wc;
         if (wc != KEY_MOUSE)
@@ -452,6 +457,14 @@ static void dispatch(int key)
         else if (tui_confirm(_("Quit"), _("Do you want to quit?")))
             tui_pop();
     }
+}
+
+double tui_idle_seconds(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - app.last_key.tv_sec) +
+           (double)(now.tv_nsec - app.last_key.tv_nsec) / 1e9;
 }
 
 void tui_reset_to(const struct tui_screen *screen, void *arg)

@@ -90,6 +90,8 @@ void tui_set_subtitle(const char *text);
 /* Calls fn every ms milliseconds while waiting for keys (lock leases);
  * ms <= 0 switches it off. */
 void tui_set_idle(int ms, void (*fn)(void *ctx), void *ctx);
+/* Seconds since the user last typed or clicked (for idle timeouts). */
+double tui_idle_seconds(void);
 /* Where the terminal cursor goes after this draw (editable fields). */
 void tui_show_cursor(int y, int x);
 /* The position of the last mouse click, when key == KEY_MOUSE. */

@@ -1,0 +1,257 @@
+#!/bin/bash
+# kascond end to end with the stock OpenSSH client: logins and lockout,
+# public keys, refusals, caps, trusted networks.  The server listens on a
+# free loopback port of its own choosing (--listen 127.0.0.1:0).
+#
+# MAIN_MENU_TEXT is the main menu's title after login (the tests run in
+# the C locale).
+. "${top_srcdir:-.}/tests/lib.sh"
+MAIN_MENU_TEXT=${MAIN_MENU_TEXT-Main menu}
+: "${KASCOND:=kascond}"
+
+for tool in ssh sshpass tmux ssh-keygen sftp; do
+  if ! command -v "$tool" >/dev/null; then
+    echo "1..0 # SKIP $tool is not installed (./quickstart installs it)"
+    exit 0
+  fi
+done
+
+TMUX_SOCKET="kascon-test-$$"
+server_pid=
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  tmux -L "$TMUX_SOCKET" kill-server 2>/dev/null
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+# The whole file is bounded: a hung step cannot hold the test run.
+# (Its output goes nowhere: an open stdout would hold the test harness.)
+{ sleep 300 && kill -TERM $$; } </dev/null >/dev/null 2>&1 &
+watchdog=$!
+trap 'pkill -P $watchdog 2>/dev/null; kill $watchdog 2>/dev/null; cleanup' EXIT
+trap 'exit 1' TERM INT
+
+# wait_for SECONDS COMMAND...: polls until the command succeeds.
+wait_for() {
+  local end=$((SECONDS + $1)); shift
+  until "$@"; do
+    [ "$SECONDS" -ge "$end" ] && return 1
+    sleep 0.1
+  done
+}
+# wait_eq SECONDS WANT COMMAND...: polls until the command prints WANT.
+wait_eq() {
+  local end=$((SECONDS + $1)) want=$2; shift 2
+  until [ "$("$@")" = "$want" ]; do
+    [ "$SECONDS" -ge "$end" ] && return 1
+    sleep 0.1
+  done
+}
+log_has() { grep -q -- "$1" "$TMP/server.log"; }
+
+DOMAIN=tokyo.example.jp
+PW=secret12
+"$KASCONCTL" site add "$DOMAIN" --capacity 10 >/dev/null
+echo "$PW" | "$KASCONCTL" admin add "$DOMAIN" admin >/dev/null
+
+cat >"$TMP/kascond.conf" <<EOF
+# settings file: flags on the command line win
+listen = 192.0.2.1:1
+login-grace-time = 4
+max-unauthenticated-per-source = 3
+idle-timeout = 900
+EOF
+# The Japanese locale and catalogue of the build tree, for the console
+# of a client that asks for LANG=ja_JP.UTF-8.
+LOCPATH=$(ja_locale) KASCON_LOCALEDIR="$(cd "${top_builddir:-.}" && pwd)/locale-tree" \
+"$KASCOND" --config "$TMP/kascond.conf" --listen 127.0.0.1:0 --db "$KASCON_DB" \
+  --host-key "$TMP/host_key" --foreground 2>"$TMP/server.log" &
+server_pid=$!
+check "kascond starts and logs its port" wait_for 10 log_has "Server listening on 127.0.0.1 port"
+PORT=$(sed -n 's/.*Server listening on 127.0.0.1 port \([0-9]*\)\..*/\1/p' "$TMP/server.log")
+check "host key created 0600" test "$(stat -c %a "$TMP/host_key" 2>/dev/null)" = 600
+
+SSH_OPTS=(-F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null
+          -o LogLevel=ERROR -o ConnectTimeout=10 -o IdentityAgent=none -o IdentitiesOnly=yes)
+PW_OPTS=(-o PubkeyAuthentication=no -o NumberOfPasswordPrompts=1)
+
+# attempt PASSWORD USER [METHOD]: one password login that asks for `true`;
+# kascond refuses every command, so "exec request failed" means the login
+# itself succeeded.  Prints "ok" or "denied" (or the client's error).
+attempt() {
+  local pw=$1 user=$2 method=${3:-password}
+  timeout 20 sshpass -p "$pw" ssh "${SSH_OPTS[@]}" "${PW_OPTS[@]}" -p "$PORT" \
+    -o PreferredAuthentications="$method" "$user@127.0.0.1" true 2>"$TMP/attempt.err"
+  if grep -q 'exec request failed' "$TMP/attempt.err"; then echo ok
+  elif grep -q 'Permission denied' "$TMP/attempt.err"; then echo denied
+  else echo "other: $(tr '\n' ' ' <"$TMP/attempt.err")"; fi
+}
+is() { local got=$1 want=$2; [ "$got" = "$want" ] || { echo "#   got '$got', want '$want'"; return 1; }; }
+
+# ---- the console over ssh, in tmux ----
+pane() { tmux -L "$TMUX_SOCKET" capture-pane -p -t kascon; }
+pane_has() { pane | grep -qF -- "$1"; }
+tmux -L "$TMUX_SOCKET" -f /dev/null new-session -d -s kascon -x 80 -y 24 \
+  "sshpass -p $PW ssh ${SSH_OPTS[*]} -o PubkeyAuthentication=no -p $PORT -M -S $TMP/mux -tt admin@$DOMAIN@127.0.0.1; sleep 60"
+check "login as admin@$DOMAIN shows the main menu" wait_for 15 pane_has "$MAIN_MENU_TEXT"
+check "login logged like sshd" log_has "Accepted keyboard-interactive for admin@$DOMAIN from 127.0.0.1 port [0-9]* ssh2"
+check "login audited with the source address" \
+  test "$(sqlite3 "$KASCON_DB" "select count(*) from audit where action='login' and source='127.0.0.1'")" -ge 1
+
+# The console's terminal follows the client's window.
+console_size() {
+  local pid
+  for pid in $(pgrep -P "$server_pid"); do
+    for c in $(pgrep -P "$pid"); do stty -F "/proc/$c/fd/0" size 2>/dev/null && return; done
+  done
+}
+tmux -L "$TMUX_SOCKET" resize-window -t kascon -x 100 -y 30
+check "window-change reaches the console's pty (30 rows, 100 columns)" wait_eq 10 "30 100" console_size
+# The key bar is on the last of the 30 rows once the console has redrawn.
+keybar_on_row_30() { pane | sed -n 30p | grep -q 'F1 Help'; }
+check "console redraws for the new size (key bar on row 30)" wait_for 10 keybar_on_row_30
+
+# A second session on the same connection (ControlMaster multiplexing).
+timeout 20 ssh "${SSH_OPTS[@]}" -o BatchMode=yes -o ControlMaster=no -S "$TMP/mux" -p "$PORT" \
+  -T x@127.0.0.1 true 2>"$TMP/mux.err"
+check "second session channel refused" grep -q 'Session open refused' "$TMP/mux.err"
+check "... and logged" log_has "Refused a second session channel for admin"
+check "the first session is still there" pane_has "$MAIN_MENU_TEXT"
+
+# A client whose LANG is Japanese (OpenSSH's SendEnv) gets the console in
+# Japanese; the first session stays in English.
+tmux -L "$TMUX_SOCKET" -f /dev/null new-session -d -s kasconja -x 80 -y 24 \
+  "LANG=ja_JP.UTF-8 sshpass -p $PW ssh ${SSH_OPTS[*]} -o SendEnv=LANG -o PubkeyAuthentication=no -p $PORT -tt admin@$DOMAIN@127.0.0.1; sleep 60"
+pane_ja() { tmux -L "$TMUX_SOCKET" capture-pane -p -t kasconja; }
+pane_ja_has() { pane_ja | grep -qF -- "$1"; }
+check "LANG=ja_JP.UTF-8 client: the main menu in Japanese" wait_for 15 pane_ja_has "メインメニュー"
+check "... with the guide's labels" pane_ja_has "サービス設定"
+check "the English session is unaffected" pane_has "$MAIN_MENU_TEXT"
+tmux -L "$TMUX_SOCKET" kill-session -t kasconja
+tmux -L "$TMUX_SOCKET" kill-session -t kascon
+check "disconnect ends the console and is logged" wait_for 10 log_has "Disconnected from user admin 127.0.0.1"
+logouts() { sqlite3 "$KASCON_DB" "select count(*) from audit where action='logout'"; }
+check "... and audited (both sessions)" wait_eq 10 2 logouts
+
+# ---- authentication ----
+check "password login" is "$(attempt $PW admin@$DOMAIN)" ok
+check "single site: @SITE may be left out" is "$(attempt $PW admin)" ok
+check "keyboard-interactive login" is "$(attempt $PW admin@$DOMAIN keyboard-interactive)" ok
+check "exec refused" grep -q 'exec request failed' "$TMP/attempt.err"
+check "... and logged" log_has "Refused exec request for admin"
+check "unknown user refused" is "$(attempt $PW nobody@$DOMAIN)" denied
+# The reply without the "USER@HOST: " the client puts in front of it.
+reply() { sed 's/^[^ ]*@127\.0\.0\.1: //' "$TMP/attempt.err"; }
+reply >"$TMP/unknown.err"
+check "unknown site refused" is "$(attempt $PW admin@nowhere.example.jp)" denied
+
+for i in 1 2 3; do
+  r=$(attempt wrong$i.pw admin@$DOMAIN)
+  [ "$r" = denied ] || echo "# wrong password $i: $r"
+done
+check "wrong password: the same reply as an unknown user" test "$(reply)" = "$(cat "$TMP/unknown.err")"
+check "failures logged like sshd" log_has "Failed password for admin@$DOMAIN from 127.0.0.1 port [0-9]* ssh2"
+check "third failure locks (logged)" log_has "Locked account admin@$DOMAIN after 3 failed logins"
+check "... and audited with the source address" \
+  test "$(sqlite3 "$KASCON_DB" "select count(*) from audit where action='login.lock' and source='127.0.0.1'")" = 1
+check "locked: the right password is refused" is "$(attempt $PW admin@$DOMAIN)" denied
+check "locked: the same reply again" test "$(reply)" = "$(cat "$TMP/unknown.err")"
+check "locked: keyboard-interactive refused too" is "$(attempt $PW admin@$DOMAIN keyboard-interactive)" denied
+
+ssh-keygen -q -t ed25519 -N '' -C test@kascon -f "$TMP/id" >/dev/null
+"$KASCONCTL" admin key add "$DOMAIN" admin <"$TMP/id.pub" >/dev/null
+key_attempt() {
+  timeout 20 ssh "${SSH_OPTS[@]}" -o BatchMode=yes -o PreferredAuthentications=publickey \
+    -i "$TMP/id" -p "$PORT" "admin@$DOMAIN@127.0.0.1" true 2>"$TMP/attempt.err"
+  if grep -q 'exec request failed' "$TMP/attempt.err"; then echo ok
+  elif grep -q 'Permission denied' "$TMP/attempt.err"; then echo denied
+  else echo "other: $(tr '\n' ' ' <"$TMP/attempt.err")"; fi
+}
+check "locked: a registered key is refused" is "$(key_attempt)" denied
+check "... logged as locked" log_has "User admin@$DOMAIN not allowed because account is locked"
+
+"$KASCONCTL" admin unlock "$DOMAIN" admin >/dev/null
+check "after kasconctl admin unlock the password is accepted" is "$(attempt $PW admin@$DOMAIN)" ok
+check "public-key login with a registered key" is "$(key_attempt)" ok
+check "... logged with the key fingerprint" log_has "Accepted publickey for admin@$DOMAIN from 127.0.0.1 port [0-9]* ssh2: ssh-ed25519 SHA256:"
+"$KASCONCTL" admin key remove "$DOMAIN" admin 1 >/dev/null
+check "a removed key is refused" is "$(key_attempt)" denied
+
+# ---- refusals ----
+timeout 20 sshpass -p $PW ssh "${SSH_OPTS[@]}" "${PW_OPTS[@]}" -p "$PORT" -N \
+  -o ExitOnForwardFailure=yes -R 0:127.0.0.1:"$PORT" "admin@$DOMAIN@127.0.0.1" 2>"$TMP/fwd.err"
+check "remote port forwarding (tcpip-forward) refused" grep -q 'remote port forwarding failed' "$TMP/fwd.err"
+
+lport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 42422)
+timeout 30 sshpass -p $PW ssh "${SSH_OPTS[@]}" "${PW_OPTS[@]}" -p "$PORT" -N \
+  -L "127.0.0.1:$lport:127.0.0.1:$PORT" "admin@$DOMAIN@127.0.0.1" 2>"$TMP/fwdl.err" &
+fwd_pid=$!
+forwarded() { timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/$lport; head -c 7 <&3" 2>/dev/null; }
+wait_for 15 bash -c "exec 3<>/dev/tcp/127.0.0.1/$lport" 2>/dev/null
+# Through a working forward this would read kascond's own "SSH-2.0" banner.
+check "local port forwarding (direct-tcpip) refused" test "$(forwarded)" != "SSH-2.0"
+check "... and logged" wait_for 5 log_has "Refused port forwarding (direct-tcpip)"
+kill "$fwd_pid" 2>/dev/null; wait "$fwd_pid" 2>/dev/null
+
+timeout 20 sshpass -p $PW sftp "${SSH_OPTS[@]}" "${PW_OPTS[@]}" -P "$PORT" "admin@$DOMAIN@127.0.0.1" \
+  <<<"ls" >/dev/null 2>"$TMP/sftp.err"
+check "sftp subsystem refused" grep -q 'subsystem request failed' "$TMP/sftp.err"
+
+timeout 20 sshpass -p $PW ssh "${SSH_OPTS[@]}" "${PW_OPTS[@]}" -p "$PORT" -T "admin@$DOMAIN@127.0.0.1" \
+  </dev/null >/dev/null 2>"$TMP/nopty.err"
+check "a shell without a terminal is refused" log_has "Refused shell without a pty"
+
+# ---- インターネットアクセス規制設定 ----
+"$KASCONCTL" site set "$DOMAIN" restrict-admin=on trusted-networks=192.0.2.0/24 >/dev/null
+check "restricted, 127.0.0.1 not trusted: refused" is "$(attempt $PW admin@$DOMAIN)" denied
+check "... logged" log_has "not allowed because not listed in the site's trusted networks"
+check "... not counted as a failure" test "$(sqlite3 "$KASCON_DB" "select failures from admins where name='admin'")" = 0
+"$KASCONCTL" site set "$DOMAIN" trusted-networks=192.0.2.0/24,127.0.0.0/8 >/dev/null
+check "restricted, 127.0.0.0/8 trusted: accepted" is "$(attempt $PW admin@$DOMAIN)" ok
+"$KASCONCTL" site set "$DOMAIN" restrict-admin=off >/dev/null
+
+# ---- a second site: @SITE is now required ----
+"$KASCONCTL" site add osaka.example.jp --capacity 5 >/dev/null
+check "two sites: user without @SITE refused" is "$(attempt $PW admin)" denied
+check "two sites: admin@$DOMAIN accepted" is "$(attempt $PW admin@$DOMAIN)" ok
+
+# ---- caps and grace time ----
+# Three idle TCP connections use up the per-source allowance (3, from the
+# settings file); the fourth is dropped at once, before key exchange.
+exec 5<>/dev/tcp/127.0.0.1/"$PORT" 6<>/dev/tcp/127.0.0.1/"$PORT" 7<>/dev/tcp/127.0.0.1/"$PORT"
+r=$(attempt $PW admin@$DOMAIN)
+check "unauthenticated connections beyond the cap are dropped ($r)" \
+  bash -c "case '$r' in other:*closed*|other:*reset*) exit 0;; *) exit 1;; esac"
+check "... and logged" log_has "too many unauthenticated connections"
+# The login grace time (4 s from the settings file) closes the idle ones.
+start=$SECONDS
+timeout 20 cat <&5 >/dev/null
+check "an idle connection is closed after the login grace time" test $((SECONDS - start)) -le 8
+exec 5>&- 6>&- 7>&-
+check "after the idle connections are gone, logins work again" wait_eq 15 ok attempt $PW admin@$DOMAIN
+
+# ---- one session crashing never touches another ----
+tmux -L "$TMUX_SOCKET" -f /dev/null new-session -d -s kascon -x 80 -y 24 \
+  "sshpass -p $PW ssh ${SSH_OPTS[*]} -o PubkeyAuthentication=no -p $PORT -tt admin@$DOMAIN@127.0.0.1; sleep 60"
+check "a session is up" wait_for 15 pane_has "$MAIN_MENU_TEXT"
+victim=$(pgrep -P "$server_pid" | head -1)
+timeout 20 sshpass -p $PW ssh "${SSH_OPTS[@]}" "${PW_OPTS[@]}" -p "$PORT" -o ServerAliveInterval=1 -N \
+  "admin@$DOMAIN@127.0.0.1" 2>/dev/null &
+other=$!
+sessions() { pgrep -P "$server_pid" | wc -l; }
+wait_eq 10 2 sessions
+kill -KILL "$(pgrep -P "$server_pid" | grep -v "^$victim\$" | head -1)" 2>/dev/null
+wait "$other" 2>/dev/null
+check "after another session's crash the first one still answers" pane_has "$MAIN_MENU_TEXT"
+check "... and the server still accepts logins" is "$(attempt $PW admin@$DOMAIN)" ok
+tmux -L "$TMUX_SOCKET" kill-session -t kascon
+
+check "no sanitizer reports from any kascond process" bash -c "! grep -q 'Sanitizer\|runtime error' '$TMP/server.log'"
+check "kascond --version" bash -c "'$KASCOND' --version | grep -q '^kascond'"
+check "kascond --help" bash -c "'$KASCOND' --help | grep -q -- '--listen'"
+check "kascond: bad flag value is a usage error (2)" bash -c "'$KASCOND' --max-connections x 2>/dev/null; test \$? = 2"
+kill "$server_pid"
+check "kascond stops on SIGTERM" wait_for 10 bash -c "! kill -0 $server_pid 2>/dev/null"
+wait "$server_pid" 2>/dev/null
+server_pid=
+done_testing
