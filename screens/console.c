@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "i18n.h"
 #include "screens/screens.h"
@@ -56,6 +57,7 @@ void scr_enter_session(void)
 
 void scr_logout(void)
 {
+    scr_lock_release_all();
     console.logged_in = false;
     memset(&console.session, 0, sizeof console.session);
     if (console.opts->preauth_user) {
@@ -72,6 +74,7 @@ void scr_logout(void)
 static void idle_tick(void *ctx)
 {
     (void)ctx;
+    scr_lock_renew_all();
     int limit = console.opts->idle_timeout;
     if (limit <= 0)
         return;
@@ -102,8 +105,14 @@ int console_run(const struct console_opts *opts)
         return 1;
     }
     int rc = 0;
-    if (opts->idle_timeout > 0)
-        tui_set_idle(1000, idle_tick, NULL);
+    /* kascond names the session so that it can drop the locks of a session
+     * that died; a local console makes its own id. */
+    if (opts->lock_session && *opts->lock_session)
+        snprintf(console.lock_session, sizeof console.lock_session, "%s", opts->lock_session);
+    else
+        snprintf(console.lock_session, sizeof console.lock_session, "console-%ld-%lld",
+                 (long)getpid(), (long long)store_now());
+    tui_set_idle(1000, idle_tick, NULL);
     if (opts->preauth_user) {
         if (ops_session_load(console.st, opts->preauth_domain, opts->preauth_user, opts->source,
                              &console.session) == CORE_OK) {
@@ -119,6 +128,7 @@ int console_run(const struct console_opts *opts)
     if (!rc)
         tui_run();
     tui_shutdown();
+    scr_lock_release_all();
     store_close(console.st);
     return rc;
 }

@@ -27,9 +27,11 @@ struct scr_menu {
                                          sizeof name##_entries / sizeof name##_entries[0]}
 
 MENU(user_menu, N_("User management"),
-     N_("Extension profiles (SIP and web console credentials) and virtual extensions."),
+     N_("Extension profiles (SIP and web console credentials), virtual extensions and locked"
+        " users."),
      {N_("Extension profiles"), &scr_profile_list_screen, NULL, &scr_profiles_ordinary},
-     {N_("Virtual extension profiles"), &scr_profile_list_screen, NULL, &scr_profiles_virtual});
+     {N_("Virtual extension profiles"), &scr_profile_list_screen, NULL, &scr_profiles_virtual},
+     {N_("Locked users"), &scr_locked_users_screen, NULL, NULL});
 
 MENU(service_menu, N_("Service settings"), N_("User management and the site's services."),
      {N_("User management"), NULL, &user_menu, NULL});
@@ -44,7 +46,10 @@ MENU(mobile_menu, N_("Mobile extension settings"),
      N_("The mapping of mobile numbers to extension numbers."),
      {N_("Extension number management"), NULL, &ext_menu, NULL});
 
-MENU(other_menu, N_("Other settings"), N_("The administrator's own settings."),
+MENU(other_menu, N_("Other settings"),
+     N_("Internet access restriction, automatic unlock and the administrator's password."),
+     {N_("Internet access restriction"), &scr_inet_restrict_screen, NULL, NULL},
+     {N_("Automatic unlock"), &scr_auto_unlock_screen, NULL, NULL},
      {N_("Change password"), &scr_password_screen, NULL, NULL});
 
 static const struct scr_menu_entry main_entries[] = {

@@ -23,8 +23,8 @@ static const struct tui_list_column columns[C_COUNT] = {
     [C_EXT] = {N_("Extension number"), 10, false},
     [C_TYPE] = {N_("Terminal type"), 10, false},
     [C_SIP] = {N_("SIP user name"), 14, false},
-    [C_WEB] = {N_("Web console user name"), 16, false},
-    [C_MOBILE] = {N_("Mobile number"), 12, false},
+    [C_WEB] = {N_("Web console user name"), 15, false},
+    [C_MOBILE] = {N_("Mobile number"), 13, false},
     [C_GROUPS] = {N_("Groups"), 0, true},
 };
 
@@ -34,6 +34,7 @@ struct list_state {
     struct tui_form *form;
     struct tui_list *list;
     int registered, remaining;
+    bool stale; /* a profile was opened: reload the page on return */
 };
 
 struct sink_ctx {
@@ -106,8 +107,9 @@ static void show(void *ctx, struct tui_form *form)
 
 static void activate(void *ctx, const char *key)
 {
-    (void)ctx;
-    (void)key;
+    struct list_state *s = ctx;
+    if (!s->is_virtual && key && tui_push(&scr_profile_edit_screen, (void *)key) == 0)
+        s->stale = true;
 }
 
 static int list_enter(void **state, void *arg)
@@ -141,6 +143,10 @@ static void list_draw(void *state, const struct tui_rect *body)
 {
     struct list_state *s = state;
     tui_set_title(s->is_virtual ? N_("Virtual extension profiles") : N_("Extension profiles"));
+    if (s->stale) {
+        s->stale = false;
+        tui_list_reload(s->list);
+    }
     struct tui_rect top = {body->y, body->x, 2, body->w};
     tui_form_draw(s->form, &top);
     char counts[128];
@@ -238,7 +244,7 @@ static const struct tui_action list_actions[] = {
 const struct tui_screen scr_profile_list_screen = {
     .title = N_("Extension profiles"),
     .help = N_("Type a start extension and press Enter (or F3) to list the profiles from there;"
-               " an empty start lists all. Tab switches between the start field and the list;"
+               " an empty start lists all. Enter on a profile opens it for editing. Tab switches between the start field and the list;"
                " arrows and PgUp/PgDn move in the list. The line above the list shows how many"
                " profiles are registered and how many the contract still allows."),
     .actions = list_actions,

@@ -15,6 +15,7 @@ struct scr_console {
     bool logged_in;
     bool password_changed_notice; /* shown once on the main menu */
     bool idle_warned;
+    char lock_session[64]; /* this console's id in the locks table */
 };
 
 struct scr_console *scr_console(void);
@@ -28,6 +29,22 @@ void scr_show_problems(struct tui_form *form, const int *field_map, int nmap,
 /* Formats a problem in the user's language (message, value, hint). */
 void scr_format_problem(const struct core_problem *p, char *buf, size_t n);
 
+/* A row lock held by an edit form. */
+struct scr_lock {
+    char object[128];
+    bool held;             /* ours: the form may save */
+    bool lost;             /* was ours, expired and taken */
+    struct store_lock other; /* who holds it, when not ours */
+};
+/* Takes the lock on "object" for this console; false (read only) when
+ * another session holds it, described by scr_lock_describe. */
+bool scr_lock_take(struct scr_lock *lock, const char *object);
+void scr_lock_release(struct scr_lock *lock);
+void scr_lock_describe(const struct scr_lock *lock, char *buf, size_t n);
+/* The console's tick renews every held lease; logout drops them all. */
+void scr_lock_renew_all(void);
+void scr_lock_release_all(void);
+
 /* After a successful login (or an SSH pre-authentication). */
 void scr_enter_session(void);
 void scr_logout(void);
@@ -40,6 +57,10 @@ extern const struct tui_screen scr_profile_list_screen;
 extern const struct tui_screen scr_assign_screen;
 extern const struct tui_screen scr_unassign_screen;
 extern const struct tui_screen scr_unassigned_screen;
+extern const struct tui_screen scr_profile_edit_screen;
+extern const struct tui_screen scr_locked_users_screen;
+extern const struct tui_screen scr_auto_unlock_screen;
+extern const struct tui_screen scr_inet_restrict_screen;
 
 /* Arguments of the profile screens: ordinary or virtual profiles. */
 extern const bool scr_profiles_ordinary, scr_profiles_virtual;

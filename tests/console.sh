@@ -126,4 +126,37 @@ keys Escape
 click 6 3
 check "a click on a submenu item" wait_for "Extension search / delete"
 check "the key bar shows Back" wait_for "Esc Back"
+
+# ロック中ユーザー一覧, 自動ロック解除, インターネットアクセス規制設定 in Japanese.
+echo 'other123' | "$KASCONCTL" admin add t.example.jp admin2 >/dev/null
+start_console ja_JP.UTF-8
+wait_for "拠点ドメイン名" >/dev/null
+login t.example.jp admin2 bad11111
+wait_for "ログインできませんでした" >/dev/null
+for i in 2 3; do type_text "bad$i$i$i$i$i"; keys Enter; sleep 0.3; done
+keys Up; keys C-u; type_text admin; keys Down; type_text newpass99; keys Enter
+check "ja: main menu for the other administrator" wait_for "メインメニュー"
+keys 1; keys 1; keys 3
+check "ja: locked users lists the locked administrator" wait_for "admin2"
+check "ja: ... as a system administrator" wait_for "システム管理者"
+keys F2; keys y
+check "ja: unlock from the list" wait_for "admin2 のロックを解除しました"
+check "ja: the unlock is audited" test "$(sqlite3 "$KASCON_DB" "select count(*) from audit where action='admin.unlock' and object='admin2' and actor='admin'")" = 1
+keys Escape; keys Escape; keys Escape; keys 3; keys 2
+check "ja: automatic unlock screen" wait_for "自動(60分後)"
+keys Right; keys F2
+check "ja: automatic unlock off" wait_for "自動ロック解除を無効にしました"
+check "ja: ... stored" test "$(sqlite3 "$KASCON_DB" "select auto_unlock from sites where domain='t.example.jp'")" = 0
+keys Escape; keys 1
+check "ja: internet access restriction screen" wait_for "アクセス回線のネットワーク: (未登録)"
+keys Left; keys F2
+check "ja: a warning when no trusted network is registered" wait_for "ログインできる管理者がいなくなります"
+keys n
+check "ja: ... and nothing is saved on No" test "$(sqlite3 "$KASCON_DB" "select restrict_admin from sites where domain='t.example.jp'")" = 0
+"$KASCONCTL" site set t.example.jp trusted-networks=192.0.2.0/24 >/dev/null
+keys Escape; keys 1
+check "ja: the trusted networks set by the operator are shown" wait_for "192.0.2.0/24"
+keys Left; keys F2
+check "ja: restriction set" wait_for "インターネットアクセス規制を設定しました"
+check "ja: ... stored" test "$(sqlite3 "$KASCON_DB" "select restrict_admin from sites where domain='t.example.jp'")" = 1
 done_testing

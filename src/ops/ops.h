@@ -47,6 +47,20 @@ int ops_ext_register(struct store *st, int64_t site_id, const struct ops_ext_inp
 /* Only the checks of step 1 of §3.4 (the extension number itself). */
 int ops_ext_check_number(struct store *st, int64_t site_id, const char *ext,
                          struct core_problem *problem);
+/* Changes the SIP and web credentials of a profile read at `version`.
+ * Empty SIP password and web password keep the stored ones; an empty web
+ * user removes the web login. */
+int ops_ext_update(struct store *st, int64_t site_id, const char *ext, int64_t version,
+                   const struct ops_ext_input *in, const struct store_actor *who,
+                   struct core_problems *problems);
+/* Locked administrators and web users still locked now (auto unlock). */
+int ops_locked_each(struct store *st, int64_t site_id, store_locked_cb cb, void *ctx);
+int ops_unlock(struct store *st, int64_t site_id, bool is_user, const char *name,
+               const struct store_actor *who, struct core_problem *problem);
+/* 自動ロック解除 and インターネットアクセス規制: -1 leaves a value as it is. */
+int ops_site_access_set(struct store *st, int64_t site_id, int64_t version, int auto_unlock,
+                        int restrict_admin, int restrict_user, const struct store_actor *who,
+                        struct core_problem *problem);
 int ops_ext_delete(struct store *st, int64_t site_id, const char *ext, bool force,
                    const struct store_actor *who, struct core_problem *problem);
 int ops_assign(struct store *st, int64_t site_id, const char *ext, const char *mobile,

@@ -160,6 +160,23 @@ typedef int (*store_ext_cb)(const struct store_ext *ext, void *ctx);
 int store_ext_page(struct store *st, int64_t site_id, int virtual_filter, const char *key,
                    bool before, int limit, store_ext_cb cb, void *ctx);
 
+/* Saves the SIP and web credentials of ext (by id) if its version is
+ * unchanged (E_CHANGED_MEANWHILE otherwise); bumps ext->version. */
+int store_ext_update(struct store *st, struct store_ext *ext, const struct store_actor *who);
+
+/* Locked administrators and extension users of a site (ロック中ユーザー一覧). */
+struct store_locked {
+    int is_user; /* 0 administrator, 1 extension user (web console) */
+    char name[CORE_ADMIN_NAME_MAX + 1];
+    char ext[CORE_EXT_MAX + 1];
+    int failures;
+    int64_t locked_at;
+};
+typedef int (*store_locked_cb)(const struct store_locked *locked, void *ctx);
+int store_locked_each(struct store *st, int64_t site_id, store_locked_cb cb, void *ctx);
+int store_web_user_unlock(struct store *st, int64_t site_id, const char *web_user,
+                          const struct store_actor *who);
+
 /* Assigns a provisioned, unassigned mobile of the site to a non-virtual
  * extension without one (§3.5). */
 int store_assign(struct store *st, int64_t site_id, const char *ext, const char *mobile,

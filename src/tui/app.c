@@ -50,7 +50,8 @@ static struct {
     int nhits;
     const struct tui_screen *pending;
     void *pending_arg;
-    struct timespec last_key; /* when the user last typed or clicked */
+    struct timespec last_key;  /* when the user last typed or clicked */
+    struct timespec last_tick; /* when the idle function last ran */
 } app;
 
 static const struct tui_screen help_screen;
@@ -290,8 +291,10 @@ int tui_read_key(void)
         if (r == ERR) {
             /* The idle tick may change what is shown (a lock lost); 0 asks
              * the caller to repaint and read again. */
-            if (app.idle_fn)
+            if (app.idle_fn) {
+                clock_gettime(CLOCK_MONOTONIC, &app.last_tick);
                 app.idle_fn(app.idle_ctx);
+            }
             return 0;
         }
         if (!(r == KEY_CODE_YES && wc == KEY_RESIZE))
@@ -486,11 +489,30 @@ static void apply_reset(void)
     tui_push(screen, app.pending_arg);
 }
 
+/* The idle tick runs on time even while keys keep coming: lock leases
+ * must be renewed for an administrator who types without pause. */
+static void tick_if_due(void)
+{
+    if (app.idle_ms <= 0 || !app.idle_fn)
+        return;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long ms = (long)(now.tv_sec - app.last_tick.tv_sec) * 1000 +
+              (now.tv_nsec - app.last_tick.tv_nsec) / 1000000;
+    if (ms >= app.idle_ms) {
+        app.last_tick = now;
+        app.idle_fn(app.idle_ctx);
+    }
+}
+
 void tui_run(void)
 {
     app.quit = false;
     apply_reset();
     while (app.depth > 0 && !app.quit) {
+        tick_if_due();
+        if (app.quit)
+            break;
         tui_paint_stack();
         refresh_with_cursor();
         dispatch(tui_read_key());

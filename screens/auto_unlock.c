@@ -1,0 +1,117 @@
+/* 自動ロック解除 (§1.2, FAQ §7): whether a locked account unlocks itself
+ * 60 minutes after the lock began, for administrators and users alike. */
+#include <config.h>
+
+#include <stdlib.h>
+
+#include "i18n.h"
+#include "screens/screens.h"
+
+static const char *const choices[] = {N_("Automatic (after 60 minutes)"), N_("Manual only"), NULL};
+
+enum { F_MODE, F_COUNT };
+
+static const struct tui_field fields[F_COUNT] = {
+    [F_MODE] = {N_("Automatic unlock"), TUI_FIELD_CHOICE, 0, 0, choices},
+};
+
+struct unlock_state {
+    struct tui_form *form;
+    struct store_site site;
+    struct scr_lock lock;
+};
+
+static void load(struct unlock_state *s)
+{
+    struct scr_console *c = scr_console();
+    store_site_get(c->st, c->session.site.id, &s->site);
+    char object[64];
+    snprintf(object, sizeof object, "site:%lld:auto-unlock", (long long)s->site.id);
+    if (!s->lock.held)
+        scr_lock_take(&s->lock, object);
+    tui_form_set_choice(s->form, F_MODE, s->site.auto_unlock ? 0 : 1);
+    tui_form_set_readonly(s->form, !s->lock.held);
+}
+
+static void save(void *ctx, struct tui_form *form)
+{
+    struct unlock_state *s = ctx;
+    if (!s->lock.held)
+        return;
+    struct scr_console *c = scr_console();
+    struct core_problem p;
+    int on = tui_form_choice(form, F_MODE) == 0;
+    if (ops_site_access_set(c->st, s->site.id, s->site.version, on, -1, -1, &c->session.actor, &p)) {
+        load(s);
+        scr_show_problem(NULL, NULL, 0, &p);
+        return;
+    }
+    load(s);
+    tui_result_ok(on ? _("Automatic unlock is on.") : _("Automatic unlock is off: locked accounts"
+                                                         " stay locked until unlocked."));
+}
+
+static int unlock_enter(void **state, void *arg)
+{
+    (void)arg;
+    struct unlock_state *s = calloc(1, sizeof *s);
+    if (!s || !(s->form = tui_form_new(fields, F_COUNT, save, s))) {
+        free(s);
+        return -1;
+    }
+    load(s);
+    *state = s;
+    return 0;
+}
+
+static void unlock_leave(void *state)
+{
+    struct unlock_state *s = state;
+    scr_lock_release(&s->lock);
+    tui_form_free(s->form);
+    free(s);
+}
+
+static void unlock_draw(void *state, const struct tui_rect *body)
+{
+    struct unlock_state *s = state;
+    struct tui_rect r = *body;
+    if (!s->lock.held) {
+        char line[256];
+        scr_lock_describe(&s->lock, line, sizeof line);
+        tui_draw_text(r.y, r.x, r.w, TUI_ERROR, line);
+        r.y += 2;
+        r.h -= 2;
+    }
+    tui_form_draw(s->form, &r);
+}
+
+static int unlock_key(void *state, int key)
+{
+    return tui_form_key(((struct unlock_state *)state)->form, key);
+}
+
+static void do_set(void *state)
+{
+    struct unlock_state *s = state;
+    save(s, s->form);
+}
+
+static bool can_set(void *state) { return ((struct unlock_state *)state)->lock.held; }
+
+static const struct tui_action unlock_actions[] = {
+    {KEY_F(2), N_("Set"), N_("Save the setting."), do_set, can_set},
+    {0, NULL, NULL, NULL, NULL},
+};
+
+const struct tui_screen scr_auto_unlock_screen = {
+    .title = N_("Automatic unlock"),
+    .help = N_("Three wrong passwords in a row lock an account. Automatic: the lock lifts 60"
+               " minutes after it began. Manual only: it stays until unlocked in Locked users"
+               " (or by the carrier). The setting applies to every way of logging in."),
+    .actions = unlock_actions,
+    .enter = unlock_enter,
+    .leave = unlock_leave,
+    .draw = unlock_draw,
+    .key = unlock_key,
+};

@@ -1,0 +1,132 @@
+/* インターネットアクセス規制設定 (§1.2, SPEC §3.6): when 規制 is on, logins
+ * from outside the site's trusted networks (the access line, set by the
+ * carrier) are refused, separately for administrators and users. */
+#include <config.h>
+
+#include <stdlib.h>
+
+#include "i18n.h"
+#include "screens/screens.h"
+
+static const char *const choices[] = {N_("Restricted"), N_("Unrestricted"), NULL};
+
+enum { F_ADMIN, F_USER, F_COUNT };
+
+static const struct tui_field fields[F_COUNT] = {
+    [F_ADMIN] = {N_("System administrator console"), TUI_FIELD_CHOICE, 0, 0, choices},
+    [F_USER] = {N_("User console"), TUI_FIELD_CHOICE, 0, 0, choices},
+};
+
+struct restrict_state {
+    struct tui_form *form;
+    struct store_site site;
+    struct scr_lock lock;
+};
+
+static void load(struct restrict_state *s)
+{
+    struct scr_console *c = scr_console();
+    store_site_get(c->st, c->session.site.id, &s->site);
+    char object[64];
+    snprintf(object, sizeof object, "site:%lld:inet-restrict", (long long)s->site.id);
+    if (!s->lock.held)
+        scr_lock_take(&s->lock, object);
+    tui_form_set_choice(s->form, F_ADMIN, s->site.restrict_admin ? 0 : 1);
+    tui_form_set_choice(s->form, F_USER, s->site.restrict_user ? 0 : 1);
+    tui_form_set_readonly(s->form, !s->lock.held);
+}
+
+static void save(void *ctx, struct tui_form *form)
+{
+    struct restrict_state *s = ctx;
+    if (!s->lock.held)
+        return;
+    struct scr_console *c = scr_console();
+    int admin = tui_form_choice(form, F_ADMIN) == 0, user = tui_form_choice(form, F_USER) == 0;
+    if (admin && !s->site.trusted_networks[0] &&
+        !tui_confirm(_("Internet access restriction"),
+                     _("No trusted network is registered for this site: with restriction on, no"
+                       " administrator can log in over SSH. Set it anyway?")))
+        return;
+    struct core_problem p;
+    if (ops_site_access_set(c->st, s->site.id, s->site.version, -1, admin, user,
+                            &c->session.actor, &p)) {
+        load(s);
+        scr_show_problem(NULL, NULL, 0, &p);
+        return;
+    }
+    load(s);
+    tui_result_ok(_("The internet access restriction has been set."));
+}
+
+static int restrict_enter(void **state, void *arg)
+{
+    (void)arg;
+    struct restrict_state *s = calloc(1, sizeof *s);
+    if (!s || !(s->form = tui_form_new(fields, F_COUNT, save, s))) {
+        free(s);
+        return -1;
+    }
+    load(s);
+    *state = s;
+    return 0;
+}
+
+static void restrict_leave(void *state)
+{
+    struct restrict_state *s = state;
+    scr_lock_release(&s->lock);
+    tui_form_free(s->form);
+    free(s);
+}
+
+static void restrict_draw(void *state, const struct tui_rect *body)
+{
+    struct restrict_state *s = state;
+    struct tui_rect r = *body;
+    if (!s->lock.held) {
+        char line[256];
+        scr_lock_describe(&s->lock, line, sizeof line);
+        tui_draw_text(r.y, r.x, r.w, TUI_ERROR, line);
+        r.y += 2;
+        r.h -= 2;
+    }
+    char nets[1200];
+    snprintf(nets, sizeof nets, _("Trusted networks (access line): %s"),
+             s->site.trusted_networks[0] ? s->site.trusted_networks : _("(none registered)"));
+    tui_draw_text(r.y, r.x, r.w, TUI_HEADER, nets);
+    r.y += 2;
+    r.h -= 2;
+    tui_form_draw(s->form, &r);
+}
+
+static int restrict_key(void *state, int key)
+{
+    return tui_form_key(((struct restrict_state *)state)->form, key);
+}
+
+static void do_set(void *state)
+{
+    struct restrict_state *s = state;
+    save(s, s->form);
+}
+
+static bool can_set(void *state) { return ((struct restrict_state *)state)->lock.held; }
+
+static const struct tui_action restrict_actions[] = {
+    {KEY_F(2), N_("Set"), N_("Save the setting."), do_set, can_set},
+    {0, NULL, NULL, NULL, NULL},
+};
+
+const struct tui_screen scr_inet_restrict_screen = {
+    .title = N_("Internet access restriction"),
+    .help = N_("Restricted: logins over SSH from addresses outside the site's trusted networks"
+               " (the access line registered by the carrier) are refused. Unrestricted: they are"
+               " allowed. Set separately for the system administrator console and the user"
+               " console."),
+    .actions = restrict_actions,
+    .enter = restrict_enter,
+    .leave = restrict_leave,
+    .draw = restrict_draw,
+    .key = restrict_key,
+};

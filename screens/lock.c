@@ -1,0 +1,91 @@
+/* Row locks of the edit forms (SPEC §5): one lease per edited object,
+ * renewed by the console's tick while the form is open, released on save,
+ * cancel, logout and exit.  A form whose object another session holds is
+ * shown read-only with who holds it and since when. */
+#include <config.h>
+
+#include <string.h>
+#include <time.h>
+
+#include "i18n.h"
+#include "screens/screens.h"
+
+#define LEASE_SECONDS 120
+#define MAX_HELD 8
+
+static struct scr_lock *held[MAX_HELD];
+
+static void remember(struct scr_lock *l)
+{
+    for (int i = 0; i < MAX_HELD; i++)
+        if (!held[i]) {
+            held[i] = l;
+            return;
+        }
+}
+
+static void forget(struct scr_lock *l)
+{
+    for (int i = 0; i < MAX_HELD; i++)
+        if (held[i] == l)
+            held[i] = NULL;
+}
+
+bool scr_lock_take(struct scr_lock *l, const char *object)
+{
+    struct scr_console *c = scr_console();
+    memset(l, 0, sizeof *l);
+    snprintf(l->object, sizeof l->object, "%s", object);
+    int rc = store_lock_take(c->st, l->object, c->lock_session, c->session.admin.name,
+                             LEASE_SECONDS, &l->other);
+    l->held = rc == CORE_OK;
+    if (l->held)
+        remember(l);
+    return l->held;
+}
+
+void scr_lock_release(struct scr_lock *l)
+{
+    if (!l->held)
+        return;
+    struct scr_console *c = scr_console();
+    store_lock_release(c->st, l->object, c->lock_session);
+    l->held = false;
+    forget(l);
+}
+
+void scr_lock_describe(const struct scr_lock *l, char *buf, size_t n)
+{
+    time_t since = (time_t)l->other.taken_at;
+    struct tm tm;
+    char when[32] = "";
+    if (localtime_r(&since, &tm))
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+    snprintf(buf, n, _("Read only: %s is editing this since %s."), l->other.holder, when);
+}
+
+void scr_lock_renew_all(void)
+{
+    struct scr_console *c = scr_console();
+    for (int i = 0; i < MAX_HELD; i++) {
+        if (!held[i])
+            continue;
+        if (store_lock_renew(c->st, held[i]->object, c->lock_session, LEASE_SECONDS) ==
+            E_LOCK_LOST) {
+            /* The version check still protects the save; say it now. */
+            held[i]->held = false;
+            held[i]->lost = true;
+            held[i] = NULL;
+            tui_result_error(_("The edit lock was lost: another administrator may change this"
+                               " item; saving checks that it did not change."));
+        }
+    }
+}
+
+void scr_lock_release_all(void)
+{
+    struct scr_console *c = scr_console();
+    if (c->st && c->lock_session[0])
+        store_lock_release_session(c->st, c->lock_session, NULL);
+    memset(held, 0, sizeof held);
+}

@@ -1,0 +1,172 @@
+/* 内線番号プロフィール設定 > one profile: change its SIP and web console
+ * credentials under a row lock (SPEC §5). */
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "screens/screens.h"
+
+enum { F_SIP_ID, F_SIP_PW, F_WEB_USER, F_WEB_PW, F_COUNT };
+
+static const struct tui_field fields[F_COUNT] = {
+    [F_SIP_ID] = {N_("SIP user name"), TUI_FIELD_TEXT, CORE_SIP_ID_MAX, 32, NULL},
+    [F_SIP_PW] = {N_("SIP password (empty: unchanged)"), TUI_FIELD_PASSWORD, CORE_SIP_PW_MAX, 16, NULL},
+    [F_WEB_USER] = {N_("Web console user name"), TUI_FIELD_TEXT, CORE_WEB_USER_MAX, 16, NULL},
+    [F_WEB_PW] = {N_("Web console password (empty: unchanged)"), TUI_FIELD_PASSWORD,
+                  CORE_WEB_PW_LEN, 16, NULL},
+};
+
+static const int field_map[] = {[OPS_F_EXT] = -1,
+                                [OPS_F_SIP_ID] = F_SIP_ID,
+                                [OPS_F_SIP_PASSWORD] = F_SIP_PW,
+                                [OPS_F_WEB_USER] = F_WEB_USER,
+                                [OPS_F_WEB_PASSWORD] = F_WEB_PW,
+                                [OPS_F_MOBILE] = -1};
+
+struct edit_state {
+    char ext[CORE_EXT_MAX + 1];
+    struct store_ext profile;
+    struct tui_form *form;
+    struct scr_lock lock;
+};
+
+/* Reads the profile and takes its lock; read-only when someone else has it. */
+static int load(struct edit_state *s)
+{
+    struct scr_console *c = scr_console();
+    int rc = store_ext_find(c->st, c->session.site.id, s->ext, &s->profile);
+    if (rc)
+        return rc;
+    char object[64];
+    snprintf(object, sizeof object, "ext:%lld", (long long)s->profile.id);
+    if (!s->lock.held)
+        scr_lock_take(&s->lock, object);
+    tui_form_set_value(s->form, F_SIP_ID, s->profile.sip_id);
+    tui_form_set_value(s->form, F_SIP_PW, "");
+    tui_form_set_value(s->form, F_WEB_USER, s->profile.web_user);
+    tui_form_set_value(s->form, F_WEB_PW, "");
+    tui_form_clear_errors(s->form);
+    tui_form_set_readonly(s->form, !s->lock.held);
+    return CORE_OK;
+}
+
+static void save(void *ctx, struct tui_form *form)
+{
+    struct edit_state *s = ctx;
+    if (tui_form_readonly(form))
+        return;
+    struct scr_console *c = scr_console();
+    struct ops_ext_input in = {
+        .ext = s->ext,
+        .sip_id = tui_form_value(form, F_SIP_ID),
+        .sip_password = tui_form_value(form, F_SIP_PW),
+        .web_user = tui_form_value(form, F_WEB_USER),
+        .web_password = tui_form_value(form, F_WEB_PW),
+    };
+    struct core_problems problems;
+    core_problems_init(&problems);
+    tui_form_clear_errors(form);
+    int rc = ops_ext_update(c->st, c->session.site.id, s->ext, s->profile.version, &in,
+                            &c->session.actor, &problems);
+    if (rc == E_CHANGED_MEANWHILE) {
+        /* Someone saved first: show their version, keep nothing stale. */
+        load(s);
+        scr_show_problems(NULL, NULL, 0, &problems);
+    } else if (rc) {
+        scr_show_problems(form, field_map, OPS_F_MOBILE + 1, &problems);
+    } else {
+        char text[128];
+        snprintf(text, sizeof text, _("Extension %s has been updated."), s->ext);
+        tui_pop(); /* releases the lock; the list shows the result */
+        tui_result_ok(text);
+    }
+    core_problems_free(&problems);
+}
+
+static int edit_enter(void **state, void *arg)
+{
+    struct edit_state *s = calloc(1, sizeof *s);
+    if (!s)
+        return -1;
+    snprintf(s->ext, sizeof s->ext, "%s", (const char *)arg);
+    s->form = tui_form_new(fields, F_COUNT, save, s);
+    if (!s->form || load(s)) {
+        tui_form_free(s->form);
+        free(s);
+        return -1;
+    }
+    *state = s;
+    return 0;
+}
+
+static void edit_leave(void *state)
+{
+    struct edit_state *s = state;
+    scr_lock_release(&s->lock);
+    tui_form_free(s->form);
+    free(s);
+}
+
+static void edit_draw(void *state, const struct tui_rect *body)
+{
+    struct edit_state *s = state;
+    char sub[96];
+    snprintf(sub, sizeof sub, "%s %s  %s %s", _("Extension number"), s->ext, _("Mobile number"),
+             s->profile.mobile[0] ? s->profile.mobile : "-");
+    tui_set_subtitle(sub);
+    struct tui_rect r = *body;
+    if (!s->lock.held) {
+        char line[256];
+        scr_lock_describe(&s->lock, line, sizeof line);
+        tui_draw_text(r.y, r.x, r.w, TUI_ERROR, line);
+        r.y += 2;
+        r.h -= 2;
+    }
+    tui_form_draw(s->form, &r);
+}
+
+static int edit_key(void *state, int key)
+{
+    return tui_form_key(((struct edit_state *)state)->form, key);
+}
+
+static void do_save(void *state)
+{
+    struct edit_state *s = state;
+    save(s, s->form);
+}
+
+static void do_reload(void *state)
+{
+    struct edit_state *s = state;
+    load(s);
+    if (s->lock.held)
+        tui_result_ok(_("The profile is yours to edit now."));
+}
+
+static bool can_save(void *state) { return ((struct edit_state *)state)->lock.held; }
+static bool is_readonly(void *state) { return !can_save(state); }
+
+static const struct tui_action edit_actions[] = {
+    {KEY_F(2), N_("Save"), N_("Save the changes."), do_save, can_save},
+    {KEY_F(5), N_("Reload"),
+     N_("Read the profile again and try to take it for editing (after the other administrator"
+        " has finished)."),
+     do_reload, is_readonly},
+    {0, NULL, NULL, NULL, NULL},
+};
+
+const struct tui_screen scr_profile_edit_screen = {
+    .title = N_("Edit profile"),
+    .help = N_("Change the SIP user name and password and the web console user name and"
+               " password. Empty password fields keep the current passwords; an empty web console"
+               " user name removes the web console login. While you edit, other administrators"
+               " see this profile read-only."),
+    .actions = edit_actions,
+    .enter = edit_enter,
+    .leave = edit_leave,
+    .draw = edit_draw,
+    .key = edit_key,
+};

@@ -1,0 +1,91 @@
+/* Changing an extension profile's credentials, and the web users' lockout. */
+#include <config.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "store/internal.h"
+
+int store_ext_update(struct store *st, struct store_ext *ext, const struct store_actor *who)
+{
+    struct store_ext before;
+    int rc = store_ext_find(st, ext->site_id, ext->ext, &before);
+    if (rc)
+        return rc;
+    sqlite3_stmt *s = store_prepare(st,
+        "UPDATE extensions SET sip_id = ?, sip_password = ?, web_user = ?, web_pw_hash = ?,"
+        " version = version + 1 WHERE id = ? AND version = ?");
+    if (!s)
+        return E_STORAGE;
+    store_bind_text(s, 1, ext->sip_id);
+    store_bind_text(s, 2, ext->sip_password);
+    store_bind_opt(s, 3, ext->web_user);
+    store_bind_opt(s, 4, ext->web_pw_hash);
+    sqlite3_bind_int64(s, 5, ext->id);
+    sqlite3_bind_int64(s, 6, ext->version);
+    if ((rc = store_step_done(st, s)))
+        return rc;
+    if (sqlite3_changes(st->db) == 0)
+        return E_CHANGED_MEANWHILE;
+    ext->version++;
+    /* Passwords appear only as "changed": the log never holds a secret. */
+    char b[200], a[200];
+    snprintf(b, sizeof b, "sip_id=%s web_user=%s", before.sip_id,
+             before.web_user[0] ? before.web_user : "-");
+    snprintf(a, sizeof a, "sip_id=%s web_user=%s%s%s", ext->sip_id,
+             ext->web_user[0] ? ext->web_user : "-",
+             strcmp(before.sip_password, ext->sip_password) ? " sip_password=changed" : "",
+             strcmp(before.web_pw_hash, ext->web_pw_hash) ? " web_password=changed" : "");
+    return store_audit(st, ext->site_id, who, "ext.update", ext->ext, b, a);
+}
+
+int store_locked_each(struct store *st, int64_t site_id, store_locked_cb cb, void *ctx)
+{
+    sqlite3_stmt *s = store_prepare(st,
+        "SELECT 0, name, '', failures, locked_at FROM admins WHERE site_id = ?1 AND locked_at > 0"
+        " UNION ALL SELECT 1, web_user, ext, web_failures, web_locked_at FROM extensions"
+        " WHERE site_id = ?1 AND web_locked_at > 0 ORDER BY 1, 2");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, site_id);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct store_locked l;
+        memset(&l, 0, sizeof l);
+        l.is_user = sqlite3_column_int(s, 0);
+        store_column_copy(s, 1, l.name, sizeof l.name);
+        store_column_copy(s, 2, l.ext, sizeof l.ext);
+        l.failures = sqlite3_column_int(s, 3);
+        l.locked_at = sqlite3_column_int64(s, 4);
+        int stop = cb(&l, ctx);
+        if (stop) {
+            sqlite3_finalize(s);
+            return stop;
+        }
+    }
+    int out = rc == SQLITE_DONE ? CORE_OK : store_fail(st);
+    sqlite3_finalize(s);
+    return out;
+}
+
+int store_web_user_unlock(struct store *st, int64_t site_id, const char *web_user,
+                          const struct store_actor *who)
+{
+    sqlite3_stmt *s = store_prepare(st,
+        "UPDATE extensions SET web_failures = 0, web_locked_at = 0"
+        " WHERE site_id = ? AND web_user = ? RETURNING ext");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, site_id);
+    store_bind_text(s, 2, web_user);
+    int step = sqlite3_step(s);
+    if (step != SQLITE_ROW) {
+        int rc = step == SQLITE_DONE ? E_EXT_NOT_FOUND : store_fail(st);
+        sqlite3_finalize(s);
+        return rc;
+    }
+    char ext[CORE_EXT_MAX + 1];
+    store_column_copy(s, 0, ext, sizeof ext);
+    sqlite3_finalize(s);
+    return store_audit(st, site_id, who, "user.unlock", web_user, "locked", "unlocked");
+}
