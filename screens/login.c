@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "i18n.h"
 #include "screens/screens.h"
@@ -19,6 +20,32 @@ struct login_state {
     struct tui_form *form;
 };
 
+/* The auth log, in sshd's wording as kascond writes it, so that one
+ * fail2ban-style filter reads both; the screen says nothing of the cause. */
+static void log_attempt(const char *user, const char *domain, const struct ops_session *s)
+{
+    switch (s->outcome) {
+    case OPS_LOGIN_OK:
+        syslog(LOG_AUTH | LOG_INFO, "Accepted password for %s@%s from console", user, domain);
+        break;
+    case OPS_LOGIN_LOCKED_NOW:
+        syslog(LOG_AUTH | LOG_NOTICE, "Failed password for %s@%s from console", user, domain);
+        syslog(LOG_AUTH | LOG_NOTICE, "Locked account %s@%s after 3 failed logins", user, domain);
+        break;
+    case OPS_LOGIN_REFUSED_LOCKED:
+        syslog(LOG_AUTH | LOG_NOTICE, "User %s@%s not allowed because account is locked", user,
+               domain);
+        break;
+    case OPS_LOGIN_UNKNOWN:
+        syslog(LOG_AUTH | LOG_NOTICE, "Failed password for invalid user %s@%s from console", user,
+               domain);
+        break;
+    default:
+        syslog(LOG_AUTH | LOG_NOTICE, "Failed password for %s@%s from console", user, domain);
+        break;
+    }
+}
+
 static void submit(void *ctx, struct tui_form *form)
 {
     (void)ctx;
@@ -28,6 +55,7 @@ static void submit(void *ctx, struct tui_form *form)
                        tui_form_value(form, F_PASSWORD), c->opts->source, &c->session);
     /* The password never stays in the form, whatever happened. */
     tui_form_set_value(form, F_PASSWORD, "");
+    log_attempt(tui_form_value(form, F_USER), tui_form_value(form, F_DOMAIN), &c->session);
     if (rc) {
         struct core_problem p;
         /* One message for every failure: nobody learns whether a user exists

@@ -61,6 +61,10 @@ login-grace-time = 4
 max-unauthenticated-per-source = 3
 idle-timeout = 900
 EOF
+# Call history of a day 100 days ago, for the retention kascond runs at start.
+KASCON_NOW=$(( $(date +%s) - 100 * 86400 )) "$KASCONCTL" cdr demo "$DOMAIN" --days 1 --per-day 5 >/dev/null 2>&1
+old_files=$(sqlite3 "$KASCON_DB" "select count(*) from cdr_files")
+
 # The Japanese locale and catalogue of the build tree, for the console
 # of a client that asks for LANG=ja_JP.UTF-8.
 LOCPATH=$(ja_locale) KASCON_LOCALEDIR="$(cd "${top_builddir:-.}" && pwd)/locale-tree" \
@@ -69,6 +73,9 @@ LOCPATH=$(ja_locale) KASCON_LOCALEDIR="$(cd "${top_builddir:-.}" && pwd)/locale-
 server_pid=$!
 check "kascond starts and logs its port" wait_for 10 log_has "Server listening on 127.0.0.1 port"
 PORT=$(sed -n 's/.*Server listening on 127.0.0.1 port \([0-9]*\)\..*/\1/p' "$TMP/server.log")
+check "call history older than 92 days is deleted at start ($old_files file before)" \
+  wait_for 10 bash -c "test \$(sqlite3 '$KASCON_DB' 'select count(*) from cdr_files') = 0"
+check "... and logged" wait_for 10 log_has "Call-history retention deleted 1 file"
 check "host key created 0600" test "$(stat -c %a "$TMP/host_key" 2>/dev/null)" = 600
 
 SSH_OPTS=(-F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "ops/ops.h"
 
@@ -53,6 +54,11 @@ int ops_unlock(struct store *st, int64_t site_id, bool is_user, const char *name
     if (rc) {
         store_rollback(st);
         core_problem_set(problem, rc, name);
+    } else {
+        /* Fixed English wording, like ops_admin_unlock's, for log filters. */
+        syslog(LOG_AUTH | LOG_NOTICE, "Unlocked %s %s by %s from %s",
+               is_user ? "user" : "administrator", name, who && who->name ? who->name : "?",
+               who && who->source ? who->source : "?");
     }
     return rc;
 }
