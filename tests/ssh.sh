@@ -262,6 +262,14 @@ open_console() { # SESSION USER
     "sshpass -p $PW ssh ${SSH_OPTS[*]} -o PubkeyAuthentication=no -p $PORT -tt $2@$DOMAIN@127.0.0.1; sleep 60"
 }
 in_pane() { tmux -L "$TMUX_SOCKET" capture-pane -p -t "$1" | grep -qF -- "$2"; }
+# shows SESSION TEXT: waits (generously: CI runs this under load) for TEXT,
+# and on failure shows the pane in the test log.
+shows() {
+  wait_for 30 in_pane "$1" "$2" && return 0
+  echo "# $1 did not show: $2"
+  tmux -L "$TMUX_SOCKET" capture-pane -p -t "$1" | sed 's/^/#   |/'
+  return 1
+}
 press() { # SESSION KEY...
   local s=$1 k; shift
   for k in "$@"; do tmux -L "$TMUX_SOCKET" send-keys -t "$s" "$k"; sleep 0.15; done
@@ -269,35 +277,35 @@ press() { # SESSION KEY...
 # Opens profile 4001 for editing: 1 1 1, start 4001, Enter (show), Enter (open).
 # Each step waits for its screen, as a person looks before typing on.
 open_profile() {
-  press "$1" 1; wait_for 10 in_pane "$1" "User management"
-  press "$1" 1; wait_for 10 in_pane "$1" "Extension profiles"
-  press "$1" 1; wait_for 10 in_pane "$1" "Registered:"
+  press "$1" 1; shows "$1" "User management" || return 1
+  press "$1" 1; shows "$1" "Extension profiles" || return 1
+  press "$1" 1; shows "$1" "Registered:" || return 1
   tmux -L "$TMUX_SOCKET" send-keys -t "$1" -l 4001; press "$1" Enter
-  wait_for 10 in_pane "$1" " 4001 "
+  shows "$1" " 4001 " || return 1
   press "$1" Enter
 }
 open_console edA admin
 open_console edB admin2
 check "two administrators logged in at once" wait_for 15 bash -c "tmux -L '$TMUX_SOCKET' capture-pane -p -t edA | grep -q '$MAIN_MENU_TEXT' && tmux -L '$TMUX_SOCKET' capture-pane -p -t edB | grep -q '$MAIN_MENU_TEXT'"
 open_profile edA
-check "the first opens profile 4001 for editing" wait_for 10 in_pane edA "F2 Save"
+check "the first opens profile 4001 for editing" shows edA "F2 Save"
 open_profile edB
-check "the second sees who holds it, read only" wait_for 10 in_pane edB "Read only: admin is editing this since"
+check "the second sees who holds it, read only" shows edB "Read only: admin is editing this since"
 check "... without a Save key" bash -c "! tmux -L '$TMUX_SOCKET' capture-pane -p -t edB | grep -q 'F2 Save'"
 press edA C-u; tmux -L "$TMUX_SOCKET" send-keys -t edA -l sipA4001; press edA F2
-check "the first saves" wait_for 10 in_pane edA "Extension 4001 has been updated."
+check "the first saves" shows edA "Extension 4001 has been updated."
 check "... and the lock is released" test "$(sqlite3 "$KASCON_DB" "select count(*) from locks where object like 'ext:%'")" = 0
 press edB F5
-check "the second then takes it (Reload)" wait_for 10 in_pane edB "The profile is yours to edit now."
+check "the second then takes it (Reload)" shows edB "The profile is yours to edit now."
 check "... and sees the first one's change" in_pane edB "sipA4001"
 press edB C-u; tmux -L "$TMUX_SOCKET" send-keys -t edB -l sipB4001; press edB F2
-check "the second saves the new version" wait_for 10 in_pane edB "Extension 4001 has been updated."
+check "the second saves the new version" shows edB "Extension 4001 has been updated."
 check "both updates are in the audit log, none lost" test "$(sqlite3 "$KASCON_DB" "select count(*) from audit where action='ext.update' and object='4001'")" = 2
 check "the stored value is the second one's" test "$(sqlite3 "$KASCON_DB" "select sip_id from extensions where ext='4001'")" = sipB4001
 
 # A session killed while it holds a lock: the lease expires.
 press edB Enter
-check "the second holds the lock again" wait_for 10 in_pane edB "F2 Save"
+check "the second holds the lock again" shows edB "F2 Save"
 expires=$(sqlite3 "$KASCON_DB" "select expires_at from locks where object like 'ext:%'")
 kill -KILL $(pgrep -P "$server_pid") 2>/dev/null
 check "after kill -9 the lock stays until its lease ends" test "$(sqlite3 "$KASCON_DB" "select count(*) from locks where object like 'ext:%'")" = 1
@@ -305,13 +313,13 @@ check "the lease is short (at most 2 minutes)" test $((expires - $(date +%s))) -
 # A console whose clock is just past the lease takes the profile.
 tmux -L "$TMUX_SOCKET" -f /dev/null new-session -d -s edC -x 80 -y 24 \
   "KASCON_NOW=$((expires + 1)) '$KASCON' --db '$KASCON_DB'; sleep 60"
-wait_for 10 in_pane edC "Site domain name"
+shows edC "Site domain name"
 tmux -L "$TMUX_SOCKET" send-keys -t edC -l "$DOMAIN"; press edC Tab
 tmux -L "$TMUX_SOCKET" send-keys -t edC -l admin; press edC Tab
 tmux -L "$TMUX_SOCKET" send-keys -t edC -l "$PW"; press edC Enter
-wait_for 10 in_pane edC "$MAIN_MENU_TEXT"
+shows edC "$MAIN_MENU_TEXT"
 open_profile edC
-check "past the lease another console takes the profile for editing" wait_for 10 in_pane edC "F2 Save"
+check "past the lease another console takes the profile for editing" shows edC "F2 Save"
 tmux -L "$TMUX_SOCKET" kill-session -t edC 2>/dev/null
 tmux -L "$TMUX_SOCKET" kill-session -t edA 2>/dev/null
 tmux -L "$TMUX_SOCKET" kill-session -t edB 2>/dev/null
