@@ -76,9 +76,7 @@ void cli_problem(const struct cli *cli, const struct core_problem *p)
 {
     char msg[512];
     core_problem_format(p, msg, sizeof msg);
-    if (p->code == E_DELETE_IN_GROUP && p->other[0])
-        fprintf(stderr, "%s: %03d %s (%s)\n", cli->prog, p->code, msg, p->other);
-    else if (p->code == E_STORAGE)
+    if (p->code == E_STORAGE)
         fprintf(stderr, "%s: %03d %s: %s\n", cli->prog, p->code, msg, store_errmsg(cli->st));
     else
         fprintf(stderr, "%s: %03d %s\n", cli->prog, p->code, msg);
