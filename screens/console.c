@@ -16,9 +16,7 @@ void scr_format_problem(const struct core_problem *p, char *buf, size_t n)
     char msg[512];
     core_problem_format(p, msg, sizeof msg);
     const char *hint = core_code_hint(p->code);
-    if (p->code == E_DELETE_IN_GROUP && p->other[0])
-        snprintf(buf, n, "%03d %s (%s)", p->code, msg, p->other);
-    else if (hint)
+    if (hint)
         snprintf(buf, n, "%03d %s — %s", p->code, msg, _(hint));
     else
         snprintf(buf, n, "%03d %s", p->code, msg);

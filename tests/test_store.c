@@ -109,12 +109,14 @@ int main(void)
     tap_is(ops_unassign(st, site, "200", "08011112222", &op, &p), E_MOBILE_NOT_ASSIGNED, "unassign wrong pair");
     tap_is(ops_unassign(st, site, "200", "09011112222", &op, &p), CORE_OK, "unassign");
 
-    store_begin(st);
-    store_pickup_group_add(st, site, 1, &op);
-    store_pickup_member_add(st, site, 1, "200", &op);
-    store_commit(st);
+    const char *member[] = {"200"};
+    ops_pickup_add(st, site, "1", &op, &pr, NULL);
+    ops_group_members_add(st, site, CORE_PICKUP, "1", 0, member, 1, &op, &pr, NULL);
+    tap_is(first_code(&pr), CORE_OK, "pickup group 1 with member 200");
     tap_is(ops_ext_delete(st, site, "200", false, &op, &p), E_DELETE_IN_GROUP, "delete refused in a group");
-    tap_ok(strstr(p.other, "pickup 1") != NULL, "the refusal names pickup 1 (%s)", p.other);
+    char text[512];
+    core_problem_format(&p, text, sizeof text);
+    tap_ok(strstr(text, "pickup group 1") != NULL, "the refusal names pickup group 1 (%s)", text);
     tap_is(ops_ext_delete(st, site, "200", true, &op, &p), CORE_OK, "force delete");
     tap_is(store_ext_find(st, site, "200", &e), E_EXT_NOT_FOUND, "200 is gone");
 

@@ -50,5 +50,15 @@ int cli_cdr_list(struct cli *cli, int argc, char **argv);
 int cli_cdr_export(struct cli *cli, int argc, char **argv);
 int cli_cdr_show(struct cli *cli, int argc, char **argv);
 int cli_cdr_purge(struct cli *cli, int argc, char **argv);
+/* Group verbs; those shared by pickup and hunt read the noun at argv[-2]. */
+int cli_pickup_add(struct cli *cli, int argc, char **argv);
+int cli_hunt_add(struct cli *cli, int argc, char **argv);
+int cli_hunt_set(struct cli *cli, int argc, char **argv);
+int cli_hunt_order(struct cli *cli, int argc, char **argv);
+int cli_group_delete(struct cli *cli, int argc, char **argv);
+int cli_group_list(struct cli *cli, int argc, char **argv);
+int cli_group_show(struct cli *cli, int argc, char **argv);
+int cli_group_member(struct cli *cli, int argc, char **argv);
+int cli_ext_groups(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -76,33 +76,37 @@ static int demo_codes(struct cli *cli, const char *domain)
     return CLI_REFUSED;
 }
 
+/* Groups through the same operations as the console and the verbs. */
 static int demo_groups(struct cli *cli, int64_t site_id)
 {
-    int rc = store_begin(cli->st);
-    char ext[16];
-    for (int g = 1; !rc && g <= 4; g++) {
-        rc = store_pickup_group_add(cli->st, site_id, g, &cli->actor);
-        for (int m = 0; !rc && m < 8; m++) {
-            snprintf(ext, sizeof ext, "%d", DEMO_FIRST_EXT + (g - 1) * 10 + m);
-            rc = store_pickup_member_add(cli->st, site_id, g, ext, &cli->actor);
+    struct core_problems problems;
+    core_problems_init(&problems);
+    char number[8], ext[8][16];
+    const char *members[8];
+    for (int g = 1; g <= 4 && !problems.count; g++) {
+        snprintf(number, sizeof number, "%d", g);
+        for (int m = 0; m < 8; m++) {
+            snprintf(ext[m], sizeof ext[m], "%d", DEMO_FIRST_EXT + (g - 1) * 10 + m);
+            members[m] = ext[m];
         }
+        if (!ops_pickup_add(cli->st, site_id, number, &cli->actor, &problems, NULL))
+            ops_group_members_add(cli->st, site_id, CORE_PICKUP, number, 0, members, 8,
+                                  &cli->actor, &problems, NULL);
     }
-    for (int g = 1; !rc && g <= 3; g++) {
+    for (int g = 1; g <= 3 && !problems.count; g++) {
         char rep[16];
+        snprintf(number, sizeof number, "%d", g);
         snprintf(rep, sizeof rep, "%d", DEMO_FIRST_EXT + DEMO_PROFILES - DEMO_VIRTUAL + g - 1);
-        rc = store_hunt_group_add(cli->st, site_id, g, g == 2, rep, &cli->actor);
-        for (int m = 0; !rc && m < 5; m++) {
-            snprintf(ext, sizeof ext, "%d", DEMO_FIRST_EXT + 100 + (g - 1) * 5 + m);
-            rc = store_hunt_member_add(cli->st, site_id, g, ext, &cli->actor);
+        for (int m = 0; m < 5; m++) {
+            snprintf(ext[m], sizeof ext[m], "%d", DEMO_FIRST_EXT + 100 + (g - 1) * 5 + m);
+            members[m] = ext[m];
         }
+        if (!ops_hunt_add(cli->st, site_id, number, g == 2 ? CORE_HUNT_PILOT : CORE_HUNT_ROUND_ROBIN,
+                          rep, &cli->actor, &problems, NULL))
+            ops_group_members_add(cli->st, site_id, CORE_HUNT, number, 0, members, 5, &cli->actor,
+                                  &problems, NULL);
     }
-    if (!rc)
-        return store_commit(cli->st);
-    store_rollback(cli->st);
-    struct core_problem p;
-    core_problem_set(&p, rc, NULL);
-    cli_problem(cli, &p);
-    return CLI_REFUSED;
+    return report(cli, &problems);
 }
 
 int cli_demo(struct cli *cli, int argc, char **argv)

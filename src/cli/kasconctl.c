@@ -53,6 +53,32 @@ static const struct cli_verb verbs[] = {
      N_("show one page of a call history file, with filters"), 2, 2, cli_cdr_show},
     {"cdr", "purge", "[DOMAIN]", N_("delete call history files older than 92 days"), 0, 1,
      cli_cdr_purge},
+    {"pickup", "add", "DOMAIN N", N_("create a pickup group (number 1 to 99999)"), 2, 2, cli_pickup_add},
+    {"pickup", "delete", "DOMAIN N", N_("delete a pickup group"), 2, 2, cli_group_delete},
+    {"pickup", "list", "DOMAIN [--number N] [--ext EXT] [--after N] [--limit N]",
+     N_("list pickup groups: number, member count"), 1, 1, cli_group_list},
+    {"pickup", "show", "DOMAIN N", N_("show a pickup group and its members"), 2, 2, cli_group_show},
+    {"pickup", "member", "add|remove DOMAIN N EXT...",
+     N_("add or remove member extensions of a pickup group (all or nothing)"), 4, -1,
+     cli_group_member},
+    {"hunt", "add", "DOMAIN N --type round-robin|pilot --rep EXT",
+     N_("create a call hunting group with its representative extension"), 2, 2, cli_hunt_add},
+    {"hunt", "set", "DOMAIN N [--type round-robin|pilot] [--rep EXT]",
+     N_("change a call hunting group's type or representative extension"), 2, 2, cli_hunt_set},
+    {"hunt", "delete", "DOMAIN N", N_("delete a call hunting group"), 2, 2, cli_group_delete},
+    {"hunt", "list", "DOMAIN [--number N] [--ext EXT] [--after N] [--limit N]",
+     N_("list call hunting groups: number, type, representative, member count"), 1, 1,
+     cli_group_list},
+    {"hunt", "show", "DOMAIN N", N_("show a call hunting group and its members in order"), 2, 2,
+     cli_group_show},
+    {"hunt", "member", "add|remove DOMAIN N EXT...",
+     N_("add or remove member extensions of a call hunting group (all or nothing)"), 4, -1,
+     cli_group_member},
+    {"hunt", "order", "DOMAIN N EXT...",
+     N_("set the order of a pilot group's members (every member once)"), 3, -1, cli_hunt_order},
+    {"ext", "groups", "DOMAIN EXT",
+     N_("where an extension is used: its pickup groups and call hunting group"), 2, 2,
+     cli_ext_groups},
     {"demo", NULL, "[--domain DOMAIN]", N_("create a demo site and print its administrator password"), 0, 0,
      cli_demo},
 };
@@ -79,9 +105,7 @@ void cli_problem(const struct cli *cli, const struct core_problem *p)
 {
     char msg[512];
     core_problem_format(p, msg, sizeof msg);
-    if (p->code == E_DELETE_IN_GROUP && p->other[0])
-        fprintf(stderr, "%s: %03d %s (%s)\n", cli->prog, p->code, msg, p->other);
-    else if (p->code == E_STORAGE)
+    if (p->code == E_STORAGE)
         fprintf(stderr, "%s: %03d %s: %s\n", cli->prog, p->code, msg, store_errmsg(cli->st));
     else
         fprintf(stderr, "%s: %03d %s\n", cli->prog, p->code, msg);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/groups.h"
 #include "i18n.h"
 
 struct catalogue_entry {
@@ -106,6 +107,21 @@ static const struct catalogue_entry catalogue[] = {
     {E_SECRET_LOCKED, N_("call history is locked after three wrong answers: try again in 60 minutes"), NULL},
     {E_SECRET_NOT_SET, N_("no secret question is set: set one in Change authentication settings"), NULL},
     {E_FILE_WRITE, N_("the file cannot be written"), NULL},
+    {E_GROUP_NUMBER_FORMAT, N_("group number must be a whole number from 1 to 99999 without leading zeros"), NULL},
+    {E_GROUP_NOT_FOUND, N_("no such group"), NULL},
+    {E_DUP_GROUP, N_("group number is already registered"), NULL},
+    {E_PICKUP_GROUPS_FULL, N_("a site can have at most 4096 pickup groups"), NULL},
+    {E_HUNT_GROUPS_FULL, N_("a site can have at most 10000 call hunting groups"), NULL},
+    {E_GROUP_MEMBERS_FULL, N_("a group can have at most 64 member extensions"), NULL},
+    {E_ALREADY_MEMBER, N_("extension is already a member of this group"), NULL},
+    {E_NOT_MEMBER, N_("extension is not a member of this group"), NULL},
+    {E_IN_OTHER_HUNT, N_("an extension can be a member of only one call hunting group"), NULL},
+    {E_HUNT_TYPE, N_("hunting type must be round robin or pilot"), NULL},
+    {E_HUNT_REP_MEMBER, N_("a representative extension cannot be a member of a call hunting group"), NULL},
+    {E_HUNT_REP_TAKEN, N_("extension is already the representative extension of another call hunting group"), NULL},
+    {E_DELETE_REPRESENTATIVE, N_("extension is the representative extension of a call hunting group: change the representative or delete the group first"), NULL},
+    {E_ORDER_MISMATCH, N_("the new order must list every member exactly once"), NULL},
+    {E_ORDER_NOT_PILOT, N_("the member order can be changed in pilot groups only"), NULL},
     {E_STORAGE, N_("database error"), NULL},
     {E_NO_MEMORY, N_("out of memory"), NULL},
 };
@@ -184,7 +200,14 @@ void core_problem_set(struct core_problem *p, int code, const char *value)
 void core_problem_format(const struct core_problem *p, char *buf, size_t n)
 {
     const char *msg = _(core_code_msgid(p->code));
-    if (p->other_kind >= 0 && p->other[0])
+    if (p->other_kind == CORE_OTHER_GROUPS && p->other[0]) {
+        char refs[512];
+        core_group_refs_format(p->other, refs, sizeof refs);
+        if (p->value[0])
+            snprintf(buf, n, _("%s: \"%s\" (%s)"), msg, p->value, refs);
+        else
+            snprintf(buf, n, _("%s (%s)"), msg, refs);
+    } else if (p->other_kind >= 0 && p->other[0])
         snprintf(buf, n, _("%s: \"%s\" (collides with %s \"%s\")"), msg, p->value,
                  _(core_plan_kind_msgid(p->other_kind)), p->other);
     else if (p->value[0])

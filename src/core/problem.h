@@ -91,6 +91,22 @@ enum core_code {
     E_SECRET_WRONG = 412,
     E_SECRET_LOCKED = 413,
     E_SECRET_NOT_SET = 414,
+    /* groups (§5.1, §5.3) */
+    E_GROUP_NUMBER_FORMAT = 501, /* not 1-99999 without leading zeros */
+    E_GROUP_NOT_FOUND = 502,
+    E_DUP_GROUP = 503,
+    E_PICKUP_GROUPS_FULL = 504,  /* 4096 per site */
+    E_HUNT_GROUPS_FULL = 505,    /* 10000 per site */
+    E_GROUP_MEMBERS_FULL = 506,  /* 64 per group */
+    E_ALREADY_MEMBER = 507,
+    E_NOT_MEMBER = 508,
+    E_IN_OTHER_HUNT = 509,       /* one hunting group per extension; names it */
+    E_HUNT_TYPE = 510,
+    E_HUNT_REP_MEMBER = 511,     /* representative vs. hunting membership */
+    E_HUNT_REP_TAKEN = 512,      /* one group per representative */
+    E_DELETE_REPRESENTATIVE = 513,
+    E_ORDER_MISMATCH = 514,      /* a new order must list every member once */
+    E_ORDER_NOT_PILOT = 515,
     E_STORAGE = 901,
     E_NO_MEMORY = 902,
 };
@@ -109,13 +125,16 @@ enum core_plan_kind {
     PLAN_KIND_COUNT
 };
 
+/* other_kind when other holds group references (core/groups.h). */
+#define CORE_OTHER_GROUPS 100
+
 /* A problem found by a rule: the code plus what it is about.  Front ends
  * format it with core_problem_format; nothing below them builds text. */
 struct core_problem {
     int code;
     char value[64];  /* the offending value, as given */
     char other[64];  /* the value it collides with, if any */
-    int other_kind;  /* enum core_plan_kind of other, or -1 */
+    int other_kind;  /* enum core_plan_kind of other, CORE_OTHER_GROUPS, or -1 */
     int field;       /* form field or CSV column (0-based), or -1 */
     long row;        /* CSV record (1-based), or 0 */
 };

@@ -170,15 +170,16 @@ int ops_ext_delete(struct store *st, int64_t site_id, const char *ext, bool forc
     if ((rc = store_begin(st)))
         return single_write(st, rc, NULL, -1, problem);
     rc = store_ext_delete(st, site_id, ext, force, who);
-    if (rc == E_DELETE_IN_GROUP) {
+    if (rc == E_DELETE_IN_GROUP || rc == E_DELETE_REPRESENTATIVE) {
         /* Name the groups, as FAQ §7 asks: the user must know where to look. */
         struct store_ext e;
-        char groups[64] = "";
+        char groups[sizeof problem->other] = "";
         if (store_ext_find(st, site_id, ext, &e) == CORE_OK)
             store_ext_groups(st, e.id, groups, sizeof groups);
         store_rollback(st);
         core_problem_set(problem, rc, ext);
         snprintf(problem->other, sizeof problem->other, "%s", groups);
+        problem->other_kind = CORE_OTHER_GROUPS;
         problem->field = OPS_F_EXT;
         return rc;
     }

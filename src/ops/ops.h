@@ -10,6 +10,7 @@
 
 #include "cdr/cdrio.h"
 #include "core/cdr.h"
+#include "core/groups.h"
 #include "core/lockout.h"
 #include "core/numplan.h"
 #include "core/password.h"
@@ -141,6 +142,58 @@ int ops_admin_key_each(struct store *st, const char *domain, const char *name, s
 /* パスワード変更: current password, new one twice. Field 0/1/2 in problem. */
 int ops_change_password(struct store *st, struct ops_session *session, const char *current,
                         const char *next, const char *again, struct core_problem *problem);
+
+/* ---- pickup groups (§5.1) and call hunting groups (§5.3) ----
+ * kind is enum core_group_kind; numbers are given as typed and checked by
+ * core.  Every change runs in one transaction, is audited with the
+ * members before and after, and is saved only if the group's version is
+ * still `version` (the one the caller read; 0 means "whatever is current",
+ * for scripts): otherwise E_CHANGED_MEANWHILE, and *out holds the group
+ * as it is now so that the caller can show it again.  On success *out
+ * (may be NULL) holds the group after the change.
+ *
+ * Member lists are all or nothing: every bad extension is reported, with
+ * field OPS_G_MEMBERS and row = its 1-based place in the list. */
+enum ops_group_field { OPS_G_NUMBER, OPS_G_TYPE, OPS_G_REP, OPS_G_MEMBERS, OPS_G_FIELDS };
+
+int ops_group_get(struct store *st, int64_t site_id, int kind, const char *number,
+                  struct store_group *out, struct core_problem *problem);
+int ops_pickup_add(struct store *st, int64_t site_id, const char *number,
+                   const struct store_actor *who, struct core_problems *problems,
+                   struct store_group *out);
+/* The representative must be a registered extension of the site that is
+ * neither a hunting group member nor another group's representative. */
+int ops_hunt_add(struct store *st, int64_t site_id, const char *number, int type, const char *rep,
+                 const struct store_actor *who, struct core_problems *problems,
+                 struct store_group *out);
+/* Changes a hunting group's type and representative. */
+int ops_hunt_update(struct store *st, int64_t site_id, const char *number, int64_t version, int type,
+                    const char *rep, const struct store_actor *who, struct core_problems *problems,
+                    struct store_group *out);
+int ops_group_delete(struct store *st, int64_t site_id, int kind, const char *number, int64_t version,
+                     const struct store_actor *who, struct core_problem *problem);
+/* Adds members at the end of the order.  A pickup member may be in any
+ * number of pickup groups; a hunting member in no other hunting group
+ * (E_IN_OTHER_HUNT names it) and no group's representative. */
+int ops_group_members_add(struct store *st, int64_t site_id, int kind, const char *number,
+                          int64_t version, const char *const *exts, int count,
+                          const struct store_actor *who, struct core_problems *problems,
+                          struct store_group *out);
+int ops_group_members_remove(struct store *st, int64_t site_id, int kind, const char *number,
+                             int64_t version, const char *const *exts, int count,
+                             const struct store_actor *who, struct core_problems *problems,
+                             struct store_group *out);
+/* A pilot group's new order: every member exactly once. */
+int ops_hunt_order(struct store *st, int64_t site_id, const char *number, int64_t version,
+                   const char *const *exts, int count, const struct store_actor *who,
+                   struct core_problems *problems, struct store_group *out);
+/* Moves one member of a pilot group up (delta -1) or down (+1). */
+int ops_hunt_move(struct store *st, int64_t site_id, const char *number, int64_t version,
+                  const char *ext, int delta, const struct store_actor *who,
+                  struct core_problems *problems, struct store_group *out);
+/* Where an extension is used, as core group references ("p1 h3 r7"). */
+int ops_ext_groups(struct store *st, int64_t site_id, const char *ext, char *refs, size_t n,
+                   struct core_problem *problem);
 
 /* ---- call history (通信履歴, SPEC §3.7) ---- */
 enum ops_cdr_format { OPS_CDR_NATIVE, OPS_CDR_ASTERISK };

@@ -75,12 +75,16 @@ static const char *const migrations[] = {
     " position INTEGER NOT NULL,"
     " PRIMARY KEY (group_id, extension_id));"
     "CREATE INDEX pickup_members_ext ON pickup_members(extension_id);"
+    /* A hunting group's representative is required and routes to one
+     * group only (UNIQUE); hunt_members.extension_id is UNIQUE because an
+     * extension is in at most one hunting group (§5.3).  Lists page by
+     * (site_id, number); member counts read the (group_id, ...) keys. */
     "CREATE TABLE hunt_groups ("
     " id INTEGER PRIMARY KEY,"
     " site_id INTEGER NOT NULL REFERENCES sites(id),"
     " number INTEGER NOT NULL,"
     " pilot INTEGER NOT NULL DEFAULT 0,"
-    " rep_extension_id INTEGER REFERENCES extensions(id),"
+    " rep_extension_id INTEGER NOT NULL UNIQUE REFERENCES extensions(id),"
     " version INTEGER NOT NULL DEFAULT 1,"
     " UNIQUE (site_id, number));"
     "CREATE TABLE hunt_members ("

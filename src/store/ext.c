@@ -141,7 +141,8 @@ int store_line_count(struct store *st, int64_t site_id, bool unassigned_only, in
     "SELECT e.id, e.site_id, e.ext, e.is_virtual, e.sip_id, e.sip_password, e.web_user,"  \
     " e.web_pw_hash, l.mobile, e.version,"                                                \
     " (SELECT count(*) FROM pickup_members p WHERE p.extension_id = e.id)"                \
-    " + (SELECT count(*) FROM hunt_members h WHERE h.extension_id = e.id)"                \
+    " + (SELECT count(*) FROM hunt_members h WHERE h.extension_id = e.id),"               \
+    " (SELECT r.number FROM hunt_groups r WHERE r.rep_extension_id = e.id)"               \
     " FROM extensions e LEFT JOIN assignments a ON a.extension_id = e.id"                 \
     " LEFT JOIN lines l ON l.id = a.line_id"
 
@@ -159,6 +160,7 @@ static void read_ext(sqlite3_stmt *s, struct store_ext *o)
     store_column_copy(s, 8, o->mobile, sizeof o->mobile);
     o->version = sqlite3_column_int64(s, 9);
     o->group_count = sqlite3_column_int(s, 10);
+    o->rep_of = sqlite3_column_int(s, 11);
 }
 
 static int find_ext_by(struct store *st, const char *where, int64_t site_id, const char *key,
@@ -251,18 +253,26 @@ int store_ext_delete(struct store *st, int64_t site_id, const char *ext, bool fo
         return rc;
     if (e.mobile[0])
         return E_DELETE_ASSIGNED;
+    if (e.rep_of)
+        return E_DELETE_REPRESENTATIVE;
     char groups[256] = "";
     if (e.group_count > 0) {
         if (!force)
             return E_DELETE_IN_GROUP;
         if ((rc = store_ext_groups(st, e.id, groups, sizeof groups)))
             return rc;
-        if ((rc = exec_with_id(st, "DELETE FROM pickup_members WHERE extension_id = ?", e.id)) ||
+        /* The groups changed: an administrator editing one must reload. */
+        if ((rc = exec_with_id(st, "UPDATE pickup_groups SET version = version + 1 WHERE id IN"
+                                   " (SELECT group_id FROM pickup_members WHERE extension_id = ?)",
+                               e.id)) ||
+            (rc = exec_with_id(st, "UPDATE hunt_groups SET version = version + 1 WHERE id IN"
+                                   " (SELECT group_id FROM hunt_members WHERE extension_id = ?)",
+                               e.id)) ||
+            (rc = exec_with_id(st, "DELETE FROM pickup_members WHERE extension_id = ?", e.id)) ||
             (rc = exec_with_id(st, "DELETE FROM hunt_members WHERE extension_id = ?", e.id)))
             return rc;
     }
-    if ((rc = exec_with_id(st, "UPDATE hunt_groups SET rep_extension_id = NULL WHERE rep_extension_id = ?", e.id)) ||
-        (rc = exec_with_id(st, "DELETE FROM forwarding WHERE extension_id = ?", e.id)) ||
+    if ((rc = exec_with_id(st, "DELETE FROM forwarding WHERE extension_id = ?", e.id)) ||
         (rc = exec_with_id(st, "DELETE FROM extensions WHERE id = ?", e.id)))
         return rc;
     char before[400];
@@ -393,128 +403,4 @@ int store_plan_load(struct store *st, int64_t site_id, struct core_plan *plan)
     int out = rc == SQLITE_DONE ? CORE_OK : store_fail(st);
     sqlite3_finalize(s);
     return out;
-}
-
-/* ---- groups ---- */
-
-static int group_id(struct store *st, const char *table, int64_t site_id, int number, int64_t *id)
-{
-    char sql[128];
-    snprintf(sql, sizeof sql, "SELECT id FROM %s WHERE site_id = ? AND number = ?", table);
-    sqlite3_stmt *s = store_prepare(st, sql);
-    if (!s)
-        return E_STORAGE;
-    sqlite3_bind_int64(s, 1, site_id);
-    sqlite3_bind_int(s, 2, number);
-    int rc = sqlite3_step(s), out = E_EXT_NOT_FOUND;
-    if (rc == SQLITE_ROW) {
-        *id = sqlite3_column_int64(s, 0);
-        out = CORE_OK;
-    } else if (rc != SQLITE_DONE) {
-        out = store_fail(st);
-    }
-    sqlite3_finalize(s);
-    return out;
-}
-
-int store_pickup_group_add(struct store *st, int64_t site_id, int number, const struct store_actor *who)
-{
-    sqlite3_stmt *s = store_prepare(st, "INSERT INTO pickup_groups (site_id, number) VALUES (?, ?)");
-    if (!s)
-        return E_STORAGE;
-    sqlite3_bind_int64(s, 1, site_id);
-    sqlite3_bind_int(s, 2, number);
-    int rc = store_step_done(st, s);
-    if (rc)
-        return rc;
-    char obj[32];
-    snprintf(obj, sizeof obj, "pickup %d", number);
-    return store_audit(st, site_id, who, "pickup.add", obj, NULL, "created");
-}
-
-static int member_add(struct store *st, const char *table, const char *members, int64_t site_id,
-                      int number, const char *ext, const struct store_actor *who)
-{
-    int64_t gid = 0;
-    int rc = group_id(st, table, site_id, number, &gid);
-    if (rc)
-        return rc;
-    struct store_ext e;
-    if ((rc = store_ext_find(st, site_id, ext, &e)))
-        return rc;
-    char sql[256];
-    snprintf(sql, sizeof sql,
-             "INSERT INTO %s (group_id, extension_id, position)"
-             " SELECT ?, ?, coalesce(max(position), 0) + 1 FROM %s WHERE group_id = ?",
-             members, members);
-    sqlite3_stmt *s = store_prepare(st, sql);
-    if (!s)
-        return E_STORAGE;
-    sqlite3_bind_int64(s, 1, gid);
-    sqlite3_bind_int64(s, 2, e.id);
-    sqlite3_bind_int64(s, 3, gid);
-    if ((rc = store_step_done(st, s)))
-        return rc;
-    char obj[48];
-    snprintf(obj, sizeof obj, "%s %d", table, number);
-    return store_audit(st, site_id, who, "group.member_add", obj, NULL, ext);
-}
-
-int store_pickup_member_add(struct store *st, int64_t site_id, int number, const char *ext,
-                            const struct store_actor *who)
-{
-    return member_add(st, "pickup_groups", "pickup_members", site_id, number, ext, who);
-}
-
-int store_hunt_group_add(struct store *st, int64_t site_id, int number, int pilot,
-                         const char *rep_ext, const struct store_actor *who)
-{
-    struct store_ext rep;
-    int rc = store_ext_find(st, site_id, rep_ext, &rep);
-    if (rc)
-        return rc;
-    sqlite3_stmt *s = store_prepare(st,
-        "INSERT INTO hunt_groups (site_id, number, pilot, rep_extension_id) VALUES (?,?,?,?)");
-    if (!s)
-        return E_STORAGE;
-    sqlite3_bind_int64(s, 1, site_id);
-    sqlite3_bind_int(s, 2, number);
-    sqlite3_bind_int(s, 3, pilot);
-    sqlite3_bind_int64(s, 4, rep.id);
-    if ((rc = store_step_done(st, s)))
-        return rc;
-    char obj[32], after[64];
-    snprintf(obj, sizeof obj, "hunting %d", number);
-    snprintf(after, sizeof after, "type=%s representative=%s", pilot ? "pilot" : "round_robin", rep_ext);
-    return store_audit(st, site_id, who, "hunt.add", obj, NULL, after);
-}
-
-int store_hunt_member_add(struct store *st, int64_t site_id, int number, const char *ext,
-                          const struct store_actor *who)
-{
-    return member_add(st, "hunt_groups", "hunt_members", site_id, number, ext, who);
-}
-
-int store_ext_groups(struct store *st, int64_t ext_id, char *buf, size_t n)
-{
-    sqlite3_stmt *s = store_prepare(st,
-        "SELECT 'pickup', g.number FROM pickup_members m JOIN pickup_groups g ON g.id = m.group_id"
-        " WHERE m.extension_id = ?1"
-        " UNION ALL SELECT 'hunting', g.number FROM hunt_members m JOIN hunt_groups g"
-        " ON g.id = m.group_id WHERE m.extension_id = ?1 ORDER BY 1, 2");
-    if (!s)
-        return E_STORAGE;
-    sqlite3_bind_int64(s, 1, ext_id);
-    size_t used = 0;
-    buf[0] = '\0';
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW && used < n) {
-        int w = snprintf(buf + used, n - used, "%s%s %d", used ? ", " : "",
-                         (const char *)sqlite3_column_text(s, 0), sqlite3_column_int(s, 1));
-        if (w < 0)
-            break;
-        used += (size_t)w;
-    }
-    sqlite3_finalize(s);
-    return CORE_OK;
 }

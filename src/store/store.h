@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "core/cdr.h"
+#include "core/groups.h"
 #include "core/numplan.h"
 #include "core/password.h"
 #include "core/problem.h"
@@ -141,6 +142,7 @@ struct store_ext {
     char web_pw_hash[CORE_HASH_MAX];
     char mobile[CORE_MOBILE_LEN + 1]; /* empty when unassigned */
     int group_count;                  /* pickup + hunting memberships */
+    int rep_of;                       /* the hunting group it represents, or 0 */
     int64_t version;
 };
 
@@ -149,8 +151,11 @@ int store_ext_find_sip_id(struct store *st, int64_t site_id, const char *sip_id,
 int store_ext_find_web_user(struct store *st, int64_t site_id, const char *web_user, struct store_ext *out);
 int store_ext_insert(struct store *st, struct store_ext *ext, const struct store_actor *who);
 /* Deletes a profile.  Refuses E_DELETE_ASSIGNED while a mobile is assigned,
+ * E_DELETE_REPRESENTATIVE while it is a hunting group's representative
+ * (even with force: the group would be left with no number to call),
  * and E_DELETE_IN_GROUP while it is a group member unless force, which
- * removes it from its groups in the same transaction (§4.6). */
+ * removes it from its groups in the same transaction (§4.6), bumping
+ * their versions. */
 int store_ext_delete(struct store *st, int64_t site_id, const char *ext, bool force,
                      const struct store_actor *who);
 int store_ext_count(struct store *st, int64_t site_id, int *count);
@@ -188,16 +193,69 @@ int store_unassign(struct store *st, int64_t site_id, const char *ext, const cha
 /* The site's numbering plan: operator numbers, feature codes, extensions. */
 int store_plan_load(struct store *st, int64_t site_id, struct core_plan *plan);
 
-/* ---- groups (minimal: membership is what deletion rules need) ---- */
-int store_pickup_group_add(struct store *st, int64_t site_id, int number, const struct store_actor *who);
-int store_pickup_member_add(struct store *st, int64_t site_id, int number, const char *ext,
-                            const struct store_actor *who);
-int store_hunt_group_add(struct store *st, int64_t site_id, int number, int pilot,
-                         const char *rep_ext, const struct store_actor *who);
-int store_hunt_member_add(struct store *st, int64_t site_id, int number, const char *ext,
-                          const struct store_actor *who);
-/* Names the groups holding ext as "pickup 1, hunting 3" into buf. */
-int store_ext_groups(struct store *st, int64_t ext_id, char *buf, size_t n);
+/* ---- pickup and call hunting groups (SPEC §3.3) ----
+ * kind is enum core_group_kind.  Writes happen inside the caller's
+ * transaction; a change to a group's members, order, type or
+ * representative goes through store_group_touch, which refuses
+ * E_CHANGED_MEANWHILE when the group's version is not the one read. */
+struct store_group {
+    int64_t id;
+    int kind;
+    int number;
+    int pilot;                         /* hunting: enum core_hunt_type */
+    int64_t rep_id;                    /* hunting: representative extension */
+    char rep[CORE_EXT_MAX + 1];
+    int members;
+    int64_t version;
+};
+struct store_member {
+    int64_t ext_id;
+    char ext[CORE_EXT_MAX + 1];
+    int is_virtual;
+    int position; /* 1, 2, ... in order */
+};
+
+/* E_GROUP_NOT_FOUND when the site has no such group. */
+int store_group_find(struct store *st, int kind, int64_t site_id, int number, struct store_group *out);
+int store_group_count(struct store *st, int kind, int64_t site_id, int *count);
+/* Inserts (E_DUP_GROUP if the number is taken), audited; fills g->id. */
+int store_group_insert(struct store *st, int64_t site_id, struct store_group *g,
+                       const struct store_actor *who);
+/* Deletes the group and its memberships if g->version is current. */
+int store_group_delete(struct store *st, int64_t site_id, const struct store_group *g,
+                       const struct store_actor *who);
+/* Bumps the version from g->version (E_CHANGED_MEANWHILE if it moved),
+ * saving pilot and rep_id for a hunting group; g->version follows. */
+int store_group_touch(struct store *st, struct store_group *g);
+typedef int (*store_member_cb)(const struct store_member *m, void *ctx);
+/* Members in order (position). */
+int store_group_members(struct store *st, const struct store_group *g, store_member_cb cb, void *ctx);
+int store_group_member_insert(struct store *st, const struct store_group *g, int64_t ext_id, int position);
+int store_group_member_delete(struct store *st, const struct store_group *g, int64_t ext_id);
+/* Rewrites positions: ext_ids[i] gets position i + 1. */
+int store_group_member_order(struct store *st, const struct store_group *g, const int64_t *ext_ids,
+                             int count);
+/* The hunting group holding ext_id as a member, or as representative
+ * (*number 0 when none). */
+int store_hunt_of_member(struct store *st, int64_t ext_id, int *number);
+int store_hunt_of_rep(struct store *st, int64_t ext_id, int *number);
+
+struct store_group_filter {
+    int number;        /* this group only, or 0 */
+    int64_t ext_id;    /* groups holding this extension (member or representative), or 0 */
+};
+typedef int (*store_group_cb)(const struct store_group *g, void *ctx);
+/* Keyset page by group number, as store_line_page: key is the number of
+ * the row next to the page (0 for the start, or the end when before). */
+int store_group_page(struct store *st, int kind, int64_t site_id, const struct store_group_filter *f,
+                     int key, bool before, int limit, store_group_cb cb, void *ctx);
+
+/* Where an extension is used: every pickup group, its hunting group and
+ * the hunting group it represents, as core_group_refs ("p1 h3 r7"). */
+int store_ext_groups(struct store *st, int64_t ext_id, char *refs, size_t n);
+/* The same, one callback per reference (role is enum core_group_role). */
+typedef int (*store_ext_group_cb)(int role, int number, void *ctx);
+int store_ext_group_each(struct store *st, int64_t ext_id, store_ext_group_cb cb, void *ctx);
 
 /* ---- audit log ---- */
 int store_audit(struct store *st, int64_t site_id, const struct store_actor *who, const char *action,
