@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdio.h>
 
 #include "cdr/cdrio.h"
 #include "core/cdr.h"
@@ -54,6 +55,26 @@ int ops_ext_check_number(struct store *st, int64_t site_id, const char *ext,
 int ops_ext_update(struct store *st, int64_t site_id, const char *ext, int64_t version,
                    const struct ops_ext_input *in, const struct store_actor *who,
                    struct core_problems *problems);
+/* 一括登録 / 一括削除 (SPEC §4) from a file (path) or a buffer (path NULL).
+ * Every problem goes to *problems with its row (record number) and
+ * column (0-based; -1 for the whole row, or the file); nothing changes
+ * unless the whole file is valid, and then it is applied in one
+ * transaction.  dry_run checks only. */
+enum ops_bulk_mode { OPS_BULK_REGISTER, OPS_BULK_DELETE };
+enum ops_bulk_phase { OPS_BULK_READ, OPS_BULK_CHECK, OPS_BULK_HASH, OPS_BULK_APPLY };
+typedef void (*ops_bulk_progress_fn)(void *ctx, int phase, long done, long total);
+struct ops_bulk_result {
+    int encoding; /* enum io_encoding detected */
+    long rows, created, assigned, deleted, unassigned;
+};
+int ops_bulk(struct store *st, int64_t site_id, enum ops_bulk_mode mode, const char *path,
+             const void *buf, size_t len, bool dry_run, const struct store_actor *who,
+             struct core_problems *problems, struct ops_bulk_result *result,
+             ops_bulk_progress_fn progress, void *progress_ctx);
+/* 一括出力: the 10-column register format of every ordinary profile, in
+ * extension order, CP932 (or UTF-8), the web password column empty. */
+int ops_bulk_export(struct store *st, int64_t site_id, FILE *out, bool utf8, long *rows,
+                    struct core_problem *problem);
 /* Locked administrators and web users still locked now (auto unlock). */
 int ops_locked_each(struct store *st, int64_t site_id, store_locked_cb cb, void *ctx);
 int ops_unlock(struct store *st, int64_t site_id, bool is_user, const char *name,

@@ -169,6 +169,19 @@ int store_ext_page(struct store *st, int64_t site_id, int virtual_filter, const 
  * unchanged (E_CHANGED_MEANWHILE otherwise); bumps ext->version. */
 int store_ext_update(struct store *st, struct store_ext *ext, const struct store_actor *who);
 
+/* Bulk register and delete (一括登録/一括削除): statements prepared once,
+ * used inside the caller's transaction, each change audited. */
+struct store_bulk;
+int store_bulk_open(struct store *st, int64_t site_id, const struct store_actor *who,
+                    struct store_bulk **out);
+int store_bulk_add_ext(struct store_bulk *bulk, const struct store_ext *ext, int64_t *id);
+int store_bulk_assign(struct store_bulk *bulk, int64_t ext_id, int64_t line_id, const char *ext,
+                      const char *mobile);
+/* Unassigns, drops forwarding and deletes the profile (no group check). */
+int store_bulk_delete_ext(struct store_bulk *bulk, int64_t ext_id, const char *ext,
+                          const char *mobile);
+void store_bulk_close(struct store_bulk *bulk);
+
 /* Locked administrators and extension users of a site (ロック中ユーザー一覧). */
 struct store_locked {
     int is_user; /* 0 administrator, 1 extension user (web console) */
