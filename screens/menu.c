@@ -40,6 +40,9 @@ MENU(ext_menu, N_("Extension number management"),
      N_("Assign mobiles to extensions, unassign them, and see the numbers not yet assigned."),
      {N_("Register (new)"), &scr_assign_screen, NULL, NULL},
      {N_("Extension search / delete"), &scr_unassign_screen, NULL, NULL},
+     {N_("Bulk register"), &scr_bulk_screen, NULL, &scr_bulk_register_mode},
+     {N_("Bulk delete"), &scr_bulk_screen, NULL, &scr_bulk_delete_mode},
+     {N_("Bulk export"), &scr_bulk_export_screen, NULL, NULL},
      {N_("Unassigned numbers"), &scr_unassigned_screen, NULL, NULL});
 
 MENU(mobile_menu, N_("Mobile extension settings"),

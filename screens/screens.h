@@ -58,6 +58,8 @@ extern const struct tui_screen scr_assign_screen;
 extern const struct tui_screen scr_unassign_screen;
 extern const struct tui_screen scr_unassigned_screen;
 extern const struct tui_screen scr_profile_edit_screen;
+extern const struct tui_screen scr_bulk_screen, scr_bulk_export_screen;
+extern const enum ops_bulk_mode scr_bulk_register_mode, scr_bulk_delete_mode;
 extern const struct tui_screen scr_locked_users_screen;
 extern const struct tui_screen scr_auto_unlock_screen;
 extern const struct tui_screen scr_inet_restrict_screen;

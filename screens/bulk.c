@@ -1,0 +1,295 @@
+/* 内線番号管理 > 一括登録 (§3.3) and 一括削除 (§4.3): a CSV file is checked
+ * whole, every problem listed with its row and column, and applied only
+ * when valid.  The two screens differ only in the operation. */
+#include <config.h>
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "io/io.h"
+#include "screens/screens.h"
+
+enum { F_FILE, F_COUNT };
+
+static const struct tui_field fields[F_COUNT] = {
+    [F_FILE] = {N_("CSV file"), TUI_FIELD_TEXT, 1024, 56, NULL},
+};
+
+enum { C_ROW, C_COL, C_CODE, C_MESSAGE, C_COUNT };
+
+static const struct tui_list_column columns[C_COUNT] = {
+    [C_ROW] = {N_("Row"), 6, true},
+    [C_COL] = {N_("Column"), 6, false},
+    [C_CODE] = {N_("Code"), 5, false},
+    [C_MESSAGE] = {N_("Message"), 0, false},
+};
+
+struct bulk_state {
+    enum ops_bulk_mode mode;
+    struct tui_form *form;
+    struct tui_list *list;
+    struct core_problems problems;
+    bool on_list;
+};
+
+/* ---- Tab completion of the path, as a shell does it ---- */
+
+static void complete_path(struct bulk_state *s)
+{
+    char typed[1024];
+    snprintf(typed, sizeof typed, "%s", tui_form_value(s->form, F_FILE));
+    char *slash = strrchr(typed, '/');
+    char dir[1024], prefix[1024];
+    if (slash) {
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - typed + 1), typed);
+        snprintf(prefix, sizeof prefix, "%s", slash + 1);
+    } else {
+        snprintf(dir, sizeof dir, "%s", "");
+        snprintf(prefix, sizeof prefix, "%s", typed);
+    }
+    DIR *d = opendir(dir[0] ? dir : ".");
+    if (!d) {
+        tui_result_error(_("No such directory."));
+        return;
+    }
+    char common[1024] = "", shown[512] = "";
+    int matches = 0;
+    bool only_is_dir = false;
+    size_t plen = strlen(prefix);
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strncmp(e->d_name, prefix, plen) || !strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        if (e->d_name[0] == '.' && prefix[0] != '.')
+            continue;
+        if (matches++ == 0) {
+            snprintf(common, sizeof common, "%s", e->d_name);
+            only_is_dir = e->d_type == DT_DIR;
+        } else {
+            size_t k = 0;
+            while (common[k] && common[k] == e->d_name[k])
+                k++;
+            common[k] = '\0';
+        }
+        size_t used = strlen(shown);
+        if (used < sizeof shown - 64)
+            snprintf(shown + used, sizeof shown - used, "%s%s", used ? "  " : "", e->d_name);
+    }
+    closedir(d);
+    if (matches == 0) {
+        tui_result_error(_("No file name starts like that."));
+        return;
+    }
+    char completed[2100];
+    snprintf(completed, sizeof completed, "%s%s%s", dir, common,
+             matches == 1 && only_is_dir ? "/" : "");
+    tui_form_set_value(s->form, F_FILE, completed);
+    if (matches > 1)
+        tui_result_ok(shown);
+    else
+        tui_result_clear();
+}
+
+/* ---- the problem list: one page of the in-memory problems ---- */
+
+static int fetch(void *ctx, const char *key, enum tui_list_dir dir, int max_rows,
+                 struct tui_list_sink *sink)
+{
+    struct bulk_state *s = ctx;
+    long n = (long)s->problems.count;
+    long at = key ? strtol(key, NULL, 10) : (dir == TUI_LIST_AFTER ? -1 : n);
+    for (int k = 0; k < max_rows; k++) {
+        long i = dir == TUI_LIST_AFTER ? at + 1 + k : at - 1 - k;
+        if (i < 0 || i >= n)
+            break;
+        const struct core_problem *p = &s->problems.items[i];
+        char row[24] = "-", col[4] = "-", code[8], msg[768], idx[24];
+        if (p->row > 0)
+            snprintf(row, sizeof row, "%ld", p->row);
+        if (p->field >= 0 && p->field < 26)
+            snprintf(col, sizeof col, "%c", 'A' + p->field);
+        snprintf(code, sizeof code, "%03d", p->code);
+        core_problem_format(p, msg, sizeof msg);
+        const char *hint = core_code_hint(p->code);
+        if (hint) {
+            size_t used = strlen(msg);
+            snprintf(msg + used, sizeof msg - used, " — %s", _(hint));
+        }
+        snprintf(idx, sizeof idx, "%010ld", i);
+        const char *cols[C_COUNT] = {row, col, code, msg};
+        if (tui_list_sink_row(sink, cols, idx) < 0)
+            break;
+    }
+    return 0;
+}
+
+static void activate(void *ctx, const char *key)
+{
+    struct bulk_state *s = ctx;
+    long i = strtol(key, NULL, 10);
+    if (i < 0 || (size_t)i >= s->problems.count)
+        return;
+    char text[1024];
+    scr_format_problem(&s->problems.items[i], text, sizeof text);
+    tui_message(_("Problem"), text);
+}
+
+/* ---- running ---- */
+
+static const char *const phase_titles[] = {N_("Reading the file"), N_("Checking every row"),
+                                           N_("Hashing passwords"), N_("Applying")};
+
+static void on_progress(void *ctx, int phase, long done, long total)
+{
+    (void)ctx;
+    if (phase >= 0 && phase < 4 && total > 0)
+        tui_progress(_(phase_titles[phase]), done, total);
+}
+
+static void run(struct bulk_state *s, bool dry_run)
+{
+    struct scr_console *c = scr_console();
+    const char *path = tui_form_value(s->form, F_FILE);
+    tui_form_clear_errors(s->form);
+    if (!*path) {
+        tui_form_set_error(s->form, F_FILE, _("Type the path of the CSV file (Tab completes)."));
+        return;
+    }
+    core_problems_free(&s->problems);
+    core_problems_init(&s->problems);
+    struct ops_bulk_result res;
+    int rc = ops_bulk(c->st, c->session.site.id, s->mode, path, NULL, 0, dry_run,
+                      &c->session.actor, &s->problems, &res, on_progress, s);
+    tui_list_seek(s->list, NULL);
+    char text[512];
+    if (rc || s->problems.count) {
+        if (s->problems.count == 1) {
+            scr_format_problem(&s->problems.items[0], text, sizeof text);
+        } else {
+            snprintf(text, sizeof text,
+                     _("%zu problems in the file (listed above); nothing was changed."),
+                     s->problems.count);
+        }
+        tui_result_error(text);
+        s->on_list = s->problems.count > 1;
+        return;
+    }
+    const char *enc = io_encoding_name((enum io_encoding)res.encoding);
+    if (s->mode == OPS_BULK_REGISTER)
+        snprintf(text, sizeof text,
+                 dry_run ? _("Checked %ld rows (%s): no problem. %ld profiles would be registered,"
+                             " %ld mobiles assigned.")
+                         : _("Registered from %ld rows (%s): %ld profiles, %ld mobiles assigned."),
+                 res.rows, enc, res.created, res.assigned);
+    else
+        snprintf(text, sizeof text,
+                 dry_run ? _("Checked %ld rows (%s): no problem. %ld profiles would be deleted,"
+                             " %ld mobiles unassigned.")
+                         : _("Deleted from %ld rows (%s): %ld profiles, %ld mobiles unassigned."),
+                 res.rows, enc, res.deleted, res.unassigned);
+    tui_result_ok(text);
+}
+
+static void submit(void *ctx, struct tui_form *form)
+{
+    (void)form;
+    run(ctx, false);
+}
+
+static int bulk_enter(void **state, void *arg)
+{
+    struct bulk_state *s = calloc(1, sizeof *s);
+    if (!s)
+        return -1;
+    s->mode = *(const enum ops_bulk_mode *)arg;
+    core_problems_init(&s->problems);
+    s->form = tui_form_new(fields, F_COUNT, submit, s);
+    s->list = tui_list_new(columns, C_COUNT, fetch, activate, s);
+    if (!s->form || !s->list) {
+        tui_form_free(s->form);
+        tui_list_free(s->list);
+        free(s);
+        return -1;
+    }
+    *state = s;
+    return 0;
+}
+
+static void bulk_leave(void *state)
+{
+    struct bulk_state *s = state;
+    tui_form_free(s->form);
+    tui_list_free(s->list);
+    core_problems_free(&s->problems);
+    free(s);
+}
+
+static void bulk_draw(void *state, const struct tui_rect *body)
+{
+    struct bulk_state *s = state;
+    tui_set_title(s->mode == OPS_BULK_REGISTER ? N_("Bulk register") : N_("Bulk delete"));
+    struct tui_rect top = {body->y, body->x, 2, body->w};
+    tui_form_draw(s->form, &top);
+    tui_draw_text(body->y + 2, body->x, body->w, TUI_DIM,
+                  s->mode == OPS_BULK_REGISTER
+                      ? _("Format: extension, mobile, 0000000000, SIP ID, SIP password, 0, 0, web"
+                          " user, web password, 0 — or extension, mobile")
+                      : _("Format: extension, mobile, 0000000000 (an export file also works)"));
+    if (s->problems.count) {
+        struct tui_rect rows = {body->y + 4, body->x, body->h - 4, body->w};
+        tui_list_draw(s->list, &rows);
+    }
+    if (s->on_list)
+        tui_show_cursor(-1, -1);
+}
+
+static int bulk_key(void *state, int key)
+{
+    struct bulk_state *s = state;
+    if (key == '\t' || key == KEY_BTAB) {
+        if (s->on_list || key == KEY_BTAB)
+            s->on_list = !s->on_list && s->problems.count;
+        else
+            complete_path(s);
+        return TUI_HANDLED;
+    }
+    if (s->on_list) {
+        /* Typing goes back to the path: the next try is usually a fixed file. */
+        wchar_t wc;
+        if (!tui_key_char(key, &wc) && key != 21 && key != KEY_BACKSPACE && key != 127)
+            return tui_list_key(s->list, key);
+        s->on_list = false;
+    }
+    return tui_form_key(s->form, key);
+}
+
+static void do_run(void *state) { run(state, false); }
+static void do_check(void *state) { run(state, true); }
+
+static const struct tui_action bulk_actions[] = {
+    {KEY_F(2), N_("Execute"), N_("Check the whole file and, if every row is valid, apply it."),
+     do_run, NULL},
+    {KEY_F(3), N_("Check only"), N_("Check the whole file and list every problem; change nothing."),
+     do_check, NULL},
+    {0, NULL, NULL, NULL, NULL},
+};
+
+const enum ops_bulk_mode scr_bulk_register_mode = OPS_BULK_REGISTER,
+                         scr_bulk_delete_mode = OPS_BULK_DELETE;
+
+const struct tui_screen scr_bulk_screen = {
+    .title = N_("Bulk register"),
+    .help = N_("Type the path of a CSV file saved from Excel (CSV, Shift_JIS, or CSV UTF-8); Tab"
+               " completes file names. Execute checks every row first: if any row has a"
+               " problem, every problem is listed with its row, column and code, and nothing is"
+               " changed; otherwise the whole file is applied at once. Check only lists the"
+               " problems without changing anything. Shift-Tab moves to the list of problems;"
+               " Enter shows one in full."),
+    .actions = bulk_actions,
+    .enter = bulk_enter,
+    .leave = bulk_leave,
+    .draw = bulk_draw,
+    .key = bulk_key,
+};

@@ -1,0 +1,115 @@
+/* 内線番号管理 > 一括出力: every profile in the register format. */
+#include <config.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "i18n.h"
+#include "screens/screens.h"
+
+static const char *const encodings[] = {N_("Shift_JIS (CP932, for Excel)"), N_("UTF-8"), NULL};
+
+enum { F_FILE, F_ENCODING, F_COUNT };
+
+static const struct tui_field fields[F_COUNT] = {
+    [F_FILE] = {N_("Output file"), TUI_FIELD_TEXT, 1024, 56, NULL},
+    [F_ENCODING] = {N_("Encoding"), TUI_FIELD_CHOICE, 0, 0, encodings},
+};
+
+struct export_state {
+    struct tui_form *form;
+};
+
+static void submit(void *ctx, struct tui_form *form)
+{
+    (void)ctx;
+    struct scr_console *c = scr_console();
+    const char *path = tui_form_value(form, F_FILE);
+    tui_form_clear_errors(form);
+    if (!*path) {
+        tui_form_set_error(form, F_FILE, _("Type the path of the file to write."));
+        return;
+    }
+    struct stat sb;
+    if (stat(path, &sb) == 0) {
+        char q[1200];
+        snprintf(q, sizeof q, _("%s exists. Overwrite it?"), path);
+        if (!tui_confirm(_("Bulk export"), q))
+            return;
+    }
+    FILE *out = fopen(path, "wb");
+    if (!out) {
+        char text[1200];
+        snprintf(text, sizeof text, _("Cannot write %s: %s"), path, strerror(errno));
+        tui_form_set_error(form, F_FILE, text);
+        return;
+    }
+    long rows = 0;
+    struct core_problem p;
+    int rc = ops_bulk_export(c->st, c->session.site.id, out, tui_form_choice(form, F_ENCODING) == 1,
+                             &rows, &p);
+    if (fclose(out) != 0 && !rc)
+        core_problem_set(&p, rc = E_FILE_WRITE, path);
+    if (rc) {
+        scr_show_problem(NULL, NULL, 0, &p);
+        return;
+    }
+    char text[1200];
+    snprintf(text, sizeof text, _("%ld profiles written to %s."), rows, path);
+    tui_result_ok(text);
+}
+
+static int export_enter(void **state, void *arg)
+{
+    (void)arg;
+    struct export_state *s = calloc(1, sizeof *s);
+    if (!s || !(s->form = tui_form_new(fields, F_COUNT, submit, s))) {
+        free(s);
+        return -1;
+    }
+    tui_form_set_value(s->form, F_FILE, "kascon-export.csv");
+    *state = s;
+    return 0;
+}
+
+static void export_leave(void *state)
+{
+    struct export_state *s = state;
+    tui_form_free(s->form);
+    free(s);
+}
+
+static void export_draw(void *state, const struct tui_rect *body)
+{
+    tui_form_draw(((struct export_state *)state)->form, body);
+}
+
+static int export_key(void *state, int key)
+{
+    return tui_form_key(((struct export_state *)state)->form, key);
+}
+
+static void do_export(void *state)
+{
+    struct export_state *s = state;
+    submit(s, s->form);
+}
+
+static const struct tui_action export_actions[] = {
+    {KEY_F(2), N_("Execute"), N_("Write the file."), do_export, NULL},
+    {0, NULL, NULL, NULL, NULL},
+};
+
+const struct tui_screen scr_bulk_export_screen = {
+    .title = N_("Bulk export"),
+    .help = N_("Writes every extension profile in the 10-column bulk register format: Shift_JIS"
+               " (CP932) for Excel, or UTF-8. The web console password column stays empty (only"
+               " a hash of it is stored); the first three columns are the bulk delete format."),
+    .actions = export_actions,
+    .enter = export_enter,
+    .leave = export_leave,
+    .draw = export_draw,
+    .key = export_key,
+};
