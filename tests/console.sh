@@ -56,7 +56,7 @@ run_locale() {
   keys Escape; keys 2
   type_text "$ext"; keys Enter
   check "$lang: extension search shows the mobile" wait_for "$mobile"
-  keys Escape; keys 3
+  keys Escape; keys 6
   check "$lang: unassigned numbers listed" wait_for "$L_UNASSIGNED"
   check "$lang: the assigned mobile is not among them" wait_gone "$mobile"
   keys Escape; keys Escape; keys Escape

@@ -5,10 +5,12 @@
 #include <string.h>
 
 
-int core_password_hash(const char *password, char *out, size_t n)
+#define WEB_PASSWORD_COST 3
+
+static int hash_with_cost(const char *password, unsigned long cost, char *out, size_t n)
 {
     char salt[CRYPT_GENSALT_OUTPUT_SIZE];
-    if (!crypt_gensalt_rn("$y$", 0, NULL, 0, salt, sizeof salt))
+    if (!crypt_gensalt_rn("$y$", cost, NULL, 0, salt, sizeof salt))
         return -1;
     struct crypt_data data;
     memset(&data, 0, sizeof data);
@@ -39,6 +41,16 @@ bool core_password_verify(const char *password, const char *hash)
     if (!h || h[0] == '*')
         return false;
     return equal_constant_time(h, hash);
+}
+
+int core_password_hash(const char *password, char *out, size_t n)
+{
+    return hash_with_cost(password, 0, out, n);
+}
+
+int core_password_hash_web(const char *password, char *out, size_t n)
+{
+    return hash_with_cost(password, WEB_PASSWORD_COST, out, n);
 }
 
 void core_password_burn(const char *password)

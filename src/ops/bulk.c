@@ -490,7 +490,7 @@ static void *hash_worker(void *arg)
         struct row *r = &job->b->rows[i];
         if (!is_register10(r))
             continue;
-        if (core_password_hash(field(r, COL_WEB_PW), r->hash, sizeof r->hash)) {
+        if (core_password_hash_web(field(r, COL_WEB_PW), r->hash, sizeof r->hash)) {
             pthread_mutex_lock(&job->lock);
             job->failed = 1;
             pthread_mutex_unlock(&job->lock);
@@ -553,10 +553,11 @@ static int apply(struct store *st, int64_t site_id, struct bulk *b, const struct
                     snprintf(e.web_user, sizeof e.web_user, "%s", field(r, COL_WEB_USER));
                     snprintf(e.web_pw_hash, sizeof e.web_pw_hash, "%s", r->hash);
                 }
-                rc = store_bulk_add_ext(sb, &e, &id);
+                snprintf(e.mobile, sizeof e.mobile, "%s", mobile);
+                rc = store_bulk_add_ext(sb, &e, r->line_id, &id);
                 res->created++;
-            }
-            if (!rc && r->line_id) {
+                res->assigned += r->line_id != 0;
+            } else if (r->line_id) {
                 rc = store_bulk_assign(sb, id, r->line_id, ext, mobile);
                 res->assigned++;
             }

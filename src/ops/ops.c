@@ -131,7 +131,7 @@ int ops_ext_register(struct store *st, int64_t site_id, const struct ops_ext_inp
         snprintf(e.sip_password, sizeof e.sip_password, "%s", sip_pw);
         if (in->web_user && *in->web_user) {
             snprintf(e.web_user, sizeof e.web_user, "%s", in->web_user);
-            if (core_password_hash(in->web_password, e.web_pw_hash, sizeof e.web_pw_hash))
+            if (core_password_hash_web(in->web_password, e.web_pw_hash, sizeof e.web_pw_hash))
                 rc = E_STORAGE;
         }
         if (!rc)

@@ -59,7 +59,7 @@ int ops_ext_update(struct store *st, int64_t site_id, const char *ext, int64_t v
         snprintf(e.web_user, sizeof e.web_user, "%s", web_user);
         if (!*web_user)
             e.web_pw_hash[0] = '\0';
-        else if (*web_pw && core_password_hash(web_pw, e.web_pw_hash, sizeof e.web_pw_hash))
+        else if (*web_pw && core_password_hash_web(web_pw, e.web_pw_hash, sizeof e.web_pw_hash))
             rc = E_STORAGE;
         if (!rc)
             rc = store_ext_update(st, &e, who);

@@ -64,8 +64,7 @@ static int run(struct store_bulk *b, sqlite3_stmt *s)
 {
     int rc = sqlite3_step(s);
     int out = rc == SQLITE_DONE ? CORE_OK : store_fail(b->st);
-    sqlite3_reset(s);
-    sqlite3_clear_bindings(s);
+    sqlite3_reset(s); /* every parameter is bound again for the next row */
     return out;
 }
 
@@ -84,7 +83,7 @@ static int audit(struct store_bulk *b, const char *action, const char *object, c
     return run(b, s);
 }
 
-int store_bulk_add_ext(struct store_bulk *b, const struct store_ext *e, int64_t *id)
+int store_bulk_add_ext(struct store_bulk *b, const struct store_ext *e, int64_t line_id, int64_t *id)
 {
     sqlite3_stmt *s = b->s[S_INSERT];
     sqlite3_bind_int64(s, 1, b->site_id);
@@ -98,9 +97,17 @@ int store_bulk_add_ext(struct store_bulk *b, const struct store_ext *e, int64_t 
     if (rc)
         return rc;
     *id = sqlite3_last_insert_rowid(b->st->db);
+    if (line_id) {
+        /* The new profile and its mobile: one audit entry tells both. */
+        s = b->s[S_ASSIGN];
+        sqlite3_bind_int64(s, 1, *id);
+        sqlite3_bind_int64(s, 2, line_id);
+        if ((rc = run(b, s)))
+            return rc;
+    }
     char after[160];
-    snprintf(after, sizeof after, "virtual=0 sip_id=%s web_user=%s (bulk)", e->sip_id,
-             e->web_user[0] ? e->web_user : "-");
+    snprintf(after, sizeof after, "virtual=0 sip_id=%s web_user=%s mobile=%s (bulk)", e->sip_id,
+             e->web_user[0] ? e->web_user : "-", e->mobile[0] ? e->mobile : "-");
     return audit(b, "ext.add", e->ext, NULL, after);
 }
 

@@ -174,7 +174,9 @@ int store_ext_update(struct store *st, struct store_ext *ext, const struct store
 struct store_bulk;
 int store_bulk_open(struct store *st, int64_t site_id, const struct store_actor *who,
                     struct store_bulk **out);
-int store_bulk_add_ext(struct store_bulk *bulk, const struct store_ext *ext, int64_t *id);
+/* Adds a profile and, when line_id is not 0, assigns that line to it. */
+int store_bulk_add_ext(struct store_bulk *bulk, const struct store_ext *ext, int64_t line_id,
+                       int64_t *id);
 int store_bulk_assign(struct store_bulk *bulk, int64_t ext_id, int64_t line_id, const char *ext,
                       const char *mobile);
 /* Unassigns, drops forwarding and deletes the profile (no group check). */
