@@ -49,6 +49,11 @@ MENU(mobile_menu, N_("Mobile extension settings"),
      N_("The mapping of mobile numbers to extension numbers."),
      {N_("Extension number management"), NULL, &ext_menu, NULL});
 
+MENU(cdr_menu, N_("Call history"),
+     N_("The site's call records, behind the secret question."),
+     {N_("View call history"), &scr_cdr_files_screen, NULL, NULL},
+     {N_("Change authentication settings"), &scr_secret_screen, NULL, NULL});
+
 MENU(other_menu, N_("Other settings"),
      N_("Internet access restriction, automatic unlock and the administrator's password."),
      {N_("Internet access restriction"), &scr_inet_restrict_screen, NULL, NULL},
@@ -58,6 +63,7 @@ MENU(other_menu, N_("Other settings"),
 static const struct scr_menu_entry main_entries[] = {
     {N_("Service settings"), NULL, &service_menu, NULL},
     {N_("Mobile extension settings"), NULL, &mobile_menu, NULL},
+    {N_("Call history"), NULL, &cdr_menu, NULL},
     {N_("Other settings"), NULL, &other_menu, NULL},
 };
 

@@ -1,0 +1,198 @@
+/* 通信履歴 > 通信履歴参照 (§6.4): the secret question first, then the list
+ * of the site's files (date, part, records) with 表示 and 取得. */
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "screens/screens.h"
+
+enum { F_ANSWER, F_COUNT };
+
+static const struct tui_field fields[F_COUNT] = {
+    [F_ANSWER] = {N_("Answer to the secret question"), TUI_FIELD_PASSWORD, CORE_SECRET_CHARS, 32,
+                  NULL},
+};
+
+enum { C_DAY, C_PART, C_RECORDS, C_COUNT };
+
+static const struct tui_list_column columns[C_COUNT] = {
+    [C_DAY] = {N_("Date"), 12, false},
+    [C_PART] = {N_("Part"), 6, true},
+    [C_RECORDS] = {N_("Records"), 10, true},
+};
+
+struct files_state {
+    bool open; /* the answer was right */
+    struct store_secret secret;
+    struct tui_form *form;
+    struct tui_list *list;
+    struct store_cdr_file *files;
+    size_t count;
+};
+
+static int take_file(const struct store_cdr_file *f, void *ctx)
+{
+    struct files_state *s = ctx;
+    struct store_cdr_file *more = realloc(s->files, (s->count + 1) * sizeof *more);
+    if (!more)
+        return E_NO_MEMORY;
+    s->files = more;
+    s->files[s->count++] = *f;
+    return 0;
+}
+
+/* At most 92 days of a few parts each: the list is read whole. */
+static void load_files(struct files_state *s)
+{
+    struct scr_console *c = scr_console();
+    free(s->files);
+    s->files = NULL;
+    s->count = 0;
+    store_cdr_files(c->st, c->session.site.id, take_file, s);
+}
+
+static int fetch(void *ctx, const char *key, enum tui_list_dir dir, int max_rows,
+                 struct tui_list_sink *sink)
+{
+    struct files_state *s = ctx;
+    long n = (long)s->count, at = key ? strtol(key, NULL, 10) : (dir == TUI_LIST_AFTER ? -1 : n);
+    for (int k = 0; k < max_rows; k++) {
+        long i = dir == TUI_LIST_AFTER ? at + 1 + k : at - 1 - k;
+        if (i < 0 || i >= n)
+            break;
+        char part[16], records[24], idx[24];
+        snprintf(part, sizeof part, "%d", s->files[i].part);
+        snprintf(records, sizeof records, "%ld", s->files[i].records);
+        snprintf(idx, sizeof idx, "%06ld", i);
+        const char *cols[C_COUNT] = {s->files[i].day, part, records};
+        if (tui_list_sink_row(sink, cols, idx) < 0)
+            break;
+    }
+    return 0;
+}
+
+static const struct store_cdr_file *selected(struct files_state *s)
+{
+    const char *key = tui_list_selected(s->list);
+    long i = key ? strtol(key, NULL, 10) : -1;
+    return i >= 0 && (size_t)i < s->count ? &s->files[i] : NULL;
+}
+
+static void activate(void *ctx, const char *key)
+{
+    (void)key;
+    const struct store_cdr_file *f = selected(ctx);
+    if (f)
+        tui_push(&scr_cdr_view_screen, (void *)f);
+}
+
+static void answer(void *ctx, struct tui_form *form)
+{
+    struct files_state *s = ctx;
+    struct scr_console *c = scr_console();
+    struct core_problem p;
+    int rc = ops_secret_verify(c->st, c->session.site.id, tui_form_value(form, F_ANSWER),
+                               &c->session.actor, &p);
+    tui_form_set_value(form, F_ANSWER, "");
+    if (rc) {
+        scr_show_problem(NULL, NULL, 0, &p);
+        return;
+    }
+    s->open = true;
+    load_files(s);
+    tui_list_seek(s->list, NULL);
+    tui_result_clear();
+}
+
+static int files_enter(void **state, void *arg)
+{
+    (void)arg;
+    struct files_state *s = calloc(1, sizeof *s);
+    if (!s)
+        return -1;
+    s->form = tui_form_new(fields, F_COUNT, answer, s);
+    s->list = tui_list_new(columns, C_COUNT, fetch, activate, s);
+    if (!s->form || !s->list) {
+        tui_form_free(s->form);
+        tui_list_free(s->list);
+        free(s);
+        return -1;
+    }
+    struct scr_console *c = scr_console();
+    store_secret_get(c->st, c->session.site.id, &s->secret);
+    *state = s;
+    return 0;
+}
+
+static void files_leave(void *state)
+{
+    struct files_state *s = state;
+    tui_form_free(s->form);
+    tui_list_free(s->list);
+    free(s->files);
+    free(s);
+}
+
+static void files_draw(void *state, const struct tui_rect *body)
+{
+    struct files_state *s = state;
+    if (s->open) {
+        tui_list_draw(s->list, body);
+        return;
+    }
+    if (!s->secret.answer_hash[0]) {
+        struct core_problem p;
+        core_problem_set(&p, E_SECRET_NOT_SET, NULL);
+        char text[256];
+        core_problem_format(&p, text, sizeof text);
+        tui_draw_wrapped(body, TUI_ERROR, text);
+        return;
+    }
+    char q[256];
+    snprintf(q, sizeof q, "%s: %s", _("Secret question"), s->secret.question);
+    tui_draw_text(body->y, body->x, body->w, TUI_HEADER, q);
+    struct tui_rect r = {body->y + 2, body->x, body->h - 2, body->w};
+    tui_form_draw(s->form, &r);
+}
+
+static int files_key(void *state, int key)
+{
+    struct files_state *s = state;
+    if (s->open)
+        return tui_list_key(s->list, key);
+    if (!s->secret.answer_hash[0])
+        return TUI_UNHANDLED;
+    return tui_form_key(s->form, key);
+}
+
+static bool is_open(void *state) { return ((struct files_state *)state)->open; }
+
+static void do_show(void *state) { activate(state, NULL); }
+
+static void do_get(void *state)
+{
+    const struct store_cdr_file *f = selected(state);
+    if (f)
+        tui_push(&scr_cdr_get_screen, (void *)f);
+}
+
+static const struct tui_action files_actions[] = {
+    {KEY_F(3), N_("Show"), N_("View the records of the selected file (Enter does the same)."),
+     do_show, is_open},
+    {KEY_F(4), N_("Download"), N_("Save the selected file as CSV."), do_get, is_open},
+    {0, NULL, NULL, NULL, NULL},
+};
+
+const struct tui_screen scr_cdr_files_screen = {
+    .title = N_("View call history"),
+    .help = N_("Answer the secret question to open the call history (three wrong answers lock it"
+               " for 60 minutes). The files are listed by day, newest first; a day with more"
+               " than 40,000 records has several parts. Records are kept for 92 days."),
+    .actions = files_actions,
+    .enter = files_enter,
+    .leave = files_leave,
+    .draw = files_draw,
+    .key = files_key,
+};

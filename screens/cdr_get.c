@@ -1,0 +1,123 @@
+/* 通信履歴参照 > 取得: one file saved as the native 12-column CSV. */
+#include <config.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "i18n.h"
+#include "screens/screens.h"
+
+static const char *const encodings[] = {N_("Shift_JIS (CP932, for Excel)"), N_("UTF-8"), NULL};
+
+enum { F_FILE, F_ENCODING, F_COUNT };
+
+static const struct tui_field fields[F_COUNT] = {
+    [F_FILE] = {N_("Output file"), TUI_FIELD_TEXT, 1024, 56, NULL},
+    [F_ENCODING] = {N_("Encoding"), TUI_FIELD_CHOICE, 0, 0, encodings},
+};
+
+struct get_state {
+    struct store_cdr_file file;
+    struct tui_form *form;
+};
+
+static void submit(void *ctx, struct tui_form *form)
+{
+    struct get_state *s = ctx;
+    struct scr_console *c = scr_console();
+    const char *path = tui_form_value(form, F_FILE);
+    tui_form_clear_errors(form);
+    if (!*path) {
+        tui_form_set_error(form, F_FILE, _("Type the path of the file to write."));
+        return;
+    }
+    struct stat sb;
+    if (stat(path, &sb) == 0) {
+        char q[1200];
+        snprintf(q, sizeof q, _("%s exists. Overwrite it?"), path);
+        if (!tui_confirm(_("Download"), q))
+            return;
+    }
+    FILE *out = fopen(path, "wb");
+    if (!out) {
+        char text[1200];
+        snprintf(text, sizeof text, _("Cannot write %s: %s"), path, strerror(errno));
+        tui_form_set_error(form, F_FILE, text);
+        return;
+    }
+    tui_progress(_("Download"), 0, s->file.records);
+    long written = 0;
+    struct core_problem p;
+    int rc = ops_cdr_export(c->st, c->session.site.id, s->file.day, s->file.part, out,
+                            tui_form_choice(form, F_ENCODING) == 0, &written, &p);
+    if (fclose(out) != 0 && !rc)
+        core_problem_set(&p, rc = E_FILE_WRITE, path);
+    tui_progress(_("Download"), written, s->file.records);
+    if (rc) {
+        scr_show_problem(NULL, NULL, 0, &p);
+        return;
+    }
+    char text[1200];
+    snprintf(text, sizeof text, _("%ld records written to %s."), written, path);
+    tui_result_ok(text);
+}
+
+static int get_enter(void **state, void *arg)
+{
+    struct get_state *s = calloc(1, sizeof *s);
+    if (!s || !(s->form = tui_form_new(fields, F_COUNT, submit, s))) {
+        free(s);
+        return -1;
+    }
+    s->file = *(const struct store_cdr_file *)arg;
+    char name[64];
+    snprintf(name, sizeof name, "cdr-%s-%d.csv", s->file.day, s->file.part);
+    tui_form_set_value(s->form, F_FILE, name);
+    *state = s;
+    return 0;
+}
+
+static void get_leave(void *state)
+{
+    struct get_state *s = state;
+    tui_form_free(s->form);
+    free(s);
+}
+
+static void get_draw(void *state, const struct tui_rect *body)
+{
+    struct get_state *s = state;
+    char sub[64];
+    snprintf(sub, sizeof sub, "%s (%d) %ld", s->file.day, s->file.part, s->file.records);
+    tui_set_subtitle(sub);
+    tui_form_draw(s->form, body);
+}
+
+static int get_key(void *state, int key)
+{
+    return tui_form_key(((struct get_state *)state)->form, key);
+}
+
+static void do_get(void *state)
+{
+    struct get_state *s = state;
+    submit(s, s->form);
+}
+
+static const struct tui_action get_actions[] = {
+    {KEY_F(2), N_("Execute"), N_("Write the file."), do_get, NULL},
+    {0, NULL, NULL, NULL, NULL},
+};
+
+const struct tui_screen scr_cdr_get_screen = {
+    .title = N_("Download"),
+    .help = N_("Writes the file's records as CSV with the twelve columns of the guide (A to L):"
+               " Shift_JIS (CP932) for Excel, or UTF-8."),
+    .actions = get_actions,
+    .enter = get_enter,
+    .leave = get_leave,
+    .draw = get_draw,
+    .key = get_key,
+};

@@ -1,0 +1,74 @@
+#!/bin/bash
+# 通信履歴 in the console: the secret question (set, three wrong answers,
+# the lock lifting after 60 minutes), the files, paging, filters, a
+# record's fields, and 取得 compared with what was loaded.
+. "${top_srcdir:-.}/tests/tmux.sh"
+D=t.example.jp
+"$KASCONCTL" site add $D --capacity 20 --site-number 81 >/dev/null
+echo secret12 | "$KASCONCTL" admin add $D admin >/dev/null
+today=$(date +%Y/%m/%d)
+for i in $(seq 10 69); do
+  printf '%s 09:%02d:00,%s 09:%02d:05,%s 09:%02d:50,成立,,0312340000,03999900%02d,2001,,,2001,016\r\n' \
+    "$today" "$i" "$today" "$i" "$today" "$i" "$i"
+done | sed 's/09:6\([0-9]\)/10:0\1/g' >"$TMP/day.csv"
+"$KASCONCTL" cdr load $D "$TMP/day.csv" >/dev/null
+check "60 records loaded for today" test "$(sqlite3 "$KASCON_DB" 'select sum(records) from cdr_files')" = 60
+
+login() { type_text $D; keys Tab; type_text admin; keys Tab; type_text secret12; keys Enter; }
+run_locale() {
+  local lang=$1 question=$2
+  if [ "$lang" = C.UTF-8 ]; then
+    L_MAIN="Main menu"; L_NOSECRET="no secret question is set"; L_SET="The secret question has been set."
+    L_WRONG="the answer to the secret question is wrong"; L_LOCKED="call history is locked"
+    L_NORMAL="016 normal cleari"; L_WRITTEN="records written to"; L_FILTER="Filter applied."; L_FULLCAUSE="Disconnecting party: 2001"
+  else
+    L_MAIN="メインメニュー"; L_NOSECRET="秘密の質問が設定されていません"; L_SET="秘密の質問を設定しました。"
+    L_WRONG="秘密の質問の回答が正しくありません"; L_LOCKED="ロックされています"
+    L_NORMAL="016 通話後の切断"; L_WRITTEN="件を"; L_FILTER="絞り込みました。"; L_FULLCAUSE="切断者番号: 2001"
+  fi
+  sqlite3 "$KASCON_DB" "update sites set secret_question=null, secret_answer_hash=null, secret_failures=0, secret_locked_at=0"
+  KASCON_NOW= start_console "$lang"
+  wait_for "$L_MAIN" 2 >/dev/null 2>&1 || login
+  check "$lang: logged in" wait_for "$L_MAIN"
+  keys 3; keys 1
+  check "$lang: no secret question yet: told to set one" wait_for "$L_NOSECRET"
+  keys Escape; keys 2
+  type_text "$question"; keys Tab; type_text "答え42"; keys Enter
+  check "$lang: secret question set (Japanese allowed)" wait_for "$L_SET"
+  check "$lang: ... the answer stored only as a hash" bash -c "! sqlite3 '$KASCON_DB' .dump | grep -q '答え42'"
+  keys Escape; keys 1
+  check "$lang: the question is asked" wait_for "$question"
+  for i in 1 2; do type_text "wrong$i"; keys Enter; done
+  check "$lang: a wrong answer is refused" wait_for "$L_WRONG"
+  type_text "wrong3"; keys Enter
+  check "$lang: the third wrong answer locks the call history" wait_for "$L_LOCKED"
+  type_text "答え42"; keys Enter
+  check "$lang: ... even the right answer, while locked" wait_for "$L_LOCKED"
+  # 61 minutes later the lock has lifted.
+  KASCON_NOW=$(( $(date +%s) + 3660 )) start_console "$lang"
+  wait_for "$L_MAIN" 2 >/dev/null 2>&1 || login
+  wait_for "$L_MAIN" >/dev/null
+  keys 3; keys 1
+  type_text "答え42"; keys Enter
+  check "$lang: after 60 minutes the right answer opens the files" wait_for "$(date +%Y-%m-%d)"
+  keys Enter
+  check "$lang: the viewer shows the first records" wait_for "0399990010"
+  check "$lang: causes are explained" wait_for "$L_NORMAL"
+  keys NPage; keys NPage; keys NPage
+  check "$lang: PgDn pages to later records" wait_for "0399990055"
+  keys F4; keys Tab; keys Tab; type_text 0399990042; keys F4
+  check "$lang: the filter is applied" wait_for "$L_FILTER"
+  check "$lang: ... the matching record is shown" wait_for "0399990042"
+  check "$lang: ... and no other" wait_gone "0399990041"
+  keys Enter
+  check "$lang: a record's twelve fields" wait_for "$L_FULLCAUSE"
+  keys Enter
+  keys F5
+  keys C-u; type_text "$TMP/got-$lang.csv"; keys F2
+  check "$lang: download writes the file" wait_for "$L_WRITTEN"
+  check "$lang: ... the same records as loaded (CP932, CRLF)" \
+    bash -c "iconv -f CP932 -t UTF-8 '$TMP/got-$lang.csv' | cmp -s - '$TMP/day.csv'"
+}
+run_locale C.UTF-8 "First pet?"
+run_locale ja_JP.UTF-8 "最初のペットの名前は?"
+done_testing
