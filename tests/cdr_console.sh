@@ -26,7 +26,7 @@ run_locale() {
     L_WRONG="秘密の質問の回答が正しくありません"; L_LOCKED="ロックされています"
     L_NORMAL="016 通話後の切断"; L_WRITTEN="件を"; L_FILTER="絞り込みました。"; L_FULLCAUSE="切断者番号: 2001"
   fi
-  sqlite3 "$KASCON_DB" "update sites set secret_question=null, secret_answer_hash=null, secret_failures=0, secret_locked_at=0"
+  "$KASCONCTL" secret reset $D >/dev/null
   KASCON_NOW= start_console "$lang"
   wait_for "$L_MAIN" 2 >/dev/null 2>&1 || login
   check "$lang: logged in" wait_for "$L_MAIN"

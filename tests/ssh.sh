@@ -255,8 +255,9 @@ tmux -L "$TMUX_SOCKET" kill-session -t kascon
 
 # ---- several administrators on one database (SPEC §5) ----
 echo "$PW" | "$KASCONCTL" admin add "$DOMAIN" admin2 >/dev/null
-sqlite3 "$KASCON_DB" "insert into extensions (site_id, ext, ext_num, sip_id, sip_password)
-  select id, '4001', 4001, '4001', '4001' from sites where domain='$DOMAIN'"
+# Through the operator's bulk import: it waits for the database when a
+# session is writing, where a raw sqlite3 shell would fail at once.
+printf '4001,,0000000000,,,0,0,web4001,abcd1234,0\n' | "$KASCONCTL" ext import "$DOMAIN" - >/dev/null
 open_console() { # SESSION USER
   tmux -L "$TMUX_SOCKET" -f /dev/null new-session -d -s "$1" -x 80 -y 24 \
     "sshpass -p $PW ssh ${SSH_OPTS[*]} -o PubkeyAuthentication=no -p $PORT -tt $2@$DOMAIN@127.0.0.1; sleep 60"
