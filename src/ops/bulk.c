@@ -202,8 +202,11 @@ static int load_snapshot(struct store *st, int64_t site_id, struct bulk *b)
     }
     if (rc)
         return rc;
-    qsort(b->exts, b->nexts, sizeof *b->exts, cmp_ext);
-    qsort(b->lines, b->nlines, sizeof *b->lines, cmp_line);
+    /* qsort and bsearch take no NULL array, even an empty one. */
+    if (b->nexts)
+        qsort(b->exts, b->nexts, sizeof *b->exts, cmp_ext);
+    if (b->nlines)
+        qsort(b->lines, b->nlines, sizeof *b->lines, cmp_line);
     b->by_sip = malloc((b->nexts + 1) * sizeof *b->by_sip);
     b->by_web = malloc((b->nexts + 1) * sizeof *b->by_web);
     if (!b->by_sip || !b->by_web)
@@ -213,14 +216,18 @@ static int load_snapshot(struct store *st, int64_t site_id, struct bulk *b)
         if (b->exts[i].web_user[0])
             b->by_web[b->nweb++] = &b->exts[i];
     }
-    qsort(b->by_sip, b->nexts, sizeof *b->by_sip, cmp_sip);
-    qsort(b->by_web, b->nweb, sizeof *b->by_web, cmp_web);
+    if (b->nexts)
+        qsort(b->by_sip, b->nexts, sizeof *b->by_sip, cmp_sip);
+    if (b->nweb)
+        qsort(b->by_web, b->nweb, sizeof *b->by_web, cmp_web);
     return CORE_OK;
 }
 
 static const struct snap_ext *find_ext(const struct bulk *b, const char *ext)
 {
     struct snap_ext key;
+    if (!b->nexts)
+        return NULL;
     snprintf(key.ext, sizeof key.ext, "%s", ext);
     return bsearch(&key, b->exts, b->nexts, sizeof *b->exts, cmp_ext);
 }
@@ -229,6 +236,8 @@ static bool known_sip(const struct bulk *b, const char *sip)
 {
     struct snap_ext key;
     const struct snap_ext *k = &key;
+    if (!b->nexts)
+        return false;
     snprintf(key.sip_id, sizeof key.sip_id, "%s", sip);
     return bsearch(&k, b->by_sip, b->nexts, sizeof *b->by_sip, cmp_sip) != NULL;
 }
@@ -237,6 +246,8 @@ static bool known_web(const struct bulk *b, const char *web)
 {
     struct snap_ext key;
     const struct snap_ext *k = &key;
+    if (!b->nweb)
+        return false;
     snprintf(key.web_user, sizeof key.web_user, "%s", web);
     return bsearch(&k, b->by_web, b->nweb, sizeof *b->by_web, cmp_web) != NULL;
 }
@@ -244,6 +255,8 @@ static bool known_web(const struct bulk *b, const char *web)
 static const struct snap_line *find_line(const struct bulk *b, const char *mobile)
 {
     struct snap_line key;
+    if (!b->nlines)
+        return NULL;
     snprintf(key.mobile, sizeof key.mobile, "%s", mobile);
     return bsearch(&key, b->lines, b->nlines, sizeof *b->lines, cmp_line);
 }
@@ -413,7 +426,8 @@ static void duplicates(struct bulk *b, int col, bool (*applies)(const struct row
                 scratch[n++] = (struct keyed){v, r};
         }
     }
-    qsort(scratch, n, sizeof *scratch, cmp_keyed);
+    if (n > 1)
+        qsort(scratch, n, sizeof *scratch, cmp_keyed);
     for (size_t i = 1; i < n; i++)
         if (!strcmp(scratch[i].key, scratch[i - 1].key))
             problem(b, scratch[i].row, col == COL_SIP_ID && scratch[i].row->ncols == COLS_SHORT
@@ -429,7 +443,8 @@ static void file_prefixes(struct bulk *b, struct keyed *scratch)
     for (size_t i = 0; i < b->nrows; i++)
         if (b->rows[i].new_profile)
             scratch[n++] = (struct keyed){field(&b->rows[i], COL_EXT), &b->rows[i]};
-    qsort(scratch, n, sizeof *scratch, cmp_keyed);
+    if (n > 1)
+        qsort(scratch, n, sizeof *scratch, cmp_keyed);
     const struct keyed *stack[CORE_EXT_MAX + 1];
     int depth = 0;
     for (size_t i = 0; i < n; i++) {
