@@ -76,13 +76,7 @@ static void unlock_draw(void *state, const struct tui_rect *body)
 {
     struct unlock_state *s = state;
     struct tui_rect r = *body;
-    if (!s->lock.held) {
-        char line[256];
-        scr_lock_describe(&s->lock, line, sizeof line);
-        tui_draw_text(r.y, r.x, r.w, TUI_ERROR, line);
-        r.y += 2;
-        r.h -= 2;
-    }
+    scr_lock_draw_banner(&s->lock, &r);
     tui_form_draw(s->form, &r);
 }
 

@@ -27,25 +27,9 @@ static void submit(void *ctx, struct tui_form *form)
     (void)ctx;
     struct scr_console *c = scr_console();
     const char *path = tui_form_value(form, F_FILE);
-    tui_form_clear_errors(form);
-    if (!*path) {
-        tui_form_set_error(form, F_FILE, _("Type the path of the file to write."));
+    FILE *out = scr_open_output(form, F_FILE, _("Bulk export"));
+    if (!out)
         return;
-    }
-    struct stat sb;
-    if (stat(path, &sb) == 0) {
-        char q[1200];
-        snprintf(q, sizeof q, _("%s exists. Overwrite it?"), path);
-        if (!tui_confirm(_("Bulk export"), q))
-            return;
-    }
-    FILE *out = fopen(path, "wb");
-    if (!out) {
-        char text[1200];
-        snprintf(text, sizeof text, _("Cannot write %s: %s"), path, strerror(errno));
-        tui_form_set_error(form, F_FILE, text);
-        return;
-    }
     long rows = 0;
     struct core_problem p;
     int rc = ops_bulk_export(c->st, c->session.site.id, out, tui_form_choice(form, F_ENCODING) == 1,

@@ -28,25 +28,9 @@ static void submit(void *ctx, struct tui_form *form)
     struct get_state *s = ctx;
     struct scr_console *c = scr_console();
     const char *path = tui_form_value(form, F_FILE);
-    tui_form_clear_errors(form);
-    if (!*path) {
-        tui_form_set_error(form, F_FILE, _("Type the path of the file to write."));
+    FILE *out = scr_open_output(form, F_FILE, _("Download"));
+    if (!out)
         return;
-    }
-    struct stat sb;
-    if (stat(path, &sb) == 0) {
-        char q[1200];
-        snprintf(q, sizeof q, _("%s exists. Overwrite it?"), path);
-        if (!tui_confirm(_("Download"), q))
-            return;
-    }
-    FILE *out = fopen(path, "wb");
-    if (!out) {
-        char text[1200];
-        snprintf(text, sizeof text, _("Cannot write %s: %s"), path, strerror(errno));
-        tui_form_set_error(form, F_FILE, text);
-        return;
-    }
     tui_progress(_("Download"), 0, s->file.records);
     long written = 0;
     struct core_problem p;

@@ -1,6 +1,8 @@
 #include <config.h>
 
+#include <errno.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -20,6 +22,30 @@ void scr_format_problem(const struct core_problem *p, char *buf, size_t n)
         snprintf(buf, n, "%03d %s — %s", p->code, msg, _(hint));
     else
         snprintf(buf, n, "%03d %s", p->code, msg);
+}
+
+FILE *scr_open_output(struct tui_form *form, size_t field, const char *title)
+{
+    const char *path = tui_form_value(form, field);
+    tui_form_clear_errors(form);
+    if (!*path) {
+        tui_form_set_error(form, field, _("Type the path of the file to write."));
+        return NULL;
+    }
+    struct stat sb;
+    if (stat(path, &sb) == 0) {
+        char q[1200];
+        snprintf(q, sizeof q, _("%s exists. Overwrite it?"), path);
+        if (!tui_confirm(title, q))
+            return NULL;
+    }
+    FILE *out = fopen(path, "wb");
+    if (!out) {
+        char text[1200];
+        snprintf(text, sizeof text, _("Cannot write %s: %s"), path, strerror(errno));
+        tui_form_set_error(form, field, text);
+    }
+    return out;
 }
 
 void scr_show_problem(struct tui_form *form, const int *field_map, int nmap,

@@ -84,13 +84,7 @@ static void restrict_draw(void *state, const struct tui_rect *body)
 {
     struct restrict_state *s = state;
     struct tui_rect r = *body;
-    if (!s->lock.held) {
-        char line[256];
-        scr_lock_describe(&s->lock, line, sizeof line);
-        tui_draw_text(r.y, r.x, r.w, TUI_ERROR, line);
-        r.y += 2;
-        r.h -= 2;
-    }
+    scr_lock_draw_banner(&s->lock, &r);
     char nets[1200];
     snprintf(nets, sizeof nets, _("Trusted networks (access line): %s"),
              s->site.trusted_networks[0] ? s->site.trusted_networks : _("(none registered)"));

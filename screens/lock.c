@@ -64,6 +64,17 @@ void scr_lock_describe(const struct scr_lock *l, char *buf, size_t n)
     snprintf(buf, n, _("Read only: %s is editing this since %s."), l->other.holder, when);
 }
 
+void scr_lock_draw_banner(const struct scr_lock *l, struct tui_rect *r)
+{
+    if (l->held)
+        return;
+    char line[256];
+    scr_lock_describe(l, line, sizeof line);
+    tui_draw_text(r->y, r->x, r->w, TUI_ERROR, line);
+    r->y += 2;
+    r->h -= 2;
+}
+
 void scr_lock_renew_all(void)
 {
     struct scr_console *c = scr_console();

@@ -26,6 +26,9 @@ void scr_show_problem(struct tui_form *form, const int *field_map, int nmap,
                       const struct core_problem *problem);
 void scr_show_problems(struct tui_form *form, const int *field_map, int nmap,
                        const struct core_problems *problems);
+/* Opens an output file typed in a form field: asks before overwriting,
+ * and shows a failure at the field.  NULL when nothing is to be written. */
+FILE *scr_open_output(struct tui_form *form, size_t field, const char *title);
 /* Formats a problem in the user's language (message, value, hint). */
 void scr_format_problem(const struct core_problem *p, char *buf, size_t n);
 
@@ -41,6 +44,8 @@ struct scr_lock {
 bool scr_lock_take(struct scr_lock *lock, const char *object);
 void scr_lock_release(struct scr_lock *lock);
 void scr_lock_describe(const struct scr_lock *lock, char *buf, size_t n);
+/* Above a read-only form: who holds it; moves *area below the line. */
+void scr_lock_draw_banner(const struct scr_lock *lock, struct tui_rect *area);
 /* The console's tick renews every held lease; logout drops them all. */
 void scr_lock_renew_all(void);
 void scr_lock_release_all(void);
