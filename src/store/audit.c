@@ -26,6 +26,27 @@ int store_audit(struct store *st, int64_t site_id, const struct store_actor *who
     return store_step_done(st, s);
 }
 
+struct audit_visit {
+    store_audit_cb cb;
+    void *ctx;
+};
+
+static int visit_audit(sqlite3_stmt *s, void *ctx)
+{
+    struct audit_visit *v = ctx;
+    struct store_audit_entry e;
+    memset(&e, 0, sizeof e);
+    e.id = sqlite3_column_int64(s, 0);
+    e.at = sqlite3_column_int64(s, 1);
+    store_column_copy(s, 2, e.actor, sizeof e.actor);
+    store_column_copy(s, 3, e.source, sizeof e.source);
+    store_column_copy(s, 4, e.action, sizeof e.action);
+    store_column_copy(s, 5, e.object, sizeof e.object);
+    store_column_copy(s, 6, e.before, sizeof e.before);
+    store_column_copy(s, 7, e.after, sizeof e.after);
+    return v->cb(&e, v->ctx);
+}
+
 int store_audit_page(struct store *st, int64_t site_id, int64_t before_id, int limit,
                      store_audit_cb cb, void *ctx)
 {
@@ -38,25 +59,6 @@ int store_audit_page(struct store *st, int64_t site_id, int64_t before_id, int l
     sqlite3_bind_int64(s, 2, before_id);
     sqlite3_bind_int64(s, 3, before_id);
     sqlite3_bind_int(s, 4, limit);
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        struct store_audit_entry e;
-        memset(&e, 0, sizeof e);
-        e.id = sqlite3_column_int64(s, 0);
-        e.at = sqlite3_column_int64(s, 1);
-        store_column_copy(s, 2, e.actor, sizeof e.actor);
-        store_column_copy(s, 3, e.source, sizeof e.source);
-        store_column_copy(s, 4, e.action, sizeof e.action);
-        store_column_copy(s, 5, e.object, sizeof e.object);
-        store_column_copy(s, 6, e.before, sizeof e.before);
-        store_column_copy(s, 7, e.after, sizeof e.after);
-        int stop = cb(&e, ctx);
-        if (stop) {
-            sqlite3_finalize(s);
-            return stop;
-        }
-    }
-    int out = rc == SQLITE_DONE ? CORE_OK : store_fail(st);
-    sqlite3_finalize(s);
-    return out;
+    struct audit_visit v = {cb, ctx};
+    return store_each_row(st, s, visit_audit, &v);
 }

@@ -165,6 +165,22 @@ void store_column_copy(sqlite3_stmt *s, int col, char *dst, size_t n)
     snprintf(dst, n, "%s", v ? (const char *)v : "");
 }
 
+int store_each_row(struct store *st, sqlite3_stmt *s, int (*each)(sqlite3_stmt *, void *),
+                   void *ctx)
+{
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int stop = each(s, ctx);
+        if (stop) {
+            sqlite3_finalize(s);
+            return stop;
+        }
+    }
+    int out = rc == SQLITE_DONE ? CORE_OK : store_fail(st);
+    sqlite3_finalize(s);
+    return out;
+}
+
 int store_step_done(struct store *st, sqlite3_stmt *s)
 {
     int rc = sqlite3_step(s);

@@ -59,24 +59,6 @@ int store_line_find(struct store *st, const char *mobile, struct store_line *out
     return result;
 }
 
-/* Steps a row query to the end, handing each row to `each`; a non-zero
- * return from the callback stops and is returned. */
-static int for_each_row(struct store *st, sqlite3_stmt *s, int (*each)(sqlite3_stmt *, void *),
-                        void *ctx)
-{
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        int stop = each(s, ctx);
-        if (stop) {
-            sqlite3_finalize(s);
-            return stop;
-        }
-    }
-    int out = rc == SQLITE_DONE ? CORE_OK : store_fail(st);
-    sqlite3_finalize(s);
-    return out;
-}
-
 struct line_visit {
     store_line_cb cb;
     void *ctx;
@@ -107,7 +89,7 @@ int store_line_page(struct store *st, int64_t site_id, bool unassigned_only, con
     sqlite3_bind_int(s, 3, unassigned_only);
     sqlite3_bind_int(s, 4, limit);
     struct line_visit v = {cb, ctx};
-    return for_each_row(st, s, visit_line, &v);
+    return store_each_row(st, s, visit_line, &v);
 }
 
 static int count_query(struct store *st, sqlite3_stmt *s, int *count)
@@ -319,7 +301,7 @@ int store_ext_page(struct store *st, int64_t site_id, int virtual_filter, const 
     sqlite3_bind_int(s, 3, virtual_filter);
     sqlite3_bind_int(s, 4, limit);
     struct ext_visit v = {cb, ctx};
-    return for_each_row(st, s, visit_ext, &v);
+    return store_each_row(st, s, visit_ext, &v);
 }
 
 int store_assign(struct store *st, int64_t site_id, const char *ext, const char *mobile,

@@ -19,6 +19,10 @@ void store_bind_text(sqlite3_stmt *s, int i, const char *v);
 /* Binds NULL for an empty string: optional values are NULL in the schema. */
 void store_bind_opt(sqlite3_stmt *s, int i, const char *v);
 void store_column_copy(sqlite3_stmt *s, int col, char *dst, size_t n);
+/* Steps a row query to the end, handing each row to `each`, and finalizes
+ * it; a non-zero return from `each` stops there and is returned. */
+int store_each_row(struct store *st, sqlite3_stmt *s, int (*each)(sqlite3_stmt *, void *),
+                   void *ctx);
 /* Runs a statement that returns no rows and finalizes it. */
 int store_step_done(struct store *st, sqlite3_stmt *s);
 

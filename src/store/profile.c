@@ -39,6 +39,24 @@ int store_ext_update(struct store *st, struct store_ext *ext, const struct store
     return store_audit(st, ext->site_id, who, "ext.update", ext->ext, b, a);
 }
 
+struct locked_visit {
+    store_locked_cb cb;
+    void *ctx;
+};
+
+static int visit_locked(sqlite3_stmt *s, void *ctx)
+{
+    struct locked_visit *v = ctx;
+    struct store_locked l;
+    memset(&l, 0, sizeof l);
+    l.is_user = sqlite3_column_int(s, 0);
+    store_column_copy(s, 1, l.name, sizeof l.name);
+    store_column_copy(s, 2, l.ext, sizeof l.ext);
+    l.failures = sqlite3_column_int(s, 3);
+    l.locked_at = sqlite3_column_int64(s, 4);
+    return v->cb(&l, v->ctx);
+}
+
 int store_locked_each(struct store *st, int64_t site_id, store_locked_cb cb, void *ctx)
 {
     sqlite3_stmt *s = store_prepare(st,
@@ -48,24 +66,8 @@ int store_locked_each(struct store *st, int64_t site_id, store_locked_cb cb, voi
     if (!s)
         return E_STORAGE;
     sqlite3_bind_int64(s, 1, site_id);
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        struct store_locked l;
-        memset(&l, 0, sizeof l);
-        l.is_user = sqlite3_column_int(s, 0);
-        store_column_copy(s, 1, l.name, sizeof l.name);
-        store_column_copy(s, 2, l.ext, sizeof l.ext);
-        l.failures = sqlite3_column_int(s, 3);
-        l.locked_at = sqlite3_column_int64(s, 4);
-        int stop = cb(&l, ctx);
-        if (stop) {
-            sqlite3_finalize(s);
-            return stop;
-        }
-    }
-    int out = rc == SQLITE_DONE ? CORE_OK : store_fail(st);
-    sqlite3_finalize(s);
-    return out;
+    struct locked_visit v = {cb, ctx};
+    return store_each_row(st, s, visit_locked, &v);
 }
 
 int store_web_user_unlock(struct store *st, int64_t site_id, const char *web_user,

@@ -159,24 +159,26 @@ int store_site_update(struct store *st, struct store_site *site, const struct st
     return store_audit(st, site->id, who, "site.set", site->domain, b, a);
 }
 
+struct site_visit {
+    store_site_cb cb;
+    void *ctx;
+};
+
+static int visit_site(sqlite3_stmt *s, void *ctx)
+{
+    struct site_visit *v = ctx;
+    struct store_site site;
+    read_site(s, &site);
+    return v->cb(&site, v->ctx);
+}
+
 int store_site_each(struct store *st, store_site_cb cb, void *ctx)
 {
     sqlite3_stmt *s = store_prepare(st, "SELECT " SITE_COLUMNS " FROM sites ORDER BY domain");
     if (!s)
         return E_STORAGE;
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        struct store_site site;
-        read_site(s, &site);
-        int stop = cb(&site, ctx);
-        if (stop) {
-            sqlite3_finalize(s);
-            return stop;
-        }
-    }
-    int out = rc == SQLITE_DONE ? CORE_OK : store_fail(st);
-    sqlite3_finalize(s);
-    return out;
+    struct site_visit v = {cb, ctx};
+    return store_each_row(st, s, visit_site, &v);
 }
 
 int store_site_count(struct store *st, int *count)
