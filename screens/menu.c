@@ -58,7 +58,8 @@ MENU(other_menu, N_("Other settings"),
      N_("Internet access restriction, automatic unlock and the administrator's password."),
      {N_("Internet access restriction"), &scr_inet_restrict_screen, NULL, NULL},
      {N_("Automatic unlock"), &scr_auto_unlock_screen, NULL, NULL},
-     {N_("Change password"), &scr_password_screen, NULL, NULL});
+     {N_("Change password"), &scr_password_screen, NULL, NULL},
+     {N_("Audit log"), &scr_audit_screen, NULL, NULL});
 
 static const struct scr_menu_entry main_entries[] = {
     {N_("Service settings"), NULL, &service_menu, NULL},

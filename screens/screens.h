@@ -65,7 +65,7 @@ extern const struct tui_screen scr_unassigned_screen;
 extern const struct tui_screen scr_profile_edit_screen;
 extern const struct tui_screen scr_bulk_screen, scr_bulk_export_screen;
 extern const struct tui_screen scr_secret_screen, scr_cdr_files_screen, scr_cdr_view_screen,
-    scr_cdr_get_screen;
+    scr_cdr_get_screen, scr_audit_screen;
 extern const enum ops_bulk_mode scr_bulk_register_mode, scr_bulk_delete_mode;
 extern const struct tui_screen scr_locked_users_screen;
 extern const struct tui_screen scr_auto_unlock_screen;

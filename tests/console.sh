@@ -159,4 +159,9 @@ check "ja: the trusted networks set by the operator are shown" wait_for "192.0.2
 keys Left; keys F2
 check "ja: restriction set" wait_for "インターネットアクセス規制を設定しました"
 check "ja: ... stored" test "$(sqlite3 "$KASCON_DB" "select restrict_admin from sites where domain='t.example.jp'")" = 1
+keys Escape; keys 4
+check "ja: the audit log lists the change just made" wait_for "site.set"
+keys Enter
+check "ja: ... with its old and new values" wait_for "変更後: capacity="
+check "ja: ... restriction on in the new values" wait_for "restrict_admin=1"
 done_testing

@@ -62,3 +62,18 @@ int store_audit_page(struct store *st, int64_t site_id, int64_t before_id, int l
     struct audit_visit v = {cb, ctx};
     return store_each_row(st, s, visit_audit, &v);
 }
+
+int store_audit_page_newer(struct store *st, int64_t site_id, int64_t after_id, int limit,
+                           store_audit_cb cb, void *ctx)
+{
+    sqlite3_stmt *s = store_prepare(st,
+        "SELECT id, at, actor, source, action, object, before, after FROM audit"
+        " WHERE site_id = ? AND id > ? ORDER BY id LIMIT ?");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, site_id);
+    sqlite3_bind_int64(s, 2, after_id);
+    sqlite3_bind_int(s, 3, limit);
+    struct audit_visit v = {cb, ctx};
+    return store_each_row(st, s, visit_audit, &v);
+}

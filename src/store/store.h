@@ -289,6 +289,9 @@ typedef int (*store_audit_cb)(const struct store_audit_entry *entry, void *ctx);
 /* Newest first, entries with id < before_id (0 for the newest). */
 int store_audit_page(struct store *st, int64_t site_id, int64_t before_id, int limit,
                      store_audit_cb cb, void *ctx);
+/* Oldest first, entries with id > after_id (paging back towards the newest). */
+int store_audit_page_newer(struct store *st, int64_t site_id, int64_t after_id, int limit,
+                           store_audit_cb cb, void *ctx);
 
 /* ---- call records (通信履歴, SPEC §3.7) ---- */
 struct store_cdr_file {
