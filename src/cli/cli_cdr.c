@@ -8,19 +8,6 @@
 #include "cli/cli.h"
 #include "i18n.h"
 
-/* "--name VALUE", "--name=VALUE" (or a short "-o VALUE") at argv[*k]. */
-static const char *option_value(int argc, char **argv, int *k, const char *name)
-{
-    size_t n = strlen(name);
-    if (strncmp(argv[*k], name, n))
-        return NULL;
-    if (argv[*k][n] == '=' && name[1] == '-')
-        return argv[*k] + n + 1;
-    if (argv[*k][n] == '\0' && *k + 1 < argc)
-        return argv[++*k];
-    return NULL;
-}
-
 static int bad_option(const struct cli *cli, const char *opt)
 {
     fprintf(stderr, _("%s: unknown option or missing value: %s\n"), cli->prog, opt);
@@ -77,7 +64,7 @@ int cli_cdr_load(struct cli *cli, int argc, char **argv)
         const char *v;
         if (argv[k][0] != '-' && npos < 2)
             pos[npos++] = argv[k];
-        else if ((v = option_value(argc, argv, &k, "--format")) && !strcmp(v, "native"))
+        else if ((v = cli_option_value(argc, argv, &k, "--format")) && !strcmp(v, "native"))
             format = OPS_CDR_NATIVE;
         else if (v && !strcmp(v, "asterisk"))
             format = OPS_CDR_ASTERISK;
@@ -112,13 +99,13 @@ int cli_cdr_demo(struct cli *cli, int argc, char **argv)
         const char *v;
         if (argv[k][0] != '-' && !domain)
             domain = argv[k];
-        else if ((v = option_value(argc, argv, &k, "--days"))) {
+        else if ((v = cli_option_value(argc, argv, &k, "--days"))) {
             if (!parse_long(v, 1, CORE_CDR_KEEP_DAYS, &days))
                 return bad_option(cli, v);
-        } else if ((v = option_value(argc, argv, &k, "--per-day"))) {
+        } else if ((v = cli_option_value(argc, argv, &k, "--per-day"))) {
             if (!parse_long(v, 1, 10 * CORE_CDR_FILE_MAX, &per_day))
                 return bad_option(cli, v);
-        } else if ((v = option_value(argc, argv, &k, "--seed"))) {
+        } else if ((v = cli_option_value(argc, argv, &k, "--seed"))) {
             if (!parse_long(v, 0, 1L << 30, &seed))
                 return bad_option(cli, v);
         } else
@@ -166,18 +153,18 @@ int cli_cdr_export(struct cli *cli, int argc, char **argv)
         const char *v;
         if (argv[k][0] != '-' && npos < 2)
             pos[npos++] = argv[k];
-        else if ((v = option_value(argc, argv, &k, "--part"))) {
+        else if ((v = cli_option_value(argc, argv, &k, "--part"))) {
             if (!parse_long(v, 1, 100000, &part))
                 return bad_option(cli, v);
-        } else if ((v = option_value(argc, argv, &k, "--encoding"))) {
+        } else if ((v = cli_option_value(argc, argv, &k, "--encoding"))) {
             if (!strcmp(v, "cp932") || !strcmp(v, "CP932") || !strcmp(v, "shift_jis"))
                 cp932 = true;
             else if (!strcmp(v, "utf-8") || !strcmp(v, "UTF-8") || !strcmp(v, "utf8"))
                 cp932 = false;
             else
                 return bad_option(cli, v);
-        } else if ((v = option_value(argc, argv, &k, "-o")) ||
-                   (v = option_value(argc, argv, &k, "--output")))
+        } else if ((v = cli_option_value(argc, argv, &k, "-o")) ||
+                   (v = cli_option_value(argc, argv, &k, "--output")))
             path = v;
         else
             return bad_option(cli, argv[k]);
@@ -229,29 +216,29 @@ int cli_cdr_show(struct cli *cli, int argc, char **argv)
         const char *v;
         if (argv[k][0] != '-' && npos < 2)
             pos[npos++] = argv[k];
-        else if ((v = option_value(argc, argv, &k, "--part"))) {
+        else if ((v = cli_option_value(argc, argv, &k, "--part"))) {
             if (!parse_long(v, 1, 100000, &part))
                 return bad_option(cli, v);
-        } else if ((v = option_value(argc, argv, &k, "--limit"))) {
+        } else if ((v = cli_option_value(argc, argv, &k, "--limit"))) {
             if (!parse_long(v, 1, 1000, &limit))
                 return bad_option(cli, v);
-        } else if ((v = option_value(argc, argv, &k, "--after"))) {
+        } else if ((v = cli_option_value(argc, argv, &k, "--after"))) {
             if (!parse_long(v, 0, 1L << 40, &after))
                 return bad_option(cli, v);
-        } else if ((v = option_value(argc, argv, &k, "--before"))) {
+        } else if ((v = cli_option_value(argc, argv, &k, "--before"))) {
             if (!parse_long(v, 1, 1L << 40, &before))
                 return bad_option(cli, v);
-        } else if ((v = option_value(argc, argv, &k, "--cause"))) {
+        } else if ((v = cli_option_value(argc, argv, &k, "--cause"))) {
             if (!parse_long(v, 0, 127, &cause))
                 return bad_option(cli, v);
-        } else if ((v = option_value(argc, argv, &k, "--completed"))) {
+        } else if ((v = cli_option_value(argc, argv, &k, "--completed"))) {
             if (!parse_long(v, 0, 1, &completed))
                 return bad_option(cli, v);
-        } else if ((v = option_value(argc, argv, &k, "--from")))
+        } else if ((v = cli_option_value(argc, argv, &k, "--from")))
             filter.from = v;
-        else if ((v = option_value(argc, argv, &k, "--to")))
+        else if ((v = cli_option_value(argc, argv, &k, "--to")))
             filter.to = v;
-        else if ((v = option_value(argc, argv, &k, "--number")))
+        else if ((v = cli_option_value(argc, argv, &k, "--number")))
             filter.number = v;
         else
             return bad_option(cli, argv[k]);

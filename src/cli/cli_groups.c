@@ -8,19 +8,6 @@
 #include "cli/cli.h"
 #include "i18n.h"
 
-/* Takes "--name VALUE" or "--name=VALUE" at argv[*k]; returns the value. */
-static const char *option_value(int argc, char **argv, int *k, const char *name)
-{
-    size_t n = strlen(name);
-    if (strncmp(argv[*k], name, n))
-        return NULL;
-    if (argv[*k][n] == '=')
-        return argv[*k] + n + 1;
-    if (argv[*k][n] == '\0' && *k + 1 < argc)
-        return argv[++*k];
-    return NULL;
-}
-
 static int bad_option(const struct cli *cli, const char *opt)
 {
     fprintf(stderr, _("%s: unknown option %s\n"), cli->prog, opt);
@@ -79,9 +66,9 @@ int cli_hunt_add(struct cli *cli, int argc, char **argv)
         const char *v;
         if (argv[k][0] != '-' && npos < 2)
             pos[npos++] = argv[k];
-        else if ((v = option_value(argc, argv, &k, "--type")))
+        else if ((v = cli_option_value(argc, argv, &k, "--type")))
             type_text = v;
-        else if ((v = option_value(argc, argv, &k, "--rep")))
+        else if ((v = cli_option_value(argc, argv, &k, "--rep")))
             rep = v;
         else
             return bad_option(cli, argv[k]);
@@ -112,9 +99,9 @@ int cli_hunt_set(struct cli *cli, int argc, char **argv)
         const char *v;
         if (argv[k][0] != '-' && npos < 2)
             pos[npos++] = argv[k];
-        else if ((v = option_value(argc, argv, &k, "--type")))
+        else if ((v = cli_option_value(argc, argv, &k, "--type")))
             type_text = v;
-        else if ((v = option_value(argc, argv, &k, "--rep")))
+        else if ((v = cli_option_value(argc, argv, &k, "--rep")))
             rep = v;
         else
             return bad_option(cli, argv[k]);
@@ -175,16 +162,16 @@ int cli_group_list(struct cli *cli, int argc, char **argv)
         char *end;
         if (argv[k][0] != '-' && !domain)
             domain = argv[k];
-        else if ((v = option_value(argc, argv, &k, "--ext")))
+        else if ((v = cli_option_value(argc, argv, &k, "--ext")))
             ext = v;
-        else if ((v = option_value(argc, argv, &k, "--number"))) {
+        else if ((v = cli_option_value(argc, argv, &k, "--number"))) {
             if (core_check_group_number(v, &f.number))
                 return bad_option(cli, v);
-        } else if ((v = option_value(argc, argv, &k, "--after"))) {
+        } else if ((v = cli_option_value(argc, argv, &k, "--after"))) {
             after = strtol(v, &end, 10);
             if (*end || after < 0)
                 return bad_option(cli, v);
-        } else if ((v = option_value(argc, argv, &k, "--limit"))) {
+        } else if ((v = cli_option_value(argc, argv, &k, "--limit"))) {
             limit = strtol(v, &end, 10);
             if (*end || limit < 1)
                 return bad_option(cli, v);

@@ -6,13 +6,12 @@
 #include "cli/cli.h"
 #include "i18n.h"
 
-/* Takes "--name VALUE" or "--name=VALUE" at argv[*k]; returns the value. */
-static const char *option_value(int argc, char **argv, int *k, const char *name)
+const char *cli_option_value(int argc, char **argv, int *k, const char *name)
 {
     size_t n = strlen(name);
     if (strncmp(argv[*k], name, n))
         return NULL;
-    if (argv[*k][n] == '=')
+    if (argv[*k][n] == '=' && name[1] == '-') /* "=" for long options only */
         return argv[*k] + n + 1;
     if (argv[*k][n] == '\0' && *k + 1 < argc)
         return argv[++*k];
@@ -32,17 +31,17 @@ int cli_site_add(struct cli *cli, int argc, char **argv)
         const char *v;
         if (argv[k][0] != '-')
             in.domain = argv[k];
-        else if ((v = option_value(argc, argv, &k, "--capacity")))
+        else if ((v = cli_option_value(argc, argv, &k, "--capacity")))
             in.capacity = v;
-        else if ((v = option_value(argc, argv, &k, "--site-number")))
+        else if ((v = cli_option_value(argc, argv, &k, "--site-number")))
             in.site_number = v;
-        else if ((v = option_value(argc, argv, &k, "--gw-id")))
+        else if ((v = cli_option_value(argc, argv, &k, "--gw-id")))
             in.gw_id = v;
-        else if ((v = option_value(argc, argv, &k, "--park-code")))
+        else if ((v = cli_option_value(argc, argv, &k, "--park-code")))
             in.park_code = v;
-        else if ((v = option_value(argc, argv, &k, "--pickup-code")))
+        else if ((v = cli_option_value(argc, argv, &k, "--pickup-code")))
             in.pickup_code = v;
-        else if ((v = option_value(argc, argv, &k, "--group-pickup-code")))
+        else if ((v = cli_option_value(argc, argv, &k, "--group-pickup-code")))
             in.group_pickup_code = v;
         else
             return unknown_option(cli, argv[k]);

@@ -189,10 +189,12 @@ int store_step_done(struct store *st, sqlite3_stmt *s)
     return out;
 }
 
-static int exec_plain(struct store *st, const char *sql)
+/* Constant schema text and pragmas only (several statements at once);
+ * everything with a value goes through prepared statements. */
+static int exec_schema(struct store *st, const char *sql)
 {
     char *err = NULL;
-    if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+    if (sqlite3_exec(st->db, sql, NULL, NULL, &err) != SQLITE_OK) { /* schema, pragma */
         snprintf(st->errmsg, sizeof st->errmsg, "%s", err ? err : "?");
         sqlite3_free(err);
         return E_STORAGE;
@@ -224,7 +226,7 @@ static int migrate(struct store *st)
     for (; v < MIGRATION_COUNT; v++) {
         char pragma[64];
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
-        if (exec_plain(st, migrations[v]) || exec_plain(st, pragma)) {
+        if (exec_schema(st, migrations[v]) || exec_schema(st, pragma)) {
             store_rollback(st);
             return E_STORAGE;
         }
@@ -260,7 +262,7 @@ int store_open(const char *path, struct store **out)
     }
     sqlite3_busy_timeout(st->db, 10000);
     sqlite3_extended_result_codes(st->db, 1);
-    int rc = exec_plain(st, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
+    int rc = exec_schema(st, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
                             " PRAGMA synchronous=FULL;");
     if (!rc)
         rc = migrate(st);
@@ -276,15 +278,21 @@ void store_close(struct store *st)
     free(st);
 }
 
-int store_begin(struct store *st) { return exec_plain(st, "BEGIN IMMEDIATE"); }
-int store_commit(struct store *st) { return exec_plain(st, "COMMIT"); }
+static int run_constant(struct store *st, const char *sql)
+{
+    sqlite3_stmt *s = store_prepare(st, sql);
+    return s ? store_step_done(st, s) : E_STORAGE;
+}
+
+int store_begin(struct store *st) { return run_constant(st, "BEGIN IMMEDIATE"); }
+int store_commit(struct store *st) { return run_constant(st, "COMMIT"); }
 /* A deferred BEGIN: in WAL mode a consistent snapshot that blocks no writer. */
-int store_begin_read(struct store *st) { return exec_plain(st, "BEGIN"); }
+int store_begin_read(struct store *st) { return run_constant(st, "BEGIN"); }
 
 void store_rollback(struct store *st)
 {
     if (!sqlite3_get_autocommit(st->db))
-        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+        run_constant(st, "ROLLBACK");
 }
 
 int store_default_path(char *buf, size_t n)
