@@ -33,8 +33,10 @@ MENU(user_menu, N_("User management"),
      {N_("Virtual extension profiles"), &scr_profile_list_screen, NULL, &scr_profiles_virtual},
      {N_("Locked users"), &scr_locked_users_screen, NULL, NULL});
 
-MENU(service_menu, N_("Service settings"), N_("User management and the site's services."),
-     {N_("User management"), NULL, &user_menu, NULL});
+MENU(service_menu, N_("Service settings"), N_("User management, pickup groups and call hunting groups."),
+     {N_("User management"), NULL, &user_menu, NULL},
+     {N_("Pickup groups"), &scr_group_list_screen, NULL, &scr_groups_pickup},
+     {N_("Call hunting groups"), &scr_group_list_screen, NULL, &scr_groups_hunt});
 
 MENU(ext_menu, N_("Extension number management"),
      N_("Assign mobiles to extensions, unassign them, and see the numbers not yet assigned."),

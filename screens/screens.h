@@ -71,6 +71,18 @@ extern const struct tui_screen scr_locked_users_screen;
 extern const struct tui_screen scr_auto_unlock_screen;
 extern const struct tui_screen scr_inet_restrict_screen;
 
+/* Pickup and call hunting groups: the list's argument is the kind
+ * (enum core_group_kind); the group screen's a scr_group_ref whose number
+ * is the group's, or minus a proposed number (0: none) for a new group. */
+extern const struct tui_screen scr_group_list_screen, scr_group_edit_screen;
+extern const int scr_groups_pickup, scr_groups_hunt;
+struct scr_group_ref {
+    int kind;
+    int number;
+};
+/* 均等 / パイロット, translated. */
+const char *scr_hunt_type_label(int pilot);
+
 /* Arguments of the profile screens: ordinary or virtual profiles. */
 extern const bool scr_profiles_ordinary, scr_profiles_virtual;
 

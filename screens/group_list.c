@@ -1,0 +1,277 @@
+/* ピックアップグループ設定 (§5.1) and コールハンティンググループ設定 (§5.3):
+ * every group of the site with its member count, from a group number or
+ * only those holding an extension ("where used"; the guide has no list,
+ * FAQ §7), [新規登録] and [削除].  Enter opens a group's members. */
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "screens/screens.h"
+
+const int scr_groups_pickup = CORE_PICKUP, scr_groups_hunt = CORE_HUNT;
+
+enum { F_START, F_EXT, F_COUNT };
+
+static const struct tui_field pickup_fields[F_COUNT] = {
+    [F_START] = {N_("Pickup group number"), TUI_FIELD_DIGITS, CORE_GROUP_NUMBER_DIGITS, 6, NULL},
+    [F_EXT] = {N_("Groups of extension"), TUI_FIELD_DIGITS, CORE_EXT_MAX, 16, NULL},
+};
+
+static const struct tui_field hunt_fields[F_COUNT] = {
+    [F_START] = {N_("Call hunting group number"), TUI_FIELD_DIGITS, CORE_GROUP_NUMBER_DIGITS, 6,
+                 NULL},
+    [F_EXT] = {N_("Groups of extension"), TUI_FIELD_DIGITS, CORE_EXT_MAX, 16, NULL},
+};
+
+enum { C_NUMBER, C_MEMBERS, C_TYPE, C_REP, C_COUNT };
+
+static const struct tui_list_column columns[C_COUNT] = {
+    [C_NUMBER] = {N_("Group number"), 12, true},
+    [C_MEMBERS] = {N_("Members"), 8, true},
+    [C_TYPE] = {N_("Hunting type"), 14, false},
+    [C_REP] = {N_("Representative extension"), 0, false},
+};
+
+struct list_state {
+    int kind;
+    bool on_list;
+    struct tui_form *form;
+    struct tui_list *list;
+    struct store_group_filter filter;
+    int count;
+    bool stale; /* a group was opened: its members may have changed */
+};
+
+static int add_row(const struct store_group *g, void *ctx)
+{
+    struct tui_list_sink *sink = ctx;
+    char number[16], members[16];
+    snprintf(number, sizeof number, "%d", g->number);
+    snprintf(members, sizeof members, "%d", g->members);
+    const char *cols[C_COUNT] = {
+        [C_NUMBER] = number,
+        [C_MEMBERS] = members,
+        [C_TYPE] = g->kind == CORE_HUNT ? scr_hunt_type_label(g->pilot) : "",
+        [C_REP] = g->kind == CORE_HUNT ? g->rep : "",
+    };
+    return tui_list_sink_row(sink, cols, number) < 0 ? 1 : 0;
+}
+
+static int fetch(void *ctx, const char *key, enum tui_list_dir dir, int max_rows,
+                 struct tui_list_sink *sink)
+{
+    struct list_state *s = ctx;
+    struct scr_console *c = scr_console();
+    int rc = store_group_page(c->st, s->kind, c->session.site.id, &s->filter, key ? atoi(key) : 0,
+                              dir == TUI_LIST_BEFORE, max_rows, add_row, sink);
+    if (rc && rc != 1) {
+        struct core_problem p;
+        core_problem_set(&p, rc, NULL);
+        scr_show_problem(NULL, NULL, 0, &p);
+        return rc;
+    }
+    return 0;
+}
+
+static void refresh_count(struct list_state *s)
+{
+    struct scr_console *c = scr_console();
+    if (store_group_count(c->st, s->kind, c->session.site.id, &s->count))
+        s->count = 0;
+}
+
+static const int field_map[OPS_G_FIELDS] = {
+    [OPS_G_NUMBER] = F_START, [OPS_G_TYPE] = -1, [OPS_G_REP] = -1, [OPS_G_MEMBERS] = -1};
+
+static void show(void *ctx, struct tui_form *form)
+{
+    struct list_state *s = ctx;
+    struct scr_console *c = scr_console();
+    const char *start = tui_form_value(form, F_START);
+    const char *ext = tui_form_value(form, F_EXT);
+    tui_form_clear_errors(form);
+    struct store_group_filter filter = {0};
+    struct core_problem p;
+    if (*start) {
+        int number = 0;
+        int rc = core_check_group_number(start, &number);
+        if (rc) {
+            core_problem_set(&p, rc, start);
+            p.field = OPS_G_NUMBER;
+            scr_show_problem(form, field_map, OPS_G_FIELDS, &p);
+            return;
+        }
+    }
+    if (*ext) {
+        struct store_ext e;
+        int rc = core_check_extension(ext);
+        if (!rc)
+            rc = store_ext_find(c->st, c->session.site.id, ext, &e);
+        if (rc) {
+            core_problem_set(&p, rc, ext);
+            scr_show_problem(NULL, NULL, 0, &p);
+            tui_form_set_error(form, F_EXT, "");
+            return;
+        }
+        filter.ext_id = e.id;
+    }
+    s->filter = filter;
+    refresh_count(s);
+    tui_list_seek(s->list, *start ? start : NULL);
+    tui_result_clear();
+    s->on_list = true;
+}
+
+static void activate(void *ctx, const char *key)
+{
+    struct list_state *s = ctx;
+    if (!key)
+        return;
+    struct scr_group_ref ref = {s->kind, atoi(key)};
+    if (tui_push(&scr_group_edit_screen, &ref) == 0)
+        s->stale = true;
+}
+
+static int list_enter(void **state, void *arg)
+{
+    struct list_state *s = calloc(1, sizeof *s);
+    if (!s)
+        return -1;
+    s->kind = arg ? *(const int *)arg : CORE_PICKUP;
+    s->form = tui_form_new(s->kind == CORE_HUNT ? hunt_fields : pickup_fields, F_COUNT, show, s);
+    s->list = tui_list_new(columns, s->kind == CORE_HUNT ? C_COUNT : C_TYPE, fetch, activate, s);
+    if (!s->form || !s->list) {
+        tui_form_free(s->form);
+        tui_list_free(s->list);
+        free(s);
+        return -1;
+    }
+    refresh_count(s);
+    *state = s;
+    return 0;
+}
+
+static void list_leave(void *state)
+{
+    struct list_state *s = state;
+    tui_form_free(s->form);
+    tui_list_free(s->list);
+    free(s);
+}
+
+static void list_draw(void *state, const struct tui_rect *body)
+{
+    struct list_state *s = state;
+    tui_set_title(s->kind == CORE_HUNT ? N_("Call hunting groups") : N_("Pickup groups"));
+    if (s->stale) {
+        s->stale = false;
+        refresh_count(s);
+        tui_list_reload(s->list);
+    }
+    struct tui_rect top = {body->y, body->x, 3, body->w};
+    tui_form_draw(s->form, &top);
+    char counts[128];
+    snprintf(counts, sizeof counts, _("Registered groups: %d of %d"), s->count,
+             s->kind == CORE_HUNT ? CORE_HUNT_GROUPS_MAX : CORE_PICKUP_GROUPS_MAX);
+    tui_draw_text(body->y + 3, body->x, body->w, TUI_HEADER, counts);
+    struct tui_rect rows = {body->y + 4, body->x, body->h - 4, body->w};
+    tui_list_draw(s->list, &rows);
+    if (s->on_list)
+        tui_show_cursor(-1, -1);
+}
+
+static int list_key(void *state, int key)
+{
+    struct list_state *s = state;
+    if (key == '\t' && !s->on_list && tui_form_focus(s->form) + 1 < F_COUNT)
+        return tui_form_key(s->form, key);
+    if (key == '\t' || key == KEY_BTAB) {
+        s->on_list = !s->on_list;
+        if (!s->on_list)
+            tui_form_set_focus(s->form, F_START);
+        return TUI_HANDLED;
+    }
+    if (s->on_list)
+        return tui_list_key(s->list, key);
+    return tui_form_key(s->form, key);
+}
+
+static void do_new(void *state)
+{
+    struct list_state *s = state;
+    /* The guide's flow: type the group number, then [新規登録]. */
+    int number = 0;
+    const char *typed = tui_form_value(s->form, F_START);
+    if (*typed && core_check_group_number(typed, &number))
+        number = 0;
+    struct scr_group_ref ref = {s->kind, -number};
+    if (tui_push(&scr_group_edit_screen, &ref) == 0)
+        s->stale = true;
+}
+
+static void do_show(void *state)
+{
+    struct list_state *s = state;
+    show(s, s->form);
+}
+
+static void do_delete(void *state)
+{
+    struct list_state *s = state;
+    const char *key = tui_list_selected(s->list);
+    if (!key || !s->on_list) {
+        tui_result_error(_("Choose a group in the list first (Tab moves to the list)."));
+        return;
+    }
+    char number[16];
+    snprintf(number, sizeof number, "%s", key);
+    struct scr_console *c = scr_console();
+    struct core_problem p;
+    struct store_group g;
+    if (ops_group_get(c->st, c->session.site.id, s->kind, number, &g, &p)) {
+        scr_show_problem(NULL, NULL, 0, &p);
+        return;
+    }
+    char question[256];
+    snprintf(question, sizeof question,
+             _("Delete group %s (members: %d)?"), number, g.members);
+    if (!tui_confirm(_("Delete"), question))
+        return;
+    if (ops_group_delete(c->st, c->session.site.id, s->kind, number, g.version,
+                         &c->session.actor, &p)) {
+        scr_show_problem(NULL, NULL, 0, &p);
+        return;
+    }
+    refresh_count(s);
+    tui_list_reload(s->list);
+    char text[128];
+    snprintf(text, sizeof text, _("Group %s has been deleted."), number);
+    tui_result_ok(text);
+}
+
+static const struct tui_action list_actions[] = {
+    {KEY_F(2), N_("Register (new)"),
+     N_("Register a new group: the number typed above is proposed."), do_new, NULL},
+    {KEY_F(3), N_("Show"),
+     N_("List the groups from the group number typed (all when empty); with an extension, only"
+        " the groups it is a member or the representative of."),
+     do_show, NULL},
+    {KEY_F(8), N_("Delete"), N_("Delete the selected group with all its memberships."), do_delete,
+     NULL},
+    {0, NULL, NULL, NULL, NULL},
+};
+
+const struct tui_screen scr_group_list_screen = {
+    .title = N_("Pickup groups"),
+    .help = N_("Every group of the site with its member count. Type a group number to list from"
+               " there, or an extension to see the groups that use it, and press Enter (F3)."
+               " Enter on a group opens its members; F2 registers a new group. Tab moves between"
+               " the fields and the list."),
+    .actions = list_actions,
+    .enter = list_enter,
+    .leave = list_leave,
+    .draw = list_draw,
+    .key = list_key,
+};
