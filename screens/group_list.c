@@ -195,6 +195,11 @@ static int list_key(void *state, int key)
     }
     if (s->on_list)
         return tui_list_key(s->list, key);
+    if (tui_key_is_enter(key)) {
+        /* Either field alone is a complete request. */
+        show(s, s->form);
+        return TUI_HANDLED;
+    }
     return tui_form_key(s->form, key);
 }
 

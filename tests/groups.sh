@@ -36,6 +36,7 @@ run_locale() {
     L_MOVED="Extension 2012 is now number 2"; L_OTHER="hunting group 6"
     L_UPDATED="Group 5 has been updated"; L_DELQ="Delete group 10"; L_DELETED="Group 10 has been deleted"
     L_FULL="64"; L_LIMIT="4096"; L_TYPE="Round robin"; L_MEMBERS="Extension members"
+    L_EMPTY="(no entries)"
   else
     L_MAIN="メインメニュー"; L_PICKUP="ピックアップグループ設定"; L_COUNT="登録グループ数: 0 / 4096"
     L_NEWFORM="ピックアップグループ番号"; L_REGD="グループ 10 を登録しました"
@@ -45,6 +46,7 @@ run_locale() {
     L_MOVED="内線番号 2012 の順位を 2 にしました"; L_OTHER="グループ 6"
     L_UPDATED="グループ 5 を変更しました"; L_DELQ="グループ 10"; L_DELETED="グループ 10 を削除しました"
     L_FULL="64"; L_LIMIT="4096"; L_TYPE="均等"; L_MEMBERS="内線メンバ"
+    L_EMPTY="(該当なし)"
   fi
   setup
   start_console "$lang"
@@ -166,6 +168,20 @@ run_locale() {
   check "$lang: ... F6 Up no longer offered" bash -c "! tmux -L '$SOCK' capture-pane -p -t main | grep -q 'F6 '"
   keys Escape
   check "$lang: hunting list shows the representative" wait_for "2901"
+
+  # 監査ログ: the changes above, filtered by object and by administrator.
+  keys Escape; keys Escape
+  check "$lang: back at the main menu" wait_for "$L_MAIN"
+  keys 4; keys 4
+  check "$lang: audit log lists the group changes" wait_for "hunting 5"
+  keys Tab; type_text "PICKUP 11"; keys Enter
+  check "$lang: filter by object" wait_for "pickup 11"
+  check "$lang: ... hides the others" wait_gone "hunting 5"
+  keys Tab; keys Tab; type_text operator; keys Enter
+  check "$lang: ... and by administrator: the operator's changes" wait_for "operator"
+  check "$lang: ... not the console's" bash -c "! tmux -L '$SOCK' capture-pane -p -t main | grep -qE '[0-9]{2}:[0-9]{2} +admin '"
+  keys Tab; keys C-u; keys Tab; keys C-u; type_text nobody; keys Enter
+  check "$lang: a filter matching nothing shows an empty list" wait_for "$L_EMPTY"
 }
 
 run_locale C.UTF-8

@@ -157,8 +157,21 @@ int main(void)
     tap_ok(sess.must_change, "reset password must be changed");
 
     int entries = 0;
-    store_audit_page(st, site, 0, 1000, count_audit, &entries);
+    store_audit_page(st, site, NULL, 0, false, 1000, count_audit, &entries);
     tap_ok(entries > 10, "changes are audited (%d entries)", entries);
+    int filtered = 0;
+    struct store_audit_filter by_actor = {"", "operator"}, by_object = {"ADMIN", ""},
+                              nobody = {"", "nobody"};
+    store_audit_page(st, site, &by_actor, 0, false, 1000, count_audit, &filtered);
+    tap_ok(filtered > 0 && filtered < entries, "filter by administrator (%d of %d)", filtered,
+           entries);
+    filtered = 0;
+    store_audit_page(st, site, &by_object, 0, false, 1000, count_audit, &filtered);
+    tap_ok(filtered > 0 && filtered < entries, "filter by part of the object, any case (%d)",
+           filtered);
+    filtered = 0;
+    store_audit_page(st, site, &nobody, 0, false, 1000, count_audit, &filtered);
+    tap_is(filtered, 0, "a filter matching nothing");
 
     store_close(st);
     char cmd[300];

@@ -47,33 +47,23 @@ static int visit_audit(sqlite3_stmt *s, void *ctx)
     return v->cb(&e, v->ctx);
 }
 
-int store_audit_page(struct store *st, int64_t site_id, int64_t before_id, int limit,
-                     store_audit_cb cb, void *ctx)
+int store_audit_page(struct store *st, int64_t site_id, const struct store_audit_filter *f,
+                     int64_t from_id, bool newer, int limit, store_audit_cb cb, void *ctx)
 {
-    sqlite3_stmt *s = store_prepare(st,
-        "SELECT id, at, actor, source, action, object, before, after FROM audit"
-        " WHERE site_id = ? AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?");
+#define AUDIT_PAGE(cond, order)                                                                  \
+    "SELECT id, at, actor, source, action, object, before, after FROM audit"                     \
+    " WHERE site_id = ?1 AND " cond " AND (?3 = '' OR instr(lower(object), lower(?3)) > 0)"    \
+    " AND (?4 = '' OR actor = ?4) ORDER BY id " order " LIMIT ?5"
+    sqlite3_stmt *s = store_prepare(st, newer ? AUDIT_PAGE("id > ?2", "ASC")
+                                              : AUDIT_PAGE("(?2 = 0 OR id < ?2)", "DESC"));
+#undef AUDIT_PAGE
     if (!s)
         return E_STORAGE;
     sqlite3_bind_int64(s, 1, site_id);
-    sqlite3_bind_int64(s, 2, before_id);
-    sqlite3_bind_int64(s, 3, before_id);
-    sqlite3_bind_int(s, 4, limit);
-    struct audit_visit v = {cb, ctx};
-    return store_each_row(st, s, visit_audit, &v);
-}
-
-int store_audit_page_newer(struct store *st, int64_t site_id, int64_t after_id, int limit,
-                           store_audit_cb cb, void *ctx)
-{
-    sqlite3_stmt *s = store_prepare(st,
-        "SELECT id, at, actor, source, action, object, before, after FROM audit"
-        " WHERE site_id = ? AND id > ? ORDER BY id LIMIT ?");
-    if (!s)
-        return E_STORAGE;
-    sqlite3_bind_int64(s, 1, site_id);
-    sqlite3_bind_int64(s, 2, after_id);
-    sqlite3_bind_int(s, 3, limit);
+    sqlite3_bind_int64(s, 2, from_id);
+    store_bind_text(s, 3, f && f->object ? f->object : "");
+    store_bind_text(s, 4, f && f->actor ? f->actor : "");
+    sqlite3_bind_int(s, 5, limit);
     struct audit_visit v = {cb, ctx};
     return store_each_row(st, s, visit_audit, &v);
 }

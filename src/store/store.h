@@ -286,12 +286,15 @@ struct store_audit_entry {
     char after[512];
 };
 typedef int (*store_audit_cb)(const struct store_audit_entry *entry, void *ctx);
-/* Newest first, entries with id < before_id (0 for the newest). */
-int store_audit_page(struct store *st, int64_t site_id, int64_t before_id, int limit,
-                     store_audit_cb cb, void *ctx);
-/* Oldest first, entries with id > after_id (paging back towards the newest). */
-int store_audit_page_newer(struct store *st, int64_t site_id, int64_t after_id, int limit,
-                           store_audit_cb cb, void *ctx);
+/* Which entries a page shows: empty strings match everything. */
+struct store_audit_filter {
+    const char *object; /* part of the object, e.g. "2001" or "pickup 3" (any case) */
+    const char *actor;  /* the administrator (or operator) exactly */
+};
+/* Newest first, entries with id < from_id (0 for the newest); or with
+ * newer, oldest first, entries with id > from_id (paging back up). */
+int store_audit_page(struct store *st, int64_t site_id, const struct store_audit_filter *f,
+                     int64_t from_id, bool newer, int limit, store_audit_cb cb, void *ctx);
 
 /* ---- call records (通信履歴, SPEC §3.7) ---- */
 struct store_cdr_file {
