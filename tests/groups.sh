@@ -36,7 +36,7 @@ run_locale() {
     L_MOVED="Extension 2012 is now number 2"; L_OTHER="hunting group 6"
     L_UPDATED="Group 5 has been updated"; L_DELQ="Delete group 10"; L_DELETED="Group 10 has been deleted"
     L_FULL="64"; L_LIMIT="4096"; L_TYPE="Round robin"; L_MEMBERS="Extension members"
-    L_EMPTY="(no entries)"
+    L_EMPTY="(no entries)"; L_PG11="pickup group 11"; L_EXTDEL="Extension 2070 has been deleted"
   else
     L_MAIN="メインメニュー"; L_PICKUP="ピックアップグループ設定"; L_COUNT="登録グループ数: 0 / 4096"
     L_NEWFORM="ピックアップグループ番号"; L_REGD="グループ 10 を登録しました"
@@ -46,7 +46,7 @@ run_locale() {
     L_MOVED="内線番号 2012 の順位を 2 にしました"; L_OTHER="グループ 6"
     L_UPDATED="グループ 5 を変更しました"; L_DELQ="グループ 10"; L_DELETED="グループ 10 を削除しました"
     L_FULL="64"; L_LIMIT="4096"; L_TYPE="均等"; L_MEMBERS="内線メンバ"
-    L_EMPTY="(該当なし)"
+    L_EMPTY="(該当なし)"; L_PG11="グループ 11)"; L_EXTDEL="内線番号 2070 を削除しました"
   fi
   setup
   start_console "$lang"
@@ -169,8 +169,22 @@ run_locale() {
   keys Escape
   check "$lang: hunting list shows the representative" wait_for "2901"
 
+  # FAQ §7: a group member's profile is not deleted, the groups are named;
+  # 強制削除 takes it out of them in the same step.
+  keys Escape; keys 1; keys 1
+  type_text 2070; keys Enter
+  check "$lang: profile list from 2070" wait_for "2070"
+  keys F8; keys y
+  check "$lang: deleting a group member is refused (243)" wait_for "243"
+  check "$lang: ... naming pickup group 11" wait_for "$L_PG11"
+  check "$lang: ... still registered" test "$(q "select count(*) from extensions where ext='2070'")" = 1
+  keys F9; keys y
+  check "$lang: force delete" wait_for "$L_EXTDEL"
+  check "$lang: ... the profile is gone" test "$(q "select count(*) from extensions where ext='2070'")" = 0
+  check "$lang: ... and group 11 has no members" test "$(q "select count(*) from pickup_members m join pickup_groups g on g.id=m.group_id where g.number=11")" = 0
+
   # 監査ログ: the changes above, filtered by object and by administrator.
-  keys Escape; keys Escape
+  keys Escape; keys Escape; keys Escape
   check "$lang: back at the main menu" wait_for "$L_MAIN"
   keys 4; keys 4
   check "$lang: audit log lists the group changes" wait_for "hunting 5"

@@ -352,7 +352,24 @@ static void paint_title(const struct frame *f)
     tui_draw_text(0, 0, COLS, TUI_TITLE, line);
 }
 
-static void paint_result(const struct frame *f, int y)
+/* A long result (a problem naming several groups, say) wraps onto up to
+ * three lines rather than being cut: the body gives up the room. */
+#define RESULT_LINES_MAX 3
+
+static int result_lines(const struct frame *f)
+{
+    int lines = 0;
+    for (const char *s = f->result; *s && lines < RESULT_LINES_MAX; lines++) {
+        size_t next;
+        tui_text_wrap(s, COLS - 1 > 1 ? COLS - 1 : 1, &next);
+        if (!next)
+            break;
+        s += next;
+    }
+    return lines ? lines : 1;
+}
+
+static void paint_result(const struct frame *f, int y, int lines)
 {
     char head[256];
     /* TRANSLATORS: the guide's heading is ■実行結果; the ■ is added here. */
@@ -361,7 +378,9 @@ static void paint_result(const struct frame *f, int y)
     tui_draw_text(y, 0, w, TUI_HEADER, head);
     if (COLS > w + 1)
         mvhline(y, w + 1, ACS_HLINE, COLS - w - 1);
-    tui_draw_text(y + 1, 1, COLS - 1, f->result_error ? TUI_ERROR : TUI_OK, f->result);
+    struct tui_rect r = {y + 1, 1, lines, COLS - 1};
+    if (tui_draw_wrapped(&r, f->result_error ? TUI_ERROR : TUI_OK, f->result) == 0)
+        tui_draw_text(y + 1, 1, COLS - 1, TUI_OK, "");
 }
 
 static int keybar_item(int x, int key, const char *label)
@@ -401,14 +420,15 @@ void tui_paint_stack(void)
     app.cursor_y = -1;
     if (!f)
         return;
-    /* Title, one spare line, body, two result lines, the key bar. The
-     * body goes first: its draw may set the title or subtitle. */
-    struct tui_rect body = {2, 1, LINES - 6, COLS - 2};
+    /* Title, one spare line, body, the result heading and its lines, the
+     * key bar. The body goes first: its draw may set the title or subtitle. */
+    int lines = LINES >= 12 ? result_lines(f) : 1;
+    struct tui_rect body = {2, 1, LINES - 5 - lines, COLS - 2};
     if (body.h > 0 && body.w > 0 && f->screen->draw)
         f->screen->draw(f->state, &body);
     paint_title(f);
     if (LINES >= 6)
-        paint_result(f, LINES - 3);
+        paint_result(f, LINES - 2 - lines, lines);
     paint_keybar(f);
 }
 
