@@ -63,6 +63,12 @@ static const struct catalogue_entry catalogue[] = {
     {E_DUP_WEB_USER, N_("web console user name is already used"), NULL},
     {E_DUP_SITE, N_("site already exists"), NULL},
     {E_DUP_ADMIN, N_("administrator already exists"), NULL},
+    {E_WEB_USER_ADMIN, N_("web console user name is an administrator's user name"),
+     N_("administrators and web console users of a site log in with the same kind of name:"
+        " choose another")},
+    {E_ADMIN_WEB_USER, N_("user name is a web console user's name"),
+     N_("administrators and web console users of a site log in with the same kind of name:"
+        " choose another")},
     {E_DUP_LINE, N_("mobile number is already provisioned"), NULL},
     {E_DUP_KEY, N_("this key is already registered for the administrator"), NULL},
     {E_EXT_NOT_FOUND, N_("extension number is not registered"), NULL},

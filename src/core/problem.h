@@ -55,6 +55,7 @@ enum core_code {
     E_DUP_ADMIN = 237,
     E_DUP_LINE = 238,
     E_DUP_KEY = 239,
+    E_WEB_USER_ADMIN = 240,     /* a web user named like an administrator */
     E_EXT_NOT_FOUND = 241,
     E_DELETE_ASSIGNED = 242,    /* unassign the mobile first (§4.5) */
     E_DELETE_IN_GROUP = 243,    /* member of a group (FAQ §7) */
@@ -63,6 +64,7 @@ enum core_code {
     E_ADMIN_NOT_FOUND = 246,
     E_LINE_OTHER_SITE = 247,
     E_KEY_NOT_FOUND = 248,
+    E_ADMIN_WEB_USER = 249,     /* an administrator named like a web user */
     E_CHANGED_MEANWHILE = 251,  /* optimistic version check failed */
     E_LOCKED = 252,             /* another session holds the row lock */
     E_LOCK_LOST = 253,          /* our lease was taken over after expiry */

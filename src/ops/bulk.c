@@ -53,6 +53,8 @@ struct bulk {
     size_t nweb;
     struct snap_line *lines; /* sorted by mobile */
     size_t nlines;
+    char (*admins)[CORE_ADMIN_NAME_MAX + 1]; /* sorted: web users may not take these names */
+    size_t nadmins;
     struct core_problems *problems;
     ops_bulk_progress_fn progress;
     void *progress_ctx;
@@ -184,6 +186,17 @@ static int cmp_line(const void *a, const void *b)
     return strcmp(((const struct snap_line *)a)->mobile, ((const struct snap_line *)b)->mobile);
 }
 
+static int take_admin(const char *name, void *ctx)
+{
+    struct bulk *b = ctx;
+    void *grown = realloc(b->admins, (b->nadmins + 1) * sizeof *b->admins);
+    if (!grown)
+        return E_NO_MEMORY;
+    b->admins = grown;
+    snprintf(b->admins[b->nadmins++], sizeof *b->admins, "%s", name);
+    return 0;
+}
+
 static int load_snapshot(struct store *st, int64_t site_id, struct bulk *b)
 {
     struct snap_fill f = {b, "", 0};
@@ -200,6 +213,8 @@ static int load_snapshot(struct store *st, int64_t site_id, struct bulk *b)
         if (f.rows < 2000)
             break;
     }
+    if (!rc) /* in name order already: a site has a handful */
+        rc = store_admin_names(st, site_id, take_admin, b);
     if (rc)
         return rc;
     /* qsort and bsearch take no NULL array, even an empty one. */
@@ -250,6 +265,13 @@ static bool known_web(const struct bulk *b, const char *web)
         return false;
     snprintf(key.web_user, sizeof key.web_user, "%s", web);
     return bsearch(&k, b->by_web, b->nweb, sizeof *b->by_web, cmp_web) != NULL;
+}
+
+static int cmp_name(const void *a, const void *b) { return strcmp(a, b); }
+
+static bool known_admin(const struct bulk *b, const char *name)
+{
+    return b->nadmins && bsearch(name, b->admins, b->nadmins, sizeof *b->admins, cmp_name);
 }
 
 static const struct snap_line *find_line(const struct bulk *b, const char *mobile)
@@ -338,6 +360,8 @@ static void check_register_row(struct bulk *b, struct core_plan *plan, struct ro
                 problem(b, r, COL_SIP_ID, E_DUP_SIP_ID, sip_id);
             if (known_web(b, field(r, COL_WEB_USER)))
                 problem(b, r, COL_WEB_USER, E_DUP_WEB_USER, field(r, COL_WEB_USER));
+            else if (known_admin(b, field(r, COL_WEB_USER)))
+                problem(b, r, COL_WEB_USER, E_WEB_USER_ADMIN, field(r, COL_WEB_USER));
         } else if (known_sip(b, ext)) {
             problem(b, r, COL_EXT, E_DUP_SIP_ID, ext);
         }
@@ -598,6 +622,7 @@ static void bulk_free(struct bulk *b)
     free(b->exts);
     free(b->by_sip);
     free(b->by_web);
+    free(b->admins);
     free(b->lines);
 }
 

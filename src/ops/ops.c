@@ -111,6 +111,10 @@ int ops_ext_register(struct store *st, int64_t site_id, const struct ops_ext_inp
     if (in->web_user && *in->web_user &&
         store_ext_find_web_user(st, site_id, in->web_user, &other) == CORE_OK)
         add_problem(problems, E_DUP_WEB_USER, in->web_user, OPS_F_WEB_USER);
+    struct store_admin admin;
+    if (in->web_user && *in->web_user &&
+        store_admin_find(st, site_id, in->web_user, &admin) == CORE_OK)
+        add_problem(problems, E_WEB_USER_ADMIN, in->web_user, OPS_F_WEB_USER);
     struct store_site site;
     int count = 0;
     rc = store_site_get(st, site_id, &site);
@@ -570,6 +574,37 @@ struct login_attempt {
     const char *address; /* the peer address of a remote login, or NULL */
 };
 
+/* Who a login name is: an administrator of the site, or else the
+ * extension user with that web console user name (ユーザーカスコン).  The
+ * two share one name space per site (E_WEB_USER_ADMIN, E_ADMIN_WEB_USER),
+ * so a name is never both.  A user's session carries its own extension
+ * and, in admin.name, the user name (lock holder, audit actor). */
+static int find_account(struct store *st, const char *domain, const char *user,
+                        struct ops_session *session, struct core_lock_state *lock)
+{
+    if (resolve_site(st, domain, &session->site))
+        return E_LOGIN_FAILED;
+    struct store_admin *admin = &session->admin;
+    if (store_admin_find(st, session->site.id, user, admin) == CORE_OK) {
+        *lock = (struct core_lock_state){admin->failures, admin->locked_at};
+        return CORE_OK;
+    }
+    struct store_ext *e = &session->ext;
+    if (!*user || store_ext_find_web_user(st, session->site.id, user, e) || !e->web_pw_hash[0] ||
+        store_web_user_lock_get(st, e->id, &lock->failures, &lock->locked_at))
+        return E_LOGIN_FAILED;
+    session->is_user = true;
+    memset(admin, 0, sizeof *admin);
+    admin->site_id = session->site.id;
+    snprintf(admin->name, sizeof admin->name, "%s", e->web_user);
+    return CORE_OK;
+}
+
+static const char *account_hash(const struct ops_session *session)
+{
+    return session->is_user ? session->ext.web_pw_hash : session->admin.pw_hash;
+}
+
 static int login_common(struct store *st, const struct login_attempt *in, const char *source,
                         struct ops_session *session)
 {
@@ -581,8 +616,8 @@ static int login_common(struct store *st, const struct login_attempt *in, const 
     if (rc)
         return rc;
     struct store_admin *admin = &session->admin;
-    bool known = resolve_site(st, in->domain, &session->site) == CORE_OK &&
-                 store_admin_find(st, session->site.id, in->user ? in->user : "", admin) == CORE_OK;
+    struct core_lock_state lock;
+    bool known = find_account(st, in->domain, in->user ? in->user : "", session, &lock) == CORE_OK;
     if (!known) {
         /* Spend the time a real check costs: timing must not tell. */
         if (in->password)
@@ -590,15 +625,18 @@ static int login_common(struct store *st, const struct login_attempt *in, const 
         store_rollback(st);
         return E_LOGIN_FAILED;
     }
-    struct core_lock_state lock = {admin->failures, admin->locked_at};
     bool was_locked = lock.locked_at != 0;
     bool allowed = core_lockout_allows(&lock, session->site.auto_unlock, now);
     session->auto_unlocked = was_locked && allowed;
-    bool good = in->password ? core_password_verify(in->password, admin->pw_hash)
-                             : store_admin_key_find(st, admin->id, in->key ? in->key : "") == CORE_OK;
+    /* Extension users have no keys: an offered key is simply not theirs. */
+    bool good = in->password ? core_password_verify(in->password, account_hash(session))
+                             : !session->is_user &&
+                                   store_admin_key_find(st, admin->id, in->key ? in->key : "") ==
+                                       CORE_OK;
     /* インターネットアクセス規制: outside the trusted networks nothing is judged
      * and nothing is counted; the reply is the same as for a wrong password. */
-    bool network_ok = !in->address || !session->site.restrict_admin ||
+    bool restricted = session->is_user ? session->site.restrict_user : session->site.restrict_admin;
+    bool network_ok = !in->address || !restricted ||
                       core_cidr_list_contains(session->site.trusted_networks, in->address);
     struct store_actor actor = {admin->name, session->source};
     const char *event = NULL;
@@ -622,13 +660,19 @@ static int login_common(struct store *st, const struct login_attempt *in, const 
         session->outcome = OPS_LOGIN_REFUSED_LOCKED;
         event = "login.refused_locked";
     }
+    /* Users' events read "user.login", "user.login.fail", ... */
+    char action[40];
+    snprintf(action, sizeof action, "%s%s", session->is_user ? "user." : "", event);
     if (session->auto_unlocked)
-        rc = store_audit(st, session->site.id, &actor, "login.auto_unlock", admin->name, "locked",
-                         "unlocked");
+        rc = store_audit(st, session->site.id, &actor,
+                         session->is_user ? "user.login.auto_unlock" : "login.auto_unlock",
+                         admin->name, "locked", "unlocked");
     if (!rc && (network_ok || session->auto_unlocked))
-        rc = store_admin_set_lock(st, admin->id, lock.failures, lock.locked_at);
+        rc = session->is_user
+                 ? store_web_user_set_lock(st, session->ext.id, lock.failures, lock.locked_at)
+                 : store_admin_set_lock(st, admin->id, lock.failures, lock.locked_at);
     if (!rc)
-        rc = store_audit(st, session->site.id, &actor, event, admin->name, NULL, session->source);
+        rc = store_audit(st, session->site.id, &actor, action, admin->name, NULL, session->source);
     if (!rc)
         rc = store_commit(st);
     else
@@ -637,8 +681,9 @@ static int login_common(struct store *st, const struct login_attempt *in, const 
         return rc;
     if (session->outcome != OPS_LOGIN_OK)
         return E_LOGIN_FAILED;
-    session->must_change = core_password_expired(admin->pw_changed_at,
-                                                 session->site.password_max_age_days, now);
+    session->must_change =
+        !session->is_user &&
+        core_password_expired(admin->pw_changed_at, session->site.password_max_age_days, now);
     session->actor.name = session->admin.name;
     session->actor.source = session->source;
     return CORE_OK;
@@ -649,12 +694,11 @@ int ops_session_load(struct store *st, const char *domain, const char *user, con
 {
     memset(session, 0, sizeof *session);
     snprintf(session->source, sizeof session->source, "%s", source ? source : "console");
-    int rc = resolve_site(st, domain, &session->site);
-    if (!rc)
-        rc = store_admin_find(st, session->site.id, user ? user : "", &session->admin);
-    if (rc)
+    struct core_lock_state lock;
+    if (find_account(st, domain, user ? user : "", session, &lock))
         return E_LOGIN_FAILED;
-    session->must_change = core_password_expired(session->admin.pw_changed_at,
+    session->must_change = !session->is_user &&
+                           core_password_expired(session->admin.pw_changed_at,
                                                  session->site.password_max_age_days, store_now());
     session->actor.name = session->admin.name;
     session->actor.source = session->source;
@@ -741,12 +785,14 @@ int ops_admin_key_each(struct store *st, const char *domain, const char *name, s
 int ops_change_password(struct store *st, struct ops_session *session, const char *current,
                         const char *next, const char *again, struct core_problem *problem)
 {
-    if (!core_password_verify(current ? current : "", session->admin.pw_hash)) {
+    if (!core_password_verify(current ? current : "", account_hash(session))) {
         core_problem_set(problem, E_PW_CURRENT_WRONG, NULL);
         problem->field = 0;
         return E_PW_CURRENT_WRONG;
     }
-    int rc = core_check_admin_password(next);
+    /* A web console user's password follows the web rules (SPEC §3.1). */
+    int rc = session->is_user ? core_check_web_password(next, session->ext.web_user)
+                              : core_check_admin_password(next);
     if (!rc && strcmp(next, again ? again : ""))
         rc = E_PW_MISMATCH;
     if (!rc && !strcmp(next, current))
@@ -757,16 +803,21 @@ int ops_change_password(struct store *st, struct ops_session *session, const cha
         return rc;
     }
     char hash[CORE_HASH_MAX];
-    if (core_password_hash(next, hash, sizeof hash)) {
+    if (session->is_user ? core_password_hash_web(next, hash, sizeof hash)
+                         : core_password_hash(next, hash, sizeof hash)) {
         core_problem_set(problem, E_STORAGE, NULL);
         return E_STORAGE;
     }
     int64_t now = store_now();
     if ((rc = store_begin(st)))
         return single_write(st, rc, NULL, -1, problem);
-    rc = store_admin_set_password(st, session->admin.id, hash, now, &session->actor);
+    rc = session->is_user
+             ? store_web_user_set_password(st, &session->ext, hash, &session->actor)
+             : store_admin_set_password(st, session->admin.id, hash, now, &session->actor);
     rc = single_write(st, rc, NULL, -1, problem);
-    if (!rc) {
+    if (!rc && session->is_user) {
+        snprintf(session->ext.web_pw_hash, sizeof session->ext.web_pw_hash, "%s", hash);
+    } else if (!rc) {
         snprintf(session->admin.pw_hash, sizeof session->admin.pw_hash, "%s", hash);
         session->admin.pw_changed_at = now;
         session->must_change = false;

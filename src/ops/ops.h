@@ -128,7 +128,10 @@ enum ops_login_outcome {
 };
 struct ops_session {
     struct store_site site;
+    /* An administrator; for an extension user only name and site_id. */
     struct store_admin admin;
+    bool is_user;        /* an extension user (ユーザーカスコン) */
+    struct store_ext ext; /* the user's own extension, when is_user */
     bool must_change;
     /* Why, for the server's log only: the user is told E_LOGIN_FAILED. */
     enum ops_login_outcome outcome;

@@ -49,6 +49,9 @@ int ops_ext_update(struct store *st, int64_t site_id, const char *ext, int64_t v
     if (!rc && *web_user && store_ext_find_web_user(st, site_id, web_user, &other) == CORE_OK &&
         other.id != e.id)
         add(problems, E_DUP_WEB_USER, web_user, OPS_F_WEB_USER);
+    struct store_admin admin;
+    if (!rc && *web_user && store_admin_find(st, site_id, web_user, &admin) == CORE_OK)
+        add(problems, E_WEB_USER_ADMIN, web_user, OPS_F_WEB_USER);
     /* A new web user needs a password; the same user keeps the old one. */
     if (!rc && *web_user && !*web_pw && (strcmp(web_user, e.web_user) || !e.web_pw_hash[0]))
         add(problems, E_WEB_PAIR, "", OPS_F_WEB_PASSWORD);

@@ -41,6 +41,11 @@ int store_admin_insert(struct store *st, struct store_admin *admin, const struct
         return E_DUP_ADMIN;
     if (rc != E_ADMIN_NOT_FOUND)
         return rc;
+    rc = store_web_user_exists(st, admin->site_id, admin->name);
+    if (rc == CORE_OK)
+        return E_ADMIN_WEB_USER;
+    if (rc != E_EXT_NOT_FOUND)
+        return rc;
     sqlite3_stmt *s = store_prepare(st,
         "INSERT INTO admins (site_id, name, pw_hash, pw_changed_at) VALUES (?,?,?,?)");
     if (!s)
@@ -186,6 +191,40 @@ int store_admin_key_each(struct store *st, int64_t admin_id, store_admin_key_cb 
             break;
     }
     int result = rc == SQLITE_ROW || rc == SQLITE_DONE ? CORE_OK : store_fail(st);
+    sqlite3_finalize(s);
+    return result;
+}
+
+struct name_visit {
+    store_name_cb cb;
+    void *ctx;
+};
+
+static int visit_name(sqlite3_stmt *s, void *ctx)
+{
+    struct name_visit *v = ctx;
+    return v->cb((const char *)sqlite3_column_text(s, 0), v->ctx);
+}
+
+int store_admin_names(struct store *st, int64_t site_id, store_name_cb cb, void *ctx)
+{
+    sqlite3_stmt *s = store_prepare(st, "SELECT name FROM admins WHERE site_id = ? ORDER BY name");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, site_id);
+    struct name_visit v = {cb, ctx};
+    return store_each_row(st, s, visit_name, &v);
+}
+
+int store_web_user_exists(struct store *st, int64_t site_id, const char *name)
+{
+    sqlite3_stmt *s = store_prepare(st, "SELECT 1 FROM extensions WHERE site_id = ? AND web_user = ?");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, site_id);
+    store_bind_text(s, 2, name);
+    int rc = sqlite3_step(s);
+    int result = rc == SQLITE_ROW ? CORE_OK : rc == SQLITE_DONE ? E_EXT_NOT_FOUND : store_fail(st);
     sqlite3_finalize(s);
     return result;
 }

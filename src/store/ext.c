@@ -193,6 +193,9 @@ int store_ext_insert(struct store *st, struct store_ext *ext, const struct store
         return E_DUP_SIP_ID;
     if (ext->web_user[0] && store_ext_find_web_user(st, ext->site_id, ext->web_user, &other) == CORE_OK)
         return E_DUP_WEB_USER;
+    struct store_admin admin;
+    if (ext->web_user[0] && store_admin_find(st, ext->site_id, ext->web_user, &admin) == CORE_OK)
+        return E_WEB_USER_ADMIN;
     sqlite3_stmt *s = store_prepare(st,
         "INSERT INTO extensions (site_id, ext, ext_num, is_virtual, sip_id, sip_password,"
         " web_user, web_pw_hash) VALUES (?,?,?,?,?,?,?,?)");

@@ -91,3 +91,47 @@ int store_web_user_unlock(struct store *st, int64_t site_id, const char *web_use
     sqlite3_finalize(s);
     return store_audit(st, site_id, who, "user.unlock", web_user, "locked", "unlocked");
 }
+
+int store_web_user_lock_get(struct store *st, int64_t ext_id, int *failures, int64_t *locked_at)
+{
+    sqlite3_stmt *s = store_prepare(st,
+        "SELECT web_failures, web_locked_at FROM extensions WHERE id = ?");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, ext_id);
+    int rc = sqlite3_step(s), result = E_EXT_NOT_FOUND;
+    if (rc == SQLITE_ROW) {
+        *failures = sqlite3_column_int(s, 0);
+        *locked_at = sqlite3_column_int64(s, 1);
+        result = CORE_OK;
+    } else if (rc != SQLITE_DONE) {
+        result = store_fail(st);
+    }
+    sqlite3_finalize(s);
+    return result;
+}
+
+int store_web_user_set_lock(struct store *st, int64_t ext_id, int failures, int64_t locked_at)
+{
+    sqlite3_stmt *s = store_prepare(st,
+        "UPDATE extensions SET web_failures = ?, web_locked_at = ? WHERE id = ?");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int(s, 1, failures);
+    sqlite3_bind_int64(s, 2, locked_at);
+    sqlite3_bind_int64(s, 3, ext_id);
+    return store_step_done(st, s);
+}
+
+int store_web_user_set_password(struct store *st, const struct store_ext *e, const char *hash,
+                                const struct store_actor *who)
+{
+    sqlite3_stmt *s = store_prepare(st,
+        "UPDATE extensions SET web_pw_hash = ?, version = version + 1 WHERE id = ?");
+    if (!s)
+        return E_STORAGE;
+    store_bind_text(s, 1, hash);
+    sqlite3_bind_int64(s, 2, e->id);
+    int rc = store_step_done(st, s);
+    return rc ? rc : store_audit(st, e->site_id, who, "user.password", e->web_user, NULL, NULL);
+}

@@ -93,6 +93,12 @@ int store_admin_set_password(struct store *st, int64_t admin_id, const char *has
                              int64_t changed_at, const struct store_actor *who);
 int store_admin_set_lock(struct store *st, int64_t admin_id, int failures, int64_t locked_at);
 int store_admin_unlock(struct store *st, int64_t admin_id, const struct store_actor *who);
+/* Administrators and web console users share one name space per site
+ * (the SSH login name tells them apart): these let either side check it. */
+typedef int (*store_name_cb)(const char *name, void *ctx);
+int store_admin_names(struct store *st, int64_t site_id, store_name_cb cb, void *ctx);
+/* CORE_OK when a profile of the site has this web console user name. */
+int store_web_user_exists(struct store *st, int64_t site_id, const char *name);
 
 /* Public keys an administrator logs in with over SSH; key is the canonical
  * "TYPE BASE64" of core_pubkey_parse.  Add and remove are audited. */
@@ -196,6 +202,12 @@ typedef int (*store_locked_cb)(const struct store_locked *locked, void *ctx);
 int store_locked_each(struct store *st, int64_t site_id, store_locked_cb cb, void *ctx);
 int store_web_user_unlock(struct store *st, int64_t site_id, const char *web_user,
                           const struct store_actor *who);
+/* An extension user's login state (lockout counts, SPEC §3.6) and own
+ * password change (ユーザーカスコン); the change is audited. */
+int store_web_user_lock_get(struct store *st, int64_t ext_id, int *failures, int64_t *locked_at);
+int store_web_user_set_lock(struct store *st, int64_t ext_id, int failures, int64_t locked_at);
+int store_web_user_set_password(struct store *st, const struct store_ext *e, const char *hash,
+                                const struct store_actor *who);
 
 /* Assigns a provisioned, unassigned mobile of the site to a non-virtual
  * extension without one (§3.5). */
