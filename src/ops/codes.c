@@ -116,7 +116,9 @@ out:
         store_rollback(st);
         return problems->items[from].code;
     }
-    if (warning && hold_warning)
+    if (warning && hold_warning) {
         core_problem_set(warning, hold_warning, in->hold_code);
+        warning->field = OPS_C_HOLD;
+    }
     return CORE_OK;
 }
