@@ -33,10 +33,19 @@ MENU(user_menu, N_("User management"),
      {N_("Virtual extension profiles"), &scr_profile_list_screen, NULL, &scr_profiles_virtual},
      {N_("Locked users"), &scr_locked_users_screen, NULL, NULL});
 
-MENU(service_menu, N_("Service settings"), N_("User management, pickup groups and call hunting groups."),
+MENU(dtmf_menu, N_("DTMF tone settings"),
+     N_("Whether the other party hears DTMF tones while a call is put on hold, and the code"
+        " that sends them for one call."),
+     {N_("Erase setting"), &scr_dtmf_erase_screen, NULL, NULL},
+     {N_("Send code setting"), &scr_dtmf_send_screen, NULL, NULL});
+
+MENU(service_menu, N_("Service settings"),
+     N_("User management, pickup and call hunting groups, and the site's feature codes."),
      {N_("User management"), NULL, &user_menu, NULL},
      {N_("Pickup groups"), &scr_group_list_screen, NULL, &scr_groups_pickup},
-     {N_("Call hunting groups"), &scr_group_list_screen, NULL, &scr_groups_hunt});
+     {N_("Call hunting groups"), &scr_group_list_screen, NULL, &scr_groups_hunt},
+     {N_("Dial-confirm code settings"), &scr_dial_confirm_screen, NULL, NULL},
+     {N_("DTMF tone settings"), NULL, &dtmf_menu, NULL});
 
 MENU(ext_menu, N_("Extension number management"),
      N_("Assign mobiles to extensions, unassign them, and see the numbers not yet assigned."),
@@ -49,7 +58,8 @@ MENU(ext_menu, N_("Extension number management"),
 
 MENU(mobile_menu, N_("Mobile extension settings"),
      N_("The mapping of mobile numbers to extension numbers."),
-     {N_("Extension number management"), NULL, &ext_menu, NULL});
+     {N_("Extension number management"), NULL, &ext_menu, NULL},
+     {N_("Hold code settings"), &scr_hold_code_screen, NULL, NULL});
 
 MENU(cdr_menu, N_("Call history"),
      N_("The site's call records, behind the secret question."),

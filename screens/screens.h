@@ -82,6 +82,28 @@ struct scr_group_ref {
 };
 /* 均等 / パイロット, translated. */
 const char *scr_hunt_type_label(int pilot);
+/* A site-wide feature-code form (code_form.c): what one screen edits. */
+struct scr_code_form {
+    const char *lock; /* the lock object is "site:ID:<lock>" */
+    const struct tui_field *fields;
+    size_t nfields;
+    int field_of[OPS_C_FIELDS]; /* form field of each enum ops_code_field, or -1 */
+    const char *notes;          /* msgid above the form: the guide's 注意事項 */
+    void (*show)(struct tui_form *form, const struct store_site *site);
+    /* Fills the operation's input from the form (pointers into it). */
+    void (*read)(struct tui_form *form, struct ops_codes_input *in);
+    /* Asks before saving (NULL: no question); false cancels. */
+    bool (*confirm)(const struct ops_codes_input *in);
+    /* The result line of a save, translated. */
+    void (*done)(const struct ops_codes_input *in, char *buf, size_t n);
+};
+int scr_code_form_enter(void **state, const struct scr_code_form *desc);
+void scr_code_form_leave(void *state);
+void scr_code_form_draw(void *state, const struct tui_rect *body);
+int scr_code_form_key(void *state, int key);
+extern const struct tui_action scr_code_form_actions[];
+extern const struct tui_screen scr_hold_code_screen, scr_dial_confirm_screen,
+    scr_dtmf_erase_screen, scr_dtmf_send_screen;
 
 /* Arguments of the profile screens: ordinary or virtual profiles. */
 extern const bool scr_profiles_ordinary, scr_profiles_virtual;

@@ -67,5 +67,7 @@ int cli_group_list(struct cli *cli, int argc, char **argv);
 int cli_group_show(struct cli *cli, int argc, char **argv);
 int cli_group_member(struct cli *cli, int argc, char **argv);
 int cli_ext_groups(struct cli *cli, int argc, char **argv);
+int cli_code_show(struct cli *cli, int argc, char **argv);
+int cli_code_set(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -89,6 +89,13 @@ static const struct cli_verb verbs[] = {
      N_("write every extension in the 10-column register format (CP932 by default)"), 1, -1,
      cli_ext_export},
     {"ext", "list", "DOMAIN", N_("list the extension profiles"), 1, 1, cli_ext_list},
+    {"code", "show", "DOMAIN",
+     N_("show the administrator's feature codes: hold code, dial-confirm code, DTMF settings"), 1,
+     1, cli_code_show},
+    {"code", "set", "DOMAIN hold|dial-confirm|dtmf-send CODE | hold-disconnect|dtmf-erase on|off",
+     N_("set a feature code (an empty CODE deletes the hold or DTMF-send code) or an option,"
+        " checked against the numbering plan"),
+     3, 3, cli_code_set},
     {"demo", NULL, "[--domain DOMAIN]", N_("create a demo site and print its administrator password"), 0, 0,
      cli_demo},
 };

@@ -83,6 +83,35 @@ int ops_unlock(struct store *st, int64_t site_id, bool is_user, const char *name
 int ops_site_access_set(struct store *st, int64_t site_id, int64_t version, int auto_unlock,
                         int restrict_admin, int restrict_user, const struct store_actor *who,
                         struct core_problem *problem);
+/* 保留特番設定 (§5.2), ダイヤル確定特番設定 (§5.4) and プッシュ音設定 (§5.5).
+ * NULL codes and -1 options stay as they are.  An empty hold code or
+ * DTMF-send code deletes it; the dial-confirm code cannot be emptied.
+ * Each code passes its rule, then the numbering plan (site number, GW id,
+ * every other code, every extension; the collision names the value).
+ * Saved in one transaction, audited, only if the site's version is still
+ * `version` (0: whatever is current, for scripts); otherwise
+ * E_CHANGED_MEANWHILE.  Every problem goes to *problems with field = enum
+ * ops_code_field.  A one-character hold code is saved, and *warning
+ * (if not NULL) gets W_HOLD_CODE_ONE_CHAR; its code is 0 otherwise. */
+enum ops_code_field {
+    OPS_C_HOLD,
+    OPS_C_HOLD_DISCONNECT,
+    OPS_C_DIAL_CONFIRM,
+    OPS_C_DTMF_ERASE,
+    OPS_C_DTMF_SEND,
+    OPS_C_FIELDS
+};
+struct ops_codes_input {
+    const char *hold_code;
+    int hold_disconnect; /* 1 切断, 0 非切断 (default) */
+    const char *dial_confirm_code;
+    int dtmf_erase; /* 1 消去する, 0 消去しない (default) */
+    const char *dtmf_send_code;
+};
+#define OPS_CODES_UNCHANGED {NULL, -1, NULL, -1, NULL}
+int ops_site_codes_set(struct store *st, int64_t site_id, int64_t version,
+                       const struct ops_codes_input *in, const struct store_actor *who,
+                       struct core_problems *problems, struct core_problem *warning);
 int ops_ext_delete(struct store *st, int64_t site_id, const char *ext, bool force,
                    const struct store_actor *who, struct core_problem *problem);
 int ops_assign(struct store *st, int64_t site_id, const char *ext, const char *mobile,

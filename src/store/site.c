@@ -215,3 +215,40 @@ int store_site_reset_secret(struct store *st, int64_t site_id, const struct stor
     return store_audit(st, site_id, who, "secret.reset", site.domain,
                        site.has_secret ? "secret=set" : "secret=none", "secret=none");
 }
+
+static void describe_codes(const struct store_site *o, char *buf, size_t n)
+{
+    snprintf(buf, n, "hold=%s hold_disconnect=%d dial_confirm=%s dtmf_erase=%d dtmf_send=%s",
+             o->hold_code, o->hold_disconnect, o->dial_confirm_code, o->dtmf_erase,
+             o->dtmf_send_code);
+}
+
+int store_site_set_codes(struct store *st, struct store_site *site, const struct store_actor *who)
+{
+    struct store_site before;
+    int rc = store_site_get(st, site->id, &before);
+    if (rc)
+        return rc;
+    sqlite3_stmt *s = store_prepare(st,
+        "UPDATE sites SET hold_code=?, hold_disconnect=?, dial_confirm_code=?, dtmf_erase=?,"
+        " dtmf_send_code=?, version = version + 1 WHERE id=? AND version=?");
+    if (!s)
+        return E_STORAGE;
+    store_bind_opt(s, 1, site->hold_code);
+    sqlite3_bind_int(s, 2, site->hold_disconnect);
+    store_bind_opt(s, 3, site->dial_confirm_code);
+    sqlite3_bind_int(s, 4, site->dtmf_erase);
+    store_bind_opt(s, 5, site->dtmf_send_code);
+    sqlite3_bind_int64(s, 6, site->id);
+    sqlite3_bind_int64(s, 7, site->version);
+    rc = store_step_done(st, s);
+    if (rc)
+        return rc;
+    if (sqlite3_changes(st->db) == 0)
+        return E_CHANGED_MEANWHILE;
+    site->version++;
+    char b[128], a[128];
+    describe_codes(&before, b, sizeof b);
+    describe_codes(site, a, sizeof a);
+    return store_audit(st, site->id, who, "codes.set", site->domain, b, a);
+}

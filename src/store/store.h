@@ -73,6 +73,11 @@ typedef int (*store_site_cb)(const struct store_site *site, void *ctx);
 int store_site_each(struct store *st, store_site_cb cb, void *ctx);
 int store_site_count(struct store *st, int *count);
 int store_site_reset_secret(struct store *st, int64_t site_id, const struct store_actor *who);
+/* Saves the administrator's feature codes and their options (hold code,
+ * 転送先接続後 disconnect, dial-confirm code, DTMF erase and send code) if
+ * the row's version is unchanged (E_CHANGED_MEANWHILE otherwise), audited
+ * as "codes.set" with those values before and after; bumps site->version. */
+int store_site_set_codes(struct store *st, struct store_site *site, const struct store_actor *who);
 
 /* ---- administrators ---- */
 struct store_admin {
