@@ -67,5 +67,9 @@ int cli_group_list(struct cli *cli, int argc, char **argv);
 int cli_group_show(struct cli *cli, int argc, char **argv);
 int cli_group_member(struct cli *cli, int argc, char **argv);
 int cli_ext_groups(struct cli *cli, int argc, char **argv);
+int cli_fwd_show(struct cli *cli, int argc, char **argv);
+int cli_fwd_set(struct cli *cli, int argc, char **argv);
+int cli_fwd_clear(struct cli *cli, int argc, char **argv);
+int cli_fwd_voicemail(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -89,6 +89,17 @@ static const struct cli_verb verbs[] = {
      N_("write every extension in the 10-column register format (CP932 by default)"), 1, -1,
      cli_ext_export},
     {"ext", "list", "DOMAIN", N_("list the extension profiles"), 1, 1, cli_ext_list},
+    {"fwd", "show", "DOMAIN EXT",
+     N_("show an extension's forwarding: unconditional, busy, no-answer (with its delay),"
+        " out-of-coverage, voicemail"),
+     2, 2, cli_fwd_show},
+    {"fwd", "set", "DOMAIN EXT unconditional|busy|no-answer|out-of-coverage NUMBER [--delay N]",
+     N_("forward an extension's calls to NUMBER (no-answer after N seconds, 5 to 60, default 15)"),
+     4, 4, cli_fwd_set},
+    {"fwd", "clear", "DOMAIN EXT unconditional|busy|no-answer|out-of-coverage",
+     N_("turn one kind of forwarding off"), 3, 3, cli_fwd_clear},
+    {"fwd", "voicemail", "DOMAIN EXT on|off", N_("turn an extension's voicemail on or off"), 3, 3,
+     cli_fwd_voicemail},
     {"demo", NULL, "[--domain DOMAIN]", N_("create a demo site and print its administrator password"), 0, 0,
      cli_demo},
 };

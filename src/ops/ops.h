@@ -11,6 +11,7 @@
 
 #include "cdr/cdrio.h"
 #include "core/cdr.h"
+#include "core/forwarding.h"
 #include "core/groups.h"
 #include "core/lockout.h"
 #include "core/numplan.h"
@@ -215,6 +216,25 @@ int ops_hunt_move(struct store *st, int64_t site_id, const char *number, int64_t
 /* Where an extension is used, as core group references ("p1 h3 r7"). */
 int ops_ext_groups(struct store *st, int64_t site_id, const char *ext, char *refs, size_t n,
                    struct core_problem *problem);
+
+/* ---- forwarding (転送, SPEC §3.5) ----
+ * The administrator's view and kasconctl use these now; the extension
+ * user's own console will too.  `version` is the forwarding version the
+ * caller read (core_fwd.version), or OPS_ANY_VERSION for scripts; when it
+ * moved, E_CHANGED_MEANWHILE and *out holds the settings as they are. */
+#define OPS_ANY_VERSION (-1)
+enum ops_fwd_field { OPS_FWD_F_EXT, OPS_FWD_F_DEST, OPS_FWD_F_DELAY, OPS_FWD_FIELDS };
+int ops_fwd_get(struct store *st, int64_t site_id, const char *ext, struct core_fwd *out,
+                struct core_problem *problem);
+/* Sets one kind (enum core_fwd_kind) to dest, or turns it off when dest is
+ * NULL or empty; delay (text, seconds) is the no-answer delay, empty for
+ * the default. */
+int ops_fwd_set(struct store *st, int64_t site_id, const char *ext, int64_t version, int kind,
+                const char *dest, const char *delay, const struct store_actor *who,
+                struct core_problems *problems, struct core_fwd *out);
+int ops_fwd_voicemail(struct store *st, int64_t site_id, const char *ext, int64_t version, bool on,
+                      const struct store_actor *who, struct core_problems *problems,
+                      struct core_fwd *out);
 
 /* ---- call history (通信履歴, SPEC §3.7) ---- */
 enum ops_cdr_format { OPS_CDR_NATIVE, OPS_CDR_ASTERISK };
