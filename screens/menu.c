@@ -34,7 +34,8 @@ MENU(user_menu, N_("User management"),
      {N_("Locked users"), &scr_locked_users_screen, NULL, NULL});
 
 MENU(service_menu, N_("Service settings"), N_("User management and the site's services."),
-     {N_("User management"), NULL, &user_menu, NULL});
+     {N_("User management"), NULL, &user_menu, NULL},
+     {N_("Voicemail / forwarding settings"), &scr_fwd_view_screen, NULL, NULL});
 
 MENU(ext_menu, N_("Extension number management"),
      N_("Assign mobiles to extensions, unassign them, and see the numbers not yet assigned."),

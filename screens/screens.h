@@ -70,6 +70,7 @@ extern const enum ops_bulk_mode scr_bulk_register_mode, scr_bulk_delete_mode;
 extern const struct tui_screen scr_locked_users_screen;
 extern const struct tui_screen scr_auto_unlock_screen;
 extern const struct tui_screen scr_inet_restrict_screen;
+extern const struct tui_screen scr_fwd_view_screen;
 
 /* Arguments of the profile screens: ordinary or virtual profiles. */
 extern const bool scr_profiles_ordinary, scr_profiles_virtual;
