@@ -44,7 +44,9 @@ MENU(ext_menu, N_("Extension number management"),
      {N_("Bulk register"), &scr_bulk_screen, NULL, &scr_bulk_register_mode},
      {N_("Bulk delete"), &scr_bulk_screen, NULL, &scr_bulk_delete_mode},
      {N_("Bulk export"), &scr_bulk_export_screen, NULL, NULL},
-     {N_("Unassigned numbers"), &scr_unassigned_screen, NULL, NULL});
+     {N_("Unassigned numbers"), &scr_unassigned_screen, NULL, NULL},
+     {N_("Transfer of extension numbers"), &scr_transfer_screen, NULL, NULL},
+     {N_("Exchange of extension numbers"), &scr_exchange_screen, NULL, NULL});
 
 MENU(mobile_menu, N_("Mobile extension settings"),
      N_("The mapping of mobile numbers to extension numbers."),

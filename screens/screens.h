@@ -71,6 +71,7 @@ extern const struct tui_screen scr_locked_users_screen;
 extern const struct tui_screen scr_auto_unlock_screen;
 extern const struct tui_screen scr_inet_restrict_screen;
 extern const struct tui_screen scr_fwd_view_screen;
+extern const struct tui_screen scr_transfer_screen, scr_exchange_screen;
 
 /* Arguments of the profile screens: ordinary or virtual profiles. */
 extern const bool scr_profiles_ordinary, scr_profiles_virtual;

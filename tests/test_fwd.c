@@ -3,6 +3,7 @@
  * numbers (§6.1, §6.2): plans, refusals, atomicity. */
 #include <config.h>
 
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -182,6 +183,188 @@ static void forwarding(struct store *st, int64_t site)
     first_code(&pr);
 }
 
+/* Where a mobile is: the extension it is assigned to, or "". */
+static const char *holder(struct store *st, const char *mobile)
+{
+    static struct store_line line;
+    if (store_line_find(st, mobile, &line))
+        return "?";
+    return line.extension;
+}
+
+static bool registered(struct store *st, int64_t site, const char *ext)
+{
+    struct store_ext e;
+    return store_ext_find(st, site, ext, &e) == CORE_OK;
+}
+
+static int lines_seen;
+static void count_line(void *ctx, const char *text)
+{
+    (void)ctx;
+    (void)text;
+    lines_seen++;
+}
+
+static void moves(struct store *st, int64_t site, const char *path)
+{
+    struct core_problems pr;
+    core_problems_init(&pr);
+    const char *D = "f.example.jp";
+    /* 301 (A) and 302 (B) as in the guide's example; 302 in pickup group 7. */
+    tap_is(ext_with_mobile(st, site, D, "301", "09000000301"), CORE_OK, "301 with a mobile");
+    tap_is(ext_with_mobile(st, site, D, "302", "09000000302"), CORE_OK, "302 with a mobile");
+    tap_is(ext_with_mobile(st, site, D, "303", NULL), CORE_OK, "303 without");
+    char *spare[] = {"09000000309"};
+    tap_is(ops_line_add(st, D, spare, 1, &op, &pr), CORE_OK, "an unassigned mobile");
+    struct store_group g;
+    const char *m302[] = {"302"}, *m301[] = {"301"};
+    ops_pickup_add(st, site, "7", &op, &pr, &g);
+    tap_is(ops_group_members_add(st, site, CORE_PICKUP, "7", 0, m302, 1, &op, &pr, &g), CORE_OK,
+           "302 in pickup group 7");
+    ops_pickup_add(st, site, "8", &op, &pr, &g);
+    ops_group_members_add(st, site, CORE_PICKUP, "8", 0, m301, 1, &op, &pr, &g);
+    ops_fwd_set(st, site, "301", OPS_ANY_VERSION, CORE_FWD_BUSY, "09011112222", NULL, &op, &pr,
+                NULL);
+    ops_fwd_set(st, site, "302", OPS_ANY_VERSION, CORE_FWD_UNCONDITIONAL, "303", NULL, &op, &pr,
+                NULL);
+    tap_is(first_code(&pr), CORE_OK, "groups and forwarding set up");
+
+    /* ---- refusals ---- */
+    struct ops_move_plan plan, done;
+    tap_is(ops_transfer_plan(st, site, "301", "09000000301", &plan, &pr), E_TRANSFER_SAME,
+           "transfer to its own mobile");
+    tap_is(pr.items[0].field, OPS_M_OTHER, "... at the recipient");
+    first_code(&pr);
+    tap_is(ops_transfer_plan(st, site, "301", "301", &plan, &pr), E_TRANSFER_SAME,
+           "transfer to itself");
+    first_code(&pr);
+    tap_is(ops_transfer_plan(st, site, "301", "303", &plan, &pr), E_EXT_NO_MOBILE,
+           "recipient extension without a mobile");
+    first_code(&pr);
+    tap_is(ops_transfer_plan(st, site, "301", "09000000999", &plan, &pr), E_MOBILE_NOT_PROVISIONED,
+           "recipient mobile not provisioned");
+    first_code(&pr);
+    tap_is(ops_transfer_plan(st, site, "399", "09000000309", &plan, &pr), E_EXT_NOT_FOUND,
+           "unknown extension");
+    tap_is(pr.items[0].field, OPS_M_EXT, "... at the extension");
+    first_code(&pr);
+    tap_is(ops_exchange_plan(st, site, "301", "301", &plan, &pr), E_EXCHANGE_SAME,
+           "exchange with itself");
+    first_code(&pr);
+    tap_is(ops_exchange_plan(st, site, "301", "303", &plan, &pr), E_EXT_NO_MOBILE,
+           "exchange with an extension without a mobile");
+    tap_is(pr.items[0].field, OPS_M_OTHER, "... at the second extension");
+    first_code(&pr);
+    tap_is(ext_with_mobile(st, site, D, "304", "09000000304"), CORE_OK, "304");
+    tap_is(ops_hunt_add(st, site, "9", CORE_HUNT_PILOT, "304", &op, &pr, &g), CORE_OK,
+           "304 represents hunting group 9");
+    tap_is(ops_transfer_plan(st, site, "301", "304", &plan, &pr), E_DELETE_REPRESENTATIVE,
+           "a representative's profile cannot be deleted by a transfer");
+    tap_ok(pr.count && pr.items[0].other_kind == CORE_OTHER_GROUPS, "... naming the group");
+    first_code(&pr);
+
+    /* ---- transfer 301 to B's mobile (guide §6.1) ---- */
+    tap_is(ops_transfer_plan(st, site, "301", "302", &plan, &pr), CORE_OK, "transfer plan");
+    tap_is(plan.count, 2, "... two extensions");
+    tap_ok(!strcmp(plan.sides[0].mobile_before, "09000000301") &&
+               !strcmp(plan.sides[0].mobile_after, "09000000302"),
+           "... 301 moves to B's mobile");
+    tap_ok(plan.sides[1].deleted && !strcmp(plan.sides[1].groups, "p7"),
+           "... 302 is deleted, leaving pickup group 7");
+    tap_ok(!strcmp(plan.sides[0].fwd.dest[CORE_FWD_BUSY], "09011112222"),
+           "... 301's forwarding is in the plan");
+    lines_seen = 0;
+    ops_move_describe(&plan, false, count_line, NULL);
+    tap_ok(lines_seen >= 5, "the plan is described (%d lines)", lines_seen);
+    struct ops_move_plan seen;
+    tap_is(ops_transfer_plan(st, site, "301", "09000000302", &seen, &pr), CORE_OK,
+           "the recipient named by the mobile");
+    tap_ok(seen.count == 2 && seen.sides[1].ext_id == plan.sides[1].ext_id, "... the same plan");
+
+    /* A change between preview and confirmation is caught. */
+    ops_fwd_set(st, site, "301", OPS_ANY_VERSION, CORE_FWD_OUT_OF_COVERAGE, "0312345678", NULL, &op,
+                &pr, NULL);
+    tap_is(ops_transfer(st, site, "301", "302", true, &plan, &op, &pr, &done), E_CHANGED_MEANWHILE,
+           "a plan gone stale is refused");
+    first_code(&pr);
+    tap_ok(!strcmp(holder(st, "09000000302"), "302") && registered(st, site, "302"),
+           "... and nothing changed");
+    tap_ok(done.sides[0].fwd.version == plan.sides[0].fwd.version + 1, "... the new plan returned");
+
+    /* A failure at the last step leaves nothing half done. */
+    sqlite3 *db;
+    sqlite3_open(path, &db);
+    sqlite3_busy_timeout(db, 5000);
+    tap_is(sqlite3_exec(db,
+                        "CREATE TRIGGER fail_move BEFORE INSERT ON audit"
+                        " WHEN NEW.action IN ('ext.transfer', 'ext.exchange')"
+                        " BEGIN SELECT RAISE(ABORT, 'injected'); END",
+                        NULL, NULL, NULL),
+           SQLITE_OK, "inject a failure into the final audit entry");
+    tap_is(ops_transfer(st, site, "301", "302", true, &done, &op, &pr, NULL), E_STORAGE,
+           "transfer fails at its last step");
+    first_code(&pr);
+    tap_ok(!strcmp(holder(st, "09000000301"), "301") && !strcmp(holder(st, "09000000302"), "302") &&
+               registered(st, site, "302"),
+           "... mobiles and profiles as before");
+    struct core_fwd f;
+    struct core_problem p;
+    ops_fwd_get(st, site, "301", &f, &p);
+    tap_ok(!strcmp(f.dest[CORE_FWD_BUSY], "09011112222"), "... forwarding as before");
+    tap_is(ops_exchange(st, site, "301", "302", false, NULL, &op, &pr, NULL), E_STORAGE,
+           "exchange fails at its last step");
+    first_code(&pr);
+    tap_ok(!strcmp(holder(st, "09000000301"), "301") && !strcmp(holder(st, "09000000302"), "302"),
+           "... mobiles as before");
+    sqlite3_exec(db, "DROP TRIGGER fail_move", NULL, NULL, NULL);
+    sqlite3_close(db);
+
+    int before = 0, after = 0;
+    store_ext_count(st, site, &before);
+    tap_is(ops_transfer(st, site, "301", "302", false, &done, &op, &pr, &plan), CORE_OK,
+           "transfer 301 to B, forwarding kept");
+    store_ext_count(st, site, &after);
+    tap_ok(!strcmp(holder(st, "09000000302"), "301"), "... B's mobile is on 301");
+    tap_ok(!strcmp(holder(st, "09000000301"), ""), "... A's mobile is unassigned");
+    tap_ok(!registered(st, site, "302") && after == before - 1, "... 302 deleted (one more left)");
+    ops_fwd_get(st, site, "301", &f, &p);
+    tap_ok(!strcmp(f.dest[CORE_FWD_BUSY], "09011112222"), "... 301's forwarding kept");
+    char refs[64];
+    ops_ext_groups(st, site, "301", refs, sizeof refs, &p);
+    tap_ok(!strcmp(refs, "p8"), "... 301 stays in its group (%s)", refs);
+    tap_is(audited(st, site, "ext.transfer", "301"), 1, "... audited");
+
+    /* A recipient with no extension yet: the spare mobile. */
+    tap_is(ops_transfer(st, site, "301", "09000000309", true, NULL, &op, &pr, &plan), CORE_OK,
+           "transfer 301 to an unassigned mobile, forwarding cleared");
+    tap_is(plan.count, 1, "... nothing deleted");
+    ops_fwd_get(st, site, "301", &f, &p);
+    tap_ok(!core_fwd_any(&f), "... forwarding cleared");
+    tap_ok(!strcmp(holder(st, "09000000309"), "301") && !strcmp(holder(st, "09000000302"), ""),
+           "... the spare mobile is on 301, B's is free");
+
+    /* ---- exchange (guide §6.2) ---- */
+    ops_fwd_set(st, site, "304", OPS_ANY_VERSION, CORE_FWD_BUSY, "301", NULL, &op, &pr, NULL);
+    tap_is(ops_exchange_plan(st, site, "301", "304", &plan, &pr), CORE_OK, "exchange plan");
+    tap_is(ops_exchange(st, site, "301", "304", false, &plan, &op, &pr, &done), CORE_OK,
+           "exchange 301 and 304");
+    tap_ok(!strcmp(holder(st, "09000000309"), "304") && !strcmp(holder(st, "09000000304"), "301"),
+           "... mobiles swapped");
+    ops_fwd_get(st, site, "304", &f, &p);
+    tap_ok(!strcmp(f.dest[CORE_FWD_BUSY], "301"), "... forwarding kept with the number");
+    tap_is(ops_exchange(st, site, "301", "304", false, &plan, &op, &pr, &done), E_CHANGED_MEANWHILE,
+           "the same plan again is stale");
+    first_code(&pr);
+    tap_is(ops_exchange(st, site, "304", "301", true, NULL, &op, &pr, &done), CORE_OK,
+           "exchange back, forwarding cleared");
+    ops_fwd_get(st, site, "304", &f, &p);
+    tap_ok(!core_fwd_any(&f) && !strcmp(holder(st, "09000000304"), "304"),
+           "... swapped back, forwarding cleared");
+    tap_is(audited(st, site, "ext.exchange", NULL), 2, "exchanges audited");
+    core_problems_free(&pr);
+}
+
 int main(void)
 {
     rules();
@@ -201,6 +384,7 @@ int main(void)
     tap_is(ext_with_mobile(st, site, "f.example.jp", "202", "09000000202"), CORE_OK, "202");
     tap_is(ext_with_mobile(st, site, "f.example.jp", "203", NULL), CORE_OK, "203");
     forwarding(st, site);
+    moves(st, site, path);
     store_close(st);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

@@ -71,5 +71,7 @@ int cli_fwd_show(struct cli *cli, int argc, char **argv);
 int cli_fwd_set(struct cli *cli, int argc, char **argv);
 int cli_fwd_clear(struct cli *cli, int argc, char **argv);
 int cli_fwd_voicemail(struct cli *cli, int argc, char **argv);
+int cli_transfer(struct cli *cli, int argc, char **argv);
+int cli_exchange(struct cli *cli, int argc, char **argv);
 
 #endif

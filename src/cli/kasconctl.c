@@ -100,6 +100,13 @@ static const struct cli_verb verbs[] = {
      N_("turn one kind of forwarding off"), 3, 3, cli_fwd_clear},
     {"fwd", "voicemail", "DOMAIN EXT on|off", N_("turn an extension's voicemail on or off"), 3, 3,
      cli_fwd_voicemail},
+    {"transfer", NULL, "DOMAIN EXT MOBILE|EXT2 [--forwarding keep|clear] [--dry-run]",
+     N_("hand extension EXT to the person using MOBILE (or extension EXT2, whose profile is then"
+        " deleted), in one step; prints what changes"),
+     3, 3, cli_transfer},
+    {"exchange", NULL, "DOMAIN EXT1 EXT2 [--forwarding keep|clear] [--dry-run]",
+     N_("swap the mobiles of two extensions in one step; prints what changes"), 3, 3,
+     cli_exchange},
     {"demo", NULL, "[--domain DOMAIN]", N_("create a demo site and print its administrator password"), 0, 0,
      cli_demo},
 };

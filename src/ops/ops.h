@@ -236,6 +236,54 @@ int ops_fwd_voicemail(struct store *st, int64_t site_id, const char *ext, int64_
                       const struct store_actor *who, struct core_problems *problems,
                       struct core_fwd *out);
 
+/* ---- 内線番号の譲渡 / 交換 (transfer, exchange: SPEC §6, guide §6.1, §6.2) ----
+ * Transfer hands an extension number to the person using another mobile:
+ * the extension's mobile (if any) is unassigned, the recipient's mobile is
+ * assigned to it, and when the recipient used an extension of their own,
+ * that profile is deleted (the guide's step ②; it leaves its groups and its
+ * forwarding goes with it).  The recipient is named by their mobile or by
+ * the extension they use now.  Exchange swaps the mobiles of two
+ * extensions.  Profiles, group memberships and (with clear_fwd false)
+ * forwarding stay with the numbers.
+ *
+ * The plan functions say what will change; the operations compute the
+ * plan again in their one transaction and, when `shown` (the plan the
+ * user confirmed; NULL for scripts) differs from it, change nothing and
+ * return E_CHANGED_MEANWHILE with the new plan in *done.  Problems carry
+ * field OPS_M_EXT (the extension, or the first one) or OPS_M_OTHER (the
+ * recipient, or the second extension). */
+enum ops_move_kind { OPS_TRANSFER, OPS_EXCHANGE };
+enum ops_move_field { OPS_M_EXT, OPS_M_OTHER, OPS_M_FIELDS };
+struct ops_move_side {
+    char ext[CORE_EXT_MAX + 1];
+    int64_t ext_id, version;
+    int rep_of;                              /* hunting group it represents, or 0 */
+    char mobile_before[CORE_MOBILE_LEN + 1]; /* "" when none */
+    char mobile_after[CORE_MOBILE_LEN + 1];
+    bool deleted;        /* transfer: the recipient's old extension */
+    struct core_fwd fwd; /* its forwarding now */
+    char groups[64];     /* core group references */
+};
+struct ops_move_plan {
+    int kind;
+    int count; /* sides: 1, or 2 */
+    struct ops_move_side sides[2];
+};
+int ops_transfer_plan(struct store *st, int64_t site_id, const char *ext, const char *to,
+                      struct ops_move_plan *plan, struct core_problems *problems);
+int ops_transfer(struct store *st, int64_t site_id, const char *ext, const char *to,
+                 bool clear_fwd, const struct ops_move_plan *shown, const struct store_actor *who,
+                 struct core_problems *problems, struct ops_move_plan *done);
+int ops_exchange_plan(struct store *st, int64_t site_id, const char *ext1, const char *ext2,
+                      struct ops_move_plan *plan, struct core_problems *problems);
+int ops_exchange(struct store *st, int64_t site_id, const char *ext1, const char *ext2,
+                 bool clear_fwd, const struct ops_move_plan *shown, const struct store_actor *who,
+                 struct core_problems *problems, struct ops_move_plan *done);
+/* The plan in the user's language, one line at a time, for the console's
+ * preview and kasconctl alike. */
+void ops_move_describe(const struct ops_move_plan *plan, bool clear_fwd,
+                       void (*line)(void *ctx, const char *text), void *ctx);
+
 /* ---- call history (通信履歴, SPEC §3.7) ---- */
 enum ops_cdr_format { OPS_CDR_NATIVE, OPS_CDR_ASTERISK };
 #define OPS_CDR_PROBLEMS_SHOWN 1000 /* a broken 3-million-row file stays readable */
