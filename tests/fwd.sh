@@ -55,6 +55,7 @@ printf '%s\n' 2222,09000002222 3333,09000003333 4444,09000004444 5555,0900000555
 "$KASCONCTL" pickup member add $D 1 3333 >/dev/null
 "$KASCONCTL" hunt add $D 5 --type pilot --rep 5555 >/dev/null
 "$KASCONCTL" fwd set $D 2222 busy 09011112222 >/dev/null
+"$KASCONCTL" fwd set $D 4444 no-answer 3333 >/dev/null
 holder() { q "select e.ext from lines l left join assignments a on a.line_id=l.id left join extensions e on e.id=a.extension_id where l.mobile='$1'"; }
 before=$(db_hash)
 check "transfer --dry-run" run_ctl 0 transfer $D 2222 3333 --dry-run
@@ -62,6 +63,7 @@ check "... shows the move" grep -q 'Extension 2222: mobile 09000002222 -> 090000
 check "... A's mobile becomes unassigned" grep -q 'Mobile 09000002222 becomes unassigned' "$TMP/out"
 check "... 3333 deleted, leaving its group" grep -q 'leaves pickup group 1' "$TMP/out"
 check "... forwarding kept by default" grep -q 'Forwarding kept: Busy forwarding 09011112222' "$TMP/out"
+check "... forwarding to 3333 named" grep -q 'Forwarding of 4444 goes to 3333, which will no longer exist' "$TMP/out"
 check "... and changes nothing" test "$before" = "$(db_hash)"
 ja=$(ja_locale)
 LANG=ja_JP.UTF-8 LC_ALL=ja_JP.UTF-8 LOCPATH=$ja KASCON_LOCALEDIR="$(cd "${top_builddir:-.}" && pwd)/locale-tree" \

@@ -228,6 +228,7 @@ static void moves(struct store *st, int64_t site, const char *path)
                 NULL);
     ops_fwd_set(st, site, "302", OPS_ANY_VERSION, CORE_FWD_UNCONDITIONAL, "303", NULL, &op, &pr,
                 NULL);
+    ops_fwd_set(st, site, "201", OPS_ANY_VERSION, CORE_FWD_BUSY, "302", NULL, &op, &pr, NULL);
     tap_is(first_code(&pr), CORE_OK, "groups and forwarding set up");
 
     /* ---- refusals ---- */
@@ -274,6 +275,8 @@ static void moves(struct store *st, int64_t site, const char *path)
            "... 302 is deleted, leaving pickup group 7");
     tap_ok(!strcmp(plan.sides[0].fwd.dest[CORE_FWD_BUSY], "09011112222"),
            "... 301's forwarding is in the plan");
+    tap_ok(!strcmp(plan.sides[1].forwarded_by, "201"),
+           "... and that 201 still forwards to 302 (%s)", plan.sides[1].forwarded_by);
     lines_seen = 0;
     ops_move_describe(&plan, false, count_line, NULL);
     tap_ok(lines_seen >= 5, "the plan is described (%d lines)", lines_seen);

@@ -107,6 +107,12 @@ static int transfer_plan(struct store *st, int64_t site_id, const char *ext, con
         }
         snprintf(mobile, sizeof mobile, "%s", theirs->mobile_before);
         theirs->deleted = true;
+        /* Forwarding to a deleted number fails (cause 001): say where. */
+        if ((rc = store_fwd_pointing_to(st, site_id, theirs->ext, theirs->forwarded_by,
+                                        sizeof theirs->forwarded_by))) {
+            add(problems, rc, NULL, -1);
+            return rc;
+        }
         plan->count = 2;
     }
     snprintf(mine->mobile_after, sizeof mine->mobile_after, "%s", mobile);
@@ -296,6 +302,12 @@ void ops_move_describe(const struct ops_move_plan *plan, bool clear,
             line(ctx, text);
             if (refs[0]) {
                 snprintf(text, sizeof text, _("  ... and it leaves %s"), refs);
+                line(ctx, text);
+            }
+            if (s->forwarded_by[0]) {
+                snprintf(text, sizeof text,
+                         _("  Forwarding of %s goes to %s, which will no longer exist: change it"),
+                         s->forwarded_by, s->ext);
                 line(ctx, text);
             }
             continue;

@@ -263,6 +263,7 @@ struct ops_move_side {
     bool deleted;        /* transfer: the recipient's old extension */
     struct core_fwd fwd; /* its forwarding now */
     char groups[64];     /* core group references */
+    char forwarded_by[64]; /* deleted: extensions still forwarding to it */
 };
 struct ops_move_plan {
     int kind;

@@ -93,3 +93,40 @@ int store_fwd_unconditional(struct store *st, int64_t site_id, const char *ext, 
     sqlite3_finalize(s);
     return result;
 }
+
+struct pointing {
+    char *exts;
+    size_t n;
+};
+
+static int add_pointing(sqlite3_stmt *s, void *ctx)
+{
+    struct pointing *p = ctx;
+    size_t used = strlen(p->exts);
+    const char *ext = (const char *)sqlite3_column_text(s, 0);
+    /* Room is kept for the "..." that says the list goes on. */
+    if (used + strlen(ext) + 5 >= p->n) {
+        snprintf(p->exts + used, p->n - used, "%s...", used ? " " : "");
+        return 1;
+    }
+    snprintf(p->exts + used, p->n - used, "%s%s", used ? " " : "", ext);
+    return 0;
+}
+
+int store_fwd_pointing_to(struct store *st, int64_t site_id, const char *number, char *exts,
+                          size_t n)
+{
+    exts[0] = '\0';
+    sqlite3_stmt *s = store_prepare(
+        st, "SELECT e.ext FROM forwarding f JOIN extensions e ON e.id = f.extension_id"
+            " WHERE e.site_id = ?1"
+            " AND ?2 IN (f.unconditional, f.busy, f.no_answer, f.out_of_coverage)"
+            " ORDER BY e.ext_num");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, site_id);
+    store_bind_text(s, 2, number);
+    struct pointing p = {exts, n};
+    int rc = store_each_row(st, s, add_pointing, &p);
+    return rc == 1 ? CORE_OK : rc;
+}

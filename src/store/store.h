@@ -286,6 +286,10 @@ int store_fwd_put(struct store *st, int64_t site_id, int64_t ext_id, const char 
  * it does not, or is no extension of the site): the loop check's lookup. */
 int store_fwd_unconditional(struct store *st, int64_t site_id, const char *ext, char *dest,
                             size_t n);
+/* Extensions of the site with any kind of forwarding to number, in
+ * order, as "2005 2006" ("..." at the end when they do not all fit in n). */
+int store_fwd_pointing_to(struct store *st, int64_t site_id, const char *number, char *exts,
+                          size_t n);
 
 /* ---- audit log ---- */
 int store_audit(struct store *st, int64_t site_id, const struct store_actor *who, const char *action,
