@@ -246,6 +246,9 @@ static void moves(struct store *st, int64_t site, const char *path)
     tap_is(ops_transfer_plan(st, site, "301", "09000000999", &plan, &pr), E_MOBILE_NOT_PROVISIONED,
            "recipient mobile not provisioned");
     first_code(&pr);
+    tap_is(ops_transfer_plan(st, site, "301", "9000000309", &plan, &pr), E_MOBILE_LEADING_ZERO,
+           "a recipient mobile without its leading 0 is explained");
+    first_code(&pr);
     tap_is(ops_transfer_plan(st, site, "399", "09000000309", &plan, &pr), E_EXT_NOT_FOUND,
            "unknown extension");
     tap_is(pr.items[0].field, OPS_M_EXT, "... at the extension");

@@ -75,7 +75,14 @@ static int transfer_plan(struct store *st, int64_t site_id, const char *ext, con
             snprintf(holder, sizeof holder, "%s", line.extension);
         }
     } else if (recipient[0]) {
-        snprintf(holder, sizeof holder, "%s", recipient);
+        /* 9012345678 may be a 10-digit extension, or a mobile whose
+         * leading 0 was lost: an extension wins if there is one. */
+        struct store_ext probe;
+        if (core_check_mobile(recipient) == E_MOBILE_LEADING_ZERO &&
+            store_ext_find(st, site_id, recipient, &probe) == E_EXT_NOT_FOUND)
+            add(problems, E_MOBILE_LEADING_ZERO, recipient, OPS_M_OTHER);
+        else
+            snprintf(holder, sizeof holder, "%s", recipient);
     } else {
         add(problems, E_EMPTY, "", OPS_M_OTHER);
     }
