@@ -60,9 +60,10 @@ static int transfer_plan(struct store *st, int64_t site_id, const char *ext, con
     const char *recipient = to ? to : "";
     bool by_mobile = recipient[0] == '0' || !core_is_ascii(recipient);
     int rc = load_side(st, site_id, ext, OPS_M_EXT, &plan->sides[0], problems);
-    char mobile[CORE_MOBILE_LEN + 1] = "", holder[CORE_EXT_MAX + 1] = "";
+    char mobile[CORE_MOBILE_LEN + 1] = "";
+    const char *holder = ""; /* the recipient's extension, as typed or found */
+    struct store_line line;
     if (by_mobile) {
-        struct store_line line;
         int mrc = core_check_mobile(recipient);
         if (!mrc && (mrc = store_line_find(st, recipient, &line)) == CORE_OK &&
             line.site_id != site_id)
@@ -72,7 +73,7 @@ static int transfer_plan(struct store *st, int64_t site_id, const char *ext, con
                 mrc == E_STORAGE ? -1 : OPS_M_OTHER);
         else {
             snprintf(mobile, sizeof mobile, "%s", line.mobile);
-            snprintf(holder, sizeof holder, "%s", line.extension);
+            holder = line.extension;
         }
     } else if (recipient[0]) {
         /* 9012345678 may be a 10-digit extension, or a mobile whose
@@ -82,7 +83,7 @@ static int transfer_plan(struct store *st, int64_t site_id, const char *ext, con
             store_ext_find(st, site_id, recipient, &probe) == E_EXT_NOT_FOUND)
             add(problems, E_MOBILE_LEADING_ZERO, recipient, OPS_M_OTHER);
         else
-            snprintf(holder, sizeof holder, "%s", recipient);
+            holder = recipient;
     } else {
         add(problems, E_EMPTY, "", OPS_M_OTHER);
     }
