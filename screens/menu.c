@@ -42,6 +42,7 @@ MENU(dtmf_menu, N_("DTMF tone settings"),
 MENU(service_menu, N_("Service settings"),
      N_("User management, pickup and call hunting groups, and the site's feature codes."),
      {N_("User management"), NULL, &user_menu, NULL},
+     {N_("Voicemail / forwarding settings"), &scr_fwd_view_screen, NULL, NULL},
      {N_("Pickup groups"), &scr_group_list_screen, NULL, &scr_groups_pickup},
      {N_("Call hunting groups"), &scr_group_list_screen, NULL, &scr_groups_hunt},
      {N_("Dial-confirm code settings"), &scr_dial_confirm_screen, NULL, NULL},
@@ -54,7 +55,9 @@ MENU(ext_menu, N_("Extension number management"),
      {N_("Bulk register"), &scr_bulk_screen, NULL, &scr_bulk_register_mode},
      {N_("Bulk delete"), &scr_bulk_screen, NULL, &scr_bulk_delete_mode},
      {N_("Bulk export"), &scr_bulk_export_screen, NULL, NULL},
-     {N_("Unassigned numbers"), &scr_unassigned_screen, NULL, NULL});
+     {N_("Unassigned numbers"), &scr_unassigned_screen, NULL, NULL},
+     {N_("Transfer of extension numbers"), &scr_transfer_screen, NULL, NULL},
+     {N_("Exchange of extension numbers"), &scr_exchange_screen, NULL, NULL});
 
 MENU(mobile_menu, N_("Mobile extension settings"),
      N_("The mapping of mobile numbers to extension numbers."),

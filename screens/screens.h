@@ -70,6 +70,8 @@ extern const enum ops_bulk_mode scr_bulk_register_mode, scr_bulk_delete_mode;
 extern const struct tui_screen scr_locked_users_screen;
 extern const struct tui_screen scr_auto_unlock_screen;
 extern const struct tui_screen scr_inet_restrict_screen;
+extern const struct tui_screen scr_fwd_view_screen;
+extern const struct tui_screen scr_transfer_screen, scr_exchange_screen;
 
 /* Pickup and call hunting groups: the list's argument is the kind
  * (enum core_group_kind); the group screen's a scr_group_ref whose number

@@ -54,7 +54,7 @@ run_locale() {
   check "$lang: main menu" wait_for "$L_MAIN"
   keys 1
   check "$lang: service settings list the pickup groups" wait_for "$L_PICKUP"
-  keys 2
+  keys 3
   check "$lang: the list counts groups against 4096" wait_for "$L_COUNT"
 
   # §5.1 ③: the group number, then 新規登録.
@@ -139,7 +139,7 @@ run_locale() {
   keys Escape
 
   # §5.3: 種別, number and representative, then members; pilot order.
-  keys 3
+  keys 4
   check "$lang: call hunting groups" wait_for "$L_HUNT"
   "$KASCONCTL" hunt add $D 6 --type round-robin --rep 2902 >/dev/null
   "$KASCONCTL" hunt member add $D 6 2020 >/dev/null

@@ -69,5 +69,11 @@ int cli_group_member(struct cli *cli, int argc, char **argv);
 int cli_ext_groups(struct cli *cli, int argc, char **argv);
 int cli_code_show(struct cli *cli, int argc, char **argv);
 int cli_code_set(struct cli *cli, int argc, char **argv);
+int cli_fwd_show(struct cli *cli, int argc, char **argv);
+int cli_fwd_set(struct cli *cli, int argc, char **argv);
+int cli_fwd_clear(struct cli *cli, int argc, char **argv);
+int cli_fwd_voicemail(struct cli *cli, int argc, char **argv);
+int cli_transfer(struct cli *cli, int argc, char **argv);
+int cli_exchange(struct cli *cli, int argc, char **argv);
 
 #endif

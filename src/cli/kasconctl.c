@@ -96,6 +96,24 @@ static const struct cli_verb verbs[] = {
      N_("set a feature code (an empty CODE deletes the hold or DTMF-send code) or an option,"
         " checked against the numbering plan"),
      3, 3, cli_code_set},
+    {"fwd", "show", "DOMAIN EXT",
+     N_("show an extension's forwarding: unconditional, busy, no-answer (with its delay),"
+        " out-of-coverage, voicemail"),
+     2, 2, cli_fwd_show},
+    {"fwd", "set", "DOMAIN EXT unconditional|busy|no-answer|out-of-coverage NUMBER [--delay N]",
+     N_("forward an extension's calls to NUMBER (no-answer after N seconds, 5 to 60, default 15)"),
+     4, 4, cli_fwd_set},
+    {"fwd", "clear", "DOMAIN EXT unconditional|busy|no-answer|out-of-coverage",
+     N_("turn one kind of forwarding off"), 3, 3, cli_fwd_clear},
+    {"fwd", "voicemail", "DOMAIN EXT on|off", N_("turn an extension's voicemail on or off"), 3, 3,
+     cli_fwd_voicemail},
+    {"transfer", NULL, "DOMAIN EXT MOBILE|EXT2 [--forwarding keep|clear] [--dry-run]",
+     N_("hand extension EXT to the person using MOBILE (or extension EXT2, whose profile is then"
+        " deleted), in one step; prints what changes"),
+     3, 3, cli_transfer},
+    {"exchange", NULL, "DOMAIN EXT1 EXT2 [--forwarding keep|clear] [--dry-run]",
+     N_("swap the mobiles of two extensions in one step; prints what changes"), 3, 3,
+     cli_exchange},
     {"demo", NULL, "[--domain DOMAIN]", N_("create a demo site and print its administrator password"), 0, 0,
      cli_demo},
 };

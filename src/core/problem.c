@@ -128,6 +128,18 @@ static const struct catalogue_entry catalogue[] = {
     {E_DELETE_REPRESENTATIVE, N_("extension is the representative extension of a call hunting group: change the representative or delete the group first"), NULL},
     {E_ORDER_MISMATCH, N_("the new order must list every member exactly once"), NULL},
     {E_ORDER_NOT_PILOT, N_("the member order can be changed in pilot groups only"), NULL},
+    {E_FWD_DEST_FORMAT, N_("forwarding destination must be an internal number (2 to 15 digits starting"
+                           " 2-9) or an outside number (10 to 20 digits starting with 0)"), NULL},
+    {E_FWD_SPECIAL, N_("numbers starting with 1 are special services (110, 119, ...) and cannot be"
+                       " forwarding destinations"), NULL},
+    {E_FWD_SELF, N_("an extension cannot forward to itself"), NULL},
+    {E_FWD_LOOP, N_("forwarding loop: the destination's unconditional forwarding leads back to"
+                    " this extension"), NULL},
+    {E_FWD_DELAY, N_("no-answer delay must be a whole number of seconds from 5 to 60"), NULL},
+    {E_FWD_KIND, N_("forwarding kind must be unconditional, busy, no-answer or out-of-coverage"), NULL},
+    {E_TRANSFER_SAME, N_("the recipient already uses this extension"), NULL},
+    {E_EXCHANGE_SAME, N_("choose two different extensions"), NULL},
+    {E_EXT_NO_MOBILE, N_("no mobile is assigned to this extension"), NULL},
     {E_STORAGE, N_("database error"), NULL},
     {E_NO_MEMORY, N_("out of memory"), NULL},
 };
@@ -206,7 +218,9 @@ void core_problem_set(struct core_problem *p, int code, const char *value)
 void core_problem_format(const struct core_problem *p, char *buf, size_t n)
 {
     const char *msg = _(core_code_msgid(p->code));
-    if (p->other_kind == CORE_OTHER_GROUPS && p->other[0]) {
+    if (p->other_kind == CORE_OTHER_TEXT && p->other[0]) {
+        snprintf(buf, n, _("%s: \"%s\" (%s)"), msg, p->value, p->other);
+    } else if (p->other_kind == CORE_OTHER_GROUPS && p->other[0]) {
         char refs[512];
         core_group_refs_format(p->other, refs, sizeof refs);
         if (p->value[0])

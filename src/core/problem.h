@@ -109,6 +109,16 @@ enum core_code {
     E_DELETE_REPRESENTATIVE = 513,
     E_ORDER_MISMATCH = 514,      /* a new order must list every member once */
     E_ORDER_NOT_PILOT = 515,
+    /* forwarding (§3.5) and moving extension numbers (§6.1, §6.2) */
+    E_FWD_DEST_FORMAT = 601,     /* not an internal or outside number */
+    E_FWD_SPECIAL = 602,         /* 1XX special services (110, 119) */
+    E_FWD_SELF = 603,
+    E_FWD_LOOP = 604,            /* unconditional forwarding leads back */
+    E_FWD_DELAY = 605,           /* no-answer delay not 5-60 s */
+    E_FWD_KIND = 606,
+    E_TRANSFER_SAME = 611,       /* the recipient's mobile is the extension's own */
+    E_EXCHANGE_SAME = 612,
+    E_EXT_NO_MOBILE = 613,
     E_STORAGE = 901,
     E_NO_MEMORY = 902,
 };
@@ -129,6 +139,8 @@ enum core_plan_kind {
 
 /* other_kind when other holds group references (core/groups.h). */
 #define CORE_OTHER_GROUPS 100
+/* other_kind when other is shown as it is (a forwarding chain). */
+#define CORE_OTHER_TEXT 101
 
 /* A problem found by a rule: the code plus what it is about.  Front ends
  * format it with core_problem_format; nothing below them builds text. */

@@ -11,6 +11,7 @@
 
 #include "cdr/cdrio.h"
 #include "core/cdr.h"
+#include "core/forwarding.h"
 #include "core/groups.h"
 #include "core/lockout.h"
 #include "core/numplan.h"
@@ -247,6 +248,80 @@ int ops_hunt_move(struct store *st, int64_t site_id, const char *number, int64_t
 /* Where an extension is used, as core group references ("p1 h3 r7"). */
 int ops_ext_groups(struct store *st, int64_t site_id, const char *ext, char *refs, size_t n,
                    struct core_problem *problem);
+
+/* ---- forwarding (転送, SPEC §3.5) ----
+ * The administrator's view and kasconctl use these now; the extension
+ * user's own console will too.  `version` is the forwarding version the
+ * caller read (core_fwd.version), or OPS_ANY_VERSION for scripts; when it
+ * moved, E_CHANGED_MEANWHILE and *out holds the settings as they are. */
+#define OPS_ANY_VERSION (-1)
+enum ops_fwd_field { OPS_FWD_F_EXT, OPS_FWD_F_DEST, OPS_FWD_F_DELAY, OPS_FWD_FIELDS };
+int ops_fwd_get(struct store *st, int64_t site_id, const char *ext, struct core_fwd *out,
+                struct core_problem *problem);
+/* Sets one kind (enum core_fwd_kind) to dest, or turns it off when dest is
+ * NULL or empty; delay (text, seconds) is the no-answer delay, empty for
+ * the default. */
+int ops_fwd_set(struct store *st, int64_t site_id, const char *ext, int64_t version, int kind,
+                const char *dest, const char *delay, const struct store_actor *who,
+                struct core_problems *problems, struct core_fwd *out);
+int ops_fwd_voicemail(struct store *st, int64_t site_id, const char *ext, int64_t version, bool on,
+                      const struct store_actor *who, struct core_problems *problems,
+                      struct core_fwd *out);
+/* Every setting at once (the user's 各種転送設定 form): want->dest[kind] ""
+ * for off, want->voicemail, and delay as typed; all checked, then saved in
+ * one transaction or not at all.  A destination's problem has row kind + 1. */
+int ops_fwd_save(struct store *st, int64_t site_id, const char *ext, int64_t version,
+                 const struct core_fwd *want, const char *delay, const struct store_actor *who,
+                 struct core_problems *problems, struct core_fwd *out);
+
+/* ---- 内線番号の譲渡 / 交換 (transfer, exchange: SPEC §6, guide §6.1, §6.2) ----
+ * Transfer hands an extension number to the person using another mobile:
+ * the extension's mobile (if any) is unassigned, the recipient's mobile is
+ * assigned to it, and when the recipient used an extension of their own,
+ * that profile is deleted (the guide's step ②; it leaves its groups and its
+ * forwarding goes with it).  The recipient is named by their mobile or by
+ * the extension they use now.  Exchange swaps the mobiles of two
+ * extensions.  Profiles, group memberships and (with clear_fwd false)
+ * forwarding stay with the numbers.
+ *
+ * The plan functions say what will change; the operations compute the
+ * plan again in their one transaction and, when `shown` (the plan the
+ * user confirmed; NULL for scripts) differs from it, change nothing and
+ * return E_CHANGED_MEANWHILE with the new plan in *done.  Problems carry
+ * field OPS_M_EXT (the extension, or the first one) or OPS_M_OTHER (the
+ * recipient, or the second extension). */
+enum ops_move_kind { OPS_TRANSFER, OPS_EXCHANGE };
+enum ops_move_field { OPS_M_EXT, OPS_M_OTHER, OPS_M_FIELDS };
+struct ops_move_side {
+    char ext[CORE_EXT_MAX + 1];
+    int64_t ext_id, version;
+    int rep_of;                              /* hunting group it represents, or 0 */
+    char mobile_before[CORE_MOBILE_LEN + 1]; /* "" when none */
+    char mobile_after[CORE_MOBILE_LEN + 1];
+    bool deleted;        /* transfer: the recipient's old extension */
+    struct core_fwd fwd; /* its forwarding now */
+    char groups[64];     /* core group references */
+    char forwarded_by[64]; /* deleted: extensions still forwarding to it */
+};
+struct ops_move_plan {
+    int kind;
+    int count; /* sides: 1, or 2 */
+    struct ops_move_side sides[2];
+};
+int ops_transfer_plan(struct store *st, int64_t site_id, const char *ext, const char *to,
+                      struct ops_move_plan *plan, struct core_problems *problems);
+int ops_transfer(struct store *st, int64_t site_id, const char *ext, const char *to,
+                 bool clear_fwd, const struct ops_move_plan *shown, const struct store_actor *who,
+                 struct core_problems *problems, struct ops_move_plan *done);
+int ops_exchange_plan(struct store *st, int64_t site_id, const char *ext1, const char *ext2,
+                      struct ops_move_plan *plan, struct core_problems *problems);
+int ops_exchange(struct store *st, int64_t site_id, const char *ext1, const char *ext2,
+                 bool clear_fwd, const struct ops_move_plan *shown, const struct store_actor *who,
+                 struct core_problems *problems, struct ops_move_plan *done);
+/* The plan in the user's language, one line at a time, for the console's
+ * preview and kasconctl alike. */
+void ops_move_describe(const struct ops_move_plan *plan, bool clear_fwd,
+                       void (*line)(void *ctx, const char *text), void *ctx);
 
 /* ---- call history (通信履歴, SPEC §3.7) ---- */
 enum ops_cdr_format { OPS_CDR_NATIVE, OPS_CDR_ASTERISK };

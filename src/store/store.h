@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "core/cdr.h"
+#include "core/forwarding.h"
 #include "core/groups.h"
 #include "core/numplan.h"
 #include "core/password.h"
@@ -288,6 +289,24 @@ int store_ext_groups(struct store *st, int64_t ext_id, char *refs, size_t n);
 /* The same, one callback per reference (role is enum core_group_role). */
 typedef int (*store_ext_group_cb)(int role, int number, void *ctx);
 int store_ext_group_each(struct store *st, int64_t ext_id, store_ext_group_cb cb, void *ctx);
+
+/* ---- forwarding (転送, SPEC §3.5) ---- */
+/* The extension's settings; everything off and version 0 when never set. */
+int store_fwd_get(struct store *st, int64_t ext_id, struct core_fwd *out);
+/* Saves all five settings of ext (id, and its number for the audit log)
+ * inside the caller's transaction if the stored version is still
+ * `version` (0: never set), E_CHANGED_MEANWHILE otherwise; fwd->version
+ * follows.  Audited with the settings before and after. */
+int store_fwd_put(struct store *st, int64_t site_id, int64_t ext_id, const char *ext,
+                  struct core_fwd *fwd, int64_t version, const struct store_actor *who);
+/* Where an extension number of the site forwards unconditionally ("" when
+ * it does not, or is no extension of the site): the loop check's lookup. */
+int store_fwd_unconditional(struct store *st, int64_t site_id, const char *ext, char *dest,
+                            size_t n);
+/* Extensions of the site with any kind of forwarding to number, in
+ * order, as "2005 2006" ("..." at the end when they do not all fit in n). */
+int store_fwd_pointing_to(struct store *st, int64_t site_id, const char *number, char *exts,
+                          size_t n);
 
 /* ---- audit log ---- */
 int store_audit(struct store *st, int64_t site_id, const struct store_actor *who, const char *action,

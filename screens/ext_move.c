@@ -1,0 +1,318 @@
+/* 内線番号管理 > 内線番号の譲渡 (§6.1) and 内線番号の交換 (§6.2), guided:
+ * choose the numbers, see what will change, choose whether forwarding is
+ * kept or cleared, confirm; the change is one transaction (ops_transfer,
+ * ops_exchange).  The preview holds row locks on the extensions involved,
+ * and the operation refuses if anything changed since the preview. */
+#include <config.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "screens/screens.h"
+
+enum { F_A, F_B, F_COUNT };
+
+static const struct tui_field transfer_fields[F_COUNT] = {
+    [F_A] = {N_("Extension number to transfer"), TUI_FIELD_DIGITS, CORE_EXT_MAX, 16, NULL},
+    /* TEXT: a mobile or an extension, and full-width input must reach the rule. */
+    [F_B] = {N_("Recipient (mobile or extension number)"), TUI_FIELD_TEXT, 16, 16, NULL},
+};
+
+static const struct tui_field exchange_fields[F_COUNT] = {
+    [F_A] = {N_("Extension number (A)"), TUI_FIELD_DIGITS, CORE_EXT_MAX, 16, NULL},
+    [F_B] = {N_("Extension number (B)"), TUI_FIELD_DIGITS, CORE_EXT_MAX, 16, NULL},
+};
+
+static const int field_map[OPS_M_FIELDS] = {[OPS_M_EXT] = F_A, [OPS_M_OTHER] = F_B};
+
+/* What step 1 hands to the preview. */
+struct move_request {
+    int kind;
+    char a[CORE_EXT_MAX + 1];
+    char b[24];
+    struct ops_move_plan plan;
+    struct tui_form *origin; /* step 1's form, emptied after success */
+};
+
+struct choose_state {
+    struct tui_form *form;
+    struct move_request req;
+};
+
+static const struct tui_screen scr_move_preview_screen;
+
+static int plan_of(struct move_request *r, struct core_problems *problems)
+{
+    struct scr_console *c = scr_console();
+    return r->kind == OPS_TRANSFER
+               ? ops_transfer_plan(c->st, c->session.site.id, r->a, r->b, &r->plan, problems)
+               : ops_exchange_plan(c->st, c->session.site.id, r->a, r->b, &r->plan, problems);
+}
+
+static void next(void *ctx, struct tui_form *form)
+{
+    struct choose_state *s = ctx;
+    tui_form_clear_errors(form);
+    snprintf(s->req.a, sizeof s->req.a, "%s", tui_form_value(form, F_A));
+    snprintf(s->req.b, sizeof s->req.b, "%s", tui_form_value(form, F_B));
+    struct core_problems problems;
+    core_problems_init(&problems);
+    if (plan_of(&s->req, &problems))
+        scr_show_problems(form, field_map, OPS_M_FIELDS, &problems);
+    else {
+        tui_result_clear();
+        tui_push(&scr_move_preview_screen, &s->req);
+    }
+    core_problems_free(&problems);
+}
+
+static int choose_enter(void **state, int kind)
+{
+    struct choose_state *s = calloc(1, sizeof *s);
+    if (!s)
+        return -1;
+    s->req.kind = kind;
+    s->form =
+        tui_form_new(kind == OPS_TRANSFER ? transfer_fields : exchange_fields, F_COUNT, next, s);
+    if (!s->form) {
+        free(s);
+        return -1;
+    }
+    s->req.origin = s->form;
+    *state = s;
+    return 0;
+}
+
+static int transfer_enter(void **state, void *arg)
+{
+    (void)arg;
+    return choose_enter(state, OPS_TRANSFER);
+}
+
+static int exchange_enter(void **state, void *arg)
+{
+    (void)arg;
+    return choose_enter(state, OPS_EXCHANGE);
+}
+
+static void choose_leave(void *state)
+{
+    struct choose_state *s = state;
+    tui_form_free(s->form);
+    free(s);
+}
+
+static void choose_draw(void *state, const struct tui_rect *body)
+{
+    tui_form_draw(((struct choose_state *)state)->form, body);
+}
+
+static int choose_key(void *state, int key)
+{
+    return tui_form_key(((struct choose_state *)state)->form, key);
+}
+
+static void do_next(void *state)
+{
+    struct choose_state *s = state;
+    next(s, s->form);
+}
+
+static const struct tui_action choose_actions[] = {
+    {KEY_F(2), N_("Next"), N_("Show what will change, before anything is changed."), do_next, NULL},
+    {0, NULL, NULL, NULL, NULL},
+};
+
+const struct tui_screen scr_transfer_screen = {
+    .title = N_("Transfer of extension numbers"),
+    .help = N_("Hand an extension number to another person. Type the extension number and the"
+               " recipient: the mobile number they use, or the extension number they use now,"
+               " then Next. The next screen shows every change before anything is done: the"
+               " extension's current mobile becomes unassigned, the recipient's mobile is"
+               " assigned to it, and the recipient's old extension profile is deleted (it leaves"
+               " its groups). You then choose whether the extension's forwarding settings are kept"
+               " or cleared."),
+    .actions = choose_actions,
+    .enter = transfer_enter,
+    .leave = choose_leave,
+    .draw = choose_draw,
+    .key = choose_key,
+};
+
+const struct tui_screen scr_exchange_screen = {
+    .title = N_("Exchange of extension numbers"),
+    .help = N_("Swap the mobiles of two extensions: type both extension numbers, then Next. The"
+               " next screen shows every change before anything is done; profiles and group"
+               " memberships stay with the numbers, and you choose whether their forwarding"
+               " settings are kept or cleared."),
+    .actions = choose_actions,
+    .enter = exchange_enter,
+    .leave = choose_leave,
+    .draw = choose_draw,
+    .key = choose_key,
+};
+
+/* ---- the preview: what will change, keep or clear forwarding, execute ---- */
+
+static const char *const fwd_choices[] = {N_("Keep"), N_("Clear"), NULL};
+static const struct tui_field preview_fields[] = {
+    {N_("Forwarding settings"), TUI_FIELD_CHOICE, 0, 0, fwd_choices},
+};
+
+struct preview_state {
+    struct move_request req;
+    struct tui_form *form;
+    struct scr_lock locks[2];
+    int blocked; /* index + 1 of a lock another session holds, or 0 */
+};
+
+static void take_locks(struct preview_state *s)
+{
+    for (int i = 0; i < s->req.plan.count; i++) {
+        char object[64];
+        snprintf(object, sizeof object, "ext:%lld", (long long)s->req.plan.sides[i].ext_id);
+        if (!s->locks[i].held && !scr_lock_take(&s->locks[i], object) && !s->blocked)
+            s->blocked = i + 1;
+    }
+    tui_form_set_readonly(s->form, s->blocked != 0);
+}
+
+static int preview_enter(void **state, void *arg)
+{
+    struct preview_state *s = calloc(1, sizeof *s);
+    if (!s)
+        return -1;
+    s->req = *(const struct move_request *)arg;
+    if (!(s->form = tui_form_new(preview_fields, 1, NULL, s))) {
+        free(s);
+        return -1;
+    }
+    take_locks(s);
+    *state = s;
+    return 0;
+}
+
+static void preview_leave(void *state)
+{
+    struct preview_state *s = state;
+    for (int i = 0; i < 2; i++)
+        scr_lock_release(&s->locks[i]);
+    tui_form_free(s->form);
+    free(s);
+}
+
+struct draw_lines {
+    struct tui_rect r;
+};
+
+static void draw_line(void *ctx, const char *text)
+{
+    struct draw_lines *d = ctx;
+    if (d->r.h <= 0)
+        return;
+    int used = tui_draw_wrapped(&d->r, TUI_NORMAL, text);
+    d->r.y += used;
+    d->r.h -= used;
+}
+
+static void preview_draw(void *state, const struct tui_rect *body)
+{
+    struct preview_state *s = state;
+    tui_set_title(s->req.kind == OPS_TRANSFER ? N_("Transfer of extension numbers")
+                                              : N_("Exchange of extension numbers"));
+    tui_set_subtitle(_("Check the changes"));
+    struct tui_rect r = *body;
+    if (s->blocked)
+        scr_lock_draw_banner(&s->locks[s->blocked - 1], &r);
+    tui_draw_text(r.y, r.x, r.w, TUI_HEADER, _("These changes will be made:"));
+    struct draw_lines d = {{r.y + 1, r.x + 1, r.h - 4, r.w - 1}};
+    ops_move_describe(&s->req.plan, tui_form_choice(s->form, 0) == 1, draw_line, &d);
+    struct tui_rect f = {d.r.y + 1, r.x, 2, r.w};
+    tui_form_draw(s->form, &f);
+}
+
+static int preview_key(void *state, int key)
+{
+    return tui_form_key(((struct preview_state *)state)->form, key);
+}
+
+static bool can_execute(void *state)
+{
+    return ((struct preview_state *)state)->blocked == 0;
+}
+
+static void execute(void *state)
+{
+    struct preview_state *s = state;
+    struct move_request *r = &s->req;
+    const struct ops_move_side *a = &r->plan.sides[0], *b = &r->plan.sides[1];
+    bool clear = tui_form_choice(s->form, 0) == 1;
+    char question[512], done_text[256];
+    if (r->kind == OPS_TRANSFER) {
+        snprintf(question, sizeof question,
+                 clear ? _("Transfer extension %s to mobile %s and clear its forwarding?")
+                       : _("Transfer extension %s to mobile %s, keeping its forwarding?"),
+                 a->ext, a->mobile_after);
+        snprintf(done_text, sizeof done_text, _("Extension %s has been transferred to mobile %s."),
+                 a->ext, a->mobile_after);
+    } else {
+        snprintf(question, sizeof question,
+                 clear ? _("Exchange the mobiles of extensions %s and %s and clear their"
+                           " forwarding?")
+                       : _("Exchange the mobiles of extensions %s and %s, keeping their"
+                           " forwarding?"),
+                 a->ext, b->ext);
+        snprintf(done_text, sizeof done_text,
+                 _("The mobiles of extensions %s and %s have been exchanged."), a->ext, b->ext);
+    }
+    if (!tui_confirm(_(r->kind == OPS_TRANSFER ? N_("Transfer of extension numbers")
+                                               : N_("Exchange of extension numbers")),
+                     question))
+        return;
+    struct scr_console *c = scr_console();
+    struct core_problems problems;
+    core_problems_init(&problems);
+    struct ops_move_plan now;
+    int rc = r->kind == OPS_TRANSFER ? ops_transfer(c->st, c->session.site.id, r->a, r->b, clear,
+                                                    &r->plan, &c->session.actor, &problems, &now)
+                                     : ops_exchange(c->st, c->session.site.id, r->a, r->b, clear,
+                                                    &r->plan, &c->session.actor, &problems, &now);
+    if (rc == E_CHANGED_MEANWHILE) {
+        /* Show what would change now; the user confirms again. */
+        r->plan = now;
+        take_locks(s);
+        scr_show_problems(NULL, NULL, 0, &problems);
+    } else if (rc) {
+        scr_show_problems(NULL, NULL, 0, &problems);
+    } else {
+        struct tui_form *origin = r->origin;
+        tui_pop(); /* releases the locks */
+        tui_form_set_value(origin, F_A, "");
+        tui_form_set_value(origin, F_B, "");
+        tui_form_set_focus(origin, F_A);
+        tui_result_ok(done_text);
+    }
+    core_problems_free(&problems);
+}
+
+static const struct tui_action preview_actions[] = {
+    {KEY_F(2), N_("Execute"), N_("Make every change shown, in one step, after a confirmation."),
+     execute, can_execute},
+    {0, NULL, NULL, NULL, NULL},
+};
+
+static const struct tui_screen scr_move_preview_screen = {
+    .title = N_("Check the changes"),
+    .help = N_("Every change the operation will make, before anything is changed. Choose with"
+               " Left and Right whether the forwarding settings of the extensions are kept (they"
+               " carry over to the new user, as the guide warns) or cleared, then Execute and"
+               " confirm. Esc goes back to change the numbers. If another administrator changes"
+               " one of these extensions meanwhile, nothing is done and the changes are shown"
+               " again."),
+    .actions = preview_actions,
+    .enter = preview_enter,
+    .leave = preview_leave,
+    .draw = preview_draw,
+    .key = preview_key,
+};

@@ -1,0 +1,133 @@
+/* kasconctl fwd show | set | clear | voicemail: the operator sets an
+ * extension's forwarding (SPEC §3.5) until extension users have their own
+ * console; the same operations as that console will use. */
+#include <config.h>
+
+#include <string.h>
+
+#include "cli/cli.h"
+#include "i18n.h"
+
+static int report(struct cli *cli, struct core_problems *problems)
+{
+    int rc = cli_problems(cli, problems);
+    core_problems_free(problems);
+    return rc;
+}
+
+/* One line per setting, tab-separated, in the CLI's words: scripts read it. */
+static void print_fwd(const struct core_fwd *f)
+{
+    for (int k = 0; k < CORE_FWD_KINDS; k++) {
+        printf("%s\t%s", core_fwd_kind_name(k), f->dest[k][0] ? f->dest[k] : "-");
+        if (k == CORE_FWD_NO_ANSWER && f->dest[k][0])
+            printf("\t%d", f->delay);
+        putchar('\n');
+    }
+    printf("voicemail\t%s\n", f->voicemail ? "on" : "off");
+}
+
+static int parse_kind(struct cli *cli, const char *text, int *kind)
+{
+    if (!core_fwd_parse_kind(text, kind))
+        return CLI_OK;
+    struct core_problem p;
+    core_problem_set(&p, E_FWD_KIND, text);
+    cli_problem(cli, &p);
+    return CLI_USAGE;
+}
+
+int cli_fwd_show(struct cli *cli, int argc, char **argv)
+{
+    (void)argc;
+    struct store_site site;
+    if (cli_site(cli, argv[0], &site))
+        return CLI_REFUSED;
+    struct core_fwd f;
+    struct core_problem p;
+    if (ops_fwd_get(cli->st, site.id, argv[1], &f, &p)) {
+        cli_problem(cli, &p);
+        return CLI_REFUSED;
+    }
+    print_fwd(&f);
+    return CLI_OK;
+}
+
+int cli_fwd_set(struct cli *cli, int argc, char **argv)
+{
+    const char *pos[4] = {NULL}, *delay = NULL;
+    int npos = 0;
+    for (int k = 0; k < argc; k++) {
+        const char *v;
+        if (argv[k][0] != '-' && npos < 4)
+            pos[npos++] = argv[k];
+        else if ((v = cli_option_value(argc, argv, &k, "--delay")))
+            delay = v;
+        else {
+            fprintf(stderr, _("%s: unknown option %s\n"), cli->prog, argv[k]);
+            return CLI_USAGE;
+        }
+    }
+    int kind = 0, rc;
+    if (npos != 4)
+        return CLI_USAGE;
+    if ((rc = parse_kind(cli, pos[2], &kind)))
+        return rc;
+    if (delay && kind != CORE_FWD_NO_ANSWER) {
+        fprintf(stderr, _("%s: --delay goes with no-answer forwarding only\n"), cli->prog);
+        return CLI_USAGE;
+    }
+    struct store_site site;
+    if (cli_site(cli, pos[0], &site))
+        return CLI_REFUSED;
+    struct core_problems problems;
+    core_problems_init(&problems);
+    struct core_fwd f;
+    ops_fwd_set(cli->st, site.id, pos[1], OPS_ANY_VERSION, kind, pos[3], delay, &cli->actor,
+                &problems, &f);
+    if ((rc = report(cli, &problems)))
+        return rc;
+    print_fwd(&f);
+    return CLI_OK;
+}
+
+int cli_fwd_clear(struct cli *cli, int argc, char **argv)
+{
+    (void)argc;
+    int kind = 0, rc;
+    if ((rc = parse_kind(cli, argv[2], &kind)))
+        return rc;
+    struct store_site site;
+    if (cli_site(cli, argv[0], &site))
+        return CLI_REFUSED;
+    struct core_problems problems;
+    core_problems_init(&problems);
+    struct core_fwd f;
+    ops_fwd_set(cli->st, site.id, argv[1], OPS_ANY_VERSION, kind, NULL, NULL, &cli->actor,
+                &problems, &f);
+    if ((rc = report(cli, &problems)))
+        return rc;
+    print_fwd(&f);
+    return CLI_OK;
+}
+
+int cli_fwd_voicemail(struct cli *cli, int argc, char **argv)
+{
+    (void)argc;
+    bool on = !strcmp(argv[2], "on");
+    if (!on && strcmp(argv[2], "off")) {
+        fprintf(stderr, _("%s: voicemail is on or off\n"), cli->prog);
+        return CLI_USAGE;
+    }
+    struct store_site site;
+    if (cli_site(cli, argv[0], &site))
+        return CLI_REFUSED;
+    struct core_problems problems;
+    core_problems_init(&problems);
+    struct core_fwd f;
+    ops_fwd_voicemail(cli->st, site.id, argv[1], OPS_ANY_VERSION, on, &cli->actor, &problems, &f);
+    int rc = report(cli, &problems);
+    if (!rc)
+        print_fwd(&f);
+    return rc;
+}

@@ -1,0 +1,78 @@
+/* kasconctl transfer | exchange: 内線番号の譲渡 / 交換 (§6.1, §6.2) for
+ * scripts, printing the plan the console previews. */
+#include <config.h>
+
+#include <string.h>
+
+#include "cli/cli.h"
+#include "i18n.h"
+
+static void print_line(void *ctx, const char *text)
+{
+    (void)ctx;
+    printf("%s\n", text);
+}
+
+static int run(struct cli *cli, int argc, char **argv, int kind)
+{
+    const char *pos[3] = {NULL}, *fwd = "keep";
+    bool dry_run = false;
+    int npos = 0;
+    for (int k = 0; k < argc; k++) {
+        const char *v;
+        if (argv[k][0] != '-' && npos < 3)
+            pos[npos++] = argv[k];
+        else if (!strcmp(argv[k], "--dry-run"))
+            dry_run = true;
+        else if ((v = cli_option_value(argc, argv, &k, "--forwarding")))
+            fwd = v;
+        else {
+            fprintf(stderr, _("%s: unknown option %s\n"), cli->prog, argv[k]);
+            return CLI_USAGE;
+        }
+    }
+    if (npos != 3)
+        return CLI_USAGE;
+    if (strcmp(fwd, "keep") && strcmp(fwd, "clear")) {
+        fprintf(stderr, _("%s: --forwarding is keep or clear\n"), cli->prog);
+        return CLI_USAGE;
+    }
+    bool clear = !strcmp(fwd, "clear");
+    struct store_site site;
+    if (cli_site(cli, pos[0], &site))
+        return CLI_REFUSED;
+    struct core_problems problems;
+    core_problems_init(&problems);
+    struct ops_move_plan plan;
+    if (dry_run)
+        (kind == OPS_TRANSFER ? ops_transfer_plan : ops_exchange_plan)(cli->st, site.id, pos[1],
+                                                                       pos[2], &plan, &problems);
+    else
+        (kind == OPS_TRANSFER ? ops_transfer : ops_exchange)(
+            cli->st, site.id, pos[1], pos[2], clear, NULL, &cli->actor, &problems, &plan);
+    int rc = cli_problems(cli, &problems);
+    core_problems_free(&problems);
+    if (rc) {
+        fprintf(stderr, _("%s: nothing was changed\n"), cli->prog);
+        return rc;
+    }
+    ops_move_describe(&plan, clear, print_line, NULL);
+    if (dry_run)
+        puts(_("(dry run, nothing changed)"));
+    else if (kind == OPS_TRANSFER)
+        printf(_("extension %s transferred to mobile %s\n"), plan.sides[0].ext,
+               plan.sides[0].mobile_after);
+    else
+        printf(_("extensions %s and %s exchanged\n"), plan.sides[0].ext, plan.sides[1].ext);
+    return CLI_OK;
+}
+
+int cli_transfer(struct cli *cli, int argc, char **argv)
+{
+    return run(cli, argc, argv, OPS_TRANSFER);
+}
+
+int cli_exchange(struct cli *cli, int argc, char **argv)
+{
+    return run(cli, argc, argv, OPS_EXCHANGE);
+}
