@@ -226,18 +226,20 @@ static void usage(FILE *out)
             "  --max-unauthenticated-per-source N\n"
             "                            connections not yet logged in per address (default 10)\n"
             "  --max-auth-tries N        failed attempts per connection (default 6)\n"
-            "  --files DIR               administrators' file areas for sftp, scp and the\n"
-            "                            console's CSV files (default: \"files\" next to the\n"
-            "                            database)\n"
-            "  --max-file-size BYTES     largest upload (K, M, G suffixes; default 64M)\n"
-            "  --max-area-size BYTES     bytes kept per administrator (default 256M)\n"
-            "  --public-host NAME        host name shown in scp commands (default: this\n"
-            "                            host's name)\n"
-            "  --public-port N           port shown in scp commands (default: the one listened on)\n"
             "  --help                    show this help\n"
             "  --version                 show the version\n\n"
             "Settings in the file are written as \"key = value\" with the option names\n"
             "without dashes (listen, db, host-key, ...); options on the command line win.\n"),
+          out);
+    fputs(_("\nFile areas (sftp, scp, and the console's CSV files over SSH):\n"
+            "  --files DIR               root of the administrators' areas (default: \"files\"\n"
+            "                            next to the database)\n"
+            "  --max-file-size BYTES     largest upload (K, M, G suffixes; default 64M)\n"
+            "  --max-area-size BYTES     bytes kept per administrator (default 256M)\n"
+            "  --public-host NAME        host name shown in scp commands (default: this\n"
+            "                            host's name)\n"
+            "  --public-port N           port shown in scp commands (default: the one\n"
+            "                            listened on)\n"),
           out);
 }
 
