@@ -188,8 +188,8 @@ static void list_one(int dirfd, const char *name, void *ctx)
 {
     struct listing *l = ctx;
     struct stat sb;
-    if (l->err || !io_area_name_ok(name) ||
-        fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(sb.st_mode))
+    if (l->err || !io_area_name_ok(name) || fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) != 0 ||
+        !S_ISREG(sb.st_mode))
         return;
     if (l->count == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 16;
@@ -242,7 +242,8 @@ int io_area_open_read(const struct io_area *area, enum io_area_box box, const ch
         return -1;
     }
     /* O_NONBLOCK: opening a planted fifo must not hang the session. */
-    int fd = openat(area->box[box], name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+    int fd =
+        openat(area->box[box], name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
         if (errno == ELOOP)
             errno = EPERM;

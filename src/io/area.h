@@ -15,13 +15,13 @@
 
 enum io_area_box { IO_AREA_INBOX, IO_AREA_OUTBOX, IO_AREA_BOXES };
 
-#define IO_AREA_NAME_MAX 128       /* bytes of a file name */
-#define IO_AREA_TEMP_MAX 192       /* bytes of a temporary name */
+#define IO_AREA_NAME_MAX 128            /* bytes of a file name */
+#define IO_AREA_TEMP_MAX 192            /* bytes of a temporary name */
 #define IO_AREA_LIFETIME (24 * 60 * 60) /* seconds a file is kept */
 
 struct io_area {
-    int dir;                  /* ROOT/SITE-ID/ADMIN */
-    int box[IO_AREA_BOXES];   /* inbox, outbox */
+    int dir;                /* ROOT/SITE-ID/ADMIN */
+    int box[IO_AREA_BOXES]; /* inbox, outbox */
 };
 
 /* "inbox" or "outbox". */

@@ -36,7 +36,7 @@ struct handle {
     enum io_area_box box;
     char name[IO_AREA_NAME_MAX + 1];
     char temp[IO_AREA_TEMP_MAX];
-    long long size, base; /* bytes written; the area's usage at open */
+    long long size, base;       /* bytes written; the area's usage at open */
     struct io_area_file *files; /* a directory's listing, taken at open */
     size_t count, next;
 };
@@ -572,8 +572,8 @@ static void do_rename(struct sftp_server *srv, sftp_client_message msg, bool ove
     int st = parse_path(path, false, &from);
     if (st == SSH_FX_OK)
         st = parse_path(target, false, &to);
-    if (st == SSH_FX_OK && (from.depth < 2 || to.depth < 2 || from.box != IO_AREA_INBOX ||
-                            to.box != IO_AREA_INBOX))
+    if (st == SSH_FX_OK &&
+        (from.depth < 2 || to.depth < 2 || from.box != IO_AREA_INBOX || to.box != IO_AREA_INBOX))
         st = SSH_FX_PERMISSION_DENIED;
     if (st == SSH_FX_OK)
         st = stat_path(srv, &from, &sb);
