@@ -59,7 +59,9 @@ SSH_OPTS=(-F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/nu
           -o LogLevel=ERROR -o ConnectTimeout=10 -o IdentityAgent=none
           -o PubkeyAuthentication=no -o NumberOfPasswordPrompts=1)
 U="admin@$DOMAIN@127.0.0.1"
-site_id() { sqlite3 "$KASCON_DB" "select id from sites where domain='$1'"; }
+# sqlite3 that waits while a session writes (its logout, say).
+q() { sqlite3 -cmd '.timeout 10000' "$KASCON_DB" "$@"; }
+site_id() { q "select id from sites where domain='$1'"; }
 AREA="$TMP/files/$(site_id $DOMAIN)/admin"
 AREA2="$TMP/files/$(site_id $DOMAIN)/admin2"
 AREA_OSAKA="$TMP/files/$(site_id $OTHER)/admin"
@@ -159,7 +161,7 @@ check "... logged" log_has "Removed 1 file(s) older than 24 hours for admin"
 
 # ---- exec: kasconctl's verbs on the administrator's own site ----
 # The site's data (logins and their audit entries aside).
-site_data() { sqlite3 "$KASCON_DB" ".dump sites extensions lines assignments forwarding" | sha256sum; }
+site_data() { q ".dump sites extensions lines assignments forwarding" | sha256sum; }
 h0=$(site_data)
 ssh_as "$U" ext import <"$PC/bad.csv" >"$TMP/exec.out" 2>"$TMP/exec.err"
 check "ext import of a bad file exits 1" is "$?" 1
@@ -172,9 +174,9 @@ check "... and changes nothing" is "$(site_data)" "$h0"
 ssh_as "$U" ext import <"$PC/reg.csv" >"$TMP/exec.out" 2>"$TMP/exec.err"
 check "ext import exits 0" is "$?" 0
 check "... reports what it did" grep -q '2 rows imported: 2 profiles created, 2 mobiles assigned' "$TMP/exec.out"
-check "... the profiles are there" is "$(sqlite3 "$KASCON_DB" 'select count(*) from extensions')" 2
+check "... the profiles are there" is "$(q 'select count(*) from extensions')" 2
 check "... audited as the administrator with the source address" \
-  is "$(sqlite3 "$KASCON_DB" "select count(*) from audit where action='ext.add' and actor='admin' and source='127.0.0.1'")" 2
+  is "$(q "select count(*) from audit where action='ext.add' and actor='admin' and source='127.0.0.1'")" 2
 ssh_as "$U" ext list </dev/null >"$TMP/list.out"
 check "ext list" grep -q '^2001	mobile	09011110001' "$TMP/list.out"
 check "line list --unassigned" is "$(ssh_as "$U" line list --unassigned </dev/null | cut -f1)" 09011110003
@@ -183,7 +185,7 @@ check "ext export --encoding utf-8 > file: the operator's export, byte for byte"
   cmp -s "$PC/ext-utf8.csv" <("$KASCONCTL" ext export "$DOMAIN" --encoding utf-8)
 ssh_as "$U" ext delete --dry-run <"$PC/ext-utf8.csv" >"$TMP/exec.out" 2>&1
 check "ext delete --dry-run < export" is "$?" 0
-check "... nothing deleted" is "$(sqlite3 "$KASCON_DB" 'select count(*) from extensions')" 2
+check "... nothing deleted" is "$(q 'select count(*) from extensions')" 2
 ssh_as "$U" cdr list >/dev/null 2>"$TMP/exec.err" </dev/null
 check "call history is not reachable by exec (exit 2)" is "$?" 2
 check "... with a clear message" grep -q 'unknown command: cdr list' "$TMP/exec.err"
@@ -196,7 +198,7 @@ check "the other site's administrator sees none of this site's profiles" \
   is "$(ssh_as "admin@$OTHER@127.0.0.1" ext list </dev/null | wc -l)" 0
 ssh_as "$U" ext delete <"$PC/ext-utf8.csv" >/dev/null 2>&1
 check "ext delete < export deletes them (for the console below)" \
-  is "$(sqlite3 "$KASCON_DB" 'select count(*) from extensions')" 0
+  is "$(q 'select count(*) from extensions')" 0
 
 # ---- the console over ssh ----
 pane() { tmux -L "$TMUX_SOCKET" capture-pane -p -t "$1"; }
@@ -232,9 +234,9 @@ press en C-u; tmux -L "$TMUX_SOCKET" send-keys -t en -l "re"; press en Tab
 check "Tab completes from inbox/" shows en "CSV file  reg.csv"
 press en F2
 check "一括登録 from the uploaded file" shows en "Registered from 2 rows"
-check "... both profiles are there" is "$(sqlite3 "$KASCON_DB" 'select count(*) from extensions')" 2
+check "... both profiles are there" is "$(q 'select count(*) from extensions')" 2
 check "... audited with the source address" \
-  is "$(sqlite3 "$KASCON_DB" "select count(*) from audit where action='ext.add' and actor='admin' and source='127.0.0.1'")" 4
+  is "$(q "select count(*) from audit where action='ext.add' and actor='admin' and source='127.0.0.1'")" 4
 press en Escape 5 F2
 check "一括出力 writes to outbox/" shows en "2 profiles written to outbox/kascon-export.csv."
 check "... and shows the scp command" shows en "scp -P $PORT admin@$DOMAIN@127.0.0.1:outbox/kascon-export.csv ."
