@@ -85,9 +85,11 @@ static void complete_inbox(struct bulk_state *s, const struct io_area *area)
 
 static void complete_path(struct bulk_state *s)
 {
-    const struct io_area *area = scr_area();
-    if (area) {
-        complete_inbox(s, area);
+    if (scr_remote()) {
+        /* Over SSH never the server's directories, even without an area. */
+        const struct io_area *area = scr_area();
+        if (area)
+            complete_inbox(s, area);
         return;
     }
     char typed[1024];
@@ -234,6 +236,8 @@ static void run(struct bulk_state *s, bool dry_run)
     struct scr_console *c = scr_console();
     const char *path = tui_form_value(s->form, F_FILE);
     const struct io_area *area = scr_area();
+    if (scr_remote() && !area)
+        return; /* scr_area said why; a server path is never read */
     tui_form_clear_errors(s->form);
     if (!*path) {
         tui_form_set_error(s->form, F_FILE,

@@ -25,6 +25,11 @@ void scr_format_problem(const struct core_problem *p, char *buf, size_t n)
         snprintf(buf, n, "%03d %s", p->code, msg);
 }
 
+bool scr_remote(void)
+{
+    return console.opts && console.opts->files_root;
+}
+
 const struct io_area *scr_area(void)
 {
     if (!console.opts || !console.opts->files_root || !console.logged_in)
@@ -128,7 +133,7 @@ FILE *scr_open_output(struct tui_form *form, size_t field, const char *title,
         tui_form_set_error(form, field, _("Type the path of the file to write."));
         return NULL;
     }
-    if (console.opts->files_root)
+    if (scr_remote())
         return open_in_outbox(form, field, title, out);
     snprintf(out->shown, sizeof out->shown, "%s", path);
     struct stat sb;

@@ -34,6 +34,8 @@ void scr_show_problems(struct tui_form *form, const int *field_map, int nmap,
  * terminal.  Over SSH, CSV files are read from inbox/ and written to
  * outbox/ only: a form's file field then holds a name in that box. */
 const struct io_area *scr_area(void);
+/* Whether the console runs over SSH with file areas (files_root set). */
+bool scr_remote(void);
 /* Writes the scp command that copies a file between the administrator's
  * PC and a box ("scp -P PORT USER@SITE@HOST:outbox/NAME ." to fetch, or
  * "scp -P PORT FILE USER@SITE@HOST:inbox/" to upload when name is NULL). */
