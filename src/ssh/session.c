@@ -483,6 +483,15 @@ static int on_shell_request(ssh_session ssh, ssh_channel channel, void *userdata
     return 0;
 }
 
+/* The client's command as it may go into a log line. */
+static void printable(const char *in, char *out, size_t n)
+{
+    size_t k = 0;
+    for (; *in && k + 1 < n; in++, k++)
+        out[k] = (unsigned char)*in < 0x20 || *in == 0x7f ? '?' : *in;
+    out[k] = '\0';
+}
+
 /* A command (cli_remote.c) runs once the request is answered: see
  * run_command. */
 static int on_exec_request(ssh_session ssh, ssh_channel channel, const char *command,
@@ -495,7 +504,9 @@ static int on_exec_request(ssh_session ssh, ssh_channel channel, const char *com
         return -1;
     snprintf(s->command, sizeof s->command, "%s", command);
     s->exec = true;
-    sshd_log(LOG_DAEMON | LOG_INFO, "Command \"%s\" for %s from %s port %d", s->command,
+    char shown[sizeof s->command];
+    printable(s->command, shown, sizeof shown);
+    sshd_log(LOG_DAEMON | LOG_INFO, "Command \"%s\" for %s from %s port %d", shown,
              s->login.admin.name, s->peer->addr, s->peer->port);
     return 0;
 }
@@ -756,8 +767,10 @@ static int run_command(struct session *s)
         close(out);
     if (err >= 0)
         close(err);
-    sshd_log(LOG_DAEMON | LOG_INFO, "Command \"%s\" for %s from %s port %d exited with %d",
-             s->command, s->login.admin.name, s->peer->addr, s->peer->port, status);
+    char shown[sizeof s->command];
+    printable(s->command, shown, sizeof shown);
+    sshd_log(LOG_DAEMON | LOG_INFO, "Command \"%s\" for %s from %s port %d exited with %d", shown,
+             s->login.admin.name, s->peer->addr, s->peer->port, status);
     return status;
 }
 

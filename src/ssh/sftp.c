@@ -163,8 +163,14 @@ static void reply_status(struct sftp_server *srv, sftp_client_message msg, int s
 /* Logs what a client was refused, with the path it asked for. */
 static void refused(struct sftp_server *srv, const char *what, const char *path, int status)
 {
-    sshd_log(LOG_AUTH | LOG_NOTICE, "sftp: refused %s \"%s\" for %s from %s: %s", what,
-             path ? path : "", srv->who, srv->addr, status_text(status));
+    /* The path is the client's: no control character goes into the log. */
+    char shown[256];
+    size_t k = 0;
+    for (const char *p = path ? path : ""; *p && k + 1 < sizeof shown; p++, k++)
+        shown[k] = (unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p;
+    shown[k] = '\0';
+    sshd_log(LOG_AUTH | LOG_NOTICE, "sftp: refused %s \"%s\" for %s from %s: %s", what, shown,
+             srv->who, srv->addr, status_text(status));
 }
 
 static void fill_attr(const struct stat *sb, bool dir, struct sftp_attributes_struct *a)
@@ -654,7 +660,7 @@ static void dispatch(struct sftp_server *srv, sftp_client_message msg)
             do_rename(srv, msg, true);
             break;
         }
-        refused(srv, sftp_client_message_get_submessage(msg), NULL, SSH_FX_OP_UNSUPPORTED);
+        refused(srv, "extension", sftp_client_message_get_submessage(msg), SSH_FX_OP_UNSUPPORTED);
         reply_status(srv, msg, SSH_FX_OP_UNSUPPORTED, NULL);
         break;
     case SSH_FXP_MKDIR:
