@@ -4,8 +4,11 @@
 #include <config.h>
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "i18n.h"
 #include "io/io.h"
@@ -36,8 +39,59 @@ struct bulk_state {
 
 /* ---- Tab completion of the path, as a shell does it ---- */
 
+/* Over SSH the field names a file in inbox/: completion offers those. */
+static void complete_inbox(struct bulk_state *s, const struct io_area *area)
+{
+    const char *typed = tui_form_value(s->form, F_FILE);
+    if (!strncmp(typed, "inbox/", 6))
+        typed += 6;
+    struct io_area_file *files;
+    size_t count;
+    if (io_area_list(area, IO_AREA_INBOX, &files, &count) != 0 || count == 0) {
+        free(files);
+        tui_result_error(_("inbox/ is empty: upload a CSV file with scp or sftp first."));
+        return;
+    }
+    char common[IO_AREA_NAME_MAX + 1] = "", shown[512] = "";
+    int matches = 0;
+    size_t plen = strlen(typed);
+    for (size_t i = 0; i < count; i++) {
+        const char *name = files[i].name;
+        if (strncmp(name, typed, plen))
+            continue;
+        if (matches++ == 0) {
+            snprintf(common, sizeof common, "%s", name);
+        } else {
+            size_t k = 0;
+            while (common[k] && common[k] == name[k])
+                k++;
+            common[k] = '\0';
+        }
+        size_t used = strlen(shown);
+        if (used < sizeof shown - 64)
+            snprintf(shown + used, sizeof shown - used, "%s%s", used ? "  " : "", name);
+    }
+    free(files);
+    if (matches == 0) {
+        tui_result_error(_("No file name starts like that."));
+        return;
+    }
+    tui_form_set_value(s->form, F_FILE, common);
+    if (matches > 1)
+        tui_result_ok(shown);
+    else
+        tui_result_clear();
+}
+
 static void complete_path(struct bulk_state *s)
 {
+    if (scr_remote()) {
+        /* Over SSH never the server's directories, even without an area. */
+        const struct io_area *area = scr_area();
+        if (area)
+            complete_inbox(s, area);
+        return;
+    }
     char typed[1024];
     snprintf(typed, sizeof typed, "%s", tui_form_value(s->form, F_FILE));
     char *slash = strrchr(typed, '/');
@@ -148,20 +202,59 @@ static void on_progress(void *ctx, int phase, long done, long total)
         tui_progress(_(phase_titles[phase]), done, total);
 }
 
+/* Reads a file of inbox/ whole (its size is bounded by the upload
+ * limit); NULL with the reason at the field. */
+static char *read_inbox(struct bulk_state *s, const struct io_area *area, const char *name,
+                        size_t *len)
+{
+    if (!strncmp(name, "inbox/", 6))
+        name += 6;
+    char text[700];
+    int fd = io_area_name_ok(name) ? io_area_open_read(area, IO_AREA_INBOX, name) : -1;
+    if (fd < 0 && !io_area_name_ok(name))
+        errno = ENOENT;
+    struct stat sb;
+    char *buf = NULL;
+    if (fd >= 0 && fstat(fd, &sb) == 0 && (buf = malloc((size_t)sb.st_size + 1))) {
+        size_t n = 0;
+        ssize_t r = 0;
+        while (n < (size_t)sb.st_size && (r = read(fd, buf + n, (size_t)sb.st_size - n)) > 0)
+            n += (size_t)r;
+        *len = n;
+    }
+    if (fd >= 0)
+        close(fd);
+    if (!buf) {
+        snprintf(text, sizeof text, _("Cannot read inbox/%s: %s"), name, strerror(errno));
+        tui_form_set_error(s->form, F_FILE, text);
+    }
+    return buf;
+}
+
 static void run(struct bulk_state *s, bool dry_run)
 {
     struct scr_console *c = scr_console();
     const char *path = tui_form_value(s->form, F_FILE);
+    const struct io_area *area = scr_area();
+    if (scr_remote() && !area)
+        return; /* scr_area said why; a server path is never read */
     tui_form_clear_errors(s->form);
     if (!*path) {
-        tui_form_set_error(s->form, F_FILE, _("Type the path of the CSV file (Tab completes)."));
+        tui_form_set_error(s->form, F_FILE,
+                           area ? _("Type the name of a file in inbox/ (Tab completes).")
+                                : _("Type the path of the CSV file (Tab completes)."));
         return;
     }
+    char *buf = NULL;
+    size_t len = 0;
+    if (area && !(buf = read_inbox(s, area, path, &len)))
+        return;
     core_problems_free(&s->problems);
     core_problems_init(&s->problems);
     struct ops_bulk_result res;
-    int rc = ops_bulk(c->st, c->session.site.id, s->mode, path, NULL, 0, dry_run,
+    int rc = ops_bulk(c->st, c->session.site.id, s->mode, buf ? NULL : path, buf, len, dry_run,
                       &c->session.actor, &s->problems, &res, on_progress, s);
+    free(buf);
     tui_list_seek(s->list, NULL);
     char text[512];
     if (rc || s->problems.count) {
@@ -213,6 +306,13 @@ static int bulk_enter(void **state, void *arg)
         free(s);
         return -1;
     }
+    /* Over SSH the newest upload is the likely one. */
+    const struct io_area *area = scr_area();
+    struct io_area_file *files = NULL;
+    size_t count = 0;
+    if (area && io_area_list(area, IO_AREA_INBOX, &files, &count) == 0 && count)
+        tui_form_set_value(s->form, F_FILE, files[0].name);
+    free(files);
     *state = s;
     return 0;
 }
@@ -230,15 +330,35 @@ static void bulk_draw(void *state, const struct tui_rect *body)
 {
     struct bulk_state *s = state;
     tui_set_title(s->mode == OPS_BULK_REGISTER ? N_("Bulk register") : N_("Bulk delete"));
-    struct tui_rect top = {body->y, body->x, 2, body->w};
-    tui_form_draw(s->form, &top);
+    struct tui_rect form_area = {body->y, body->x, 2, body->w};
+    tui_form_draw(s->form, &form_area);
     tui_draw_text(body->y + 2, body->x, body->w, TUI_DIM,
                   s->mode == OPS_BULK_REGISTER
                       ? _("Format: extension, mobile, 0000000000, SIP ID, SIP password, 0, 0, web"
                           " user, web password, 0 — or extension, mobile")
                       : _("Format: extension, mobile, 0000000000 (an export file also works)"));
-    if (s->problems.count) {
-        struct tui_rect rows = {body->y + 4, body->x, body->h - 4, body->w};
+    int list_top = 4;
+    const struct io_area *area = scr_area();
+    if (area) {
+        /* What is in inbox/, and how to put a file there. */
+        struct io_area_file *files = NULL;
+        size_t count = 0;
+        char line[1024], cmd[600];
+        io_area_list(area, IO_AREA_INBOX, &files, &count);
+        int used = snprintf(line, sizeof line, "%s", _("Files in inbox/:"));
+        for (size_t i = 0; i < count && used > 0 && (size_t)used < sizeof line - 1; i++)
+            used += snprintf(line + used, sizeof line - (size_t)used, "  %s", files[i].name);
+        if (!count)
+            snprintf(line + used, sizeof line - (size_t)used, "  %s", _("(none)"));
+        free(files);
+        tui_draw_text(body->y + 3, body->x, body->w, TUI_NORMAL, line);
+        scr_scp_command(IO_AREA_INBOX, NULL, cmd, sizeof cmd);
+        snprintf(line, sizeof line, _("Upload from your PC: %s"), cmd);
+        tui_draw_text(body->y + 4, body->x, body->w, TUI_DIM, line);
+        list_top = 6;
+    }
+    if (s->problems.count && body->h > list_top) {
+        struct tui_rect rows = {body->y + list_top, body->x, body->h - list_top, body->w};
         tui_list_draw(s->list, &rows);
     }
     if (s->on_list)

@@ -20,29 +20,32 @@ static const struct tui_field fields[F_COUNT] = {
 
 struct export_state {
     struct tui_form *form;
+    char fetch[600]; /* over SSH: the scp command for the file just written */
 };
 
 static void submit(void *ctx, struct tui_form *form)
 {
-    (void)ctx;
+    struct export_state *s = ctx;
     struct scr_console *c = scr_console();
-    const char *path = tui_form_value(form, F_FILE);
-    FILE *out = scr_open_output(form, F_FILE, _("Bulk export"));
-    if (!out)
+    struct scr_output out;
+    s->fetch[0] = '\0';
+    if (!scr_open_output(form, F_FILE, _("Bulk export"), &out))
         return;
     long rows = 0;
     struct core_problem p;
-    int rc = ops_bulk_export(c->st, c->session.site.id, out, tui_form_choice(form, F_ENCODING) == 1,
-                             &rows, &p);
-    if (fclose(out) != 0 && !rc)
-        core_problem_set(&p, rc = E_FILE_WRITE, path);
+    int rc = ops_bulk_export(c->st, c->session.site.id, out.f,
+                             tui_form_choice(form, F_ENCODING) == 1, &rows, &p);
+    if (scr_close_output(&out, rc == 0) != 0 && !rc)
+        core_problem_set(&p, rc = E_FILE_WRITE, out.shown);
     if (rc) {
         scr_show_problem(NULL, NULL, 0, &p);
         return;
     }
     char text[1200];
-    snprintf(text, sizeof text, _("%ld profiles written to %s."), rows, path);
+    snprintf(text, sizeof text, _("%ld profiles written to %s."), rows, out.shown);
     tui_result_ok(text);
+    if (out.in_area)
+        scr_scp_command(IO_AREA_OUTBOX, out.name, s->fetch, sizeof s->fetch);
 }
 
 static int export_enter(void **state, void *arg)
@@ -67,7 +70,9 @@ static void export_leave(void *state)
 
 static void export_draw(void *state, const struct tui_rect *body)
 {
-    tui_form_draw(((struct export_state *)state)->form, body);
+    struct export_state *s = state;
+    tui_form_draw(s->form, body);
+    scr_draw_fetch(body, 3, s->fetch);
 }
 
 static int export_key(void *state, int key)

@@ -21,31 +21,34 @@ static const struct tui_field fields[F_COUNT] = {
 struct get_state {
     struct store_cdr_file file;
     struct tui_form *form;
+    char fetch[600]; /* over SSH: the scp command for the file just written */
 };
 
 static void submit(void *ctx, struct tui_form *form)
 {
     struct get_state *s = ctx;
     struct scr_console *c = scr_console();
-    const char *path = tui_form_value(form, F_FILE);
-    FILE *out = scr_open_output(form, F_FILE, _("Download"));
-    if (!out)
+    struct scr_output out;
+    s->fetch[0] = '\0';
+    if (!scr_open_output(form, F_FILE, _("Download"), &out))
         return;
     tui_progress(_("Download"), 0, s->file.records);
     long written = 0;
     struct core_problem p;
-    int rc = ops_cdr_export(c->st, c->session.site.id, s->file.day, s->file.part, out,
+    int rc = ops_cdr_export(c->st, c->session.site.id, s->file.day, s->file.part, out.f,
                             tui_form_choice(form, F_ENCODING) == 0, &written, &p);
-    if (fclose(out) != 0 && !rc)
-        core_problem_set(&p, rc = E_FILE_WRITE, path);
+    if (scr_close_output(&out, rc == 0) != 0 && !rc)
+        core_problem_set(&p, rc = E_FILE_WRITE, out.shown);
     tui_progress(_("Download"), written, s->file.records);
     if (rc) {
         scr_show_problem(NULL, NULL, 0, &p);
         return;
     }
     char text[1200];
-    snprintf(text, sizeof text, _("%ld records written to %s."), written, path);
+    snprintf(text, sizeof text, _("%ld records written to %s."), written, out.shown);
     tui_result_ok(text);
+    if (out.in_area)
+        scr_scp_command(IO_AREA_OUTBOX, out.name, s->fetch, sizeof s->fetch);
 }
 
 static int get_enter(void **state, void *arg)
@@ -77,6 +80,7 @@ static void get_draw(void *state, const struct tui_rect *body)
     snprintf(sub, sizeof sub, "%s (%d) %ld", s->file.day, s->file.part, s->file.records);
     tui_set_subtitle(sub);
     tui_form_draw(s->form, body);
+    scr_draw_fetch(body, 3, s->fetch);
 }
 
 static int get_key(void *state, int key)

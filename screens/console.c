@@ -1,6 +1,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <string.h>
@@ -24,14 +25,117 @@ void scr_format_problem(const struct core_problem *p, char *buf, size_t n)
         snprintf(buf, n, "%03d %s", p->code, msg);
 }
 
-FILE *scr_open_output(struct tui_form *form, size_t field, const char *title)
+bool scr_remote(void)
 {
+    return console.opts && console.opts->files_root;
+}
+
+const struct io_area *scr_area(void)
+{
+    if (!console.opts || !console.opts->files_root || !console.logged_in)
+        return NULL;
+    if (!console.area_open) {
+        int err = io_area_open(console.opts->files_root, console.session.site.id,
+                               console.session.admin.name, &console.area);
+        if (err) {
+            char text[600];
+            snprintf(text, sizeof text, _("Cannot open your file area: %s"), strerror(err));
+            tui_result_error(text);
+            return NULL;
+        }
+        console.area_open = true;
+    }
+    return &console.area;
+}
+
+void scr_scp_command(enum io_area_box box, const char *name, char *buf, size_t n)
+{
+    const struct console_opts *o = console.opts;
+    if (name)
+        snprintf(buf, n, "scp -P %d %s@%s@%s:%s/%s .", o->public_port, console.session.admin.name,
+                 console.session.site.domain, o->public_host, io_area_box_name(box), name);
+    else
+        snprintf(buf, n, "scp -P %d %s %s@%s@%s:%s/", o->public_port, _("FILE.csv"),
+                 console.session.admin.name, console.session.site.domain, o->public_host,
+                 io_area_box_name(box));
+}
+
+void scr_draw_fetch(const struct tui_rect *body, int row, const char *fetch)
+{
+    if (!console.opts->files_root || row + 2 > body->h)
+        return;
+    if (!fetch[0]) {
+        tui_draw_text(body->y + row, body->x, body->w, TUI_DIM,
+                      _("The file is written to outbox/ of your file area; scp copies it to"
+                        " your PC."));
+        return;
+    }
+    tui_draw_text(body->y + row, body->x, body->w, TUI_DIM, _("To copy it to your PC, run there:"));
+    tui_draw_text(body->y + row + 1, body->x + 2, body->w - 2, TUI_NORMAL, fetch);
+}
+
+/* A name the scp command can carry as it is: no quoting, no globbing. */
+static bool plain_file_name(const char *name)
+{
+    if (!io_area_name_ok(name))
+        return false;
+    for (const char *p = name; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '.' || *p == '_' || *p == '-'))
+            return false;
+    return true;
+}
+
+static FILE *open_in_outbox(struct tui_form *form, size_t field, const char *title,
+                            struct scr_output *out)
+{
+    const struct io_area *area = scr_area();
+    if (!area)
+        return NULL;
+    const char *name = tui_form_value(form, field);
+    if (!strncmp(name, "outbox/", 7))
+        name += 7;
+    if (!plain_file_name(name)) {
+        tui_form_set_error(form, field,
+                           _("Type a file name for outbox/: letters, digits, '.', '_' and '-'."));
+        return NULL;
+    }
+    out->in_area = true;
+    snprintf(out->name, sizeof out->name, "%s", name);
+    snprintf(out->shown, sizeof out->shown, "outbox/%s", name);
+    struct stat sb;
+    if (fstatat(area->box[IO_AREA_OUTBOX], name, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
+        char q[1200];
+        snprintf(q, sizeof q, _("%s exists. Overwrite it?"), out->shown);
+        if (!tui_confirm(title, q))
+            return NULL;
+    }
+    int fd = io_area_create_temp(area, IO_AREA_OUTBOX, name, out->temp, sizeof out->temp);
+    if (fd >= 0 && !(out->f = fdopen(fd, "wb"))) {
+        close(fd);
+        io_area_discard(area, IO_AREA_OUTBOX, out->temp);
+    }
+    if (!out->f) {
+        char text[1200];
+        snprintf(text, sizeof text, _("Cannot write %s: %s"), out->shown, strerror(errno));
+        tui_form_set_error(form, field, text);
+    }
+    return out->f;
+}
+
+FILE *scr_open_output(struct tui_form *form, size_t field, const char *title,
+                      struct scr_output *out)
+{
+    memset(out, 0, sizeof *out);
     const char *path = tui_form_value(form, field);
     tui_form_clear_errors(form);
     if (!*path) {
         tui_form_set_error(form, field, _("Type the path of the file to write."));
         return NULL;
     }
+    if (scr_remote())
+        return open_in_outbox(form, field, title, out);
+    snprintf(out->shown, sizeof out->shown, "%s", path);
     struct stat sb;
     if (stat(path, &sb) == 0) {
         char q[1200];
@@ -39,13 +143,30 @@ FILE *scr_open_output(struct tui_form *form, size_t field, const char *title)
         if (!tui_confirm(title, q))
             return NULL;
     }
-    FILE *out = fopen(path, "wb");
-    if (!out) {
+    out->f = fopen(path, "wb");
+    if (!out->f) {
         char text[1200];
         snprintf(text, sizeof text, _("Cannot write %s: %s"), path, strerror(errno));
         tui_form_set_error(form, field, text);
     }
-    return out;
+    return out->f;
+}
+
+int scr_close_output(struct scr_output *out, bool ok)
+{
+    int err = 0;
+    if (fflush(out->f) != 0 || (out->in_area && fsync(fileno(out->f)) != 0))
+        err = errno;
+    if (fclose(out->f) != 0 && !err)
+        err = errno;
+    out->f = NULL;
+    if (!out->in_area)
+        return err;
+    if (!ok || err)
+        io_area_discard(&console.area, IO_AREA_OUTBOX, out->temp);
+    else
+        err = io_area_publish(&console.area, IO_AREA_OUTBOX, out->temp, out->name);
+    return err;
 }
 
 void scr_show_problem(struct tui_form *form, const int *field_map, int nmap,
@@ -153,6 +274,8 @@ int console_run(const struct console_opts *opts)
         tui_run();
     tui_shutdown();
     scr_lock_release_all();
+    if (console.area_open)
+        io_area_close(&console.area);
     store_close(console.st);
     return rc;
 }

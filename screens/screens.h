@@ -4,6 +4,7 @@
 #define KASCON_SCREENS_H
 
 #include "console/console.h"
+#include "io/area.h"
 #include "ops/ops.h"
 #include "tui/tui.h"
 
@@ -16,6 +17,8 @@ struct scr_console {
     bool password_changed_notice; /* shown once on the main menu */
     bool idle_warned;
     char lock_session[64]; /* this console's id in the locks table */
+    struct io_area area;   /* over SSH: the administrator's files (scr_area) */
+    bool area_open;
 };
 
 struct scr_console *scr_console(void);
@@ -26,9 +29,41 @@ void scr_show_problem(struct tui_form *form, const int *field_map, int nmap,
                       const struct core_problem *problem);
 void scr_show_problems(struct tui_form *form, const int *field_map, int nmap,
                        const struct core_problems *problems);
-/* Opens an output file typed in a form field: asks before overwriting,
- * and shows a failure at the field.  NULL when nothing is to be written. */
-FILE *scr_open_output(struct tui_form *form, size_t field, const char *title);
+/* The administrator's file area when the console runs over SSH
+ * (console_opts.files_root), opened on first use; NULL on a local
+ * terminal.  Over SSH, CSV files are read from inbox/ and written to
+ * outbox/ only: a form's file field then holds a name in that box. */
+const struct io_area *scr_area(void);
+/* Whether the console runs over SSH with file areas (files_root set). */
+bool scr_remote(void);
+/* Writes the scp command that copies a file between the administrator's
+ * PC and a box ("scp -P PORT USER@SITE@HOST:outbox/NAME ." to fetch, or
+ * "scp -P PORT FILE USER@SITE@HOST:inbox/" to upload when name is NULL). */
+void scr_scp_command(enum io_area_box box, const char *name, char *buf, size_t n);
+
+/* Over SSH, below a form whose file field names a box: where the file
+ * goes and, once written, the scp command that fetches it (`fetch`, or
+ * empty).  `row` is the first free row of the body. */
+void scr_draw_fetch(const struct tui_rect *body, int row, const char *fetch);
+
+/* An output file typed in a form field: a path on a local terminal, a
+ * name in outbox/ over SSH (written under a temporary name and published
+ * when complete). */
+struct scr_output {
+    FILE *f;
+    bool in_area;
+    char name[IO_AREA_NAME_MAX + 1];
+    char temp[IO_AREA_TEMP_MAX];
+    char shown[1100]; /* the path, or "outbox/NAME" */
+};
+/* Opens it: asks before overwriting, and shows a failure at the field.
+ * NULL when nothing is to be written. */
+FILE *scr_open_output(struct tui_form *form, size_t field, const char *title,
+                      struct scr_output *out);
+/* Closes it; `ok` false (or a failed close) discards a file in outbox/.
+ * Returns 0 or an errno value. */
+int scr_close_output(struct scr_output *out, bool ok);
+
 /* Formats a problem in the user's language (message, value, hint). */
 void scr_format_problem(const struct core_problem *p, char *buf, size_t n);
 

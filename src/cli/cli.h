@@ -3,6 +3,7 @@
 #ifndef KASCON_CLI_H
 #define KASCON_CLI_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "ops/ops.h"
@@ -34,6 +35,12 @@ int cli_site(struct cli *cli, const char *domain, struct store_site *site);
 const char *cli_option_value(int argc, char **argv, int *k, const char *name);
 /* Reads one line (a password) from stdin, without echo on a terminal. */
 int cli_read_secret(const char *prompt, char *buf, size_t n);
+
+/* kascond's exec requests (cli_remote.c): runs one command line on the
+ * administrator's site `domain`; returns the exit status. */
+int cli_remote_run(struct cli *cli, const char *domain, const char *command);
+/* Whether that command reads a CSV from standard input. */
+bool cli_remote_reads_stdin(const char *command);
 
 int cli_init(struct cli *cli, int argc, char **argv);
 int cli_site_add(struct cli *cli, int argc, char **argv);

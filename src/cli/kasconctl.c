@@ -136,62 +136,6 @@ static void usage(FILE *out, const char *prog)
           out);
 }
 
-void cli_problem(const struct cli *cli, const struct core_problem *p)
-{
-    char msg[512];
-    core_problem_format(p, msg, sizeof msg);
-    if (p->code == E_STORAGE)
-        fprintf(stderr, "%s: %03d %s: %s\n", cli->prog, p->code, msg, store_errmsg(cli->st));
-    else
-        fprintf(stderr, "%s: %03d %s\n", cli->prog, p->code, msg);
-    const char *hint = core_code_hint(p->code);
-    if (hint)
-        fprintf(stderr, "%s:     %s\n", cli->prog, _(hint));
-}
-
-int cli_problems(const struct cli *cli, const struct core_problems *list)
-{
-    for (size_t i = 0; i < list->count; i++)
-        cli_problem(cli, &list->items[i]);
-    return list->count ? CLI_REFUSED : CLI_OK;
-}
-
-int cli_site(struct cli *cli, const char *domain, struct store_site *site)
-{
-    char normalized[CORE_DOMAIN_MAX + 1];
-    snprintf(normalized, sizeof normalized, "%s", domain);
-    core_normalize_domain(normalized);
-    int rc = store_site_find(cli->st, normalized, site);
-    if (rc) {
-        struct core_problem p;
-        core_problem_set(&p, rc, domain);
-        cli_problem(cli, &p);
-        return CLI_REFUSED;
-    }
-    return CLI_OK;
-}
-
-int cli_read_secret(const char *prompt, char *buf, size_t n)
-{
-    struct termios saved, quiet;
-    bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
-    if (tty) {
-        fputs(prompt, stderr);
-        quiet = saved;
-        quiet.c_lflag &= ~(tcflag_t)ECHO;
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-    }
-    char *line = fgets(buf, (int)n, stdin);
-    if (tty) {
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
-        fputc('\n', stderr);
-    }
-    if (!line)
-        return -1;
-    buf[strcspn(buf, "\r\n")] = '\0';
-    return 0;
-}
-
 int cli_init(struct cli *cli, int argc, char **argv)
 {
     (void)argc;

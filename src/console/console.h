@@ -29,6 +29,14 @@ struct console_opts {
      * for the console to make its own.  kascond passes one so that it can
      * release the session's leases when the connection ends. */
     const char *lock_session;
+    /* Set by kascond: the root of the administrators' file areas
+     * (io/area.h).  The console then reads CSV files from the
+     * administrator's inbox/ and writes exports to outbox/, and shows the
+     * scp command (public_host, public_port) that fetches them.  NULL on
+     * a local terminal, where any path may be typed. */
+    const char *files_root;
+    const char *public_host;
+    int public_port;
 };
 
 /* Runs until the user quits (or the idle timeout).  Opens the database

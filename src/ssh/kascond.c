@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "i18n.h"
+#include "io/area.h"
 #include "ops/ops.h"
 #include "ssh/sshd.h"
 #include "store/store.h"
@@ -53,6 +54,8 @@ static void config_defaults(struct sshd_config *cfg)
     cfg->max_connections = 200;
     cfg->max_unauth_per_source = 10;
     cfg->max_auth_tries = 6;
+    cfg->max_file_size = 64LL << 20;
+    cfg->max_area_size = 256LL << 20;
 }
 
 /* "ADDR:PORT", "[V6]:PORT", ":PORT" or "ADDR". */
@@ -99,6 +102,26 @@ static int parse_count(const char *text, int min, int *out)
     return 0;
 }
 
+/* A byte count, with an optional K, M or G (binary) suffix. */
+static int parse_size(const char *text, long long *out)
+{
+    char *end = NULL;
+    long long v = strtoll(text, &end, 10);
+    int shift = 0;
+    if (*end == 'K' || *end == 'k')
+        shift = 10;
+    else if (*end == 'M' || *end == 'm')
+        shift = 20;
+    else if (*end == 'G' || *end == 'g')
+        shift = 30;
+    if (shift)
+        end++;
+    if (end == text || *end || v < 1 || v > (LLONG_MAX >> 30))
+        return -1;
+    *out = v << shift;
+    return 0;
+}
+
 /* One setting, from the file or a flag; -1 for an unknown key or bad value. */
 static int apply_setting(struct sshd_config *cfg, const char *key, const char *value)
 {
@@ -122,6 +145,25 @@ static int apply_setting(struct sshd_config *cfg, const char *key, const char *v
         return parse_count(value, 1, &cfg->max_unauth_per_source);
     if (!strcmp(key, "max-auth-tries"))
         return parse_count(value, 1, &cfg->max_auth_tries);
+    if (!strcmp(key, "files")) {
+        snprintf(cfg->files_root, sizeof cfg->files_root, "%s", value);
+        return value[0] ? 0 : -1;
+    }
+    if (!strcmp(key, "max-file-size"))
+        return parse_size(value, &cfg->max_file_size);
+    if (!strcmp(key, "max-area-size"))
+        return parse_size(value, &cfg->max_area_size);
+    if (!strcmp(key, "public-host")) {
+        snprintf(cfg->public_host, sizeof cfg->public_host, "%s", value);
+        return value[0] && !strpbrk(value, " \t'\"") ? 0 : -1;
+    }
+    if (!strcmp(key, "public-port")) {
+        int port;
+        if (parse_count(value, 1, &port) || port > 65535)
+            return -1;
+        cfg->public_port = port;
+        return 0;
+    }
     return -1;
 }
 
@@ -189,6 +231,16 @@ static void usage(FILE *out)
             "Settings in the file are written as \"key = value\" with the option names\n"
             "without dashes (listen, db, host-key, ...); options on the command line win.\n"),
           out);
+    fputs(_("\nFile areas (sftp, scp, and the console's CSV files over SSH):\n"
+            "  --files DIR               root of the administrators' areas (default: \"files\"\n"
+            "                            next to the database)\n"
+            "  --max-file-size BYTES     largest upload (K, M, G suffixes; default 64M)\n"
+            "  --max-area-size BYTES     bytes kept per administrator (default 256M)\n"
+            "  --public-host NAME        host name shown in scp commands (default: this\n"
+            "                            host's name)\n"
+            "  --public-port N           port shown in scp commands (default: the one\n"
+            "                            listened on)\n"),
+          out);
 }
 
 static const struct option long_options[] = {
@@ -202,6 +254,11 @@ static const struct option long_options[] = {
     {"max-connections", required_argument, NULL, 'm'},
     {"max-unauthenticated-per-source", required_argument, NULL, 'u'},
     {"max-auth-tries", required_argument, NULL, 'a'},
+    {"files", required_argument, NULL, 'F'},
+    {"max-file-size", required_argument, NULL, 's'},
+    {"max-area-size", required_argument, NULL, 'S'},
+    {"public-host", required_argument, NULL, 'H'},
+    {"public-port", required_argument, NULL, 'P'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -256,6 +313,25 @@ static int parse_args(int argc, char **argv, struct sshd_config *cfg)
         fprintf(stderr, _("%s: no database path: use --db PATH or set KASCON_DB\n"), prog);
         return 2;
     }
+    if (!cfg->files_root[0]) {
+        const char *slash = strrchr(cfg->db_path, '/');
+        if (slash)
+            snprintf(cfg->files_root, sizeof cfg->files_root, "%.*s/files",
+                     (int)(slash - cfg->db_path), cfg->db_path);
+        else
+            snprintf(cfg->files_root, sizeof cfg->files_root, "%s", "files");
+    }
+    if (cfg->files_root[0] != '/') {
+        /* kascond leaves its working directory when it detaches. */
+        char cwd[2048], abs[8192];
+        if (getcwd(cwd, sizeof cwd)) {
+            int n = snprintf(abs, sizeof abs, "%s/%s", cwd, cfg->files_root);
+            if (n > 0 && (size_t)n < sizeof cfg->files_root)
+                memcpy(cfg->files_root, abs, (size_t)n + 1);
+        }
+    }
+    if (!cfg->public_host[0] && gethostname(cfg->public_host, sizeof cfg->public_host) != 0)
+        snprintf(cfg->public_host, sizeof cfg->public_host, "%s", "localhost");
     return 0;
 }
 
@@ -299,14 +375,19 @@ static int prepare_database(const char *path)
     return rc ? -1 : 0;
 }
 
-/* The call-history retention of SPEC §3.7 (92 days), at start and then
- * daily.  It runs in a short-lived child: the parent never holds a
- * database connection that a fork could carry into a session. */
-static void purge_call_history(const char *path)
+/* The call-history retention of SPEC §3.7 (92 days) and the 24 hours of
+ * the file areas, at start and then daily.  It runs in a short-lived
+ * child: the parent never holds a database connection that a fork could
+ * carry into a session. */
+static void daily_cleanup(const char *path, const char *files_root)
 {
     pid_t pid = fork();
     if (pid != 0)
         return; /* the parent reaps it with the sessions */
+    int expired = io_area_expire_all(files_root, time(NULL));
+    if (expired)
+        sshd_log(LOG_DAEMON | LOG_NOTICE, "Removed %d file(s) older than 24 hours from %s",
+                 expired, files_root);
     struct store *st = NULL;
     int files = 0;
     long records = 0;
@@ -450,7 +531,7 @@ static int serve(ssh_bind bind, const struct sshd_config *cfg)
     while (!stop_signal) {
         if (time(NULL) - last_purge >= 24 * 60 * 60) {
             last_purge = time(NULL);
-            purge_call_history(cfg->db_path);
+            daily_cleanup(cfg->db_path, cfg->files_root);
         }
         if (child_exited)
             reap(children, &count);
@@ -539,6 +620,8 @@ int main(int argc, char **argv)
     if (getsockname(ssh_bind_get_fd(bind), (struct sockaddr *)&sa, &len) == 0)
         getnameinfo((struct sockaddr *)&sa, len, NULL, 0, bound_port, sizeof bound_port,
                     NI_NUMERICSERV);
+    if (!cfg.public_port)
+        cfg.public_port = atoi(bound_port);
     if (!cfg.foreground && detach()) {
         fprintf(stderr, _("%s: cannot detach\n"), prog);
         return 1;

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <syslog.h>
 #include <time.h>
@@ -23,8 +24,10 @@
 
 #include <libssh/callbacks.h>
 
+#include "cli/cli.h"
 #include "console/console.h"
 #include "i18n.h"
+#include "io/area.h"
 #include "ops/ops.h"
 #include "ssh/sshd.h"
 
@@ -50,6 +53,14 @@ struct session {
     ssh_channel channel;
     struct ssh_channel_callbacks_struct channel_cb;
     bool have_pty, shell;
+    /* What the session channel was asked for besides the console: the
+     * SFTP subsystem, or one command (exec) with its standard input. */
+    bool sftp, exec;
+    char command[1024];
+    char *input;
+    size_t input_len;
+    bool input_eof, input_too_big;
+    struct io_area area; /* opened at authentication */
     char term[64];
     /* The client's LANG / LC_* (OpenSSH's SendEnv), so that each
      * administrator sees the console in their own language. */
@@ -159,11 +170,30 @@ static void log_outcome(const struct session *s, const char *method, const char 
     }
 }
 
+/* The administrator's file area, with files past their 24 hours removed
+ * as the session starts. */
+static void open_area(struct session *s)
+{
+    if (s->login.is_user)
+        return; /* extension users have no file area (nor exec, nor SFTP) */
+    int err = io_area_open(s->cfg->files_root, s->login.site.id, s->login.admin.name, &s->area);
+    if (err) {
+        sshd_log(LOG_DAEMON | LOG_ERR, "cannot open the file area of %s in %s: %s",
+                 s->login.admin.name, s->cfg->files_root, strerror(err));
+        return;
+    }
+    int removed = io_area_expire(&s->area, time(NULL));
+    if (removed)
+        sshd_log(LOG_DAEMON | LOG_INFO, "Removed %d file(s) older than 24 hours for %s", removed,
+                 s->login.admin.name);
+}
+
 static void note_authenticated(struct session *s)
 {
     s->authenticated = true;
     alarm(0);
     close_store(s);
+    open_area(s);
     if (s->peer->notify_fd >= 0) {
         ssize_t w = write(s->peer->notify_fd, "a", 1);
         (void)w; /* the parent only counts; a lost byte costs nothing */
@@ -322,6 +352,9 @@ static bool start_console(struct session *s)
             .term = s->term[0] ? s->term : NULL,
             .must_change = s->login.must_change,
             .lock_session = s->lock_session,
+            .files_root = s->cfg->files_root,
+            .public_host = s->cfg->public_host,
+            .public_port = s->cfg->public_port,
         };
         int rc = console_run(&opts);
         fflush(NULL);
@@ -359,6 +392,24 @@ static int on_channel_data(ssh_session ssh, ssh_channel channel, void *data, uin
     (void)channel;
     (void)is_stderr;
     struct session *s = userdata;
+    if (s->sftp)
+        return 0; /* left in the channel for libssh's SFTP reader */
+    if (s->exec) {
+        /* A command's standard input: a CSV file, at most one upload's size. */
+        if (s->input_too_big || s->input_len + len > (size_t)s->cfg->max_file_size) {
+            s->input_too_big = true;
+            return (int)len;
+        }
+        char *more = realloc(s->input, s->input_len + len);
+        if (!more) {
+            s->input_too_big = true;
+            return (int)len;
+        }
+        s->input = more;
+        memcpy(s->input + s->input_len, data, len);
+        s->input_len += len;
+        return (int)len;
+    }
     if (s->master < 0)
         return (int)len; /* no console yet: typed-ahead bytes are dropped */
     const char *p = data;
@@ -419,7 +470,7 @@ static int on_shell_request(ssh_session ssh, ssh_channel channel, void *userdata
     (void)ssh;
     (void)channel;
     struct session *s = userdata;
-    if (s->shell)
+    if (s->shell || s->sftp || s->exec)
         return -1;
     if (!s->have_pty) {
         /* The console is a full-screen program: it needs a terminal. */
@@ -434,16 +485,38 @@ static int on_shell_request(ssh_session ssh, ssh_channel channel, void *userdata
     return 0;
 }
 
+/* The client's command as it may go into a log line. */
+static void printable(const char *in, char *out, size_t n)
+{
+    size_t k = 0;
+    for (; *in && k + 1 < n; in++, k++)
+        out[k] = (unsigned char)*in < 0x20 || *in == 0x7f ? '?' : *in;
+    out[k] = '\0';
+}
+
+/* A command (cli_remote.c) runs once the request is answered: see
+ * run_command. */
 static int on_exec_request(ssh_session ssh, ssh_channel channel, const char *command,
                            void *userdata)
 {
     (void)ssh;
     (void)channel;
-    (void)command;
     struct session *s = userdata;
-    sshd_log(LOG_AUTH | LOG_INFO, "Refused exec request for %s from %s port %d",
+    if (s->login.is_user) {
+        /* An extension user's login reaches only their own console. */
+        sshd_log(LOG_AUTH | LOG_INFO, "Refused command for extension user %s from %s port %d",
+                 s->login.admin.name, s->peer->addr, s->peer->port);
+        return -1;
+    }
+    if (s->shell || s->sftp || s->exec || !command || strlen(command) >= sizeof s->command)
+        return -1;
+    snprintf(s->command, sizeof s->command, "%s", command);
+    s->exec = true;
+    char shown[sizeof s->command];
+    printable(s->command, shown, sizeof shown);
+    sshd_log(LOG_DAEMON | LOG_INFO, "Command \"%s\" for %s from %s port %d", shown,
              s->login.admin.name, s->peer->addr, s->peer->port);
-    return -1;
+    return 0;
 }
 
 static int on_subsystem_request(ssh_session ssh, ssh_channel channel, const char *subsystem,
@@ -452,6 +525,12 @@ static int on_subsystem_request(ssh_session ssh, ssh_channel channel, const char
     (void)ssh;
     (void)channel;
     struct session *s = userdata;
+    /* An expired password is changed in the console first (SPEC §3.6). */
+    if (subsystem && !strcmp(subsystem, "sftp") && !s->shell && !s->sftp && !s->exec &&
+        !s->login.is_user && s->area.dir >= 0 && !s->login.must_change) {
+        s->sftp = true;
+        return 0;
+    }
     sshd_log(LOG_AUTH | LOG_INFO, "Refused subsystem request %s for %s from %s port %d",
              subsystem ? subsystem : "?", s->login.admin.name, s->peer->addr, s->peer->port);
     return -1;
@@ -518,7 +597,11 @@ static void on_channel_close(ssh_session ssh, ssh_channel channel, void *userdat
 
 static void on_channel_eof(ssh_session ssh, ssh_channel channel, void *userdata)
 {
-    on_channel_close(ssh, channel, userdata);
+    struct session *s = userdata;
+    if (s->exec)
+        s->input_eof = true; /* the end of the command's standard input */
+    else if (!s->sftp)
+        on_channel_close(ssh, channel, userdata);
 }
 
 static ssh_channel on_channel_open(ssh_session ssh, void *userdata)
@@ -598,6 +681,118 @@ static int on_message(ssh_session ssh, ssh_message msg, void *userdata)
     return 1;
 }
 
+/* ---- exec: one command of cli_remote.c, in a child process ---- */
+
+static int memfd_holding(const char *name, const char *data, size_t len)
+{
+    int fd = memfd_create(name, MFD_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    for (size_t done = 0; done < len;) {
+        ssize_t w = write(fd, data + done, len - done);
+        if (w <= 0 && errno != EINTR) {
+            close(fd);
+            return -1;
+        }
+        if (w > 0)
+            done += (size_t)w;
+    }
+    lseek(fd, 0, SEEK_SET);
+    return fd;
+}
+
+static bool send_output(ssh_channel channel, int fd, bool is_stderr)
+{
+    char buf[32768];
+    ssize_t n;
+    lseek(fd, 0, SEEK_SET);
+    while ((n = read(fd, buf, sizeof buf)) > 0) {
+        int rc = is_stderr ? ssh_channel_write_stderr(channel, buf, (uint32_t)n)
+                           : ssh_channel_write(channel, buf, (uint32_t)n);
+        if (rc == SSH_ERROR)
+            return false;
+    }
+    return n == 0;
+}
+
+/* The command's child: standard input, output and error are the memory
+ * files; the verb opens the database itself, after the fork. */
+static void command_child(struct session *s, int in, int out, int err)
+{
+    if (dup2(in, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0 || dup2(err, STDERR_FILENO) < 0)
+        _exit(1);
+    close_other_fds();
+    signal(SIGPIPE, SIG_DFL);
+    signal(SIGALRM, SIG_DFL);
+    apply_client_locale(s);
+    struct cli cli = {.prog = "kascon", .actor = {s->login.admin.name, s->peer->addr}};
+    if (s->login.must_change) {
+        fprintf(stderr, _("%s: your password has expired: log in to the console (ssh -t) and"
+                          " change it first\n"),
+                cli.prog);
+        _exit(CLI_REFUSED);
+    }
+    if (s->input_too_big) {
+        fprintf(stderr, _("%s: standard input is larger than %lld bytes; nothing was changed\n"),
+                cli.prog, s->cfg->max_file_size);
+        _exit(CLI_REFUSED);
+    }
+    if (store_open(s->cfg->db_path, &cli.st)) {
+        fprintf(stderr, _("%s: cannot open database %s: %s\n"), cli.prog, s->cfg->db_path,
+                cli.st ? store_errmsg(cli.st) : "out of memory");
+        _exit(CLI_REFUSED);
+    }
+    int rc = cli_remote_run(&cli, s->login.site.domain, s->command);
+    store_close(cli.st);
+    fflush(NULL);
+    _exit(rc);
+}
+
+/* Runs the command to its end, sends its output and returns its status. */
+static int run_command(struct session *s)
+{
+    int in = memfd_holding("stdin", s->input ? s->input : "", s->input_len);
+    int out = memfd_create("stdout", MFD_CLOEXEC), err = memfd_create("stderr", MFD_CLOEXEC);
+    free(s->input);
+    s->input = NULL;
+    int status = 255;
+    pid_t pid = in >= 0 && out >= 0 && err >= 0 ? fork() : -1;
+    if (pid == 0)
+        command_child(s, in, out, err);
+    if (pid < 0) {
+        sshd_log(LOG_DAEMON | LOG_ERR, "cannot run a command: %s", strerror(errno));
+    } else {
+        int ws = 0;
+        while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
+            ;
+        status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 255;
+        send_output(s->channel, out, false);
+        send_output(s->channel, err, true);
+    }
+    if (in >= 0)
+        close(in);
+    if (out >= 0)
+        close(out);
+    if (err >= 0)
+        close(err);
+    char shown[sizeof s->command];
+    printable(s->command, shown, sizeof shown);
+    sshd_log(LOG_DAEMON | LOG_INFO, "Command \"%s\" for %s from %s port %d exited with %d", shown,
+             s->login.admin.name, s->peer->addr, s->peer->port, status);
+    return status;
+}
+
+/* Ends the session channel with the exit status, then lets the client
+ * close its side before the connection goes. */
+static void end_channel(struct session *s, int status)
+{
+    ssh_channel_request_send_exit_status(s->channel, status);
+    ssh_channel_send_eof(s->channel);
+    ssh_channel_close(s->channel);
+    for (int i = 0; i < 30 && !s->closed && ssh_is_connected(s->ssh); i++)
+        ssh_event_dopoll(s->event, 100);
+}
+
 /* ---- the connection ---- */
 
 static void end_console(struct session *s, int *status)
@@ -642,7 +837,7 @@ static void finish(struct session *s)
 
 int sshd_session_run(ssh_bind bind, const struct sshd_peer *peer, const struct sshd_config *cfg)
 {
-    struct session s = {.cfg = cfg, .peer = peer, .master = -1};
+    struct session s = {.cfg = cfg, .peer = peer, .master = -1, .area = {-1, {-1, -1}}};
     snprintf(s.lock_session, sizeof s.lock_session, "ssh:%ld:%lld", (long)getpid(),
              (long long)store_now());
     struct sigaction sa = {.sa_handler = on_alarm};
@@ -691,6 +886,17 @@ int sshd_session_run(ssh_bind bind, const struct sshd_peer *peer, const struct s
         ssh_event_dopoll(s.event, 1000);
         if (!ssh_is_connected(s.ssh))
             break;
+        if (s.sftp) {
+            char who[CORE_ADMIN_NAME_MAX + CORE_DOMAIN_MAX + 2];
+            snprintf(who, sizeof who, "%s@%s", s.login.admin.name, s.login.site.domain);
+            int rc = sshd_sftp_run(s.ssh, s.channel, &s.area, cfg, who, peer->addr);
+            end_channel(&s, rc);
+            break;
+        }
+        if (s.exec && (s.input_eof || !cli_remote_reads_stdin(s.command))) {
+            end_channel(&s, run_command(&s));
+            break;
+        }
         if (s.console_gone) {
             ssh_event_remove_fd(s.event, s.master);
             end_console(&s, &status);
@@ -709,6 +915,8 @@ int sshd_session_run(ssh_bind bind, const struct sshd_peer *peer, const struct s
     if (s.master >= 0)
         close(s.master);
     finish(&s);
+    io_area_close(&s.area);
+    free(s.input);
     if (s.authenticated)
         sshd_log(LOG_AUTH | LOG_INFO, "Disconnected from user %s %s port %d", s.login.admin.name,
                  peer->addr, peer->port);
