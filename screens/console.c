@@ -197,7 +197,8 @@ void scr_enter_session(void)
     if (console.session.must_change)
         tui_reset_to(&scr_password_screen, NULL);
     else
-        tui_reset_to(&scr_menu_screen, (void *)&scr_main_menu);
+        tui_reset_to(&scr_menu_screen, (void *)(console.session.is_user ? &scr_user_main_menu
+                                                                        : &scr_main_menu));
 }
 
 void scr_logout(void)

@@ -12,7 +12,7 @@ enum { F_DOMAIN, F_USER, F_PASSWORD, F_COUNT };
 
 static const struct tui_field fields[F_COUNT] = {
     [F_DOMAIN] = {N_("Site domain name"), TUI_FIELD_TEXT, CORE_DOMAIN_MAX, 40, NULL},
-    [F_USER] = {N_("Administrator user name"), TUI_FIELD_TEXT, CORE_ADMIN_NAME_MAX, 32, NULL},
+    [F_USER] = {N_("User name"), TUI_FIELD_TEXT, CORE_ADMIN_NAME_MAX, 32, NULL},
     [F_PASSWORD] = {N_("Password"), TUI_FIELD_PASSWORD, CORE_ADMIN_PW_MAX, 32, NULL},
 };
 
@@ -119,7 +119,8 @@ static const struct tui_action login_actions[] = {
 
 const struct tui_screen scr_login_screen = {
     .title = N_("Log in"),
-    .help = N_("Type the site domain name, your administrator user name and your password."
+    .help = N_("Type the site domain name, your user name (an administrator's, or an extension"
+               " user's web console user name) and your password."
                " Tab or Enter moves to the next field; Enter on the password logs in."
                " Three wrong passwords lock the account."),
     .actions = login_actions,

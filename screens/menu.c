@@ -89,6 +89,20 @@ const struct scr_menu scr_main_menu = {
        " level; F10 logs out."),
     main_entries, sizeof main_entries / sizeof main_entries[0]};
 
+/* ユーザーカスコン (guide §1.1): what an extension user may do, and nothing
+ * else; no administrator screen is reachable from here. */
+static const struct scr_menu_entry user_main_entries[] = {
+    {N_("Extension number check"), &scr_user_ext_screen, NULL, NULL},
+    {N_("Forwarding settings"), &scr_user_fwd_screen, NULL, NULL},
+    {N_("Change password"), &scr_password_screen, NULL, NULL},
+};
+
+const struct scr_menu scr_user_main_menu = {
+    N_("Main menu"),
+    N_("Your own extension: check it, set where your calls are forwarded, and change your"
+       " password. F10 logs out."),
+    user_main_entries, sizeof user_main_entries / sizeof user_main_entries[0]};
+
 struct menu_state {
     const struct scr_menu *menu;
     struct tui_menu *widget;

@@ -116,9 +116,11 @@ static const struct tui_action password_actions[] = {
 
 const struct tui_screen scr_password_screen = {
     .title = N_("Change password"),
-    .help = N_("Type your current password, then the new one twice. A password has 8 to 64"
-               " characters with at least one letter and one digit. Passwords expire after"
-               " the site's maximum age (90 days by default)."),
+    .help = N_("Type your current password, then the new one twice. An administrator's password"
+               " has 8 to 64 characters with at least one letter and one digit, and expires after"
+               " the site's maximum age (90 days by default). An extension user's web console"
+               " password is exactly 8 letters and digits, with at least one of each, and differs"
+               " from the user name."),
     .actions = password_actions,
     .enter = password_enter,
     .leave = password_leave,

@@ -145,8 +145,10 @@ extern const struct tui_screen scr_hold_code_screen, scr_dial_confirm_screen,
 /* Arguments of the profile screens: ordinary or virtual profiles. */
 extern const bool scr_profiles_ordinary, scr_profiles_virtual;
 
-/* The root of the menu tree, for scr_menu_screen. */
+/* The root of the menu tree, for scr_menu_screen; an extension user's
+ * (ユーザーカスコン) is their own, smaller tree. */
 struct scr_menu;
-extern const struct scr_menu scr_main_menu;
+extern const struct scr_menu scr_main_menu, scr_user_main_menu;
+extern const struct tui_screen scr_user_ext_screen, scr_user_fwd_screen;
 
 #endif
