@@ -156,6 +156,52 @@ int main(void)
     tap_is(ops_login(st, "tokyo.example.jp", "admin", "reset123", "test", &sess), CORE_OK, "login after reset");
     tap_ok(sess.must_change, "reset password must be changed");
 
+    /* Extension users (ユーザーカスコン): their web console user name, the
+     * same lockout, 自動ロック解除 and インターネットアクセス規制 (restrict-user). */
+    tap_is(reg(st, site, "204", NULL, "hanako", "hana1234"), CORE_OK, "register 204 (web user hanako)");
+    tap_is(reg(st, site, "205", NULL, "admin", "abcd1234"), E_WEB_USER_ADMIN,
+           "a web user named like an administrator is refused (240)");
+    tap_is(ops_admin_add(st, "tokyo.example.jp", "hanako", "secret12", &op, &p), E_ADMIN_WEB_USER,
+           "an administrator named like a web user is refused (249)");
+    tap_is(ops_login(st, "tokyo.example.jp", "hanako", "hana1234", "test", &sess), CORE_OK,
+           "a web user logs in");
+    tap_ok(sess.is_user && !strcmp(sess.ext.ext, "204") && !sess.must_change &&
+               !strcmp(sess.actor.name, "hanako"),
+           "... as the extension user of 204");
+    tap_is(ops_login_key(st, "tokyo.example.jp", "hanako", "ssh-ed25519 AAAAC3Nz", "192.0.2.9", &sess),
+           E_LOGIN_FAILED, "users have no public keys");
+    for (int i = 0; i < 3; i++)
+        ops_login(st, "tokyo.example.jp", "hanako", "wrong123", "test", &sess);
+    tap_is(ops_login(st, "tokyo.example.jp", "hanako", "hana1234", "test", &sess), E_LOGIN_FAILED,
+           "three wrong passwords lock the user");
+    int failures = 0;
+    int64_t locked_at = 0;
+    store_ext_find(st, site, "204", &e);
+    store_web_user_lock_get(st, e.id, &failures, &locked_at);
+    tap_ok(locked_at > 0 && failures == 3, "... stored as locked (%d failures)", failures);
+    char later[32];
+    snprintf(later, sizeof later, "%lld", (long long)(store_now() + 61 * 60));
+    setenv("KASCON_NOW", later, 1);
+    tap_is(ops_login(st, "tokyo.example.jp", "hanako", "hana1234", "test", &sess), CORE_OK,
+           "自動ロック解除 lifts a user's lock after 60 minutes");
+    unsetenv("KASCON_NOW");
+    char *restrict_users[] = {"restrict-user=on", "trusted-networks=192.0.2.0/24"};
+    tap_is(ops_site_set(st, "tokyo.example.jp", restrict_users, 2, &op, &pr), CORE_OK,
+           "restrict users to 192.0.2.0/24");
+    tap_is(ops_login_remote(st, "tokyo.example.jp", "hanako", "hana1234", "198.51.100.7", &sess),
+           E_LOGIN_FAILED, "a user outside the trusted networks is refused");
+    tap_is(sess.outcome, OPS_LOGIN_REFUSED_NETWORK, "... for the network");
+    tap_is(ops_login_remote(st, "tokyo.example.jp", "admin", "reset123", "198.51.100.7", &sess),
+           CORE_OK, "administrators are not restricted by restrict-user");
+    tap_is(ops_login_remote(st, "tokyo.example.jp", "hanako", "hana1234", "192.0.2.7", &sess),
+           CORE_OK, "a user inside the trusted networks logs in");
+    tap_is(ops_change_password(st, &sess, "hana1234", "abcdefgh", "abcdefgh", &p), E_WEB_PW_MIX,
+           "a user's new password follows the web rules");
+    tap_is(ops_change_password(st, &sess, "hana1234", "hana5678", "hana5678", &p), CORE_OK,
+           "a user changes the password");
+    tap_is(ops_login(st, "tokyo.example.jp", "hanako", "hana5678", "test", &sess), CORE_OK,
+           "... and logs in with the new one");
+
     int entries = 0;
     store_audit_page(st, site, NULL, 0, false, 1000, count_audit, &entries);
     tap_ok(entries > 10, "changes are audited (%d entries)", entries);
