@@ -200,4 +200,27 @@ run_locale() {
 
 run_locale C.UTF-8
 run_locale ja_JP.UTF-8
+
+# A site with the most hunting groups allowed (10,000, each with its own
+# representative): the list pages through them at once, and the 10,001st
+# is refused.
+setup
+q "insert into extensions (site_id, ext, ext_num, is_virtual, sip_id, sip_password)
+   with recursive n(i) as (select 30000 union all select i+1 from n where i<39999)
+   select 1, i, i, 1, i, i from n"
+q "insert into hunt_groups (site_id, number, pilot, rep_extension_id)
+   select 1, ext_num - 29999, 0, id from extensions where ext_num >= 30000"
+start_console C.UTF-8
+login
+keys 1; keys 4
+check "10,000 hunting groups: the list opens with the count" wait_for "Registered groups: 10000 of 10000" 5
+check "... the first page" wait_for "30000" 5
+keys Tab; keys Tab; keys End
+check "... End shows the last group at once" wait_for "39999" 5
+keys PPage
+check "... and PgUp the page before it" wait_for "399" 5
+keys BTab; type_text 5000; keys Enter
+check "... from group 5000" wait_for "34999" 5
+keys F2; keys Tab; type_text 10001; keys Tab; type_text 2001; keys Enter
+check "the 10,001st hunting group is refused (505)" wait_for "505"
 done_testing

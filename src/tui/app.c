@@ -110,6 +110,17 @@ int tui_init(void)
     cbreak();
     noecho();
     keypad(stdscr, TRUE);
+    /* Home and End as VT220-style terminals send them (PuTTY, Tera Term,
+     * tmux and screen whatever TERM says), where the terminfo entry in use
+     * names other sequences. */
+    static const struct {
+        const char *seq;
+        int key;
+    } extra_keys[] = {{"\033[1~", KEY_HOME}, {"\033[4~", KEY_END},
+                      {"\033[7~", KEY_HOME}, {"\033[8~", KEY_END}};
+    for (size_t i = 0; i < sizeof extra_keys / sizeof extra_keys[0]; i++)
+        if (key_defined(extra_keys[i].seq) == 0)
+            define_key(extra_keys[i].seq, extra_keys[i].key);
     /* Esc is "back"; the default one-second wait for an escape sequence
      * would make every Esc feel broken. */
     set_escdelay(25);
