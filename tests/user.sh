@@ -184,8 +184,11 @@ T kill-session -t user
 
 # Lockout and access restriction apply to users as to administrators.
 for i in 1 2 3; do attempt wrong999 taro >/dev/null; done
-check "ssh: three wrong passwords lock the user" is "$(attempt taro1234 taro)" denied
-check "ssh: ... it shows as locked" test "$(q "select web_locked_at > 0 from extensions where web_user='taro'")" = 1
+locked_taro() { test "$(q "select web_locked_at > 0 from extensions where web_user='taro'")" = 1; }
+check "ssh: three wrong passwords lock the user" \
+  bash -c "for i in \$(seq 100); do test \"\$(sqlite3 '$KASCON_DB' \"select web_locked_at > 0 from extensions where web_user='taro'\")\" = 1 && exit 0; sleep 0.1; done; sqlite3 '$KASCON_DB' \"select '#   failures ' || web_failures from extensions where web_user='taro'\"; exit 1"
+check "ssh: ... the right password is refused then" is "$(attempt taro1234 taro)" denied
+check "ssh: ... still locked" locked_taro
 "$KASCONCTL" site set $D restrict-user=on trusted-networks=192.0.2.0/24 >/dev/null
 check "ssh: インターネットアクセス規制 refuses users outside the trusted networks" \
   is "$(attempt hana1234 hana true)" denied
