@@ -93,7 +93,7 @@ const struct scr_menu scr_main_menu = {
  * else; no administrator screen is reachable from here. */
 static const struct scr_menu_entry user_main_entries[] = {
     {N_("Extension number check"), &scr_user_ext_screen, NULL, NULL},
-    {N_("Forwarding settings"), &scr_user_fwd_screen, NULL, NULL},
+    {N_("Call forwarding settings"), &scr_user_fwd_screen, NULL, NULL},
     {N_("Change password"), &scr_password_screen, NULL, NULL},
 };
 

@@ -174,7 +174,7 @@ static const struct tui_action user_fwd_actions[] = {
 };
 
 const struct tui_screen scr_user_fwd_screen = {
-    .title = N_("Forwarding settings"),
+    .title = N_("Call forwarding settings"),
     .help = N_("Where your calls go: type a destination number to forward, or empty the field to"
                " stop. Unconditional forwarding sends every call on; busy forwarding when you are"
                " on a call; no-answer forwarding after the delay (5 to 60 seconds); out-of-coverage"

@@ -45,18 +45,22 @@ run_locale() {
     L_SAVED="forwarding settings have been saved"; L_CURRENT="current password is wrong"
     L_PWDONE="password has been changed"; L_FAIL="login failed"; L_LOCKED="Locked users"
     L_VIEW="Voicemail / forwarding settings"; L_ON="On"; L_MAIN="Main menu"
+    L_FWDMENU="Call forwarding settings"; L_PWMENU="Change password"
   else
     L_LOGIN="拠点ドメイン名"; L_EXTCHECK="内線番号確認"; L_SERVICE="サービス設定"
     L_PG="ピックアップグループ 1"; L_FWDFORM="応答遅延時間"; L_SELF="自分自身"
     L_SAVED="転送設定を保存しました"; L_CURRENT="現在のパスワード"
     L_PWDONE="パスワードを変更しました"; L_FAIL="ログインできませんでした"; L_LOCKED="ロック中ユーザー一覧"
     L_VIEW="留守番・各種転送設定確認"; L_ON="設定あり"; L_MAIN="メインメニュー"
+    L_FWDMENU="各種転送設定"; L_PWMENU="パスワード変更"
   fi
   setup
   start_console "$lang"
   check "$lang: login screen" wait_for "$L_LOGIN"
   login hana hana1234
   check "$lang: an extension user gets their own menu" wait_for "$L_EXTCHECK"
+  check "$lang: ... with the guide's 各種転送設定" wait_for "$L_FWDMENU"
+  check "$lang: ... and パスワード変更" wait_for "$L_PWMENU"
   check "$lang: ... with no administrator screen" bash -c "! tmux -L '$SOCK' capture-pane -p -t main | grep -qF '$L_SERVICE'"
   keys 9; keys 4
   check "$lang: ... and no hidden entries behind other numbers" wait_for "$L_EXTCHECK"
