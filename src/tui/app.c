@@ -338,28 +338,34 @@ static bool action_enabled(const struct tui_action *a, void *state)
     return !a->enabled || a->enabled(state);
 }
 
-static void paint_title(const struct frame *f)
+/* The path through the menu tree, so an administrator always knows
+ * where they are, from crumb `from` on ("…" standing for those before). */
+static void title_line(const struct frame *f, int from, char *line, size_t size)
 {
-    char line[1024];
     size_t len = 0;
     line[0] = '\0';
-    /* The path through the menu tree, so an administrator always knows
-     * where they are; only the current title when the path is too wide. */
-    for (int i = 0; i < app.depth; i++) {
+    for (int i = from; i < app.depth; i++) {
         const char *t = frame_title(&app.frames[i]);
         if (!t)
             continue;
-        int n = snprintf(line + len, sizeof line - len, "%s%s", len ? " > " : " ", _(t));
-        if (n < 0 || (size_t)n >= sizeof line - len)
+        const char *sep = len ? " > " : from > 0 ? " \xe2\x80\xa6 > " : " ";
+        int n = snprintf(line + len, size - len, "%s%s", sep, _(t));
+        if (n < 0 || (size_t)n >= size - len)
             break;
         len += (size_t)n;
     }
-    if (tui_text_width(line) > COLS - 2 && frame_title(f))
-        snprintf(line, sizeof line, " %s", _(frame_title(f)));
-    if (f->subtitle[0]) {
-        len = strlen(line);
-        snprintf(line + len, sizeof line - len, ": %s", f->subtitle);
-    }
+    if (f->subtitle[0])
+        snprintf(line + len, size - len, ": %s", f->subtitle);
+}
+
+static void paint_title(const struct frame *f)
+{
+    char line[1024];
+    /* Too wide: the first crumbs give way, never the current screen. */
+    int from = 0;
+    title_line(f, from, line, sizeof line);
+    while (tui_text_width(line) > COLS - 1 && from + 1 < app.depth)
+        title_line(f, ++from, line, sizeof line);
     tui_draw_text(0, 0, COLS, TUI_TITLE, line);
 }
 
