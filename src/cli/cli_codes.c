@@ -67,8 +67,7 @@ int cli_code_set(struct cli *cli, int argc, char **argv)
     core_problems_init(&problems);
     struct core_problem warning;
     ops_site_codes_set(cli->st, site.id, 0, &in, &cli->actor, &problems, &warning);
-    int rc = cli_problems(cli, &problems);
-    core_problems_free(&problems);
+    int rc = cli_report(cli, &problems);
     if (rc)
         return rc;
     if (warning.code) {
