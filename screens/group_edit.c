@@ -105,12 +105,10 @@ static int load(struct edit_state *s)
     s->nmembers = 0;
     if ((rc = store_group_members(c->st, &s->g, collect, s)))
         return rc;
-    if (!s->lock.held) {
-        char object[64];
-        snprintf(object, sizeof object, "group:%c:%lld", s->kind == CORE_HUNT ? 'h' : 'p',
-                 (long long)s->g.id);
-        scr_lock_take(&s->lock, object);
-    }
+    char object[64];
+    snprintf(object, sizeof object, "group:%c:%lld", s->kind == CORE_HUNT ? 'h' : 'p',
+             (long long)s->g.id);
+    scr_lock_form(&s->lock, object, s->entry);
     if (s->kind == CORE_HUNT) {
         tui_form_set_choice(s->head, 0, s->g.pilot ? 1 : 0);
         tui_form_set_value(s->head, 1, s->g.rep);
@@ -118,7 +116,6 @@ static int load(struct edit_state *s)
     }
     if (s->head)
         tui_form_set_readonly(s->head, !s->lock.held);
-    tui_form_set_readonly(s->entry, !s->lock.held);
     tui_list_reload(s->list);
     return CORE_OK;
 }

@@ -105,6 +105,12 @@ void scr_lock_release(struct scr_lock *lock);
 void scr_lock_describe(const struct scr_lock *lock, char *buf, size_t n);
 /* Above a read-only form: who holds it; moves *area below the line. */
 void scr_lock_draw_banner(const struct scr_lock *lock, struct tui_rect *area);
+/* An edit form's lock: takes it on `object` unless held already (a reload
+ * keeps it), and makes the form read-only while another session holds it. */
+void scr_lock_form(struct scr_lock *lock, const char *object, struct tui_form *form);
+/* The banner (when read-only), then the form below it. */
+void scr_lock_draw_form(const struct scr_lock *lock, struct tui_form *form,
+                        const struct tui_rect *body);
 /* The console's tick renews every held lease; logout drops them all. */
 void scr_lock_renew_all(void);
 void scr_lock_release_all(void);
