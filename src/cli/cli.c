@@ -43,6 +43,15 @@ int cli_unknown_option(const struct cli *cli, const char *opt)
     return CLI_USAGE;
 }
 
+int cli_parse_on_off(const char *text)
+{
+    if (!strcmp(text, "on"))
+        return 1;
+    if (!strcmp(text, "off"))
+        return 0;
+    return -1;
+}
+
 int cli_site(struct cli *cli, const char *domain, struct store_site *site)
 {
     char normalized[CORE_DOMAIN_MAX + 1];

@@ -37,6 +37,8 @@ int cli_site(struct cli *cli, const char *domain, struct store_site *site);
 /* Takes "--name VALUE", "--name=VALUE" or a short "-o VALUE" at argv[*k];
  * returns the value, or NULL when argv[*k] is not that option. */
 const char *cli_option_value(int argc, char **argv, int *k, const char *name);
+/* "on" 1, "off" 0, anything else -1. */
+int cli_parse_on_off(const char *text);
 /* Reads one line (a password) from stdin, without echo on a terminal. */
 int cli_read_secret(const char *prompt, char *buf, size_t n);
 

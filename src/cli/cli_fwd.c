@@ -3,8 +3,6 @@
  * console; the same operations as that console will use. */
 #include <config.h>
 
-#include <string.h>
-
 #include "cli/cli.h"
 #include "i18n.h"
 
@@ -107,8 +105,8 @@ int cli_fwd_clear(struct cli *cli, int argc, char **argv)
 int cli_fwd_voicemail(struct cli *cli, int argc, char **argv)
 {
     (void)argc;
-    bool on = !strcmp(argv[2], "on");
-    if (!on && strcmp(argv[2], "off")) {
+    int on = cli_parse_on_off(argv[2]);
+    if (on < 0) {
         fprintf(stderr, _("%s: voicemail is on or off\n"), cli->prog);
         return CLI_USAGE;
     }
@@ -118,6 +116,6 @@ int cli_fwd_voicemail(struct cli *cli, int argc, char **argv)
     struct core_problems problems;
     core_problems_init(&problems);
     struct core_fwd f;
-    ops_fwd_voicemail(cli->st, site.id, argv[1], OPS_ANY_VERSION, on, &cli->actor, &problems, &f);
+    ops_fwd_voicemail(cli->st, site.id, argv[1], OPS_ANY_VERSION, on == 1, &cli->actor, &problems, &f);
     return print_result(cli, &problems, &f);
 }
