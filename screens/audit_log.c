@@ -28,9 +28,7 @@ static const struct tui_field fields[F_COUNT] = {
 };
 
 struct audit_state {
-    struct tui_form *form;
-    struct tui_list *list;
-    bool on_list;
+    struct scr_filter_list fl;
     char object[256], actor[256]; /* the filter applied */
 };
 
@@ -128,8 +126,8 @@ static void apply_filter(void *ctx, struct tui_form *form)
     struct audit_state *s = ctx;
     snprintf(s->object, sizeof s->object, "%s", tui_form_value(form, F_OBJECT));
     snprintf(s->actor, sizeof s->actor, "%s", tui_form_value(form, F_ACTOR));
-    tui_list_seek(s->list, NULL);
-    s->on_list = true;
+    tui_list_seek(s->fl.list, NULL);
+    s->fl.on_list = true;
     tui_result_clear();
 }
 
@@ -139,15 +137,12 @@ static int audit_enter(void **state, void *arg)
     struct audit_state *s = calloc(1, sizeof *s);
     if (!s)
         return -1;
-    s->form = tui_form_new(fields, F_COUNT, apply_filter, s);
-    s->list = tui_list_new(columns, C_COUNT, fetch, activate, s);
-    if (!s->form || !s->list) {
-        tui_form_free(s->form);
-        tui_list_free(s->list);
+    if (scr_filter_list_init(&s->fl, fields, F_COUNT, apply_filter, columns, C_COUNT, fetch,
+                             activate, s)) {
         free(s);
         return -1;
     }
-    s->on_list = true;
+    s->fl.on_list = true;
     *state = s;
     return 0;
 }
@@ -155,45 +150,25 @@ static int audit_enter(void **state, void *arg)
 static void audit_leave(void *state)
 {
     struct audit_state *s = state;
-    tui_form_free(s->form);
-    tui_list_free(s->list);
+    scr_filter_list_free(&s->fl);
     free(s);
 }
 
 static void audit_draw(void *state, const struct tui_rect *body)
 {
     struct audit_state *s = state;
-    struct tui_rect top = {body->y, body->x, 2, body->w};
-    tui_form_draw(s->form, &top);
-    struct tui_rect rows = {body->y + 3, body->x, body->h - 3, body->w};
-    tui_list_draw(s->list, &rows);
-    if (s->on_list)
-        tui_show_cursor(-1, -1);
+    scr_filter_list_draw(&s->fl, body, 2, NULL);
 }
 
 static int audit_key(void *state, int key)
 {
-    struct audit_state *s = state;
-    if (key == '\t' && !s->on_list && tui_form_focus(s->form) + 1 < F_COUNT)
-        return tui_form_key(s->form, key);
-    if (key == '\t' || key == KEY_BTAB) {
-        s->on_list = !s->on_list;
-        if (!s->on_list)
-            tui_form_set_focus(s->form, F_OBJECT);
-        return TUI_HANDLED;
-    }
-    if (!s->on_list && tui_key_is_enter(key)) {
-        /* A filter applies from either field. */
-        apply_filter(s, s->form);
-        return TUI_HANDLED;
-    }
-    return s->on_list ? tui_list_key(s->list, key) : tui_form_key(s->form, key);
+    return scr_filter_list_key(&((struct audit_state *)state)->fl, key);
 }
 
 static void do_refresh(void *state)
 {
     struct audit_state *s = state;
-    apply_filter(s, s->form);
+    apply_filter(s, s->fl.form);
 }
 
 static const struct tui_action audit_actions[] = {

@@ -27,10 +27,8 @@ static void load(struct unlock_state *s)
     store_site_get(c->st, c->session.site.id, &s->site);
     char object[64];
     snprintf(object, sizeof object, "site:%lld:auto-unlock", (long long)s->site.id);
-    if (!s->lock.held)
-        scr_lock_take(&s->lock, object);
     tui_form_set_choice(s->form, F_MODE, s->site.auto_unlock ? 0 : 1);
-    tui_form_set_readonly(s->form, !s->lock.held);
+    scr_lock_form(&s->lock, object, s->form);
 }
 
 static void save(void *ctx, struct tui_form *form)
@@ -75,9 +73,7 @@ static void unlock_leave(void *state)
 static void unlock_draw(void *state, const struct tui_rect *body)
 {
     struct unlock_state *s = state;
-    struct tui_rect r = *body;
-    scr_lock_draw_banner(&s->lock, &r);
-    tui_form_draw(s->form, &r);
+    scr_lock_draw_form(&s->lock, s->form, body);
 }
 
 static int unlock_key(void *state, int key)

@@ -21,14 +21,11 @@ static void load(struct code_state *s)
 {
     struct scr_console *c = scr_console();
     store_site_get(c->st, c->session.site.id, &s->site);
-    if (!s->lock.held) {
-        char object[64];
-        snprintf(object, sizeof object, "site:%lld:%s", (long long)s->site.id, s->desc->lock);
-        scr_lock_take(&s->lock, object);
-    }
+    char object[64];
+    snprintf(object, sizeof object, "site:%lld:%s", (long long)s->site.id, s->desc->lock);
     s->desc->show(s->form, &s->site);
     tui_form_clear_errors(s->form);
-    tui_form_set_readonly(s->form, !s->lock.held);
+    scr_lock_form(&s->lock, object, s->form);
 }
 
 static void save(void *ctx, struct tui_form *form)

@@ -191,6 +191,16 @@ void scr_show_problems(struct tui_form *form, const int *field_map, int nmap,
         scr_show_problem(form, field_map, nmap, &problems->items[i]);
 }
 
+int scr_fetch_result(int rc)
+{
+    if (!rc || rc == 1)
+        return 0;
+    struct core_problem p;
+    core_problem_set(&p, rc, NULL);
+    scr_show_problem(NULL, NULL, 0, &p);
+    return rc;
+}
+
 void scr_enter_session(void)
 {
     console.logged_in = true;

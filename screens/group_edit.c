@@ -105,12 +105,10 @@ static int load(struct edit_state *s)
     s->nmembers = 0;
     if ((rc = store_group_members(c->st, &s->g, collect, s)))
         return rc;
-    if (!s->lock.held) {
-        char object[64];
-        snprintf(object, sizeof object, "group:%c:%lld", s->kind == CORE_HUNT ? 'h' : 'p',
-                 (long long)s->g.id);
-        scr_lock_take(&s->lock, object);
-    }
+    char object[64];
+    snprintf(object, sizeof object, "group:%c:%lld", s->kind == CORE_HUNT ? 'h' : 'p',
+             (long long)s->g.id);
+    scr_lock_form(&s->lock, object, s->entry);
     if (s->kind == CORE_HUNT) {
         tui_form_set_choice(s->head, 0, s->g.pilot ? 1 : 0);
         tui_form_set_value(s->head, 1, s->g.rep);
@@ -118,7 +116,6 @@ static int load(struct edit_state *s)
     }
     if (s->head)
         tui_form_set_readonly(s->head, !s->lock.held);
-    tui_form_set_readonly(s->entry, !s->lock.held);
     tui_list_reload(s->list);
     return CORE_OK;
 }
@@ -216,6 +213,26 @@ static int split_members(char *text, const char **exts, int max)
     return n;
 }
 
+/* After a change of the group: on success takes `g` (the group as saved)
+ * and shows it again; when another session changed it first, shows theirs
+ * with the problems; otherwise marks the fields at fault. */
+static bool saved(struct edit_state *s, int rc, const struct core_problems *problems,
+                  const struct store_group *g)
+{
+    if (rc == E_CHANGED_MEANWHILE) {
+        load(s);
+        scr_show_problems(NULL, NULL, 0, problems);
+        return false;
+    }
+    if (rc) {
+        show_problems(s, problems);
+        return false;
+    }
+    s->g = *g;
+    load(s);
+    return true;
+}
+
 enum member_change { ADD, REMOVE };
 
 static void change_members(struct edit_state *s, enum member_change how, const char *selected)
@@ -249,14 +266,7 @@ static void change_members(struct edit_state *s, enum member_change how, const c
                         : ops_group_members_remove(c->st, c->session.site.id, s->kind, number,
                                                    s->g.version, exts, n, &c->session.actor,
                                                    &problems, &g);
-    if (rc == E_CHANGED_MEANWHILE) {
-        load(s);
-        scr_show_problems(NULL, NULL, 0, &problems);
-    } else if (rc) {
-        show_problems(s, &problems);
-    } else {
-        s->g = g;
-        load(s);
+    if (saved(s, rc, &problems, &g)) {
         if (!selected)
             tui_form_set_value(s->entry, 0, "");
         char msg[160];
@@ -281,14 +291,7 @@ static void save_settings(struct edit_state *s)
     int rc = ops_hunt_update(c->st, c->session.site.id, number, s->g.version,
                              tui_form_choice(s->head, 0), tui_form_value(s->head, 1),
                              &c->session.actor, &problems, &g);
-    if (rc == E_CHANGED_MEANWHILE) {
-        load(s);
-        scr_show_problems(NULL, NULL, 0, &problems);
-    } else if (rc) {
-        show_problems(s, &problems);
-    } else {
-        s->g = g;
-        load(s);
+    if (saved(s, rc, &problems, &g)) {
         char msg[160];
         snprintf(msg, sizeof msg, _("Group %s has been updated."), number);
         tui_result_ok(msg);

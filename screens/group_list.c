@@ -36,9 +36,7 @@ static const struct tui_list_column columns[C_COUNT] = {
 
 struct list_state {
     int kind;
-    bool on_list;
-    struct tui_form *form;
-    struct tui_list *list;
+    struct scr_filter_list fl;
     struct store_group_filter filter;
     int count;
     bool stale; /* a group was opened: its members may have changed */
@@ -66,13 +64,7 @@ static int fetch(void *ctx, const char *key, enum tui_list_dir dir, int max_rows
     struct scr_console *c = scr_console();
     int rc = store_group_page(c->st, s->kind, c->session.site.id, &s->filter, key ? atoi(key) : 0,
                               dir == TUI_LIST_BEFORE, max_rows, add_row, sink);
-    if (rc && rc != 1) {
-        struct core_problem p;
-        core_problem_set(&p, rc, NULL);
-        scr_show_problem(NULL, NULL, 0, &p);
-        return rc;
-    }
-    return 0;
+    return scr_fetch_result(rc);
 }
 
 static void refresh_count(struct list_state *s)
@@ -119,9 +111,9 @@ static void show(void *ctx, struct tui_form *form)
     }
     s->filter = filter;
     refresh_count(s);
-    tui_list_seek(s->list, *start ? start : NULL);
+    tui_list_seek(s->fl.list, *start ? start : NULL);
     tui_result_clear();
-    s->on_list = true;
+    s->fl.on_list = true;
 }
 
 static void activate(void *ctx, const char *key)
@@ -140,11 +132,9 @@ static int list_enter(void **state, void *arg)
     if (!s)
         return -1;
     s->kind = arg ? *(const int *)arg : CORE_PICKUP;
-    s->form = tui_form_new(s->kind == CORE_HUNT ? hunt_fields : pickup_fields, F_COUNT, show, s);
-    s->list = tui_list_new(columns, s->kind == CORE_HUNT ? C_COUNT : C_TYPE, fetch, activate, s);
-    if (!s->form || !s->list) {
-        tui_form_free(s->form);
-        tui_list_free(s->list);
+    if (scr_filter_list_init(&s->fl, s->kind == CORE_HUNT ? hunt_fields : pickup_fields, F_COUNT,
+                             show, columns, s->kind == CORE_HUNT ? C_COUNT : C_TYPE, fetch,
+                             activate, s)) {
         free(s);
         return -1;
     }
@@ -156,8 +146,7 @@ static int list_enter(void **state, void *arg)
 static void list_leave(void *state)
 {
     struct list_state *s = state;
-    tui_form_free(s->form);
-    tui_list_free(s->list);
+    scr_filter_list_free(&s->fl);
     free(s);
 }
 
@@ -168,39 +157,17 @@ static void list_draw(void *state, const struct tui_rect *body)
     if (s->stale) {
         s->stale = false;
         refresh_count(s);
-        tui_list_reload(s->list);
+        tui_list_reload(s->fl.list);
     }
-    struct tui_rect top = {body->y, body->x, 3, body->w};
-    tui_form_draw(s->form, &top);
     char counts[128];
     snprintf(counts, sizeof counts, _("Registered groups: %d of %d"), s->count,
              s->kind == CORE_HUNT ? CORE_HUNT_GROUPS_MAX : CORE_PICKUP_GROUPS_MAX);
-    tui_draw_text(body->y + 3, body->x, body->w, TUI_HEADER, counts);
-    struct tui_rect rows = {body->y + 4, body->x, body->h - 4, body->w};
-    tui_list_draw(s->list, &rows);
-    if (s->on_list)
-        tui_show_cursor(-1, -1);
+    scr_filter_list_draw(&s->fl, body, 3, counts);
 }
 
 static int list_key(void *state, int key)
 {
-    struct list_state *s = state;
-    if (key == '\t' && !s->on_list && tui_form_focus(s->form) + 1 < F_COUNT)
-        return tui_form_key(s->form, key);
-    if (key == '\t' || key == KEY_BTAB) {
-        s->on_list = !s->on_list;
-        if (!s->on_list)
-            tui_form_set_focus(s->form, F_START);
-        return TUI_HANDLED;
-    }
-    if (s->on_list)
-        return tui_list_key(s->list, key);
-    if (tui_key_is_enter(key)) {
-        /* Either field alone is a complete request. */
-        show(s, s->form);
-        return TUI_HANDLED;
-    }
-    return tui_form_key(s->form, key);
+    return scr_filter_list_key(&((struct list_state *)state)->fl, key);
 }
 
 static void do_new(void *state)
@@ -208,7 +175,7 @@ static void do_new(void *state)
     struct list_state *s = state;
     /* The guide's flow: type the group number, then [新規登録]. */
     int number = 0;
-    const char *typed = tui_form_value(s->form, F_START);
+    const char *typed = tui_form_value(s->fl.form, F_START);
     if (*typed && core_check_group_number(typed, &number))
         number = 0;
     struct scr_group_ref ref = {s->kind, -number};
@@ -219,14 +186,14 @@ static void do_new(void *state)
 static void do_show(void *state)
 {
     struct list_state *s = state;
-    show(s, s->form);
+    show(s, s->fl.form);
 }
 
 static void do_delete(void *state)
 {
     struct list_state *s = state;
-    const char *key = tui_list_selected(s->list);
-    if (!key || !s->on_list) {
+    const char *key = tui_list_selected(s->fl.list);
+    if (!key || !s->fl.on_list) {
         tui_result_error(_("Choose a group in the list first (Tab moves to the list)."));
         return;
     }
@@ -250,7 +217,7 @@ static void do_delete(void *state)
         return;
     }
     refresh_count(s);
-    tui_list_reload(s->list);
+    tui_list_reload(s->fl.list);
     char text[128];
     snprintf(text, sizeof text, _("Group %s has been deleted."), number);
     tui_result_ok(text);

@@ -29,11 +29,9 @@ static void load(struct restrict_state *s)
     store_site_get(c->st, c->session.site.id, &s->site);
     char object[64];
     snprintf(object, sizeof object, "site:%lld:inet-restrict", (long long)s->site.id);
-    if (!s->lock.held)
-        scr_lock_take(&s->lock, object);
     tui_form_set_choice(s->form, F_ADMIN, s->site.restrict_admin ? 0 : 1);
     tui_form_set_choice(s->form, F_USER, s->site.restrict_user ? 0 : 1);
-    tui_form_set_readonly(s->form, !s->lock.held);
+    scr_lock_form(&s->lock, object, s->form);
 }
 
 static void save(void *ctx, struct tui_form *form)

@@ -75,6 +75,21 @@ void scr_lock_draw_banner(const struct scr_lock *l, struct tui_rect *r)
     r->h -= 2;
 }
 
+void scr_lock_form(struct scr_lock *l, const char *object, struct tui_form *form)
+{
+    if (!l->held)
+        scr_lock_take(l, object);
+    tui_form_set_readonly(form, !l->held);
+}
+
+void scr_lock_draw_form(const struct scr_lock *l, struct tui_form *form,
+                        const struct tui_rect *body)
+{
+    struct tui_rect r = *body;
+    scr_lock_draw_banner(l, &r);
+    tui_form_draw(form, &r);
+}
+
 void scr_lock_renew_all(void)
 {
     struct scr_console *c = scr_console();

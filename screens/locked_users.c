@@ -64,13 +64,7 @@ static int fetch(void *ctx, const char *key, enum tui_list_dir dir, int max_rows
     struct scr_console *c = scr_console();
     struct fetch_ctx f = {sink, key ? key : "", key != NULL};
     int rc = ops_locked_each(c->st, c->session.site.id, add_row, &f);
-    if (rc && rc != 1) {
-        struct core_problem p;
-        core_problem_set(&p, rc, NULL);
-        scr_show_problem(NULL, NULL, 0, &p);
-        return rc;
-    }
-    return 0;
+    return scr_fetch_result(rc);
 }
 
 static void unlock_key(const char *key)

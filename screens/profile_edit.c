@@ -41,14 +41,12 @@ static int load(struct edit_state *s)
         return rc;
     char object[64];
     snprintf(object, sizeof object, "ext:%lld", (long long)s->profile.id);
-    if (!s->lock.held)
-        scr_lock_take(&s->lock, object);
     tui_form_set_value(s->form, F_SIP_ID, s->profile.sip_id);
     tui_form_set_value(s->form, F_SIP_PW, "");
     tui_form_set_value(s->form, F_WEB_USER, s->profile.web_user);
     tui_form_set_value(s->form, F_WEB_PW, "");
     tui_form_clear_errors(s->form);
-    tui_form_set_readonly(s->form, !s->lock.held);
+    scr_lock_form(&s->lock, object, s->form);
     return CORE_OK;
 }
 
@@ -116,9 +114,7 @@ static void edit_draw(void *state, const struct tui_rect *body)
     snprintf(sub, sizeof sub, "%s %s  %s %s", _("Extension number"), s->ext, _("Mobile number"),
              s->profile.mobile[0] ? s->profile.mobile : "-");
     tui_set_subtitle(sub);
-    struct tui_rect r = *body;
-    scr_lock_draw_banner(&s->lock, &r);
-    tui_form_draw(s->form, &r);
+    scr_lock_draw_form(&s->lock, s->form, body);
 }
 
 static int edit_key(void *state, int key)

@@ -30,9 +30,7 @@ static const struct tui_list_column columns[C_COUNT] = {
 
 struct list_state {
     bool is_virtual;
-    bool on_list; /* focus: the list, or the start field */
-    struct tui_form *form;
-    struct tui_list *list;
+    struct scr_filter_list fl;
     int registered, remaining;
     bool stale; /* a profile was opened: reload the page on return */
 };
@@ -65,13 +63,7 @@ static int fetch(void *ctx, const char *key, enum tui_list_dir dir, int max_rows
     struct sink_ctx sc = {sink};
     int rc = store_ext_page(c->st, c->session.site.id, s->is_virtual ? 1 : 0, key,
                             dir == TUI_LIST_BEFORE, max_rows, add_row, &sc);
-    if (rc && rc != 1) {
-        struct core_problem p;
-        core_problem_set(&p, rc, NULL);
-        scr_show_problem(NULL, NULL, 0, &p);
-        return rc;
-    }
-    return 0;
+    return scr_fetch_result(rc);
 }
 
 static void refresh_counts(struct list_state *s)
@@ -100,9 +92,9 @@ static void show(void *ctx, struct tui_form *form)
         }
     }
     refresh_counts(s);
-    tui_list_seek(s->list, *start ? start : NULL);
+    tui_list_seek(s->fl.list, *start ? start : NULL);
     tui_result_clear();
-    s->on_list = true;
+    s->fl.on_list = true;
 }
 
 static void activate(void *ctx, const char *key)
@@ -118,11 +110,8 @@ static int list_enter(void **state, void *arg)
     if (!s)
         return -1;
     s->is_virtual = arg && *(const bool *)arg;
-    s->form = tui_form_new(fields, F_COUNT, show, s);
-    s->list = tui_list_new(columns, C_COUNT, fetch, activate, s);
-    if (!s->form || !s->list) {
-        tui_form_free(s->form);
-        tui_list_free(s->list);
+    if (scr_filter_list_init(&s->fl, fields, F_COUNT, show, columns, C_COUNT, fetch, activate,
+                             s)) {
         free(s);
         return -1;
     }
@@ -134,8 +123,7 @@ static int list_enter(void **state, void *arg)
 static void list_leave(void *state)
 {
     struct list_state *s = state;
-    tui_form_free(s->form);
-    tui_list_free(s->list);
+    scr_filter_list_free(&s->fl);
     free(s);
 }
 
@@ -145,46 +133,32 @@ static void list_draw(void *state, const struct tui_rect *body)
     tui_set_title(s->is_virtual ? N_("Virtual extension profiles") : N_("Extension profiles"));
     if (s->stale) {
         s->stale = false;
-        tui_list_reload(s->list);
+        tui_list_reload(s->fl.list);
     }
-    struct tui_rect top = {body->y, body->x, 2, body->w};
-    tui_form_draw(s->form, &top);
     char counts[128];
     snprintf(counts, sizeof counts, _("Registered: %d   Remaining: %d"), s->registered,
              s->remaining);
-    tui_draw_text(body->y + 2, body->x, body->w, TUI_HEADER, counts);
-    struct tui_rect rows = {body->y + 3, body->x, body->h - 3, body->w};
-    tui_list_draw(s->list, &rows);
-    if (s->on_list)
-        tui_show_cursor(-1, -1);
+    scr_filter_list_draw(&s->fl, body, 2, counts);
 }
 
 static int list_key(void *state, int key)
 {
     struct list_state *s = state;
-    if (key == '\t' || key == KEY_BTAB) {
-        s->on_list = !s->on_list;
-        return TUI_HANDLED;
+    int rc = scr_filter_list_key(&s->fl, key);
+    /* Typing a digit on the list starts a new search. */
+    wchar_t wc;
+    if (rc != TUI_HANDLED && s->fl.on_list && tui_key_char(key, &wc) && wc >= L'0' && wc <= L'9') {
+        s->fl.on_list = false;
+        tui_form_set_value(s->fl.form, F_START, "");
+        return tui_form_key(s->fl.form, key);
     }
-    if (s->on_list) {
-        if (tui_list_key(s->list, key) == TUI_HANDLED)
-            return TUI_HANDLED;
-        /* Typing a digit on the list starts a new search. */
-        wchar_t wc;
-        if (tui_key_char(key, &wc) && wc >= L'0' && wc <= L'9') {
-            s->on_list = false;
-            tui_form_set_value(s->form, F_START, "");
-            return tui_form_key(s->form, key);
-        }
-        return TUI_UNHANDLED;
-    }
-    return tui_form_key(s->form, key);
+    return rc;
 }
 
 static void delete_selected(struct list_state *s, bool force)
 {
-    const char *key = tui_list_selected(s->list);
-    if (!key || !s->on_list) {
+    const char *key = tui_list_selected(s->fl.list);
+    if (!key || !s->fl.on_list) {
         tui_result_error(_("Choose an extension in the list first (Tab moves to the list)."));
         return;
     }
@@ -204,7 +178,7 @@ static void delete_selected(struct list_state *s, bool force)
         return;
     }
     refresh_counts(s);
-    tui_list_reload(s->list);
+    tui_list_reload(s->fl.list);
     char text[256];
     snprintf(text, sizeof text, _("Extension %s has been deleted."), ext);
     tui_result_ok(text);
@@ -220,7 +194,7 @@ static void do_new(void *state)
 static void do_show(void *state)
 {
     struct list_state *s = state;
-    show(s, s->form);
+    show(s, s->fl.form);
 }
 
 static void do_delete(void *state) { delete_selected(state, false); }

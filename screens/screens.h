@@ -29,6 +29,30 @@ void scr_show_problem(struct tui_form *form, const int *field_map, int nmap,
                       const struct core_problem *problem);
 void scr_show_problems(struct tui_form *form, const int *field_map, int nmap,
                        const struct core_problems *problems);
+/* The end of a tui_list fetch callback over a store page walk, whose 1
+ * means the page is full: shows a failure and returns it, else 0. */
+int scr_fetch_result(int rc);
+/* A filter form above a keyset list: Tab goes through the fields, then to
+ * the list and back to the first field; Enter on any field submits. */
+struct scr_filter_list {
+    struct tui_form *form;
+    struct tui_list *list;
+    bool on_list; /* focus: the list, or the form */
+    size_t nfields;
+    tui_form_submit_fn submit;
+    void *ctx;
+};
+/* Makes the form and the list (both call back with ctx); -1 when out of memory. */
+int scr_filter_list_init(struct scr_filter_list *fl, const struct tui_field *fields,
+                         size_t nfields, tui_form_submit_fn submit,
+                         const struct tui_list_column *cols, int ncols, tui_list_fetch_fn fetch,
+                         tui_list_activate_fn activate, void *ctx);
+void scr_filter_list_free(struct scr_filter_list *fl);
+/* The form in its first form_rows rows, then the header line (if any), then the list. */
+void scr_filter_list_draw(struct scr_filter_list *fl, const struct tui_rect *body, int form_rows,
+                          const char *header);
+int scr_filter_list_key(struct scr_filter_list *fl, int key);
+
 /* The administrator's file area when the console runs over SSH
  * (console_opts.files_root), opened on first use; NULL on a local
  * terminal.  Over SSH, CSV files are read from inbox/ and written to
@@ -81,6 +105,12 @@ void scr_lock_release(struct scr_lock *lock);
 void scr_lock_describe(const struct scr_lock *lock, char *buf, size_t n);
 /* Above a read-only form: who holds it; moves *area below the line. */
 void scr_lock_draw_banner(const struct scr_lock *lock, struct tui_rect *area);
+/* An edit form's lock: takes it on `object` unless held already (a reload
+ * keeps it), and makes the form read-only while another session holds it. */
+void scr_lock_form(struct scr_lock *lock, const char *object, struct tui_form *form);
+/* The banner (when read-only), then the form below it. */
+void scr_lock_draw_form(const struct scr_lock *lock, struct tui_form *form,
+                        const struct tui_rect *body);
 /* The console's tick renews every held lease; logout drops them all. */
 void scr_lock_renew_all(void);
 void scr_lock_release_all(void);

@@ -28,13 +28,7 @@ static int fetch(void *ctx, const char *key, enum tui_list_dir dir, int max_rows
     struct scr_console *c = scr_console();
     int rc = store_line_page(c->st, c->session.site.id, true, key, dir == TUI_LIST_BEFORE,
                              max_rows, add_row, sink);
-    if (rc && rc != 1) {
-        struct core_problem p;
-        core_problem_set(&p, rc, NULL);
-        scr_show_problem(NULL, NULL, 0, &p);
-        return rc;
-    }
-    return 0;
+    return scr_fetch_result(rc);
 }
 
 static void activate(void *ctx, const char *key)

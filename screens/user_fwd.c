@@ -44,11 +44,6 @@ static int load(struct user_fwd_state *s)
         scr_show_problem(NULL, NULL, 0, &p);
         return rc;
     }
-    if (!s->lock.held) {
-        char object[64];
-        snprintf(object, sizeof object, "fwd:%lld", (long long)c->session.ext.id);
-        scr_lock_take(&s->lock, object);
-    }
     for (int k = 0; k < CORE_FWD_KINDS; k++)
         tui_form_set_value(s->form, (size_t)kind_field[k], s->fwd.dest[k]);
     char delay[8];
@@ -56,7 +51,9 @@ static int load(struct user_fwd_state *s)
     tui_form_set_value(s->form, F_DELAY, delay);
     tui_form_set_choice(s->form, F_VOICEMAIL, s->fwd.voicemail ? 1 : 0);
     tui_form_clear_errors(s->form);
-    tui_form_set_readonly(s->form, !s->lock.held);
+    char object[64];
+    snprintf(object, sizeof object, "fwd:%lld", (long long)c->session.ext.id);
+    scr_lock_form(&s->lock, object, s->form);
     return CORE_OK;
 }
 
@@ -138,9 +135,7 @@ static void user_fwd_draw(void *state, const struct tui_rect *body)
     char sub[64];
     snprintf(sub, sizeof sub, "%s %s", _("Extension number"), own_ext());
     tui_set_subtitle(sub);
-    struct tui_rect r = *body;
-    scr_lock_draw_banner(&s->lock, &r);
-    tui_form_draw(s->form, &r);
+    scr_lock_draw_form(&s->lock, s->form, body);
 }
 
 static int user_fwd_key(void *state, int key)

@@ -7,6 +7,7 @@
 
 #include "core/cdr.h"
 #include "ops/ops.h"
+#include "fixture.h"
 #include "tap.h"
 
 static const struct store_actor op = {"operator", "test"};
@@ -296,11 +297,9 @@ int main(void)
     test_text_rule();
     test_days();
 
-    char dir[] = "/tmp/kascon-cdr-XXXXXX";
-    if (!mkdtemp(dir))
+    char dir[] = "/tmp/kascon-cdr-XXXXXX", path[256];
+    if (test_db_path(dir, path, sizeof path))
         return 1;
-    char path[256];
-    snprintf(path, sizeof path, "%s/t.db", dir);
     struct store *st;
     tap_is(store_open(path, &st), 0, "open");
     struct core_problems pr;

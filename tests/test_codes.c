@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "ops/ops.h"
+#include "fixture.h"
 #include "tap.h"
 
 static const struct store_actor op = {"admin", "test"};
@@ -92,11 +93,9 @@ static int reg(const char *ext)
 
 int main(void)
 {
-    char dir[] = "/tmp/kascon-test-XXXXXX";
-    if (!mkdtemp(dir))
+    char dir[] = "/tmp/kascon-test-XXXXXX", path[256];
+    if (test_db_path(dir, path, sizeof path))
         return 1;
-    char path[256];
-    snprintf(path, sizeof path, "%s/t.db", dir);
     if (store_open(path, &st))
         return 1;
     struct core_problems pr;

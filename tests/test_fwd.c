@@ -8,17 +8,10 @@
 #include <string.h>
 
 #include "ops/ops.h"
+#include "fixture.h"
 #include "tap.h"
 
 static const struct store_actor op = {"operator", "test"};
-
-static int first_code(struct core_problems *pr)
-{
-    int code = pr->count ? pr->items[0].code : 0;
-    core_problems_free(pr);
-    core_problems_init(pr);
-    return code;
-}
 
 /* A loop lookup over a fixed table: "a>b" pairs. */
 static int table_lookup(void *ctx, const char *ext, char *dest, size_t n)
@@ -374,11 +367,9 @@ static void moves(struct store *st, int64_t site, const char *path)
 int main(void)
 {
     rules();
-    char dir[] = "/tmp/kascon-fwd-XXXXXX";
-    if (!mkdtemp(dir))
+    char dir[] = "/tmp/kascon-fwd-XXXXXX", path[256];
+    if (test_db_path(dir, path, sizeof path))
         return 1;
-    char path[256];
-    snprintf(path, sizeof path, "%s/t.db", dir);
     struct store *st;
     tap_is(store_open(path, &st), CORE_OK, "open");
     struct core_problems pr;

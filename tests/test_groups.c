@@ -7,17 +7,10 @@
 #include <time.h>
 
 #include "ops/ops.h"
+#include "fixture.h"
 #include "tap.h"
 
 static const struct store_actor op = {"operator", "test"};
-
-static int first_code(struct core_problems *pr)
-{
-    int code = pr->count ? pr->items[0].code : 0;
-    core_problems_free(pr);
-    core_problems_init(pr);
-    return code;
-}
 
 static char text[512];
 
@@ -98,11 +91,9 @@ int main(void)
         core_group_refs_add(small, sizeof small, CORE_REF_PICKUP, 1000 + i);
     tap_ok(strstr(small, "+") != NULL, "references that do not fit are counted (%s)", small);
 
-    char dir[] = "/tmp/kascon-groups-XXXXXX";
-    if (!mkdtemp(dir))
+    char dir[] = "/tmp/kascon-groups-XXXXXX", path[256];
+    if (test_db_path(dir, path, sizeof path))
         return 1;
-    char path[256];
-    snprintf(path, sizeof path, "%s/t.db", dir);
     struct store *st;
     tap_is(store_open(path, &st), CORE_OK, "open");
     struct core_problems pr;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "ops/ops.h"
+#include "fixture.h"
 #include "tap.h"
 
 static const struct store_actor op = {"operator", "test"};
@@ -169,11 +170,9 @@ static void login_tests(struct store *st)
 
 int main(void)
 {
-    char dir[] = "/tmp/kascon-test-XXXXXX";
-    if (!mkdtemp(dir))
+    char dir[] = "/tmp/kascon-test-XXXXXX", path[256];
+    if (test_db_path(dir, path, sizeof path))
         return 1;
-    char path[256];
-    snprintf(path, sizeof path, "%s/t.db", dir);
     struct store *st;
     pubkey_tests();
     if (!tap_ok(store_open(path, &st) == CORE_OK, "open"))

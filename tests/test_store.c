@@ -7,17 +7,10 @@
 #include <unistd.h>
 
 #include "ops/ops.h"
+#include "fixture.h"
 #include "tap.h"
 
 static const struct store_actor op = {"operator", "test"};
-
-static int first_code(struct core_problems *pr)
-{
-    int code = pr->count ? pr->items[0].code : 0;
-    core_problems_free(pr);
-    core_problems_init(pr);
-    return code;
-}
 
 static int reg(struct store *st, int64_t site, const char *ext, const char *sip, const char *user,
                const char *pw)
@@ -38,11 +31,9 @@ static int count_audit(const struct store_audit_entry *e, void *ctx)
 
 int main(void)
 {
-    char dir[] = "/tmp/kascon-test-XXXXXX";
-    if (!mkdtemp(dir))
+    char dir[] = "/tmp/kascon-test-XXXXXX", path[256];
+    if (test_db_path(dir, path, sizeof path))
         return 1;
-    char path[256];
-    snprintf(path, sizeof path, "%s/t.db", dir);
     struct store *st;
     tap_is(store_open(path, &st), CORE_OK, "open creates the database");
     struct stat sb;

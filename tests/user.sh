@@ -10,7 +10,9 @@ for tool in ssh sshpass sftp; do
 done
 
 D=u.example.jp
-q() { sqlite3 "$KASCON_DB" "$1"; }
+# With a busy timeout: kascond's sessions open the database as the test
+# reads it, and a reader without one fails at once ("database is locked").
+q() { sqlite3 -cmd '.timeout 5000' "$KASCON_DB" "$1"; }
 fwd() { "$KASCONCTL" fwd show $D "$1" | sed -n "s/^$2\t//p"; }
 
 setup() {

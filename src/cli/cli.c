@@ -30,6 +30,28 @@ int cli_problems(const struct cli *cli, const struct core_problems *list)
     return list->count ? CLI_REFUSED : CLI_OK;
 }
 
+int cli_report(const struct cli *cli, struct core_problems *list)
+{
+    int rc = cli_problems(cli, list);
+    core_problems_free(list);
+    return rc;
+}
+
+int cli_unknown_option(const struct cli *cli, const char *opt)
+{
+    fprintf(stderr, _("%s: unknown option %s\n"), cli->prog, opt);
+    return CLI_USAGE;
+}
+
+int cli_parse_on_off(const char *text)
+{
+    if (!strcmp(text, "on"))
+        return 1;
+    if (!strcmp(text, "off"))
+        return 0;
+    return -1;
+}
+
 int cli_site(struct cli *cli, const char *domain, struct store_site *site)
 {
     char normalized[CORE_DOMAIN_MAX + 1];

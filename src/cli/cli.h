@@ -29,10 +29,16 @@ struct cli_verb {
 void cli_problem(const struct cli *cli, const struct core_problem *p);
 /* Prints every problem; returns CLI_REFUSED if there was any, else CLI_OK. */
 int cli_problems(const struct cli *cli, const struct core_problems *list);
+/* cli_problems, then frees the list: the end of most verbs. */
+int cli_report(const struct cli *cli, struct core_problems *list);
+/* Says "unknown option OPT" on stderr; returns CLI_USAGE. */
+int cli_unknown_option(const struct cli *cli, const char *opt);
 int cli_site(struct cli *cli, const char *domain, struct store_site *site);
 /* Takes "--name VALUE", "--name=VALUE" or a short "-o VALUE" at argv[*k];
  * returns the value, or NULL when argv[*k] is not that option. */
 const char *cli_option_value(int argc, char **argv, int *k, const char *name);
+/* "on" 1, "off" 0, anything else -1. */
+int cli_parse_on_off(const char *text);
 /* Reads one line (a password) from stdin, without echo on a terminal. */
 int cli_read_secret(const char *prompt, char *buf, size_t n);
 

@@ -24,15 +24,6 @@ int cli_code_show(struct cli *cli, int argc, char **argv)
     return CLI_OK;
 }
 
-static int parse_on_off(const char *v)
-{
-    if (!strcmp(v, "on"))
-        return 1;
-    if (!strcmp(v, "off"))
-        return 0;
-    return -1;
-}
-
 int cli_code_set(struct cli *cli, int argc, char **argv)
 {
     (void)argc;
@@ -56,7 +47,7 @@ int cli_code_set(struct cli *cli, int argc, char **argv)
                 cli->prog, name);
         return CLI_USAGE;
     }
-    if (option && (*option = parse_on_off(value)) < 0) {
+    if (option && (*option = cli_parse_on_off(value)) < 0) {
         fprintf(stderr, _("%s: %s takes on or off\n"), cli->prog, name);
         return CLI_USAGE;
     }
@@ -67,8 +58,7 @@ int cli_code_set(struct cli *cli, int argc, char **argv)
     core_problems_init(&problems);
     struct core_problem warning;
     ops_site_codes_set(cli->st, site.id, 0, &in, &cli->actor, &problems, &warning);
-    int rc = cli_problems(cli, &problems);
-    core_problems_free(&problems);
+    int rc = cli_report(cli, &problems);
     if (rc)
         return rc;
     if (warning.code) {

@@ -3,17 +3,8 @@
  * console; the same operations as that console will use. */
 #include <config.h>
 
-#include <string.h>
-
 #include "cli/cli.h"
 #include "i18n.h"
-
-static int report(struct cli *cli, struct core_problems *problems)
-{
-    int rc = cli_problems(cli, problems);
-    core_problems_free(problems);
-    return rc;
-}
 
 /* One line per setting, tab-separated, in the CLI's words: scripts read it. */
 static void print_fwd(const struct core_fwd *f)
@@ -35,6 +26,30 @@ static int parse_kind(struct cli *cli, const char *text, int *kind)
     core_problem_set(&p, E_FWD_KIND, text);
     cli_problem(cli, &p);
     return CLI_USAGE;
+}
+
+/* The end of every changing verb: the problems, or the settings as saved. */
+static int print_result(struct cli *cli, struct core_problems *problems, const struct core_fwd *f)
+{
+    int rc = cli_report(cli, problems);
+    if (!rc)
+        print_fwd(f);
+    return rc;
+}
+
+/* set and clear: one forwarding kind of one extension (dest NULL clears it). */
+static int set_one(struct cli *cli, const char *domain, const char *ext, int kind,
+                   const char *dest, const char *delay)
+{
+    struct store_site site;
+    if (cli_site(cli, domain, &site))
+        return CLI_REFUSED;
+    struct core_problems problems;
+    core_problems_init(&problems);
+    struct core_fwd f;
+    ops_fwd_set(cli->st, site.id, ext, OPS_ANY_VERSION, kind, dest, delay, &cli->actor,
+                &problems, &f);
+    return print_result(cli, &problems, &f);
 }
 
 int cli_fwd_show(struct cli *cli, int argc, char **argv)
@@ -63,10 +78,8 @@ int cli_fwd_set(struct cli *cli, int argc, char **argv)
             pos[npos++] = argv[k];
         else if ((v = cli_option_value(argc, argv, &k, "--delay")))
             delay = v;
-        else {
-            fprintf(stderr, _("%s: unknown option %s\n"), cli->prog, argv[k]);
-            return CLI_USAGE;
-        }
+        else
+            return cli_unknown_option(cli, argv[k]);
     }
     int kind = 0, rc;
     if (npos != 4)
@@ -77,18 +90,7 @@ int cli_fwd_set(struct cli *cli, int argc, char **argv)
         fprintf(stderr, _("%s: --delay goes with no-answer forwarding only\n"), cli->prog);
         return CLI_USAGE;
     }
-    struct store_site site;
-    if (cli_site(cli, pos[0], &site))
-        return CLI_REFUSED;
-    struct core_problems problems;
-    core_problems_init(&problems);
-    struct core_fwd f;
-    ops_fwd_set(cli->st, site.id, pos[1], OPS_ANY_VERSION, kind, pos[3], delay, &cli->actor,
-                &problems, &f);
-    if ((rc = report(cli, &problems)))
-        return rc;
-    print_fwd(&f);
-    return CLI_OK;
+    return set_one(cli, pos[0], pos[1], kind, pos[3], delay);
 }
 
 int cli_fwd_clear(struct cli *cli, int argc, char **argv)
@@ -97,25 +99,14 @@ int cli_fwd_clear(struct cli *cli, int argc, char **argv)
     int kind = 0, rc;
     if ((rc = parse_kind(cli, argv[2], &kind)))
         return rc;
-    struct store_site site;
-    if (cli_site(cli, argv[0], &site))
-        return CLI_REFUSED;
-    struct core_problems problems;
-    core_problems_init(&problems);
-    struct core_fwd f;
-    ops_fwd_set(cli->st, site.id, argv[1], OPS_ANY_VERSION, kind, NULL, NULL, &cli->actor,
-                &problems, &f);
-    if ((rc = report(cli, &problems)))
-        return rc;
-    print_fwd(&f);
-    return CLI_OK;
+    return set_one(cli, argv[0], argv[1], kind, NULL, NULL);
 }
 
 int cli_fwd_voicemail(struct cli *cli, int argc, char **argv)
 {
     (void)argc;
-    bool on = !strcmp(argv[2], "on");
-    if (!on && strcmp(argv[2], "off")) {
+    int on = cli_parse_on_off(argv[2]);
+    if (on < 0) {
         fprintf(stderr, _("%s: voicemail is on or off\n"), cli->prog);
         return CLI_USAGE;
     }
@@ -125,9 +116,6 @@ int cli_fwd_voicemail(struct cli *cli, int argc, char **argv)
     struct core_problems problems;
     core_problems_init(&problems);
     struct core_fwd f;
-    ops_fwd_voicemail(cli->st, site.id, argv[1], OPS_ANY_VERSION, on, &cli->actor, &problems, &f);
-    int rc = report(cli, &problems);
-    if (!rc)
-        print_fwd(&f);
-    return rc;
+    ops_fwd_voicemail(cli->st, site.id, argv[1], OPS_ANY_VERSION, on == 1, &cli->actor, &problems, &f);
+    return print_result(cli, &problems, &f);
 }

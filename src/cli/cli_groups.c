@@ -8,19 +8,6 @@
 #include "cli/cli.h"
 #include "i18n.h"
 
-static int bad_option(const struct cli *cli, const char *opt)
-{
-    fprintf(stderr, _("%s: unknown option %s\n"), cli->prog, opt);
-    return CLI_USAGE;
-}
-
-static int report(struct cli *cli, struct core_problems *problems)
-{
-    int rc = cli_problems(cli, problems);
-    core_problems_free(problems);
-    return rc;
-}
-
 static int one_problem(struct cli *cli, const struct core_problem *p)
 {
     cli_problem(cli, p);
@@ -52,7 +39,7 @@ int cli_pickup_add(struct cli *cli, int argc, char **argv)
     struct core_problems problems;
     core_problems_init(&problems);
     ops_pickup_add(cli->st, site.id, argv[1], &cli->actor, &problems, NULL);
-    int rc = report(cli, &problems);
+    int rc = cli_report(cli, &problems);
     if (!rc)
         printf(_("pickup group %s created\n"), argv[1]);
     return rc;
@@ -71,7 +58,7 @@ int cli_hunt_add(struct cli *cli, int argc, char **argv)
         else if ((v = cli_option_value(argc, argv, &k, "--rep")))
             rep = v;
         else
-            return bad_option(cli, argv[k]);
+            return cli_unknown_option(cli, argv[k]);
     }
     int type = 0;
     if (npos != 2 || !type_text || !rep || core_parse_hunt_type(type_text, &type)) {
@@ -85,7 +72,7 @@ int cli_hunt_add(struct cli *cli, int argc, char **argv)
     struct core_problems problems;
     core_problems_init(&problems);
     ops_hunt_add(cli->st, site.id, pos[1], type, rep, &cli->actor, &problems, NULL);
-    int rc = report(cli, &problems);
+    int rc = cli_report(cli, &problems);
     if (!rc)
         printf(_("hunting group %s created\n"), pos[1]);
     return rc;
@@ -104,7 +91,7 @@ int cli_hunt_set(struct cli *cli, int argc, char **argv)
         else if ((v = cli_option_value(argc, argv, &k, "--rep")))
             rep = v;
         else
-            return bad_option(cli, argv[k]);
+            return cli_unknown_option(cli, argv[k]);
     }
     int type = 0;
     if (npos != 2 || (type_text && core_parse_hunt_type(type_text, &type)))
@@ -120,7 +107,7 @@ int cli_hunt_set(struct cli *cli, int argc, char **argv)
     core_problems_init(&problems);
     ops_hunt_update(cli->st, site.id, pos[1], g.version, type_text ? type : g.pilot,
                     rep ? rep : g.rep, &cli->actor, &problems, NULL);
-    int rc = report(cli, &problems);
+    int rc = cli_report(cli, &problems);
     if (!rc)
         printf(_("hunting group %s changed\n"), pos[1]);
     return rc;
@@ -166,17 +153,17 @@ int cli_group_list(struct cli *cli, int argc, char **argv)
             ext = v;
         else if ((v = cli_option_value(argc, argv, &k, "--number"))) {
             if (core_check_group_number(v, &f.number))
-                return bad_option(cli, v);
+                return cli_unknown_option(cli, v);
         } else if ((v = cli_option_value(argc, argv, &k, "--after"))) {
             after = strtol(v, &end, 10);
             if (*end || after < 0)
-                return bad_option(cli, v);
+                return cli_unknown_option(cli, v);
         } else if ((v = cli_option_value(argc, argv, &k, "--limit"))) {
             limit = strtol(v, &end, 10);
             if (*end || limit < 1)
-                return bad_option(cli, v);
+                return cli_unknown_option(cli, v);
         } else
-            return bad_option(cli, argv[k]);
+            return cli_unknown_option(cli, argv[k]);
     }
     if (!domain)
         return CLI_USAGE;
@@ -257,7 +244,7 @@ int cli_group_member(struct cli *cli, int argc, char **argv)
     else
         ops_group_members_remove(cli->st, site.id, kind, argv[2], 0, exts, argc - 3, &cli->actor,
                                  &problems, &g);
-    int rc = report(cli, &problems);
+    int rc = cli_report(cli, &problems);
     if (!rc)
         printf(_("%s %s: %d members\n"), kind_word(kind), argv[2], g.members);
     return rc;
@@ -272,7 +259,7 @@ int cli_hunt_order(struct cli *cli, int argc, char **argv)
     core_problems_init(&problems);
     ops_hunt_order(cli->st, site.id, argv[1], 0, (const char *const *)argv + 2, argc - 2,
                    &cli->actor, &problems, NULL);
-    int rc = report(cli, &problems);
+    int rc = cli_report(cli, &problems);
     if (!rc)
         printf(_("hunting group %s: order saved\n"), argv[1]);
     return rc;

@@ -26,10 +26,8 @@ static int run(struct cli *cli, int argc, char **argv, int kind)
             dry_run = true;
         else if ((v = cli_option_value(argc, argv, &k, "--forwarding")))
             fwd = v;
-        else {
-            fprintf(stderr, _("%s: unknown option %s\n"), cli->prog, argv[k]);
-            return CLI_USAGE;
-        }
+        else
+            return cli_unknown_option(cli, argv[k]);
     }
     if (npos != 3)
         return CLI_USAGE;
@@ -50,8 +48,7 @@ static int run(struct cli *cli, int argc, char **argv, int kind)
     else
         (kind == OPS_TRANSFER ? ops_transfer : ops_exchange)(
             cli->st, site.id, pos[1], pos[2], clear, NULL, &cli->actor, &problems, &plan);
-    int rc = cli_problems(cli, &problems);
-    core_problems_free(&problems);
+    int rc = cli_report(cli, &problems);
     if (rc) {
         fprintf(stderr, _("%s: nothing was changed\n"), cli->prog);
         return rc;

@@ -18,12 +18,6 @@ const char *cli_option_value(int argc, char **argv, int *k, const char *name)
     return NULL;
 }
 
-static int unknown_option(const struct cli *cli, const char *opt)
-{
-    fprintf(stderr, _("%s: unknown option %s\n"), cli->prog, opt);
-    return CLI_USAGE;
-}
-
 int cli_site_add(struct cli *cli, int argc, char **argv)
 {
     struct ops_site_input in = {0};
@@ -44,7 +38,7 @@ int cli_site_add(struct cli *cli, int argc, char **argv)
         else if ((v = cli_option_value(argc, argv, &k, "--group-pickup-code")))
             in.group_pickup_code = v;
         else
-            return unknown_option(cli, argv[k]);
+            return cli_unknown_option(cli, argv[k]);
     }
     if (!in.capacity) {
         fprintf(stderr, _("%s: site add needs --capacity N\n"), cli->prog);
@@ -54,8 +48,7 @@ int cli_site_add(struct cli *cli, int argc, char **argv)
     core_problems_init(&problems);
     int64_t id = 0;
     ops_site_add(cli->st, &in, &cli->actor, &problems, &id);
-    int rc = cli_problems(cli, &problems);
-    core_problems_free(&problems);
+    int rc = cli_report(cli, &problems);
     if (rc == CLI_OK)
         printf(_("site %s created\n"), in.domain);
     return rc;
@@ -75,8 +68,7 @@ int cli_site_set(struct cli *cli, int argc, char **argv)
         if (p->field >= 0 && p->code != E_PREFIX_COLLISION && !p->other[0])
             snprintf(p->value, sizeof p->value, "%s", argv[1 + p->field]);
     }
-    rc = cli_problems(cli, &problems);
-    core_problems_free(&problems);
+    rc = cli_report(cli, &problems);
     if (rc == CLI_OK)
         printf(_("site %s updated\n"), site.domain);
     return rc;
@@ -171,8 +163,7 @@ int cli_line_add(struct cli *cli, int argc, char **argv)
     struct core_problems problems;
     core_problems_init(&problems);
     ops_line_add(cli->st, site.domain, argv + 1, argc - 1, &cli->actor, &problems);
-    rc = cli_problems(cli, &problems);
-    core_problems_free(&problems);
+    rc = cli_report(cli, &problems);
     if (rc == CLI_OK)
         printf(ngettext("%d mobile number provisioned for %s\n",
                         "%d mobile numbers provisioned for %s\n", (unsigned long)(argc - 1)),
@@ -202,7 +193,7 @@ int cli_line_list(struct cli *cli, int argc, char **argv)
         if (!strcmp(argv[k], "--unassigned"))
             unassigned = true;
         else if (argv[k][0] == '-')
-            return unknown_option(cli, argv[k]);
+            return cli_unknown_option(cli, argv[k]);
         else
             domain = argv[k];
     }

@@ -215,6 +215,14 @@ void core_problem_set(struct core_problem *p, int code, const char *value)
         snprintf(p->value, sizeof p->value, "%s", value);
 }
 
+int core_problems_add_code(struct core_problems *list, int code, const char *value, int field)
+{
+    struct core_problem p;
+    core_problem_set(&p, code, value);
+    p.field = field;
+    return core_problems_add(list, &p) ? code : E_STORAGE;
+}
+
 void core_problem_format(const struct core_problem *p, char *buf, size_t n)
 {
     const char *msg = _(core_code_msgid(p->code));

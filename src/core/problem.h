@@ -163,6 +163,9 @@ void core_problems_init(struct core_problems *list);
 void core_problems_free(struct core_problems *list);
 /* Appends a copy; returns a pointer to it, or NULL on no memory. */
 struct core_problem *core_problems_add(struct core_problems *list, const struct core_problem *p);
+/* Appends the problem `code` about `value` (NULL: none) at `field` (-1:
+ * none); returns code, or E_STORAGE on no memory. */
+int core_problems_add_code(struct core_problems *list, int code, const char *value, int field);
 
 const char *core_code_msgid(int code);
 /* Hint for a known Excel habit, or NULL. */

@@ -7,20 +7,12 @@
 
 #include "ops/ops.h"
 
-static void note(struct core_problems *problems, int code, const char *value, int field)
-{
-    struct core_problem p;
-    core_problem_set(&p, code, value);
-    p.field = field;
-    core_problems_add(problems, &p);
-}
-
 static int check_option(struct core_problems *problems, int value, int field)
 {
     if (value < -1 || value > 1) {
         char text[16];
         snprintf(text, sizeof text, "%d", value);
-        note(problems, E_SETTING_VALUE, text, field);
+        core_problems_add_code(problems, E_SETTING_VALUE, text, field);
         return E_SETTING_VALUE;
     }
     return CORE_OK;
@@ -44,13 +36,13 @@ int ops_site_codes_set(struct store *st, int64_t site_id, int64_t version,
         core_problem_set(warning, CORE_OK, NULL);
     int hold_warning = CORE_OK, rc;
     if (in->hold_code && (rc = core_check_hold_code(in->hold_code, &hold_warning)))
-        note(problems, rc, in->hold_code, OPS_C_HOLD);
+        core_problems_add_code(problems, rc, in->hold_code, OPS_C_HOLD);
     if (in->dial_confirm_code && (rc = core_check_dial_confirm_code(in->dial_confirm_code)))
-        note(problems, rc, in->dial_confirm_code, OPS_C_DIAL_CONFIRM);
+        core_problems_add_code(problems, rc, in->dial_confirm_code, OPS_C_DIAL_CONFIRM);
     /* The DTMF-send code may be emptied (§5.5: 未入力 deletes it). */
     if (in->dtmf_send_code && *in->dtmf_send_code &&
         (rc = core_check_dtmf_send_code(in->dtmf_send_code)))
-        note(problems, rc, in->dtmf_send_code, OPS_C_DTMF_SEND);
+        core_problems_add_code(problems, rc, in->dtmf_send_code, OPS_C_DTMF_SEND);
     check_option(problems, in->hold_disconnect, OPS_C_HOLD_DISCONNECT);
     check_option(problems, in->dtmf_erase, OPS_C_DTMF_ERASE);
     if (problems->count > from)
@@ -60,7 +52,7 @@ int ops_site_codes_set(struct store *st, int64_t site_id, int64_t version,
     struct core_plan plan;
     core_plan_init(&plan);
     if ((rc = store_begin(st))) {
-        note(problems, rc, NULL, -1);
+        core_problems_add_code(problems, rc, NULL, -1);
         return rc;
     }
     rc = store_site_get(st, site_id, &site);
@@ -69,7 +61,7 @@ int ops_site_codes_set(struct store *st, int64_t site_id, int64_t version,
     if (!rc)
         rc = store_plan_load(st, site_id, &plan);
     if (rc) {
-        note(problems, rc, NULL, -1);
+        core_problems_add_code(problems, rc, NULL, -1);
         goto out;
     }
     struct code_change changes[] = {
@@ -97,7 +89,7 @@ int ops_site_codes_set(struct store *st, int64_t site_id, int64_t version,
             continue;
         }
         if (core_plan_add(&plan, c->kind, c->value)) {
-            note(problems, E_NO_MEMORY, NULL, -1);
+            core_problems_add_code(problems, E_NO_MEMORY, NULL, -1);
             goto out;
         }
         snprintf(c->slot, c->size, "%s", c->value);
@@ -109,7 +101,7 @@ int ops_site_codes_set(struct store *st, int64_t site_id, int64_t version,
     if (in->dtmf_erase >= 0)
         site.dtmf_erase = in->dtmf_erase;
     if ((rc = store_site_set_codes(st, &site, who)) || (rc = store_commit(st)))
-        note(problems, rc, NULL, -1);
+        core_problems_add_code(problems, rc, NULL, -1);
 out:
     core_plan_free(&plan);
     if (problems->count > from) {

@@ -8,14 +8,6 @@
 
 #include "ops/ops.h"
 
-static void add(struct core_problems *problems, int code, const char *value, int field)
-{
-    struct core_problem p;
-    core_problem_set(&p, code, value);
-    p.field = field;
-    core_problems_add(problems, &p);
-}
-
 /* Finds the extension, with its number checked first. */
 static int find_ext(struct store *st, int64_t site_id, const char *ext, struct store_ext *e,
                     struct core_problem *problem)
@@ -65,7 +57,7 @@ static int update(struct store *st, int64_t site_id, const char *ext, int64_t ve
     size_t from = problems->count;
     int rc = store_begin(st);
     if (rc) {
-        add(problems, rc, NULL, -1);
+        core_problems_add_code(problems, rc, NULL, -1);
         return rc;
     }
     struct store_ext e;
@@ -75,11 +67,11 @@ static int update(struct store *st, int64_t site_id, const char *ext, int64_t ve
     if (rc)
         core_problems_add(problems, &p);
     else if ((rc = store_fwd_get(st, e.id, &fwd)))
-        add(problems, rc, NULL, -1);
+        core_problems_add_code(problems, rc, NULL, -1);
     else if (version >= 0 && fwd.version != version) {
         if (out)
             *out = fwd;
-        add(problems, rc = E_CHANGED_MEANWHILE, ext, -1);
+        core_problems_add_code(problems, rc = E_CHANGED_MEANWHILE, ext, -1);
     }
     for (int kind = 0; !rc && kind < CORE_FWD_KINDS; kind++) {
         const char *dest = want->dest[kind];
@@ -98,7 +90,7 @@ static int update(struct store *st, int64_t site_id, const char *ext, int64_t ve
             p.row = kind + 1;
             core_problems_add(problems, &p);
         } else if (r) {
-            add(problems, rc = r, NULL, -1);
+            core_problems_add_code(problems, rc = r, NULL, -1);
         }
     }
     if (!rc && problems->count > from)
@@ -113,10 +105,10 @@ static int update(struct store *st, int64_t site_id, const char *ext, int64_t ve
         if (mask & FWD_VOICEMAIL_BIT)
             fwd.voicemail = want->voicemail;
         if ((rc = store_fwd_put(st, site_id, e.id, e.ext, &fwd, read, who)))
-            add(problems, rc, rc == E_STORAGE ? NULL : ext, -1);
+            core_problems_add_code(problems, rc, rc == E_STORAGE ? NULL : ext, -1);
     }
     if (!rc && (rc = store_commit(st)))
-        add(problems, rc, NULL, -1);
+        core_problems_add_code(problems, rc, NULL, -1);
     if (rc) {
         store_rollback(st);
         return problems->count > from ? problems->items[from].code : rc;
@@ -139,7 +131,7 @@ static void check_setting(int kind, const char *dest, const char *delay, int *se
         core_problems_add(problems, &p);
     }
     if (kind == CORE_FWD_NO_ANSWER && dest && *dest && (rc = core_check_fwd_delay(delay, seconds)))
-        add(problems, rc, delay, OPS_FWD_F_DELAY);
+        core_problems_add_code(problems, rc, delay, OPS_FWD_F_DELAY);
 }
 
 int ops_fwd_set(struct store *st, int64_t site_id, const char *ext, int64_t version, int kind,
@@ -148,7 +140,7 @@ int ops_fwd_set(struct store *st, int64_t site_id, const char *ext, int64_t vers
 {
     size_t from = problems->count;
     if (kind < 0 || kind >= CORE_FWD_KINDS) {
-        add(problems, E_FWD_KIND, core_fwd_kind_name(kind), -1);
+        core_problems_add_code(problems, E_FWD_KIND, core_fwd_kind_name(kind), -1);
         return E_FWD_KIND;
     }
     struct core_fwd want;

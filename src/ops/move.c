@@ -15,14 +15,6 @@
 #include "i18n.h"
 #include "ops/ops.h"
 
-static void add(struct core_problems *problems, int code, const char *value, int field)
-{
-    struct core_problem p;
-    core_problem_set(&p, code, value);
-    p.field = field;
-    core_problems_add(problems, &p);
-}
-
 /* Reads one side: the profile, its forwarding and its groups. */
 static int load_side(struct store *st, int64_t site_id, const char *ext, int field,
                      struct ops_move_side *side, struct core_problems *problems)
@@ -35,7 +27,8 @@ static int load_side(struct store *st, int64_t site_id, const char *ext, int fie
     if (!rc && e.is_virtual)
         rc = E_VIRTUAL_ASSIGN;
     if (rc) {
-        add(problems, rc, rc == E_STORAGE ? NULL : ext, rc == E_STORAGE ? -1 : field);
+        core_problems_add_code(problems, rc, rc == E_STORAGE ? NULL : ext,
+                               rc == E_STORAGE ? -1 : field);
         return rc;
     }
     snprintf(side->ext, sizeof side->ext, "%s", e.ext);
@@ -45,7 +38,7 @@ static int load_side(struct store *st, int64_t site_id, const char *ext, int fie
     snprintf(side->mobile_before, sizeof side->mobile_before, "%s", e.mobile);
     if ((rc = store_fwd_get(st, e.id, &side->fwd)) ||
         (rc = store_ext_groups(st, e.id, side->groups, sizeof side->groups)))
-        add(problems, rc, NULL, -1);
+        core_problems_add_code(problems, rc, NULL, -1);
     return rc;
 }
 
@@ -69,8 +62,8 @@ static int transfer_plan(struct store *st, int64_t site_id, const char *ext, con
             line.site_id != site_id)
             mrc = E_MOBILE_NOT_PROVISIONED;
         if (mrc)
-            add(problems, mrc, mrc == E_STORAGE ? NULL : recipient,
-                mrc == E_STORAGE ? -1 : OPS_M_OTHER);
+            core_problems_add_code(problems, mrc, mrc == E_STORAGE ? NULL : recipient,
+                                   mrc == E_STORAGE ? -1 : OPS_M_OTHER);
         else {
             snprintf(mobile, sizeof mobile, "%s", line.mobile);
             holder = line.extension;
@@ -81,25 +74,25 @@ static int transfer_plan(struct store *st, int64_t site_id, const char *ext, con
         struct store_ext probe;
         if (core_check_mobile(recipient) == E_MOBILE_LEADING_ZERO &&
             store_ext_find(st, site_id, recipient, &probe) == E_EXT_NOT_FOUND)
-            add(problems, E_MOBILE_LEADING_ZERO, recipient, OPS_M_OTHER);
+            core_problems_add_code(problems, E_MOBILE_LEADING_ZERO, recipient, OPS_M_OTHER);
         else
             holder = recipient;
     } else {
-        add(problems, E_EMPTY, "", OPS_M_OTHER);
+        core_problems_add_code(problems, E_EMPTY, "", OPS_M_OTHER);
     }
     if (problems->count > from)
         return problems->items[from].code;
     struct ops_move_side *mine = &plan->sides[0], *theirs = &plan->sides[1];
     plan->count = 1;
     if (!strcmp(holder, mine->ext)) {
-        add(problems, E_TRANSFER_SAME, recipient, OPS_M_OTHER);
+        core_problems_add_code(problems, E_TRANSFER_SAME, recipient, OPS_M_OTHER);
         return E_TRANSFER_SAME;
     }
     if (holder[0]) {
         if ((rc = load_side(st, site_id, holder, OPS_M_OTHER, theirs, problems)))
             return rc;
         if (!theirs->mobile_before[0]) {
-            add(problems, E_EXT_NO_MOBILE, holder, OPS_M_OTHER);
+            core_problems_add_code(problems, E_EXT_NO_MOBILE, holder, OPS_M_OTHER);
             return E_EXT_NO_MOBILE;
         }
         if (theirs->rep_of) {
@@ -118,7 +111,7 @@ static int transfer_plan(struct store *st, int64_t site_id, const char *ext, con
         /* Forwarding to a deleted number fails (cause 001): say where. */
         if ((rc = store_fwd_pointing_to(st, site_id, theirs->ext, theirs->forwarded_by,
                                         sizeof theirs->forwarded_by))) {
-            add(problems, rc, NULL, -1);
+            core_problems_add_code(problems, rc, NULL, -1);
             return rc;
         }
         plan->count = 2;
@@ -140,13 +133,13 @@ static int exchange_plan(struct store *st, int64_t site_id, const char *ext1, co
     plan->count = 2;
     struct ops_move_side *a = &plan->sides[0], *b = &plan->sides[1];
     if (a->ext_id == b->ext_id) {
-        add(problems, E_EXCHANGE_SAME, ext2, OPS_M_OTHER);
+        core_problems_add_code(problems, E_EXCHANGE_SAME, ext2, OPS_M_OTHER);
         return E_EXCHANGE_SAME;
     }
     if (!a->mobile_before[0])
-        add(problems, E_EXT_NO_MOBILE, a->ext, OPS_M_EXT);
+        core_problems_add_code(problems, E_EXT_NO_MOBILE, a->ext, OPS_M_EXT);
     if (!b->mobile_before[0])
-        add(problems, E_EXT_NO_MOBILE, b->ext, OPS_M_OTHER);
+        core_problems_add_code(problems, E_EXT_NO_MOBILE, b->ext, OPS_M_OTHER);
     if (problems->count > from)
         return problems->items[from].code;
     snprintf(a->mobile_after, sizeof a->mobile_after, "%s", b->mobile_before);
@@ -241,17 +234,17 @@ static int move(struct store *st, int64_t site_id, int kind, const char *ext, co
     size_t from = problems->count;
     int rc = store_begin(st);
     if (rc) {
-        add(problems, rc, NULL, -1);
+        core_problems_add_code(problems, rc, NULL, -1);
         return rc;
     }
     struct ops_move_plan plan;
     rc = make_plan(st, site_id, kind, ext, other, &plan, problems);
     if (!rc && shown && !same_plan(shown, &plan))
-        add(problems, rc = E_CHANGED_MEANWHILE, ext, -1);
+        core_problems_add_code(problems, rc = E_CHANGED_MEANWHILE, ext, -1);
     if (!rc && (rc = apply(st, site_id, &plan, clear, who)))
-        add(problems, rc, rc == E_STORAGE ? NULL : ext, -1);
+        core_problems_add_code(problems, rc, rc == E_STORAGE ? NULL : ext, -1);
     if (!rc && (rc = store_commit(st)))
-        add(problems, rc, NULL, -1);
+        core_problems_add_code(problems, rc, NULL, -1);
     if (done)
         *done = plan;
     if (rc) {

@@ -8,19 +8,11 @@
 
 #include "ops/ops.h"
 
-static int add_problem(struct core_problems *problems, int code, const char *value, int field)
-{
-    struct core_problem p;
-    core_problem_set(&p, code, value);
-    p.field = field;
-    return core_problems_add(problems, &p) ? code : E_STORAGE;
-}
-
 /* Runs a single-problem check and records its result under `field`. */
 static void check_field(struct core_problems *problems, int code, const char *value, int field)
 {
     if (code)
-        add_problem(problems, code, value, field);
+        core_problems_add_code(problems, code, value, field);
 }
 
 static int first_code(const struct core_problems *problems, size_t from)
@@ -86,7 +78,8 @@ static void check_profile_fields(const struct ops_ext_input *in, const char *sip
         check_field(problems, core_check_web_password(in->web_password, in->web_user), "",
                     OPS_F_WEB_PASSWORD);
     if (has_user != has_pw)
-        add_problem(problems, E_WEB_PAIR, "", has_user ? OPS_F_WEB_PASSWORD : OPS_F_WEB_USER);
+        core_problems_add_code(problems, E_WEB_PAIR, "",
+                               has_user ? OPS_F_WEB_PASSWORD : OPS_F_WEB_USER);
 }
 
 int ops_ext_register(struct store *st, int64_t site_id, const struct ops_ext_input *in,
@@ -101,20 +94,20 @@ int ops_ext_register(struct store *st, int64_t site_id, const struct ops_ext_inp
 
     int rc = store_begin(st);
     if (rc)
-        return add_problem(problems, rc, NULL, -1);
+        return core_problems_add_code(problems, rc, NULL, -1);
     struct core_problem p;
     if (ops_ext_check_number(st, site_id, in->ext, &p))
         core_problems_add(problems, &p);
     struct store_ext other;
     if (store_ext_find_sip_id(st, site_id, sip_id, &other) == CORE_OK)
-        add_problem(problems, E_DUP_SIP_ID, sip_id, OPS_F_SIP_ID);
+        core_problems_add_code(problems, E_DUP_SIP_ID, sip_id, OPS_F_SIP_ID);
     if (in->web_user && *in->web_user &&
         store_ext_find_web_user(st, site_id, in->web_user, &other) == CORE_OK)
-        add_problem(problems, E_DUP_WEB_USER, in->web_user, OPS_F_WEB_USER);
+        core_problems_add_code(problems, E_DUP_WEB_USER, in->web_user, OPS_F_WEB_USER);
     struct store_admin admin;
     if (in->web_user && *in->web_user &&
         store_admin_find(st, site_id, in->web_user, &admin) == CORE_OK)
-        add_problem(problems, E_WEB_USER_ADMIN, in->web_user, OPS_F_WEB_USER);
+        core_problems_add_code(problems, E_WEB_USER_ADMIN, in->web_user, OPS_F_WEB_USER);
     struct store_site site;
     int count = 0;
     rc = store_site_get(st, site_id, &site);
@@ -123,7 +116,7 @@ int ops_ext_register(struct store *st, int64_t site_id, const struct ops_ext_inp
     if (!rc && count >= site.capacity) {
         char used[32];
         snprintf(used, sizeof used, "%d/%ld", count, site.capacity);
-        add_problem(problems, E_CAPACITY, used, OPS_F_EXT);
+        core_problems_add_code(problems, E_CAPACITY, used, OPS_F_EXT);
     }
     if (!rc && problems->count == from) {
         struct store_ext e;
@@ -142,9 +135,9 @@ int ops_ext_register(struct store *st, int64_t site_id, const struct ops_ext_inp
             rc = store_ext_insert(st, &e, who);
     }
     if (rc && rc != E_STORAGE)
-        add_problem(problems, rc, in->ext, OPS_F_EXT);
+        core_problems_add_code(problems, rc, in->ext, OPS_F_EXT);
     else if (rc)
-        add_problem(problems, rc, NULL, -1);
+        core_problems_add_code(problems, rc, NULL, -1);
     return finish(st, problems, from, CORE_OK);
 }
 
@@ -202,13 +195,13 @@ int ops_assign(struct store *st, int64_t site_id, const char *ext, const char *m
     if (!rc) {
         rc = store_assign(st, site_id, ext, mobile, who);
         if (rc == E_EXT_NOT_FOUND || rc == E_VIRTUAL_ASSIGN || rc == E_EXT_HAS_MOBILE)
-            add_problem(problems, rc, ext, OPS_F_EXT);
+            core_problems_add_code(problems, rc, ext, OPS_F_EXT);
         else if (rc && rc != E_STORAGE)
-            add_problem(problems, rc, mobile, OPS_F_MOBILE);
+            core_problems_add_code(problems, rc, mobile, OPS_F_MOBILE);
         else if (rc)
-            add_problem(problems, rc, NULL, -1);
+            core_problems_add_code(problems, rc, NULL, -1);
     } else {
-        add_problem(problems, rc, NULL, -1);
+        core_problems_add_code(problems, rc, NULL, -1);
     }
     return finish(st, problems, from, CORE_OK);
 }
@@ -259,7 +252,7 @@ int ops_site_add(struct store *st, const struct ops_site_input *in, const struct
             continue;
         int rc = core_check_operator_code(codes[i].value);
         if (rc) {
-            add_problem(problems, rc, codes[i].value, 2 + (int)i);
+            core_problems_add_code(problems, rc, codes[i].value, 2 + (int)i);
             continue;
         }
         struct core_problem p;
@@ -278,7 +271,7 @@ int ops_site_add(struct store *st, const struct ops_site_input *in, const struct
     if (!rc)
         rc = store_site_insert(st, &site, who);
     if (rc)
-        add_problem(problems, rc, rc == E_STORAGE ? NULL : site.domain, 0);
+        core_problems_add_code(problems, rc, rc == E_STORAGE ? NULL : site.domain, 0);
     rc = finish(st, problems, from, CORE_OK);
     if (!rc && site_id)
         *site_id = site.id;
@@ -388,11 +381,11 @@ int ops_site_set(struct store *st, const char *domain, char *const *assignments,
     size_t from = problems->count;
     int rc = store_begin(st);
     if (rc)
-        return add_problem(problems, rc, NULL, -1);
+        return core_problems_add_code(problems, rc, NULL, -1);
     struct store_site site;
     rc = store_site_find(st, domain, &site);
     if (rc) {
-        add_problem(problems, rc, domain, -1);
+        core_problems_add_code(problems, rc, domain, -1);
         return finish(st, problems, from, CORE_OK);
     }
     struct core_plan plan;
@@ -403,7 +396,7 @@ int ops_site_set(struct store *st, const char *domain, char *const *assignments,
         const char *eq = strchr(assignments[i], '=');
         struct core_problem p;
         if (!eq || eq == assignments[i] || (size_t)(eq - assignments[i]) >= sizeof key) {
-            add_problem(problems, E_SETTING_UNKNOWN, assignments[i], i);
+            core_problems_add_code(problems, E_SETTING_UNKNOWN, assignments[i], i);
             continue;
         }
         memcpy(key, assignments[i], (size_t)(eq - assignments[i]));
@@ -417,7 +410,7 @@ int ops_site_set(struct store *st, const char *domain, char *const *assignments,
     if (!rc && problems->count == from)
         rc = store_site_update(st, &site, who);
     if (rc)
-        add_problem(problems, rc, rc == E_STORAGE ? NULL : domain, -1);
+        core_problems_add_code(problems, rc, rc == E_STORAGE ? NULL : domain, -1);
     return finish(st, problems, from, CORE_OK);
 }
 
@@ -528,15 +521,15 @@ int ops_line_add(struct store *st, const char *domain, char *const *mobiles, int
         return first_code(problems, from);
     int rc = store_begin(st);
     if (rc)
-        return add_problem(problems, rc, NULL, -1);
+        return core_problems_add_code(problems, rc, NULL, -1);
     struct store_site site;
     rc = store_site_find(st, domain, &site);
     if (rc)
-        add_problem(problems, rc, domain, -1);
+        core_problems_add_code(problems, rc, domain, -1);
     for (int i = 0; !rc && i < count; i++) {
         int r = store_line_add(st, site.id, mobiles[i], who);
         if (r)
-            add_problem(problems, r, r == E_STORAGE ? NULL : mobiles[i], i);
+            core_problems_add_code(problems, r, r == E_STORAGE ? NULL : mobiles[i], i);
         if (r == E_STORAGE)
             break;
     }

@@ -6,14 +6,6 @@
 
 #include "ops/ops.h"
 
-static void add(struct core_problems *problems, int code, const char *value, int field)
-{
-    struct core_problem p;
-    core_problem_set(&p, code, value);
-    p.field = field;
-    core_problems_add(problems, &p);
-}
-
 int ops_ext_update(struct store *st, int64_t site_id, const char *ext, int64_t version,
                    const struct ops_ext_input *in, const struct store_actor *who,
                    struct core_problems *problems)
@@ -24,20 +16,20 @@ int ops_ext_update(struct store *st, int64_t site_id, const char *ext, int64_t v
     const char *web_pw = in->web_password ? in->web_password : "";
     int rc = core_check_sip_id(sip_id);
     if (rc)
-        add(problems, rc, sip_id, OPS_F_SIP_ID);
+        core_problems_add_code(problems, rc, sip_id, OPS_F_SIP_ID);
     if (in->sip_password && *in->sip_password && (rc = core_check_sip_password(in->sip_password)))
-        add(problems, rc, "", OPS_F_SIP_PASSWORD);
+        core_problems_add_code(problems, rc, "", OPS_F_SIP_PASSWORD);
     if (*web_user && (rc = core_check_web_user(web_user)))
-        add(problems, rc, web_user, OPS_F_WEB_USER);
+        core_problems_add_code(problems, rc, web_user, OPS_F_WEB_USER);
     if (*web_pw && (rc = core_check_web_password(web_pw, web_user)))
-        add(problems, rc, "", OPS_F_WEB_PASSWORD);
+        core_problems_add_code(problems, rc, "", OPS_F_WEB_PASSWORD);
     if (!*web_user && *web_pw)
-        add(problems, E_WEB_PAIR, "", OPS_F_WEB_USER);
+        core_problems_add_code(problems, E_WEB_PAIR, "", OPS_F_WEB_USER);
     if (problems->count > from)
         return problems->items[from].code;
 
     if ((rc = store_begin(st))) {
-        add(problems, rc, NULL, -1);
+        core_problems_add_code(problems, rc, NULL, -1);
         return rc;
     }
     struct store_ext e, other;
@@ -45,16 +37,16 @@ int ops_ext_update(struct store *st, int64_t site_id, const char *ext, int64_t v
     if (!rc && e.version != version)
         rc = E_CHANGED_MEANWHILE;
     if (!rc && store_ext_find_sip_id(st, site_id, sip_id, &other) == CORE_OK && other.id != e.id)
-        add(problems, E_DUP_SIP_ID, sip_id, OPS_F_SIP_ID);
+        core_problems_add_code(problems, E_DUP_SIP_ID, sip_id, OPS_F_SIP_ID);
     if (!rc && *web_user && store_ext_find_web_user(st, site_id, web_user, &other) == CORE_OK &&
         other.id != e.id)
-        add(problems, E_DUP_WEB_USER, web_user, OPS_F_WEB_USER);
+        core_problems_add_code(problems, E_DUP_WEB_USER, web_user, OPS_F_WEB_USER);
     struct store_admin admin;
     if (!rc && *web_user && store_admin_find(st, site_id, web_user, &admin) == CORE_OK)
-        add(problems, E_WEB_USER_ADMIN, web_user, OPS_F_WEB_USER);
+        core_problems_add_code(problems, E_WEB_USER_ADMIN, web_user, OPS_F_WEB_USER);
     /* A new web user needs a password; the same user keeps the old one. */
     if (!rc && *web_user && !*web_pw && (strcmp(web_user, e.web_user) || !e.web_pw_hash[0]))
-        add(problems, E_WEB_PAIR, "", OPS_F_WEB_PASSWORD);
+        core_problems_add_code(problems, E_WEB_PAIR, "", OPS_F_WEB_PASSWORD);
     if (!rc && problems->count == from) {
         snprintf(e.sip_id, sizeof e.sip_id, "%s", sip_id);
         if (in->sip_password && *in->sip_password)
@@ -68,14 +60,15 @@ int ops_ext_update(struct store *st, int64_t site_id, const char *ext, int64_t v
             rc = store_ext_update(st, &e, who);
     }
     if (rc)
-        add(problems, rc, rc == E_STORAGE ? NULL : ext, rc == E_STORAGE ? -1 : OPS_F_EXT);
+        core_problems_add_code(problems, rc, rc == E_STORAGE ? NULL : ext,
+                               rc == E_STORAGE ? -1 : OPS_F_EXT);
     if (problems->count > from) {
         store_rollback(st);
         return problems->items[from].code;
     }
     if ((rc = store_commit(st))) {
         store_rollback(st);
-        add(problems, rc, NULL, -1);
+        core_problems_add_code(problems, rc, NULL, -1);
     }
     return rc;
 }

@@ -398,6 +398,17 @@ static void do_read(struct sftp_server *srv, sftp_client_message msg)
         sftp_reply_data(msg, buf, (int)n);
 }
 
+/* Refuses a write past a limit: the upload stays failed (its file is not
+ * kept at close), the log says why, and so does the client's status. */
+static void refuse_write(struct sftp_server *srv, sftp_client_message msg, struct handle *h,
+                         const char *why)
+{
+    h->failed = true;
+    sshd_log(LOG_DAEMON | LOG_NOTICE, "sftp: refused upload of inbox/%s for %s from %s: %s",
+             h->name, srv->who, srv->addr, why);
+    reply_status(srv, msg, SSH_FX_FAILURE, why);
+}
+
 static void do_write(struct sftp_server *srv, sftp_client_message msg)
 {
     struct handle *h = find_handle(srv, msg->handle);
@@ -414,22 +425,16 @@ static void do_write(struct sftp_server *srv, sftp_client_message msg)
     char text[160];
     if (msg->offset > (unsigned long long)srv->cfg->max_file_size ||
         end > (unsigned long long)srv->cfg->max_file_size) {
-        h->failed = true;
         snprintf(text, sizeof text, "File too large: at most %lld bytes per file",
                  srv->cfg->max_file_size);
-        sshd_log(LOG_DAEMON | LOG_NOTICE, "sftp: refused upload of inbox/%s for %s from %s: %s",
-                 h->name, srv->who, srv->addr, text);
-        reply_status(srv, msg, SSH_FX_FAILURE, text);
+        refuse_write(srv, msg, h, text);
         return;
     }
     long long grown = (long long)end > h->size ? (long long)end : h->size;
     if (h->base + grown > srv->cfg->max_area_size) {
-        h->failed = true;
         snprintf(text, sizeof text, "Your file area is full: at most %lld bytes in all",
                  srv->cfg->max_area_size);
-        sshd_log(LOG_DAEMON | LOG_NOTICE, "sftp: refused upload of inbox/%s for %s from %s: %s",
-                 h->name, srv->who, srv->addr, text);
-        reply_status(srv, msg, SSH_FX_FAILURE, text);
+        refuse_write(srv, msg, h, text);
         return;
     }
     const char *p = ssh_string_data(msg->data);

@@ -117,17 +117,26 @@ int store_admin_unlock(struct store *st, int64_t admin_id, const struct store_ac
     return store_audit(st, site_id, who, "admin.unlock", name, "locked", "unlocked");
 }
 
-int store_admin_key_find(struct store *st, int64_t admin_id, const char *key)
+/* Whether `sql` (a SELECT taking an id and a text) finds a row: CORE_OK, or
+ * `not_found`. */
+static int row_exists(struct store *st, const char *sql, int64_t id, const char *text,
+                      int not_found)
 {
-    sqlite3_stmt *s = store_prepare(st, "SELECT 1 FROM admin_keys WHERE admin_id = ? AND key = ?");
+    sqlite3_stmt *s = store_prepare(st, sql);
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, admin_id);
-    store_bind_text(s, 2, key);
+    sqlite3_bind_int64(s, 1, id);
+    store_bind_text(s, 2, text);
     int rc = sqlite3_step(s);
-    int result = rc == SQLITE_ROW ? CORE_OK : rc == SQLITE_DONE ? E_KEY_NOT_FOUND : store_fail(st);
+    int result = rc == SQLITE_ROW ? CORE_OK : rc == SQLITE_DONE ? not_found : store_fail(st);
     sqlite3_finalize(s);
     return result;
+}
+
+int store_admin_key_find(struct store *st, int64_t admin_id, const char *key)
+{
+    return row_exists(st, "SELECT 1 FROM admin_keys WHERE admin_id = ? AND key = ?", admin_id,
+                      key, E_KEY_NOT_FOUND);
 }
 
 int store_admin_key_add(struct store *st, const struct store_admin *admin, const char *key,
@@ -218,13 +227,6 @@ int store_admin_names(struct store *st, int64_t site_id, store_name_cb cb, void 
 
 int store_web_user_exists(struct store *st, int64_t site_id, const char *name)
 {
-    sqlite3_stmt *s = store_prepare(st, "SELECT 1 FROM extensions WHERE site_id = ? AND web_user = ?");
-    if (!s)
-        return E_STORAGE;
-    sqlite3_bind_int64(s, 1, site_id);
-    store_bind_text(s, 2, name);
-    int rc = sqlite3_step(s);
-    int result = rc == SQLITE_ROW ? CORE_OK : rc == SQLITE_DONE ? E_EXT_NOT_FOUND : store_fail(st);
-    sqlite3_finalize(s);
-    return result;
+    return row_exists(st, "SELECT 1 FROM extensions WHERE site_id = ? AND web_user = ?", site_id,
+                      name, E_EXT_NOT_FOUND);
 }

@@ -189,6 +189,14 @@ int store_step_done(struct store *st, sqlite3_stmt *s)
     return out;
 }
 
+int store_step_versioned(struct store *st, sqlite3_stmt *s)
+{
+    int rc = store_step_done(st, s);
+    if (rc)
+        return rc;
+    return sqlite3_changes(st->db) == 0 ? E_CHANGED_MEANWHILE : CORE_OK;
+}
+
 /* Constant schema text and pragmas only (several statements at once);
  * everything with a value goes through prepared statements. */
 static int exec_schema(struct store *st, const char *sql)

@@ -159,10 +159,8 @@ int store_group_delete(struct store *st, int64_t site_id, const struct store_gro
         return E_STORAGE;
     sqlite3_bind_int64(s, 1, g->id);
     sqlite3_bind_int64(s, 2, g->version);
-    if ((rc = store_step_done(st, s)))
+    if ((rc = store_step_versioned(st, s)))
         return rc;
-    if (sqlite3_changes(st->db) == 0)
-        return E_CHANGED_MEANWHILE;
     char obj[32], text[1300];
     object_name(g, obj, sizeof obj);
     if (g->kind == CORE_HUNT)
@@ -189,11 +187,9 @@ int store_group_touch(struct store *st, struct store_group *g)
         sqlite3_bind_int(s, 3, g->pilot);
         sqlite3_bind_int64(s, 4, g->rep_id);
     }
-    int rc = store_step_done(st, s);
+    int rc = store_step_versioned(st, s);
     if (rc)
         return rc;
-    if (sqlite3_changes(st->db) == 0)
-        return E_CHANGED_MEANWHILE;
     g->version++;
     return CORE_OK;
 }

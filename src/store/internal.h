@@ -25,5 +25,8 @@ int store_each_row(struct store *st, sqlite3_stmt *s, int (*each)(sqlite3_stmt *
                    void *ctx);
 /* Runs a statement that returns no rows and finalizes it. */
 int store_step_done(struct store *st, sqlite3_stmt *s);
+/* store_step_done for an UPDATE or DELETE that names the row's version:
+ * E_CHANGED_MEANWHILE when it changed no row (another session got there first). */
+int store_step_versioned(struct store *st, sqlite3_stmt *s);
 
 #endif

@@ -23,10 +23,8 @@ int store_ext_update(struct store *st, struct store_ext *ext, const struct store
     store_bind_opt(s, 4, ext->web_pw_hash);
     sqlite3_bind_int64(s, 5, ext->id);
     sqlite3_bind_int64(s, 6, ext->version);
-    if ((rc = store_step_done(st, s)))
+    if ((rc = store_step_versioned(st, s)))
         return rc;
-    if (sqlite3_changes(st->db) == 0)
-        return E_CHANGED_MEANWHILE;
     ext->version++;
     /* Passwords appear only as "changed": the log never holds a secret. */
     char b[200], a[200];

@@ -131,6 +131,26 @@ int store_site_insert(struct store *st, struct store_site *site, const struct st
     return store_audit(st, site->id, who, "site.add", site->domain, NULL, after);
 }
 
+/* The end of an UPDATE of one site row: binds its id and version at
+ * `id_param` and the next parameter, runs it, bumps site->version and audits
+ * the fields `desc` writes, before and after. */
+static int finish_update(struct store *st, sqlite3_stmt *s, int id_param,
+                         const struct store_site *before, struct store_site *site,
+                         void (*desc)(const struct store_site *, char *, size_t),
+                         const char *action, const struct store_actor *who)
+{
+    sqlite3_bind_int64(s, id_param, site->id);
+    sqlite3_bind_int64(s, id_param + 1, site->version);
+    int rc = store_step_versioned(st, s);
+    if (rc)
+        return rc;
+    site->version++;
+    char b[1400], a[1400];
+    desc(before, b, sizeof b);
+    desc(site, a, sizeof a);
+    return store_audit(st, site->id, who, action, site->domain, b, a);
+}
+
 int store_site_update(struct store *st, struct store_site *site, const struct store_actor *who)
 {
     struct store_site before;
@@ -145,18 +165,7 @@ int store_site_update(struct store *st, struct store_site *site, const struct st
     if (!s)
         return E_STORAGE;
     bind_fields(s, site);
-    sqlite3_bind_int64(s, 17, site->id);
-    sqlite3_bind_int64(s, 18, site->version);
-    rc = store_step_done(st, s);
-    if (rc)
-        return rc;
-    if (sqlite3_changes(st->db) == 0)
-        return E_CHANGED_MEANWHILE;
-    site->version++;
-    char b[1400], a[1400];
-    describe(&before, b, sizeof b);
-    describe(site, a, sizeof a);
-    return store_audit(st, site->id, who, "site.set", site->domain, b, a);
+    return finish_update(st, s, 17, &before, site, describe, "site.set", who);
 }
 
 struct site_visit {
@@ -239,16 +248,5 @@ int store_site_set_codes(struct store *st, struct store_site *site, const struct
     store_bind_opt(s, 3, site->dial_confirm_code);
     sqlite3_bind_int(s, 4, site->dtmf_erase);
     store_bind_opt(s, 5, site->dtmf_send_code);
-    sqlite3_bind_int64(s, 6, site->id);
-    sqlite3_bind_int64(s, 7, site->version);
-    rc = store_step_done(st, s);
-    if (rc)
-        return rc;
-    if (sqlite3_changes(st->db) == 0)
-        return E_CHANGED_MEANWHILE;
-    site->version++;
-    char b[128], a[128];
-    describe_codes(&before, b, sizeof b);
-    describe_codes(site, a, sizeof a);
-    return store_audit(st, site->id, who, "codes.set", site->domain, b, a);
+    return finish_update(st, s, 6, &before, site, describe_codes, "codes.set", who);
 }
