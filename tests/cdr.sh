@@ -7,7 +7,6 @@ data="$top_srcdir/tests/data"
 # 2024-05-02 12:00 JST so that they are within the 92 days kept.
 export TZ=JST-9 KASCON_NOW=1714618800
 D=tokyo.example.jp
-q() { sqlite3 "$KASCON_DB" "$1"; }
 records() { q "select coalesce(sum(records),0) from cdr_files f join sites s on s.id=f.site_id where s.domain='$D'"; }
 
 check "site" run_ctl 0 site add $D --capacity 50

@@ -57,7 +57,6 @@ check "demo" run_ctl 0 demo
 check "demo prints the admin password" grep -q 'password: ' "$TMP/out"
 pw=$(sed -n 's/.*password: //p' "$TMP/out")
 check "demo refuses to run twice" run_ctl 1 demo
-q() { sqlite3 "$KASCON_DB" "$1"; }
 check "demo: 300 lines" test "$(q "select count(*) from lines l join sites s on s.id=l.site_id where s.domain='demo.example.jp'")" = 300
 check "demo: 200 profiles" test "$(q "select count(*) from extensions e join sites s on s.id=e.site_id where s.domain='demo.example.jp'")" = 200
 check "demo: virtual profiles" test "$(q "select count(*) from extensions where is_virtual=1")" -gt 0

@@ -6,7 +6,6 @@
 # the lock banner of a second console and the version check.
 . "${top_srcdir:-.}/tests/tmux.sh"
 
-q() { sqlite3 "$KASCON_DB" "$1"; }
 code() { q "select $2 from sites where domain='$1'"; }
 
 # A site with every operator number, an administrator, a second one and

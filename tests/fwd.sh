@@ -4,7 +4,6 @@
 # 譲渡 / 交換), from the command line and in the console in both locales.
 . "${top_srcdir:-.}/tests/tmux.sh"
 D=f.example.jp
-q() { sqlite3 "$KASCON_DB" "$1"; }
 "$KASCONCTL" site add $D --capacity 20 --site-number 81 >/dev/null
 echo 'secret12' | "$KASCONCTL" admin add $D admin >/dev/null
 "$KASCONCTL" line add $D 09000000201 09000000202 09000000203 09000000204 09000000205 \

@@ -6,7 +6,6 @@
 . "${top_srcdir:-.}/tests/tmux.sh"
 
 D=g.example.jp
-q() { sqlite3 "$KASCON_DB" "$1"; }
 
 setup() {
   rm -f "$KASCON_DB"

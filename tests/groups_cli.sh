@@ -2,7 +2,6 @@
 # kasconctl pickup / hunt / ext groups end to end.
 . "${top_srcdir:-.}/tests/lib.sh"
 D=g.example.jp
-q() { sqlite3 "$KASCON_DB" "$1"; }
 "$KASCONCTL" site add $D --capacity 200 --site-number 81 >/dev/null
 # Profiles 2001-2080 and virtual 2901-2903, straight into the database:
 # the profile verbs are not the subject here.

@@ -27,7 +27,11 @@ run_ctl() {
   fi
 }
 # db_hash: a digest of the database content (after a checkpoint).
-db_hash() { sqlite3 "$KASCON_DB" 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null; sha256sum <"$KASCON_DB"; }
+# q SQL...: reads (or sets up) the test database the way a person would
+# with the sqlite3 shell, waiting while a server or console holds the
+# write lock instead of failing with "database is locked".
+q() { sqlite3 -cmd '.timeout 10000' "$KASCON_DB" "$@"; }
+db_hash() { q 'PRAGMA wal_checkpoint(TRUNCATE);' >/dev/null; sha256sum <"$KASCON_DB"; }
 
 # A Japanese locale built into the build tree (no root needed).
 ja_locale() {

@@ -60,7 +60,6 @@ SSH_OPTS=(-F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/nu
           -o PubkeyAuthentication=no -o NumberOfPasswordPrompts=1)
 U="admin@$DOMAIN@127.0.0.1"
 # sqlite3 that waits while a session writes (its logout, say).
-q() { sqlite3 -cmd '.timeout 10000' "$KASCON_DB" "$@"; }
 site_id() { q "select id from sites where domain='$1'"; }
 AREA="$TMP/files/$(site_id $DOMAIN)/admin"
 AREA2="$TMP/files/$(site_id $DOMAIN)/admin2"
