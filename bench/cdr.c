@@ -123,7 +123,8 @@ static void page_line(struct store *st, int64_t file_id, const char *what,
         worst = t > worst ? t : worst;
     }
     printf("  first page, %-38s %2d rows  first %6.2f ms  best %6.2f  worst %6.2f  %s\n", what,
-           count, first, best, worst, worst < 20 ? "(target < 20 ms: met)" : "(target < 20 ms: MISSED)");
+           count, first, best, worst,
+           worst < 20 ? "(target < 20 ms: met)" : "(target < 20 ms: MISSED)");
 }
 
 int main(void)
@@ -156,15 +157,18 @@ int main(void)
            per_day, csv, bytes / 1e6, now() - t0);
 
     /* ---- load ---- */
-    snprintf(cmd, sizeof cmd, "cat '%s' >/dev/null && '%s' --db '%s' site add %s --capacity 1000 >/dev/null",
-             csv, ctl, db, DOMAIN);
+    snprintf(cmd, sizeof cmd,
+             "cat '%s' >/dev/null && '%s' --db '%s' site add %s --capacity 1000 >/dev/null", csv,
+             ctl, db, DOMAIN);
     if (run_sh(cmd).status != 0)
         return 1;
-    snprintf(cmd, sizeof cmd, "'%s' --db '%s' cdr load %s '%s' >/dev/null 2>&1", ctl, db, DOMAIN, csv);
+    snprintf(cmd, sizeof cmd, "'%s' --db '%s' cdr load %s '%s' >/dev/null 2>&1", ctl, db, DOMAIN,
+             csv);
     struct run load = run_sh(cmd);
     snprintf(cmd, sizeof cmd,
              "printf 'CREATE TABLE t(a,b,c,d,e,f,g,h,i,j,k,l);\\n.mode csv\\n.import %s t\\n' |"
-             " sqlite3 '%s'", csv, bare);
+             " sqlite3 '%s'",
+             csv, bare);
     struct run import = run_sh(cmd);
     if (load.status != 0 || import.status != 0) {
         fprintf(stderr, "bench/cdr: load %d, import %d\n", load.status, import.status);

@@ -42,8 +42,8 @@ static int provision(const char *path, long rows, struct store **out, int64_t *s
         return 1;
     char capacity[16];
     snprintf(capacity, sizeof capacity, "%ld", rows);
-    struct ops_site_input site = {.domain = "bench.example.jp", .capacity = capacity,
-                                  .site_number = "9"};
+    struct ops_site_input site = {
+        .domain = "bench.example.jp", .capacity = capacity, .site_number = "9"};
     struct core_problems pr;
     core_problems_init(&pr);
     int rc = ops_site_add(st, &site, &bench_actor, &pr, site_id);
@@ -82,17 +82,18 @@ static double schema_floor(const char *dir, long rows, const char *csv)
     if (provision(db, rows, &st, &site_id))
         return -1;
     store_close(st);
-    snprintf(cmd, sizeof cmd,
-             "sqlite3 '%s' 'PRAGMA foreign_keys=ON' 'CREATE TABLE t(a,b)' '.mode csv' '.import %s t'"
-             " 'BEGIN'"
-             " 'INSERT INTO extensions (site_id, ext, ext_num, sip_id, sip_password)"
-             " SELECT %lld, a, CAST(a AS INTEGER), a, a FROM t'"
-             " 'INSERT INTO assignments (extension_id, line_id) SELECT e.id, l.id FROM t"
-             " JOIN extensions e ON e.site_id = %lld AND e.ext = t.a JOIN lines l ON l.mobile = t.b'"
-             " 'INSERT INTO audit (at, site_id, actor, source, action, object, after)"
-             " SELECT 0, %lld, \"bench\", \"bench\", \"ext.add\", a, \"mobile=\" || b FROM t'"
-             " 'COMMIT' >/dev/null",
-             db, csv, (long long)site_id, (long long)site_id, (long long)site_id);
+    snprintf(
+        cmd, sizeof cmd,
+        "sqlite3 '%s' 'PRAGMA foreign_keys=ON' 'CREATE TABLE t(a,b)' '.mode csv' '.import %s t'"
+        " 'BEGIN'"
+        " 'INSERT INTO extensions (site_id, ext, ext_num, sip_id, sip_password)"
+        " SELECT %lld, a, CAST(a AS INTEGER), a, a FROM t'"
+        " 'INSERT INTO assignments (extension_id, line_id) SELECT e.id, l.id FROM t"
+        " JOIN extensions e ON e.site_id = %lld AND e.ext = t.a JOIN lines l ON l.mobile = t.b'"
+        " 'INSERT INTO audit (at, site_id, actor, source, action, object, after)"
+        " SELECT 0, %lld, \"bench\", \"bench\", \"ext.add\", a, \"mobile=\" || b FROM t'"
+        " 'COMMIT' >/dev/null",
+        db, csv, (long long)site_id, (long long)site_id, (long long)site_id);
     double t0 = now();
     if (system(cmd) != 0)
         return -1;
@@ -133,9 +134,10 @@ static int run(const char *dir, long rows, int cols)
         fprintf(stderr, "import failed: %d (%zu problems)\n", rc, pr.count);
         return 1;
     }
-    snprintf(cmd, sizeof cmd,
-             "rm -f '%s' && sqlite3 '%s' 'CREATE TABLE t(%s)' '.mode csv' '.import %s t' >/dev/null",
-             ref, ref, cols == 2 ? "a,b" : "a,b,c,d,e,f,g,h,i,j", csv);
+    snprintf(
+        cmd, sizeof cmd,
+        "rm -f '%s' && sqlite3 '%s' 'CREATE TABLE t(%s)' '.mode csv' '.import %s t' >/dev/null",
+        ref, ref, cols == 2 ? "a,b" : "a,b,c,d,e,f,g,h,i,j", csv);
     t0 = now();
     if (system(cmd) != 0)
         return 1;

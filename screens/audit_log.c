@@ -13,10 +13,8 @@
 enum { C_WHEN, C_WHO, C_FROM, C_WHAT, C_OBJECT, C_COUNT };
 
 static const struct tui_list_column columns[C_COUNT] = {
-    [C_WHEN] = {N_("When"), 16, false},
-    [C_WHO] = {N_("Who"), 10, false},
-    [C_FROM] = {N_("From"), 12, false},
-    [C_WHAT] = {N_("Action"), 16, false},
+    [C_WHEN] = {N_("When"), 16, false},    [C_WHO] = {N_("Who"), 10, false},
+    [C_FROM] = {N_("From"), 12, false},    [C_WHAT] = {N_("Action"), 16, false},
     [C_OBJECT] = {N_("Object"), 0, false},
 };
 
@@ -114,9 +112,9 @@ static void activate(void *ctx, const char *key)
         return;
     char at[32], text[1600];
     when(e.at, at, sizeof at);
-    snprintf(text, sizeof text, "%s: %s\n%s: %s\n%s: %s\n%s: %s\n%s: %s\n%s: %s\n%s: %s",
-             _("When"), at, _("Who"), e.actor, _("From"), e.source, _("Action"), e.action,
-             _("Object"), e.object, _("Before"), e.before[0] ? e.before : "-", _("After"),
+    snprintf(text, sizeof text, "%s: %s\n%s: %s\n%s: %s\n%s: %s\n%s: %s\n%s: %s\n%s: %s", _("When"),
+             at, _("Who"), e.actor, _("From"), e.source, _("Action"), e.action, _("Object"),
+             e.object, _("Before"), e.before[0] ? e.before : "-", _("After"),
              e.after[0] ? e.after : "-");
     tui_message(_("Audit log"), text);
 }
@@ -179,11 +177,12 @@ static const struct tui_action audit_actions[] = {
 
 const struct tui_screen scr_audit_screen = {
     .title = N_("Audit log"),
-    .help = N_("Every change made to this site, by administrators, the carrier's operator and the"
-               " system: when, who, from where (console or the SSH address), what, and on Enter"
-               " the values before and after. Newest first; PgDn goes back in time. Tab moves to the"
-               " filter: part of the object (an extension, \"pickup 3\", ...) and/or an"
-               " administrator's name, then Enter."),
+    .help =
+        N_("Every change made to this site, by administrators, the carrier's operator and the"
+           " system: when, who, from where (console or the SSH address), what, and on Enter"
+           " the values before and after. Newest first; PgDn goes back in time. Tab moves to the"
+           " filter: part of the object (an extension, \"pickup 3\", ...) and/or an"
+           " administrator's name, then Enter."),
     .actions = audit_actions,
     .enter = audit_enter,
     .leave = audit_leave,

@@ -39,14 +39,16 @@ static void save(void *ctx, struct tui_form *form)
     struct scr_console *c = scr_console();
     struct core_problem p;
     int on = tui_form_choice(form, F_MODE) == 0;
-    if (ops_site_access_set(c->st, s->site.id, s->site.version, on, -1, -1, &c->session.actor, &p)) {
+    if (ops_site_access_set(c->st, s->site.id, s->site.version, on, -1, -1, &c->session.actor,
+                            &p)) {
         load(s);
         scr_show_problem(NULL, NULL, 0, &p);
         return;
     }
     load(s);
-    tui_result_ok(on ? _("Automatic unlock is on.") : _("Automatic unlock is off: locked accounts"
-                                                         " stay locked until unlocked."));
+    tui_result_ok(on ? _("Automatic unlock is on.")
+                     : _("Automatic unlock is off: locked accounts"
+                         " stay locked until unlocked."));
 }
 
 static int unlock_enter(void **state, void *arg)
@@ -87,7 +89,10 @@ static void do_set(void *state)
     save(s, s->form);
 }
 
-static bool can_set(void *state) { return ((struct unlock_state *)state)->lock.held; }
+static bool can_set(void *state)
+{
+    return ((struct unlock_state *)state)->lock.held;
+}
 
 static const struct tui_action unlock_actions[] = {
     {KEY_F(2), N_("Set"), N_("Save the setting."), do_set, can_set},

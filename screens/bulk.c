@@ -385,8 +385,14 @@ static int bulk_key(void *state, int key)
     return tui_form_key(s->form, key);
 }
 
-static void do_run(void *state) { run(state, false); }
-static void do_check(void *state) { run(state, true); }
+static void do_run(void *state)
+{
+    run(state, false);
+}
+static void do_check(void *state)
+{
+    run(state, true);
+}
 
 static const struct tui_action bulk_actions[] = {
     {KEY_F(2), N_("Execute"), N_("Check the whole file and, if every row is valid, apply it."),

@@ -167,9 +167,15 @@ static int files_key(void *state, int key)
     return tui_form_key(s->form, key);
 }
 
-static bool is_open(void *state) { return ((struct files_state *)state)->open; }
+static bool is_open(void *state)
+{
+    return ((struct files_state *)state)->open;
+}
 
-static void do_show(void *state) { activate(state, NULL); }
+static void do_show(void *state)
+{
+    activate(state, NULL);
+}
 
 static void do_get(void *state)
 {

@@ -23,10 +23,8 @@ static const struct tui_field fields[F_COUNT] = {
 enum { C_TIME, C_TYPE, C_CALLER, C_CALLEE, C_CAUSE, C_COUNT };
 
 static const struct tui_list_column columns[C_COUNT] = {
-    [C_TIME] = {N_("Call time"), 19, false},
-    [C_TYPE] = {N_("Call type"), 13, false},
-    [C_CALLER] = {N_("Caller"), 12, false},
-    [C_CALLEE] = {N_("Callee"), 12, false},
+    [C_TIME] = {N_("Call time"), 19, false}, [C_TYPE] = {N_("Call type"), 13, false},
+    [C_CALLER] = {N_("Caller"), 12, false},  [C_CALLEE] = {N_("Callee"), 12, false},
     [C_CAUSE] = {N_("Cause"), 0, false},
 };
 
@@ -75,8 +73,9 @@ static int fetch(void *ctx, const char *key, enum tui_list_dir dir, int max_rows
         char cause[160], seq[24];
         cause_text(r->cause, cause, sizeof cause);
         snprintf(seq, sizeof seq, "%012lld", (long long)r->seq);
-        const char *cols[C_COUNT] = {r->call_time, r->completed ? _("Completed") : _("Not completed"),
-                                     r->caller, r->callee, cause};
+        const char *cols[C_COUNT] = {r->call_time,
+                                     r->completed ? _("Completed") : _("Not completed"), r->caller,
+                                     r->callee, cause};
         if (tui_list_sink_row(sink, cols, seq) < 0)
             break;
     }
@@ -100,14 +99,15 @@ static void activate(void *ctx, const char *key)
     snprintf(text, sizeof text,
              "%s: %s\n%s: %s\n%s: %s\n%s: %s\n%s: %s\n%s: %s\n%s: %s\n%s: %s\n%s: %s\n%s: %s\n"
              "%s: %s\n%s: %s",
-             _("Call time"), r->call_time, _("Answer time"), r->answer_time[0] ? r->answer_time : "-",
-             _("End time"), r->end_time, _("Call type"),
+             _("Call time"), r->call_time, _("Answer time"),
+             r->answer_time[0] ? r->answer_time : "-", _("End time"), r->end_time, _("Call type"),
              r->completed ? _("Completed") : _("Not completed"), _("Requested service"),
-             r->service[0] ? r->service : "-", _("Received number"), r->received[0] ? r->received : "-",
-             _("Caller"), r->caller[0] ? r->caller : "-", _("Callee"), r->callee[0] ? r->callee : "-",
-             _("Transferring party"), r->transferrer[0] ? r->transferrer : "-",
-             _("Disconnect type"), r->disconnect_type[0] ? r->disconnect_type : "-",
-             _("Disconnecting party"), r->disconnector[0] ? r->disconnector : "-", _("Cause"), cause);
+             r->service[0] ? r->service : "-", _("Received number"),
+             r->received[0] ? r->received : "-", _("Caller"), r->caller[0] ? r->caller : "-",
+             _("Callee"), r->callee[0] ? r->callee : "-", _("Transferring party"),
+             r->transferrer[0] ? r->transferrer : "-", _("Disconnect type"),
+             r->disconnect_type[0] ? r->disconnect_type : "-", _("Disconnecting party"),
+             r->disconnector[0] ? r->disconnector : "-", _("Cause"), cause);
     tui_message(_("Call record"), text);
 }
 
@@ -119,9 +119,12 @@ static void apply_filter(void *ctx, struct tui_form *form)
     snprintf(s->number, sizeof s->number, "%s", tui_form_value(form, F_NUMBER));
     const char *cause = tui_form_value(form, F_CAUSE);
     int type = tui_form_choice(form, F_TYPE);
-    s->filter = (struct store_cdr_filter){
-        s->from[0] ? s->from : NULL, s->to[0] ? s->to : NULL, s->number[0] ? s->number : NULL,
-        type == 0 ? -1 : type == 1 ? 1 : 0, *cause ? atoi(cause) : -1};
+    s->filter = (struct store_cdr_filter){s->from[0] ? s->from : NULL, s->to[0] ? s->to : NULL,
+                                          s->number[0] ? s->number : NULL,
+                                          type == 0   ? -1
+                                          : type == 1 ? 1
+                                                      : 0,
+                                          *cause ? atoi(cause) : -1};
     tui_list_seek(s->list, NULL);
     s->on_form = false;
     tui_result_ok(_("Filter applied."));

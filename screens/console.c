@@ -12,7 +12,10 @@
 
 static struct scr_console console;
 
-struct scr_console *scr_console(void) { return &console; }
+struct scr_console *scr_console(void)
+{
+    return &console;
+}
 
 void scr_format_problem(const struct core_problem *p, char *buf, size_t n)
 {
@@ -207,8 +210,8 @@ void scr_enter_session(void)
     if (console.session.must_change)
         tui_reset_to(&scr_password_screen, NULL);
     else
-        tui_reset_to(&scr_menu_screen, (void *)(console.session.is_user ? &scr_user_main_menu
-                                                                        : &scr_main_menu));
+        tui_reset_to(&scr_menu_screen,
+                     (void *)(console.session.is_user ? &scr_user_main_menu : &scr_main_menu));
 }
 
 void scr_logout(void)
@@ -239,7 +242,8 @@ static void idle_tick(void *ctx)
         tui_quit();
     } else if (idle >= limit - 60 && !console.idle_warned) {
         console.idle_warned = true;
-        tui_result_error(_("No key for a while: the session ends in one minute unless you press a key."));
+        tui_result_error(
+            _("No key for a while: the session ends in one minute unless you press a key."));
     } else if (idle < limit - 60) {
         console.idle_warned = false;
     }

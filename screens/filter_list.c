@@ -5,10 +5,9 @@
 
 #include "screens/screens.h"
 
-int scr_filter_list_init(struct scr_filter_list *fl, const struct tui_field *fields,
-                         size_t nfields, tui_form_submit_fn submit,
-                         const struct tui_list_column *cols, int ncols, tui_list_fetch_fn fetch,
-                         tui_list_activate_fn activate, void *ctx)
+int scr_filter_list_init(struct scr_filter_list *fl, const struct tui_field *fields, size_t nfields,
+                         tui_form_submit_fn submit, const struct tui_list_column *cols, int ncols,
+                         tui_list_fetch_fn fetch, tui_list_activate_fn activate, void *ctx)
 {
     fl->nfields = nfields;
     fl->submit = submit;

@@ -15,7 +15,10 @@
 
 static const char *const type_choices[] = {N_("Round robin"), N_("Pilot"), NULL};
 
-const char *scr_hunt_type_label(int pilot) { return pilot ? _("Pilot") : _("Round robin"); }
+const char *scr_hunt_type_label(int pilot)
+{
+    return pilot ? _("Pilot") : _("Round robin");
+}
 
 /* The head of the screen: how the group is named and, for hunting, set. */
 enum { H_TYPE, H_NUMBER, H_REP, H_COUNT };
@@ -74,7 +77,8 @@ static int fetch(void *ctx, const char *key, enum tui_list_dir dir, int max_rows
     int from = key ? atoi(key) : (dir == TUI_LIST_BEFORE ? s->nmembers + 1 : 0);
     int step = dir == TUI_LIST_BEFORE ? -1 : 1;
     /* members[i] has position i + 1. */
-    for (int i = from - 1 + step, n = 0; i >= 0 && i < s->nmembers && n < max_rows; i += step, n++) {
+    for (int i = from - 1 + step, n = 0; i >= 0 && i < s->nmembers && n < max_rows;
+         i += step, n++) {
         char pos[16];
         snprintf(pos, sizeof pos, "%d", i + 1);
         const char *cols[C_COUNT] = {pos, s->members[i].ext,
@@ -260,12 +264,12 @@ static void change_members(struct edit_state *s, enum member_change how, const c
     struct core_problems problems;
     core_problems_init(&problems);
     struct store_group g = s->g;
-    int rc = how == ADD ? ops_group_members_add(c->st, c->session.site.id, s->kind, number,
-                                                s->g.version, exts, n, &c->session.actor,
-                                                &problems, &g)
-                        : ops_group_members_remove(c->st, c->session.site.id, s->kind, number,
-                                                   s->g.version, exts, n, &c->session.actor,
-                                                   &problems, &g);
+    int rc =
+        how == ADD
+            ? ops_group_members_add(c->st, c->session.site.id, s->kind, number, s->g.version, exts,
+                                    n, &c->session.actor, &problems, &g)
+            : ops_group_members_remove(c->st, c->session.site.id, s->kind, number, s->g.version,
+                                       exts, n, &c->session.actor, &problems, &g);
     if (saved(s, rc, &problems, &g)) {
         if (!selected)
             tui_form_set_value(s->entry, 0, "");
@@ -435,7 +439,10 @@ static int edit_key(void *state, int key)
     return tui_form_key(s->entry, key);
 }
 
-static bool is_new(void *state) { return !((struct edit_state *)state)->registered; }
+static bool is_new(void *state)
+{
+    return !((struct edit_state *)state)->registered;
+}
 static bool can_edit(void *state)
 {
     struct edit_state *s = state;
@@ -457,9 +464,18 @@ static bool is_readonly(void *state)
     return s->registered && !s->lock.held;
 }
 
-static void do_create(void *state) { create(state); }
-static void do_add(void *state) { change_members(state, ADD, NULL); }
-static void do_set(void *state) { save_settings(state); }
+static void do_create(void *state)
+{
+    create(state);
+}
+static void do_add(void *state)
+{
+    change_members(state, ADD, NULL);
+}
+static void do_set(void *state)
+{
+    save_settings(state);
+}
 
 static void do_remove(void *state)
 {
@@ -514,8 +530,14 @@ static void move_member(struct edit_state *s, int delta)
     core_problems_free(&problems);
 }
 
-static void do_up(void *state) { move_member(state, -1); }
-static void do_down(void *state) { move_member(state, +1); }
+static void do_up(void *state)
+{
+    move_member(state, -1);
+}
+static void do_down(void *state)
+{
+    move_member(state, +1);
+}
 
 static void do_reload(void *state)
 {

@@ -207,12 +207,11 @@ static void do_delete(void *state)
         return;
     }
     char question[256];
-    snprintf(question, sizeof question,
-             _("Delete group %s (members: %d)?"), number, g.members);
+    snprintf(question, sizeof question, _("Delete group %s (members: %d)?"), number, g.members);
     if (!tui_confirm(_("Delete"), question))
         return;
-    if (ops_group_delete(c->st, c->session.site.id, s->kind, number, g.version,
-                         &c->session.actor, &p)) {
+    if (ops_group_delete(c->st, c->session.site.id, s->kind, number, g.version, &c->session.actor,
+                         &p)) {
         scr_show_problem(NULL, NULL, 0, &p);
         return;
     }

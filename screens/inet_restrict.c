@@ -47,8 +47,8 @@ static void save(void *ctx, struct tui_form *form)
                        " administrator can log in over SSH. Set it anyway?")))
         return;
     struct core_problem p;
-    if (ops_site_access_set(c->st, s->site.id, s->site.version, -1, admin, user,
-                            &c->session.actor, &p)) {
+    if (ops_site_access_set(c->st, s->site.id, s->site.version, -1, admin, user, &c->session.actor,
+                            &p)) {
         load(s);
         scr_show_problem(NULL, NULL, 0, &p);
         return;
@@ -103,7 +103,10 @@ static void do_set(void *state)
     save(s, s->form);
 }
 
-static bool can_set(void *state) { return ((struct restrict_state *)state)->lock.held; }
+static bool can_set(void *state)
+{
+    return ((struct restrict_state *)state)->lock.held;
+}
 
 static const struct tui_action restrict_actions[] = {
     {KEY_F(2), N_("Set"), N_("Save the setting."), do_set, can_set},

@@ -8,10 +8,10 @@
 #include "screens/screens.h"
 
 struct scr_menu_entry {
-    const char *label;                /* msgid: the guide's screen name */
-    const struct tui_screen *screen;  /* a screen to open, or */
-    const struct scr_menu *submenu;   /* a menu to open */
-    const void *arg;                  /* the screen's argument */
+    const char *label;               /* msgid: the guide's screen name */
+    const struct tui_screen *screen; /* a screen to open, or */
+    const struct scr_menu *submenu;  /* a menu to open */
+    const void *arg;                 /* the screen's argument */
 };
 
 struct scr_menu {
@@ -21,9 +21,9 @@ struct scr_menu {
     size_t count;
 };
 
-#define MENU(name, title, help, ...)                                                      \
-    static const struct scr_menu_entry name##_entries[] = {__VA_ARGS__};                   \
-    static const struct scr_menu name = {title, help, name##_entries,                      \
+#define MENU(name, title, help, ...)                                                               \
+    static const struct scr_menu_entry name##_entries[] = {__VA_ARGS__};                           \
+    static const struct scr_menu name = {title, help, name##_entries,                              \
                                          sizeof name##_entries / sizeof name##_entries[0]}
 
 MENU(user_menu, N_("User management"),
@@ -64,8 +64,7 @@ MENU(mobile_menu, N_("Mobile extension settings"),
      {N_("Extension number management"), NULL, &ext_menu, NULL},
      {N_("Hold code settings"), &scr_hold_code_screen, NULL, NULL});
 
-MENU(cdr_menu, N_("Call history"),
-     N_("The site's call records, behind the secret question."),
+MENU(cdr_menu, N_("Call history"), N_("The site's call records, behind the secret question."),
      {N_("View call history"), &scr_cdr_files_screen, NULL, NULL},
      {N_("Change authentication settings"), &scr_secret_screen, NULL, NULL});
 

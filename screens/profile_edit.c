@@ -12,7 +12,8 @@ enum { F_SIP_ID, F_SIP_PW, F_WEB_USER, F_WEB_PW, F_COUNT };
 
 static const struct tui_field fields[F_COUNT] = {
     [F_SIP_ID] = {N_("SIP user name"), TUI_FIELD_TEXT, CORE_SIP_ID_MAX, 32, NULL},
-    [F_SIP_PW] = {N_("SIP password (empty: unchanged)"), TUI_FIELD_PASSWORD, CORE_SIP_PW_MAX, 16, NULL},
+    [F_SIP_PW] = {N_("SIP password (empty: unchanged)"), TUI_FIELD_PASSWORD, CORE_SIP_PW_MAX, 16,
+                  NULL},
     [F_WEB_USER] = {N_("Web console user name"), TUI_FIELD_TEXT, CORE_WEB_USER_MAX, 16, NULL},
     [F_WEB_PW] = {N_("Web console password (empty: unchanged)"), TUI_FIELD_PASSWORD,
                   CORE_WEB_PW_LEN, 16, NULL},
@@ -136,8 +137,14 @@ static void do_reload(void *state)
         tui_result_ok(_("The profile is yours to edit now."));
 }
 
-static bool can_save(void *state) { return ((struct edit_state *)state)->lock.held; }
-static bool is_readonly(void *state) { return !can_save(state); }
+static bool can_save(void *state)
+{
+    return ((struct edit_state *)state)->lock.held;
+}
+static bool is_readonly(void *state)
+{
+    return !can_save(state);
+}
 
 static const struct tui_action edit_actions[] = {
     {KEY_F(2), N_("Save"), N_("Save the changes."), do_save, can_save},

@@ -110,8 +110,7 @@ static int list_enter(void **state, void *arg)
     if (!s)
         return -1;
     s->is_virtual = arg && *(const bool *)arg;
-    if (scr_filter_list_init(&s->fl, fields, F_COUNT, show, columns, C_COUNT, fetch, activate,
-                             s)) {
+    if (scr_filter_list_init(&s->fl, fields, F_COUNT, show, columns, C_COUNT, fetch, activate, s)) {
         free(s);
         return -1;
     }
@@ -187,8 +186,8 @@ static void delete_selected(struct list_state *s, bool force)
 static void do_new(void *state)
 {
     struct list_state *s = state;
-    tui_push(&scr_profile_new_screen, s->is_virtual ? (void *)&scr_profiles_virtual
-                                                    : (void *)&scr_profiles_ordinary);
+    tui_push(&scr_profile_new_screen,
+             s->is_virtual ? (void *)&scr_profiles_virtual : (void *)&scr_profiles_ordinary);
 }
 
 static void do_show(void *state)
@@ -197,8 +196,14 @@ static void do_show(void *state)
     show(s, s->fl.form);
 }
 
-static void do_delete(void *state) { delete_selected(state, false); }
-static void do_force(void *state) { delete_selected(state, true); }
+static void do_delete(void *state)
+{
+    delete_selected(state, false);
+}
+static void do_force(void *state)
+{
+    delete_selected(state, true);
+}
 
 static const struct tui_action list_actions[] = {
     {KEY_F(2), N_("Register (new)"), N_("Register a new extension profile."), do_new, NULL},
@@ -218,7 +223,8 @@ static const struct tui_action list_actions[] = {
 const struct tui_screen scr_profile_list_screen = {
     .title = N_("Extension profiles"),
     .help = N_("Type a start extension and press Enter (or F3) to list the profiles from there;"
-               " an empty start lists all. Enter on a profile opens it for editing. Tab switches between the start field and the list;"
+               " an empty start lists all. Enter on a profile opens it for editing. Tab switches "
+               "between the start field and the list;"
                " arrows and PgUp/PgDn move in the list. The line above the list shows how many"
                " profiles are registered and how many the contract still allows."),
     .actions = list_actions,

@@ -167,12 +167,18 @@ static void do_next(void *state)
         register_profile(s);
 }
 
-static bool in_step1(void *state) { return ((struct new_state *)state)->step == 1; }
-static bool in_step2(void *state) { return ((struct new_state *)state)->step == 2; }
+static bool in_step1(void *state)
+{
+    return ((struct new_state *)state)->step == 1;
+}
+static bool in_step2(void *state)
+{
+    return ((struct new_state *)state)->step == 2;
+}
 
 static const struct tui_action new_actions[] = {
-    {KEY_F(2), N_("Next"), N_("Check the extension number and go on to its credentials."),
-     do_next, in_step1},
+    {KEY_F(2), N_("Next"), N_("Check the extension number and go on to its credentials."), do_next,
+     in_step1},
     {KEY_F(2), N_("Register"), N_("Register the extension profile."), do_next, in_step2},
     {0, NULL, NULL, NULL, NULL},
 };

@@ -43,10 +43,9 @@ struct scr_filter_list {
     void *ctx;
 };
 /* Makes the form and the list (both call back with ctx); -1 when out of memory. */
-int scr_filter_list_init(struct scr_filter_list *fl, const struct tui_field *fields,
-                         size_t nfields, tui_form_submit_fn submit,
-                         const struct tui_list_column *cols, int ncols, tui_list_fetch_fn fetch,
-                         tui_list_activate_fn activate, void *ctx);
+int scr_filter_list_init(struct scr_filter_list *fl, const struct tui_field *fields, size_t nfields,
+                         tui_form_submit_fn submit, const struct tui_list_column *cols, int ncols,
+                         tui_list_fetch_fn fetch, tui_list_activate_fn activate, void *ctx);
 void scr_filter_list_free(struct scr_filter_list *fl);
 /* The form in its first form_rows rows, then the header line (if any), then the list. */
 void scr_filter_list_draw(struct scr_filter_list *fl, const struct tui_rect *body, int form_rows,
@@ -94,8 +93,8 @@ void scr_format_problem(const struct core_problem *p, char *buf, size_t n);
 /* A row lock held by an edit form. */
 struct scr_lock {
     char object[128];
-    bool held;             /* ours: the form may save */
-    bool lost;             /* was ours, expired and taken */
+    bool held;               /* ours: the form may save */
+    bool lost;               /* was ours, expired and taken */
     struct store_lock other; /* who holds it, when not ours */
 };
 /* Takes the lock on "object" for this console; false (read only) when
@@ -169,8 +168,8 @@ void scr_code_form_leave(void *state);
 void scr_code_form_draw(void *state, const struct tui_rect *body);
 int scr_code_form_key(void *state, int key);
 extern const struct tui_action scr_code_form_actions[];
-extern const struct tui_screen scr_hold_code_screen, scr_dial_confirm_screen,
-    scr_dtmf_erase_screen, scr_dtmf_send_screen;
+extern const struct tui_screen scr_hold_code_screen, scr_dial_confirm_screen, scr_dtmf_erase_screen,
+    scr_dtmf_send_screen;
 
 /* Arguments of the profile screens: ordinary or virtual profiles. */
 extern const bool scr_profiles_ordinary, scr_profiles_virtual;

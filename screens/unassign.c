@@ -126,8 +126,8 @@ static void do_delete(void *state)
 static const struct tui_action unassign_actions[] = {
     {KEY_F(3), N_("Extension search"), N_("Look up the extension and its mobile number."),
      do_search, NULL},
-    {KEY_F(8), N_("Delete"), N_("Unassign the mobile number from the extension found."),
-     do_delete, can_delete},
+    {KEY_F(8), N_("Delete"), N_("Unassign the mobile number from the extension found."), do_delete,
+     can_delete},
     {0, NULL, NULL, NULL, NULL},
 };
 

@@ -26,8 +26,8 @@ static int fetch(void *ctx, const char *key, enum tui_list_dir dir, int max_rows
 {
     (void)ctx;
     struct scr_console *c = scr_console();
-    int rc = store_line_page(c->st, c->session.site.id, true, key, dir == TUI_LIST_BEFORE,
-                             max_rows, add_row, sink);
+    int rc = store_line_page(c->st, c->session.site.id, true, key, dir == TUI_LIST_BEFORE, max_rows,
+                             add_row, sink);
     return scr_fetch_result(rc);
 }
 

@@ -48,16 +48,23 @@ static int user_ext_enter(void **state, void *arg)
     return 0;
 }
 
-static void user_ext_leave(void *state) { free(state); }
+static void user_ext_leave(void *state)
+{
+    free(state);
+}
 
 static void user_ext_draw(void *state, const struct tui_rect *body)
 {
     struct user_ext_state *s = state;
     const struct store_ext *e = &s->ext;
-    const char *labels[] = {_("Extension number"), _("Terminal type"), _("Mobile number"),
+    const char *labels[] = {_("Extension number"), _("Terminal type"),         _("Mobile number"),
                             _("SIP user name"),    _("Web console user name"), _("Groups")};
-    const char *values[] = {e->ext, e->is_virtual ? _("Virtual") : _("Mobile phone"),
-                            e->mobile[0] ? e->mobile : "-", e->sip_id, e->web_user, s->groups};
+    const char *values[] = {e->ext,
+                            e->is_virtual ? _("Virtual") : _("Mobile phone"),
+                            e->mobile[0] ? e->mobile : "-",
+                            e->sip_id,
+                            e->web_user,
+                            s->groups};
     int lw = 0;
     for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
         if (tui_text_width(labels[i]) > lw)

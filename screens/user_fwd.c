@@ -33,7 +33,10 @@ struct user_fwd_state {
     struct scr_lock lock;
 };
 
-static const char *own_ext(void) { return scr_console()->session.ext.ext; }
+static const char *own_ext(void)
+{
+    return scr_console()->session.ext.ext;
+}
 
 static int load(struct user_fwd_state *s)
 {
@@ -60,8 +63,8 @@ static int load(struct user_fwd_state *s)
 /* A destination's problem names its kind in row (kind + 1). */
 static void show_problems(struct user_fwd_state *s, const struct core_problems *problems)
 {
-    static const int identity[F_COUNT] = {F_UNCOND, F_BUSY, F_NOANSWER, F_DELAY, F_OUT,
-                                          F_VOICEMAIL};
+    static const int identity[F_COUNT] = {F_UNCOND, F_BUSY, F_NOANSWER,
+                                          F_DELAY,  F_OUT,  F_VOICEMAIL};
     for (size_t i = problems->count; i-- > 0;) {
         struct core_problem p = problems->items[i];
         if (p.field == OPS_FWD_F_DEST && p.row >= 1 && p.row <= CORE_FWD_KINDS)
@@ -156,8 +159,14 @@ static void do_reload(void *state)
         tui_result_ok(_("The forwarding settings are yours to edit now."));
 }
 
-static bool can_save(void *state) { return ((struct user_fwd_state *)state)->lock.held; }
-static bool is_readonly(void *state) { return !can_save(state); }
+static bool can_save(void *state)
+{
+    return ((struct user_fwd_state *)state)->lock.held;
+}
+static bool is_readonly(void *state)
+{
+    return !can_save(state);
+}
 
 static const struct tui_action user_fwd_actions[] = {
     {KEY_F(2), N_("Set"), N_("Save every forwarding setting of the form."), do_save, can_save},

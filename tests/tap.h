@@ -20,11 +20,11 @@ __attribute__((format(printf, 2, 3))) static int tap_ok(int cond, const char *fm
     return cond;
 }
 
-#define tap_is(got, want, ...)                                                        \
-    do {                                                                              \
-        long tap_got_ = (long)(got), tap_want_ = (long)(want);                        \
-        if (!tap_ok(tap_got_ == tap_want_, __VA_ARGS__))                              \
-            printf("#   got %ld, want %ld\n", tap_got_, tap_want_);                   \
+#define tap_is(got, want, ...)                                                                     \
+    do {                                                                                           \
+        long tap_got_ = (long)(got), tap_want_ = (long)(want);                                     \
+        if (!tap_ok(tap_got_ == tap_want_, __VA_ARGS__))                                           \
+            printf("#   got %ld, want %ld\n", tap_got_, tap_want_);                                \
     } while (0)
 
 static int tap_done(void)

@@ -34,21 +34,32 @@ static void test_causes(void)
     tap_ok(core_cdr_cause_msgid(19) == NULL, "019 is shown by number only");
     tap_ok(core_cdr_cause_msgid(0) == NULL, "000 is shown by number only");
     tap_ok(core_cdr_column_letter(0) == 'A' && core_cdr_column_letter(11) == 'L' &&
-           core_cdr_column_letter(-1) == '-', "column letters");
+               core_cdr_column_letter(-1) == '-',
+           "column letters");
 }
 
 static void test_native(void)
 {
     struct core_cdr r;
-    const char *good[12] = {"2024/05/01 09:00:00", "2024/05/01 09:00:05", "2024/05/01 09:03:00",
-                            "成立", "転送", "0312345678", "09011112222", "2001", "2002", "",
-                            "2001", "16"};
+    const char *good[12] = {"2024/05/01 09:00:00",
+                            "2024/05/01 09:00:05",
+                            "2024/05/01 09:03:00",
+                            "成立",
+                            "転送",
+                            "0312345678",
+                            "09011112222",
+                            "2001",
+                            "2002",
+                            "",
+                            "2001",
+                            "16"};
     tap_is(native(good, &r), 0, "a good native row");
     tap_ok(r.completed == 1 && r.cause == 16 && !strcmp(r.callee, "2001"), "fields mapped");
-    const char *excel[12] = {"2024/5/1 9:00", "", "2024-05-01 09:01:00", "不成立", "", "", "",
-                             "", "", "", "", ""};
+    const char *excel[12] = {
+        "2024/5/1 9:00", "", "2024-05-01 09:01:00", "不成立", "", "", "", "", "", "", "", ""};
     tap_is(native(excel, &r), 0, "Excel's reformatted time is accepted");
-    tap_ok(!strcmp(r.call_time, "2024/05/01 09:00:00") && !strcmp(r.end_time, "2024/05/01 09:01:00"),
+    tap_ok(!strcmp(r.call_time, "2024/05/01 09:00:00") &&
+               !strcmp(r.end_time, "2024/05/01 09:01:00"),
            "times normalised (%s)", r.call_time);
     tap_ok(r.completed == 0 && r.cause == CORE_CDR_CAUSE_NONE, "not completed, no cause");
     static const struct {
@@ -64,16 +75,18 @@ static void test_native(void)
         {7, "012345678901234567890123456789012", E_CDR_NUMBER},
         {11, "128", E_CDR_CAUSE},
         {11, "1a", E_CDR_CAUSE},
-        {4, "\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1"
-            "\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1"
-            "\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1"
-            "\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1"
-            "\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1"
-            "\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1"
-            "\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1"
-            "\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1"
-            "\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1"
-            "\xef\xbc\xa1\xef\xbc\xa1", E_CDR_TEXT_LONG},
+        {4,
+         "\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1"
+         "\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1"
+         "\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1"
+         "\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1"
+         "\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1"
+         "\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1"
+         "\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1"
+         "\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1"
+         "\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1\xef\xbc\xa1"
+         "\xef\xbc\xa1\xef\xbc\xa1",
+         E_CDR_TEXT_LONG},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         const char *row[12];
@@ -88,7 +101,8 @@ static void test_native(void)
     core_problems_init(&pr);
     tap_is(core_cdr_from_native((char *const *)two, &r, &pr, 7), 3, "three problems in one row");
     tap_ok(pr.count == 3 && pr.items[0].field == 0 && pr.items[1].field == 3 &&
-           pr.items[2].field == 11 && pr.items[2].row == 7, "with columns A, D, L and the row");
+               pr.items[2].field == 11 && pr.items[2].row == 7,
+           "with columns A, D, L and the row");
     core_problems_free(&pr);
 }
 
@@ -110,25 +124,48 @@ static void test_asterisk(void)
     static const struct {
         const char *disposition;
         int completed, cause;
-    } map[] = {{"ANSWERED", 1, 16}, {"NO ANSWER", 0, 18}, {"BUSY", 0, 17},
-               {"FAILED", 0, 41}, {"CONGESTION", 0, 34}};
+    } map[] = {{"ANSWERED", 1, 16},
+               {"NO ANSWER", 0, 18},
+               {"BUSY", 0, 17},
+               {"FAILED", 0, 41},
+               {"CONGESTION", 0, 34}};
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
         int c = -1, k = -1;
         tap_is(core_cdr_disposition(map[i].disposition, &c, &k), 0, "%s known", map[i].disposition);
-        tap_ok(c == map[i].completed && k == map[i].cause, "%s -> %d, %03d", map[i].disposition, c, k);
+        tap_ok(c == map[i].completed && k == map[i].cause, "%s -> %d, %03d", map[i].disposition, c,
+               k);
     }
     int c, k;
     tap_is(core_cdr_disposition("ANSWER", &c, &k), E_CDR_DISPOSITION, "unknown disposition");
 
-    char *f[22] = {"", "2001", "0312345678", "from-internal", "\"Sato\" <2001>", "SIP/2001-0001",
-                   "SIP/trunk-0002", "Dial", "SIP/trunk/0312345678,30", "2024-05-01 09:00:00",
-                   "2024-05-01 09:00:07", "2024-05-01 09:02:07", "127", "120", "ANSWERED",
-                   "DOCUMENTATION", "1714521600.1", "", "", "1714521600.1", "5", "17"};
+    char *f[22] = {"",
+                   "2001",
+                   "0312345678",
+                   "from-internal",
+                   "\"Sato\" <2001>",
+                   "SIP/2001-0001",
+                   "SIP/trunk-0002",
+                   "Dial",
+                   "SIP/trunk/0312345678,30",
+                   "2024-05-01 09:00:00",
+                   "2024-05-01 09:00:07",
+                   "2024-05-01 09:02:07",
+                   "127",
+                   "120",
+                   "ANSWERED",
+                   "DOCUMENTATION",
+                   "1714521600.1",
+                   "",
+                   "",
+                   "1714521600.1",
+                   "5",
+                   "17"};
     struct core_cdr r;
     struct core_ast_layout lay;
     tap_is(ast(f, 16, &r, &lay), 0, "16 columns");
-    tap_ok(r.completed && r.cause == 16 && !strcmp(r.caller, "2001") && !strcmp(r.callee, "0312345678")
-           && !strcmp(r.call_time, "2024/05/01 09:00:00") && !strcmp(r.answer_time, "2024/05/01 09:00:07"),
+    tap_ok(r.completed && r.cause == 16 && !strcmp(r.caller, "2001") &&
+               !strcmp(r.callee, "0312345678") && !strcmp(r.call_time, "2024/05/01 09:00:00") &&
+               !strcmp(r.answer_time, "2024/05/01 09:00:07"),
            "mapped to the native columns");
     tap_is(ast(f, 17, &r, &lay), 0, "17 columns with uniqueid");
     tap_ok(!lay.has_cause, "a uniqueid is not a cause");
@@ -244,7 +281,8 @@ static void test_store(struct store *st, int64_t site)
     int files = 0;
     long records = 0;
     tap_is(ops_cdr_purge(st, 0, &op, &files, &records), 0, "purge");
-    tap_ok(files == 2 && records == CORE_CDR_FILE_MAX + 1, "both parts deleted (%d, %ld)", files, records);
+    tap_ok(files == 2 && records == CORE_CDR_FILE_MAX + 1, "both parts deleted (%d, %ld)", files,
+           records);
     int left = 0;
     store_cdr_files(st, site, count_files, &left);
     tap_is(left, 0, "no files left");
@@ -264,7 +302,8 @@ static void test_secret(struct store *st, int64_t site)
     tap_is(ops_secret_set(st, site, "タマ", "新しい質問", "ミケ", &op, &p), E_SECRET_WRONG,
            "a change needs the current answer");
     tap_is(p.field, 0, "... reported on the current-answer field");
-    tap_is(ops_secret_set(st, site, "ポチ", "新しい質問", "ミケ", &op, &p), 0, "change with the answer");
+    tap_is(ops_secret_set(st, site, "ポチ", "新しい質問", "ミケ", &op, &p), 0,
+           "change with the answer");
     char long_q[128];
     repeat(long_q, sizeof long_q, "字", 31);
     tap_is(ops_secret_set(st, site, "ミケ", long_q, "ミケ", &op, &p), E_SECRET_LENGTH,
@@ -273,12 +312,15 @@ static void test_secret(struct store *st, int64_t site)
     tap_is(ops_secret_verify(st, site, "ミケ", &op, &p), 0, "right answer opens the history");
     struct store_secret s;
     store_secret_get(st, site, &s);
-    tap_ok(!strncmp(s.answer_hash, "$y$", 3) && !strstr(s.answer_hash, "ミケ"), "answer kept as yescrypt hash");
+    tap_ok(!strncmp(s.answer_hash, "$y$", 3) && !strstr(s.answer_hash, "ミケ"),
+           "answer kept as yescrypt hash");
     tap_is(ops_secret_verify(st, site, "a", &op, &p), E_SECRET_WRONG, "wrong 1");
     tap_is(ops_secret_verify(st, site, "b", &op, &p), E_SECRET_WRONG, "wrong 2");
     tap_is(ops_secret_verify(st, site, "c", &op, &p), E_SECRET_LOCKED, "wrong 3 locks");
-    tap_is(ops_secret_verify(st, site, "ミケ", &op, &p), E_SECRET_LOCKED, "locked: right answer refused");
-    tap_is(ops_secret_set(st, site, "ミケ", "q", "a", &op, &p), E_SECRET_LOCKED, "locked: no change either");
+    tap_is(ops_secret_verify(st, site, "ミケ", &op, &p), E_SECRET_LOCKED,
+           "locked: right answer refused");
+    tap_is(ops_secret_set(st, site, "ミケ", "q", "a", &op, &p), E_SECRET_LOCKED,
+           "locked: no change either");
     setenv("KASCON_NOW", "1714536000", 1); /* 60 minutes later */
     tap_is(ops_secret_verify(st, site, "ミケ", &op, &p), 0, "unlocked after 60 minutes");
     store_secret_get(st, site, &s);
@@ -286,7 +328,8 @@ static void test_secret(struct store *st, int64_t site)
     store_begin(st);
     store_site_reset_secret(st, site, &op);
     store_commit(st);
-    tap_is(ops_secret_verify(st, site, "ミケ", &op, &p), E_SECRET_NOT_SET, "operator reset clears it");
+    tap_is(ops_secret_verify(st, site, "ミケ", &op, &p), E_SECRET_NOT_SET,
+           "operator reset clears it");
 }
 
 int main(void)

@@ -120,15 +120,17 @@ int main(void)
     tap_is(ops_group_members_add(st, site, CORE_PICKUP, "1", g.version, list, 64, &op, &pr, &g),
            CORE_OK, "64 members");
     tap_is(g.members, 64, "... counted");
-    tap_is(ops_group_members_add(st, site, CORE_PICKUP, "1", g.version, list + 64, 1, &op, &pr, NULL),
-           E_GROUP_MEMBERS_FULL, "65th member refused");
+    tap_is(
+        ops_group_members_add(st, site, CORE_PICKUP, "1", g.version, list + 64, 1, &op, &pr, NULL),
+        E_GROUP_MEMBERS_FULL, "65th member refused");
     first_code(&pr);
     const char *bad[] = {"270", "999", "12", "270"};
     ops_group_members_add(st, site, CORE_PICKUP, "1", 0, bad, 4, &op, &pr, NULL);
     tap_is(pr.count, 4, "every bad member reported (%zu)", pr.count);
     tap_ok(pr.count == 4 && pr.items[0].code == E_EXT_NOT_FOUND && pr.items[0].row == 2,
            "unregistered extension at place 2");
-    tap_ok(pr.count == 4 && pr.items[1].code == E_EXT_FIRST_DIGIT && pr.items[2].code == E_ALREADY_MEMBER,
+    tap_ok(pr.count == 4 && pr.items[1].code == E_EXT_FIRST_DIGIT &&
+               pr.items[2].code == E_ALREADY_MEMBER,
            "bad format, and a repeat");
     tap_ok(pr.count == 4 && pr.items[3].code == E_GROUP_MEMBERS_FULL, "and the 65th member");
     first_code(&pr);
@@ -141,8 +143,8 @@ int main(void)
            CORE_OK, "remove member 200");
     tap_is(g.members, 63, "... 63 left");
     struct store_group now;
-    tap_is(ops_group_members_remove(st, site, CORE_PICKUP, "1", stale.version, list + 1, 1, &op, &pr,
-                                    &now),
+    tap_is(ops_group_members_remove(st, site, CORE_PICKUP, "1", stale.version, list + 1, 1, &op,
+                                    &pr, &now),
            E_CHANGED_MEANWHILE, "stale version refused");
     first_code(&pr);
     tap_is(now.version, g.version, "... and the current group handed back");
@@ -152,7 +154,8 @@ int main(void)
     /* The store's own check, for a change that slips past the first read. */
     store_begin(st);
     stale.version = 1;
-    tap_is(store_group_touch(st, &stale), E_CHANGED_MEANWHILE, "UPDATE ... AND version=? changes no row");
+    tap_is(store_group_touch(st, &stale), E_CHANGED_MEANWHILE,
+           "UPDATE ... AND version=? changes no row");
     store_rollback(st);
     tap_is(ops_group_delete(st, site, CORE_PICKUP, "2", 1, &op, &(struct core_problem){0}),
            E_CHANGED_MEANWHILE, "delete with a stale version refused");
@@ -171,17 +174,18 @@ int main(void)
     int count = 0;
     store_group_count(st, CORE_PICKUP, site, &count);
     tap_is(count, 4096, "4096 pickup groups");
-    tap_is(ops_pickup_add(st, site, "5000", &op, &pr, NULL), E_PICKUP_GROUPS_FULL, "the 4097th refused");
+    tap_is(ops_pickup_add(st, site, "5000", &op, &pr, NULL), E_PICKUP_GROUPS_FULL,
+           "the 4097th refused");
     tap_ok(strstr(first_text(&pr), "4096") != NULL, "... saying 4096 (%s)", text);
 
     /* ---- hunting groups ---- */
     tap_is(ops_hunt_add(st, site, "1", CORE_HUNT_PILOT, "279", &op, &pr, &g), CORE_OK,
            "hunting group 1, pilot, representative 279");
-    tap_is(ops_hunt_add(st, site, "2", CORE_HUNT_ROUND_ROBIN, "279", &op, &pr, NULL), E_HUNT_REP_TAKEN,
-           "one group per representative");
+    tap_is(ops_hunt_add(st, site, "2", CORE_HUNT_ROUND_ROBIN, "279", &op, &pr, NULL),
+           E_HUNT_REP_TAKEN, "one group per representative");
     tap_ok(strstr(first_text(&pr), "hunting group 1") != NULL, "... naming it (%s)", text);
-    tap_is(ops_hunt_add(st, site, "2", CORE_HUNT_ROUND_ROBIN, "9999", &op, &pr, NULL), E_EXT_NOT_FOUND,
-           "representative must be registered");
+    tap_is(ops_hunt_add(st, site, "2", CORE_HUNT_ROUND_ROBIN, "9999", &op, &pr, NULL),
+           E_EXT_NOT_FOUND, "representative must be registered");
     tap_is(pr.items[0].field, OPS_G_REP, "... at the representative field");
     first_code(&pr);
     tap_is(ops_hunt_add(st, site, "2", 7, "278", &op, &pr, NULL), E_HUNT_TYPE, "bad type");
@@ -202,8 +206,10 @@ int main(void)
            E_HUNT_REP_MEMBER, "a member is not a representative");
     first_code(&pr);
     const char *order[] = {"203", "201", "202"};
-    tap_is(ops_hunt_order(st, site, "1", g.version, order, 3, &op, &pr, &g), CORE_OK, "new pilot order");
-    tap_is(ops_hunt_move(st, site, "1", g.version, "202", -1, &op, &pr, &g), CORE_OK, "move 202 up");
+    tap_is(ops_hunt_order(st, site, "1", g.version, order, 3, &op, &pr, &g), CORE_OK,
+           "new pilot order");
+    tap_is(ops_hunt_move(st, site, "1", g.version, "202", -1, &op, &pr, &g), CORE_OK,
+           "move 202 up");
     tap_is(ops_hunt_order(st, site, "1", 0, order, 2, &op, &pr, NULL), E_ORDER_MISMATCH,
            "an order must list every member");
     first_code(&pr);
@@ -226,10 +232,12 @@ int main(void)
     tap_ok(!strcmp(where, "p1 h1"), "201: pickup 1 (as 1 of 63), hunting 1 (%s)", where);
     tap_is(ops_ext_delete(st, site, "201", false, &op, &p), E_DELETE_IN_GROUP, "delete refused");
     core_problem_format(&p, text, sizeof text);
-    tap_ok(strstr(text, "pickup group 1") && strstr(text, "hunting group 1"), "... naming both (%s)", text);
+    tap_ok(strstr(text, "pickup group 1") && strstr(text, "hunting group 1"),
+           "... naming both (%s)", text);
     struct store_group h1g;
     ops_group_get(st, site, CORE_HUNT, "1", &h1g, &p);
-    tap_is(ops_ext_delete(st, site, "201", true, &op, &p), CORE_OK, "force delete removes it from both");
+    tap_is(ops_ext_delete(st, site, "201", true, &op, &p), CORE_OK,
+           "force delete removes it from both");
     struct store_group h1after;
     ops_group_get(st, site, CORE_HUNT, "1", &h1after, &p);
     tap_is(h1after.members, 2, "... hunting 1 has two members");
@@ -237,9 +245,11 @@ int main(void)
     tap_is(ops_ext_delete(st, site, "279", true, &op, &p), E_DELETE_REPRESENTATIVE,
            "force delete refuses a representative");
     core_problem_format(&p, text, sizeof text);
-    tap_ok(strstr(text, "representative of hunting group 1") != NULL, "... naming the group (%s)", text);
+    tap_ok(strstr(text, "representative of hunting group 1") != NULL, "... naming the group (%s)",
+           text);
     tap_is(ops_group_delete(st, site, CORE_HUNT, "1", 0, &op, &p), CORE_OK, "delete hunting 1");
-    tap_is(ops_ext_delete(st, site, "279", false, &op, &p), CORE_OK, "then the representative goes");
+    tap_is(ops_ext_delete(st, site, "279", false, &op, &p), CORE_OK,
+           "then the representative goes");
 
     /* 10,000 hunting groups, each with its own representative, and a list
      * that pages without reading them all. */

@@ -18,7 +18,10 @@ struct check_case {
     int want;
 };
 
-static int web_pw_user_x(const char *pw) { return core_check_web_password(pw, "user01"); }
+static int web_pw_user_x(const char *pw)
+{
+    return core_check_web_password(pw, "user01");
+}
 static int hold(const char *code)
 {
     int warning;
@@ -125,17 +128,21 @@ static void test_prefix_rule(void)
         core_plan_add(&plan, PLAN_EXTENSION, ext);
     }
     tap_is(core_plan_check(&plan, "#71", &p), E_PREFIX_COLLISION, "#71 collides with hold code #7");
-    tap_ok(!strcmp(p.other, "#7") && p.other_kind == PLAN_HOLD_CODE, "the collision names #7 as hold code");
+    tap_ok(!strcmp(p.other, "#7") && p.other_kind == PLAN_HOLD_CODE,
+           "the collision names #7 as hold code");
     tap_is(core_plan_check(&plan, "#", &p), E_PREFIX_COLLISION, "# is a prefix of #7");
     tap_is(core_plan_check(&plan, "#8", &p), CORE_OK, "#8 is free");
     tap_is(core_plan_check(&plan, "2", &p), E_PREFIX_COLLISION, "2 is a prefix of extensions");
-    tap_is(core_plan_check(&plan, "20", &p), E_PREFIX_COLLISION, "a code equal to an extension's first digits");
-    tap_is(core_plan_check(&plan, "2000", &p), E_PREFIX_COLLISION, "an extension starting with 200");
+    tap_is(core_plan_check(&plan, "20", &p), E_PREFIX_COLLISION,
+           "a code equal to an extension's first digits");
+    tap_is(core_plan_check(&plan, "2000", &p), E_PREFIX_COLLISION,
+           "an extension starting with 200");
     tap_ok(!strcmp(p.other, "200") && p.other_kind == PLAN_EXTENSION, "names extension 200");
     tap_is(core_plan_check(&plan, "250", &p), E_PREFIX_COLLISION, "an equal value collides");
     tap_is(core_plan_check(&plan, "300", &p), CORE_OK, "300 is free");
     tap_is(core_plan_check(&plan, "8", &p), E_PREFIX_COLLISION, "8 is a prefix of the site number");
-    tap_is(core_plan_check(&plan, "810", &p), E_PREFIX_COLLISION, "the site number is a prefix of 810");
+    tap_is(core_plan_check(&plan, "810", &p), E_PREFIX_COLLISION,
+           "the site number is a prefix of 810");
     tap_is(core_plan_check_all(&plan, &p), CORE_OK, "the plan itself is prefix-free");
     core_plan_add(&plan, PLAN_DIAL_CONFIRM_CODE, "#71");
     tap_is(core_plan_check_all(&plan, &p), E_PREFIX_COLLISION, "#7 and #71 together are found");
@@ -154,8 +161,10 @@ static void test_lockout(void)
     tap_ok(core_lockout_fail(&s, t + 2), "third failure locks");
     tap_ok(!core_lockout_allows(&s, true, t + 3), "locked account refused");
     tap_ok(!core_lockout_allows(&s, true, t + 2 + CORE_LOCK_SECONDS - 1), "still locked at 59:59");
-    tap_ok(!core_lockout_allows(&s, false, t + 2 + CORE_LOCK_SECONDS * 5), "no auto unlock: locked");
-    tap_ok(core_lockout_allows(&s, true, t + 2 + CORE_LOCK_SECONDS), "auto unlock after 60 minutes");
+    tap_ok(!core_lockout_allows(&s, false, t + 2 + CORE_LOCK_SECONDS * 5),
+           "no auto unlock: locked");
+    tap_ok(core_lockout_allows(&s, true, t + 2 + CORE_LOCK_SECONDS),
+           "auto unlock after 60 minutes");
     tap_is(s.failures, 0, "auto unlock clears the failures");
     core_lockout_fail(&s, t);
     core_lockout_fail(&s, t);
@@ -196,7 +205,8 @@ static void test_catalogue(void)
     char buf[256];
     core_problem_set(&p, E_DUP_EXTENSION, "200");
     core_problem_format(&p, buf, sizeof buf);
-    tap_ok(strstr(buf, "duplicate registration") && strstr(buf, "200"), "233 names the value: %s", buf);
+    tap_ok(strstr(buf, "duplicate registration") && strstr(buf, "200"), "233 names the value: %s",
+           buf);
     tap_ok(core_code_hint(E_MOBILE_LEADING_ZERO) != NULL, "leading zero has an Excel hint");
 }
 

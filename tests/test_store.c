@@ -55,23 +55,28 @@ int main(void)
     struct ops_site_input dup = {.domain = "tokyo.example.jp", .capacity = "3"};
     ops_site_add(st, &dup, &op, &pr, NULL);
     tap_is(first_code(&pr), E_DUP_SITE, "duplicate site refused");
-    struct ops_site_input bad_codes = {.domain = "osaka.example.jp", .capacity = "3", .site_number = "8", .gw_id = "81"};
+    struct ops_site_input bad_codes = {
+        .domain = "osaka.example.jp", .capacity = "3", .site_number = "8", .gw_id = "81"};
     ops_site_add(st, &bad_codes, &op, &pr, NULL);
-    tap_is(pr.count ? pr.items[0].code : 0, E_PREFIX_COLLISION, "operator codes must be prefix-free");
+    tap_is(pr.count ? pr.items[0].code : 0, E_PREFIX_COLLISION,
+           "operator codes must be prefix-free");
     tap_ok(pr.count && !strcmp(pr.items[0].other, "8"), "collision names site number 8");
     first_code(&pr);
 
-    tap_is(reg(st, site, "200", NULL, "user200", "abcd1234"), CORE_OK, "register 200 with web login");
+    tap_is(reg(st, site, "200", NULL, "user200", "abcd1234"), CORE_OK,
+           "register 200 with web login");
     struct store_ext e;
     tap_is(store_ext_find(st, site, "200", &e), CORE_OK, "find 200");
-    tap_ok(!strcmp(e.sip_id, "200") && !strcmp(e.sip_password, "200"), "SIP values default to the extension");
+    tap_ok(!strcmp(e.sip_id, "200") && !strcmp(e.sip_password, "200"),
+           "SIP values default to the extension");
     tap_ok(!strncmp(e.web_pw_hash, "$y$", 3), "web password stored as a hash");
     tap_is(reg(st, site, "200", "x1", NULL, NULL), E_DUP_EXTENSION, "233 duplicate extension");
     tap_is(reg(st, site, "201", "200", NULL, NULL), E_DUP_SIP_ID, "duplicate SIP ID");
     tap_is(reg(st, site, "202", NULL, "user200", "abcd1234"), E_DUP_WEB_USER, "duplicate web user");
     tap_is(reg(st, site, "2000", NULL, NULL, NULL), E_PREFIX_COLLISION, "200 is a prefix of 2000");
     tap_is(reg(st, site, "8", NULL, NULL, NULL), E_EXT_FORMAT, "one digit refused");
-    tap_is(reg(st, site, "810", NULL, NULL, NULL), E_PREFIX_COLLISION, "site number 81 prefixes 810");
+    tap_is(reg(st, site, "810", NULL, NULL, NULL), E_PREFIX_COLLISION,
+           "site number 81 prefixes 810");
     tap_is(reg(st, site, "203", NULL, "user203", NULL), E_WEB_PAIR, "web user without password");
     tap_is(reg(st, site, "201", NULL, NULL, NULL), CORE_OK, "register 201");
     tap_is(reg(st, site, "202", NULL, NULL, NULL), CORE_OK, "register 202");
@@ -87,24 +92,29 @@ int main(void)
            "refused batch added nothing");
 
     tap_is(ops_assign(st, site, "200", "09011112222", &op, &pr), CORE_OK, "assign mobile");
-    tap_is(ops_assign(st, site, "201", "09011112222", &op, &pr), E_MOBILE_ASSIGNED, "mobile already assigned");
+    tap_is(ops_assign(st, site, "201", "09011112222", &op, &pr), E_MOBILE_ASSIGNED,
+           "mobile already assigned");
     first_code(&pr);
-    tap_is(ops_assign(st, site, "201", "09099999999", &op, &pr), E_MOBILE_NOT_PROVISIONED, "not provisioned");
+    tap_is(ops_assign(st, site, "201", "09099999999", &op, &pr), E_MOBILE_NOT_PROVISIONED,
+           "not provisioned");
     first_code(&pr);
     int unassigned = 0;
     store_line_count(st, site, true, &unassigned);
     tap_is(unassigned, 1, "one unassigned line left");
 
     struct core_problem p;
-    tap_is(ops_ext_delete(st, site, "200", false, &op, &p), E_DELETE_ASSIGNED, "delete refused while assigned");
-    tap_is(ops_unassign(st, site, "200", "08011112222", &op, &p), E_MOBILE_NOT_ASSIGNED, "unassign wrong pair");
+    tap_is(ops_ext_delete(st, site, "200", false, &op, &p), E_DELETE_ASSIGNED,
+           "delete refused while assigned");
+    tap_is(ops_unassign(st, site, "200", "08011112222", &op, &p), E_MOBILE_NOT_ASSIGNED,
+           "unassign wrong pair");
     tap_is(ops_unassign(st, site, "200", "09011112222", &op, &p), CORE_OK, "unassign");
 
     const char *member[] = {"200"};
     ops_pickup_add(st, site, "1", &op, &pr, NULL);
     ops_group_members_add(st, site, CORE_PICKUP, "1", 0, member, 1, &op, &pr, NULL);
     tap_is(first_code(&pr), CORE_OK, "pickup group 1 with member 200");
-    tap_is(ops_ext_delete(st, site, "200", false, &op, &p), E_DELETE_IN_GROUP, "delete refused in a group");
+    tap_is(ops_ext_delete(st, site, "200", false, &op, &p), E_DELETE_IN_GROUP,
+           "delete refused in a group");
     char text[512];
     core_problem_format(&p, text, sizeof text);
     tap_ok(strstr(text, "pickup group 1") != NULL, "the refusal names pickup group 1 (%s)", text);
@@ -125,11 +135,13 @@ int main(void)
     store_rollback(st);
 
     /* Login and lockout through the operations. */
-    tap_is(ops_admin_add(st, "tokyo.example.jp", "admin", "secret12", &op, &p), CORE_OK, "admin add");
+    tap_is(ops_admin_add(st, "tokyo.example.jp", "admin", "secret12", &op, &p), CORE_OK,
+           "admin add");
     struct ops_session sess;
     tap_is(ops_login(st, "tokyo.example.jp", "admin", "secret12", "test", &sess), CORE_OK, "login");
     tap_ok(!sess.must_change, "fresh password not expired");
-    tap_is(ops_login(st, "", "admin", "secret12", "test", &sess), CORE_OK, "single site: domain optional");
+    tap_is(ops_login(st, "", "admin", "secret12", "test", &sess), CORE_OK,
+           "single site: domain optional");
     tap_is(ops_login(st, "tokyo.example.jp", "nobody", "secret12", "test", &sess), E_LOGIN_FAILED,
            "unknown user: same failure");
     for (int i = 0; i < 3; i++)
@@ -137,19 +149,24 @@ int main(void)
     tap_is(ops_login(st, "tokyo.example.jp", "admin", "secret12", "test", &sess), E_LOGIN_FAILED,
            "locked: right password refused");
     tap_is(ops_admin_unlock(st, "tokyo.example.jp", "admin", &op, &p), CORE_OK, "unlock");
-    tap_is(ops_login(st, "tokyo.example.jp", "admin", "secret12", "test", &sess), CORE_OK, "login after unlock");
+    tap_is(ops_login(st, "tokyo.example.jp", "admin", "secret12", "test", &sess), CORE_OK,
+           "login after unlock");
     tap_is(ops_change_password(st, &sess, "secret12", "newpass34", "newpass35", &p), E_PW_MISMATCH,
            "confirmation mismatch");
-    tap_is(ops_change_password(st, &sess, "wrongpw1", "newpass34", "newpass34", &p), E_PW_CURRENT_WRONG,
-           "wrong current password");
-    tap_is(ops_change_password(st, &sess, "secret12", "newpass34", "newpass34", &p), CORE_OK, "change password");
-    tap_is(ops_admin_reset(st, "tokyo.example.jp", "admin", "reset123", &op, &p), CORE_OK, "operator reset");
-    tap_is(ops_login(st, "tokyo.example.jp", "admin", "reset123", "test", &sess), CORE_OK, "login after reset");
+    tap_is(ops_change_password(st, &sess, "wrongpw1", "newpass34", "newpass34", &p),
+           E_PW_CURRENT_WRONG, "wrong current password");
+    tap_is(ops_change_password(st, &sess, "secret12", "newpass34", "newpass34", &p), CORE_OK,
+           "change password");
+    tap_is(ops_admin_reset(st, "tokyo.example.jp", "admin", "reset123", &op, &p), CORE_OK,
+           "operator reset");
+    tap_is(ops_login(st, "tokyo.example.jp", "admin", "reset123", "test", &sess), CORE_OK,
+           "login after reset");
     tap_ok(sess.must_change, "reset password must be changed");
 
     /* Extension users (ユーザーカスコン): their web console user name, the
      * same lockout, 自動ロック解除 and インターネットアクセス規制 (restrict-user). */
-    tap_is(reg(st, site, "204", NULL, "hanako", "hana1234"), CORE_OK, "register 204 (web user hanako)");
+    tap_is(reg(st, site, "204", NULL, "hanako", "hana1234"), CORE_OK,
+           "register 204 (web user hanako)");
     tap_is(reg(st, site, "205", NULL, "admin", "abcd1234"), E_WEB_USER_ADMIN,
            "a web user named like an administrator is refused (240)");
     tap_is(ops_admin_add(st, "tokyo.example.jp", "hanako", "secret12", &op, &p), E_ADMIN_WEB_USER,
@@ -159,8 +176,9 @@ int main(void)
     tap_ok(sess.is_user && !strcmp(sess.ext.ext, "204") && !sess.must_change &&
                !strcmp(sess.actor.name, "hanako"),
            "... as the extension user of 204");
-    tap_is(ops_login_key(st, "tokyo.example.jp", "hanako", "ssh-ed25519 AAAAC3Nz", "192.0.2.9", &sess),
-           E_LOGIN_FAILED, "users have no public keys");
+    tap_is(
+        ops_login_key(st, "tokyo.example.jp", "hanako", "ssh-ed25519 AAAAC3Nz", "192.0.2.9", &sess),
+        E_LOGIN_FAILED, "users have no public keys");
     for (int i = 0; i < 3; i++)
         ops_login(st, "tokyo.example.jp", "hanako", "wrong123", "test", &sess);
     tap_is(ops_login(st, "tokyo.example.jp", "hanako", "hana1234", "test", &sess), E_LOGIN_FAILED,

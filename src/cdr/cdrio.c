@@ -32,7 +32,7 @@ const char *cdrio_encoding_msgid(enum cdrio_encoding enc)
 /* ---- pass 1: what is this file? ---- */
 
 struct sniff {
-    int pending;      /* continuation bytes still expected */
+    int pending; /* continuation bytes still expected */
     bool utf8_ok;
     bool non_ascii;
     bool nul;
@@ -261,8 +261,8 @@ int cdrio_read(const char *path, cdrio_record_cb cb, void *ctx, enum cdrio_encod
     if (rc && rc != p.stop) {
         core_problem_set(problem, rc, NULL);
         /* The record being read when the problem showed. */
-        problem->row = rc == E_FILE_EMPTY || (rc >= E_NOT_CSV_ZIP && rc <= E_NOT_CSV_BINARY)
-                           ? 0 : p.row + 1;
+        problem->row =
+            rc == E_FILE_EMPTY || (rc >= E_NOT_CSV_ZIP && rc <= E_NOT_CSV_BINARY) ? 0 : p.row + 1;
     }
     return rc;
 }
@@ -318,9 +318,11 @@ int cdrio_write_cdr(struct cdrio_writer *w, const struct core_cdr *r)
     if (r->cause != CORE_CDR_CAUSE_NONE)
         snprintf(cause, sizeof cause, "%03d", r->cause);
     const char *fields[CORE_CDR_COLUMNS] = {
-        r->call_time, r->answer_time, r->end_time,
-        r->completed ? CORE_CDR_COMPLETED_TEXT : CORE_CDR_NOT_COMPLETED_TEXT,
-        r->service, r->received, r->caller, r->callee, r->transferrer, r->disconnect_type,
+        r->call_time,    r->answer_time,
+        r->end_time,     r->completed ? CORE_CDR_COMPLETED_TEXT : CORE_CDR_NOT_COMPLETED_TEXT,
+        r->service,      r->received,
+        r->caller,       r->callee,
+        r->transferrer,  r->disconnect_type,
         r->disconnector, cause,
     };
     size_t n = sizeof w->line - 2, at = 0;

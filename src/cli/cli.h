@@ -19,8 +19,8 @@ struct cli {
 struct cli_verb {
     const char *noun;
     const char *verb;
-    const char *args;  /* usage after "noun verb" */
-    const char *help;  /* msgid */
+    const char *args;       /* usage after "noun verb" */
+    const char *help;       /* msgid */
     int min_args, max_args; /* positional arguments after the verb; -1: any */
     int (*run)(struct cli *cli, int argc, char **argv);
 };

@@ -45,7 +45,8 @@ static int report_rows(const struct cli *cli, const struct core_problems *list, 
         }
         char msg[512];
         core_problem_format(p, msg, sizeof msg);
-        fprintf(stderr, "%ld:%c: %03d %s\n", p->row, core_cdr_column_letter(p->field), p->code, msg);
+        fprintf(stderr, "%ld:%c: %03d %s\n", p->row, core_cdr_column_letter(p->field), p->code,
+                msg);
         const char *hint = core_code_hint(p->code);
         if (hint)
             fprintf(stderr, "%ld:%c:     %s\n", p->row, core_cdr_column_letter(p->field), _(hint));
@@ -78,7 +79,8 @@ int cli_cdr_load(struct cli *cli, int argc, char **argv)
     struct ops_cdr_result r;
     ops_cdr_load(cli->st, pos[0], pos[1], format, &cli->actor, &problems, &r);
     if (r.rows || problems.count == 0)
-        fprintf(stderr, _("%s: detected encoding: %s\n"), cli->prog, _(cdrio_encoding_msgid(r.encoding)));
+        fprintf(stderr, _("%s: detected encoding: %s\n"), cli->prog,
+                _(cdrio_encoding_msgid(r.encoding)));
     int rc = report_rows(cli, &problems, r.not_shown);
     core_problems_free(&problems);
     if (rc) {
@@ -170,8 +172,10 @@ int cli_cdr_export(struct cli *cli, int argc, char **argv)
             return bad_option(cli, argv[k]);
     }
     if (npos != 2) {
-        fprintf(stderr, _("Usage: %s cdr export DOMAIN DAY [--part N] [--encoding cp932|utf-8] [-o FILE]\n"),
-                cli->prog);
+        fprintf(
+            stderr,
+            _("Usage: %s cdr export DOMAIN DAY [--part N] [--encoding cp932|utf-8] [-o FILE]\n"),
+            cli->prog);
         return CLI_USAGE;
     }
     struct store_site site;
@@ -264,12 +268,13 @@ int cli_cdr_show(struct cli *cli, int argc, char **argv)
         return storage_problem(cli, E_STORAGE);
     int count = 0;
     enum store_page_dir dir = before ? STORE_PAGE_PREV : after ? STORE_PAGE_NEXT : STORE_PAGE_FIRST;
-    rc = store_cdr_page(cli->st, f.id, &filter, dir, before ? before : after, page, (int)limit, &count);
+    rc = store_cdr_page(cli->st, f.id, &filter, dir, before ? before : after, page, (int)limit,
+                        &count);
     for (int i = 0; !rc && i < count; i++) {
         const struct core_cdr *r = &page[i];
         const char *meaning = core_cdr_cause_msgid(r->cause);
-        printf("%lld\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t",
-               (long long)r->seq, r->call_time, r->answer_time, r->end_time,
+        printf("%lld\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t", (long long)r->seq,
+               r->call_time, r->answer_time, r->end_time,
                r->completed ? _("completed") : _("not completed"), r->service, r->received,
                r->caller, r->callee, r->transferrer, r->disconnect_type, r->disconnector);
         if (r->cause == CORE_CDR_CAUSE_NONE)

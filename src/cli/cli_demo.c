@@ -55,7 +55,9 @@ static int demo_codes(struct cli *cli, const char *domain)
     const char *hold = "#1", *confirm = "#2", *dtmf = "*3";
     if (!rc)
         rc = core_check_hold_code(hold, &warning) || core_check_dial_confirm_code(confirm) ||
-             core_check_dtmf_send_code(dtmf) ? E_SETTING_VALUE : CORE_OK;
+                     core_check_dtmf_send_code(dtmf)
+                 ? E_SETTING_VALUE
+                 : CORE_OK;
     core_plan_add(&plan, PLAN_HOLD_CODE, hold);
     core_plan_add(&plan, PLAN_DIAL_CONFIRM_CODE, confirm);
     core_plan_add(&plan, PLAN_DTMF_SEND_CODE, dtmf);
@@ -90,8 +92,8 @@ static int demo_groups(struct cli *cli, int64_t site_id)
             members[m] = ext[m];
         }
         if (!ops_pickup_add(cli->st, site_id, number, &cli->actor, &problems, NULL))
-            ops_group_members_add(cli->st, site_id, CORE_PICKUP, number, 0, members, 8,
-                                  &cli->actor, &problems, NULL);
+            ops_group_members_add(cli->st, site_id, CORE_PICKUP, number, 0, members, 8, &cli->actor,
+                                  &problems, NULL);
     }
     for (int g = 1; g <= 3 && !problems.count; g++) {
         char rep[16];
@@ -101,8 +103,9 @@ static int demo_groups(struct cli *cli, int64_t site_id)
             snprintf(ext[m], sizeof ext[m], "%d", DEMO_FIRST_EXT + 100 + (g - 1) * 5 + m);
             members[m] = ext[m];
         }
-        if (!ops_hunt_add(cli->st, site_id, number, g == 2 ? CORE_HUNT_PILOT : CORE_HUNT_ROUND_ROBIN,
-                          rep, &cli->actor, &problems, NULL))
+        if (!ops_hunt_add(cli->st, site_id, number,
+                          g == 2 ? CORE_HUNT_PILOT : CORE_HUNT_ROUND_ROBIN, rep, &cli->actor,
+                          &problems, NULL))
             ops_group_members_add(cli->st, site_id, CORE_HUNT, number, 0, members, 5, &cli->actor,
                                   &problems, NULL);
     }

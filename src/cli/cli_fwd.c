@@ -38,8 +38,8 @@ static int print_result(struct cli *cli, struct core_problems *problems, const s
 }
 
 /* set and clear: one forwarding kind of one extension (dest NULL clears it). */
-static int set_one(struct cli *cli, const char *domain, const char *ext, int kind,
-                   const char *dest, const char *delay)
+static int set_one(struct cli *cli, const char *domain, const char *ext, int kind, const char *dest,
+                   const char *delay)
 {
     struct store_site site;
     if (cli_site(cli, domain, &site))
@@ -47,8 +47,8 @@ static int set_one(struct cli *cli, const char *domain, const char *ext, int kin
     struct core_problems problems;
     core_problems_init(&problems);
     struct core_fwd f;
-    ops_fwd_set(cli->st, site.id, ext, OPS_ANY_VERSION, kind, dest, delay, &cli->actor,
-                &problems, &f);
+    ops_fwd_set(cli->st, site.id, ext, OPS_ANY_VERSION, kind, dest, delay, &cli->actor, &problems,
+                &f);
     return print_result(cli, &problems, &f);
 }
 
@@ -116,6 +116,7 @@ int cli_fwd_voicemail(struct cli *cli, int argc, char **argv)
     struct core_problems problems;
     core_problems_init(&problems);
     struct core_fwd f;
-    ops_fwd_voicemail(cli->st, site.id, argv[1], OPS_ANY_VERSION, on == 1, &cli->actor, &problems, &f);
+    ops_fwd_voicemail(cli->st, site.id, argv[1], OPS_ANY_VERSION, on == 1, &cli->actor, &problems,
+                      &f);
     return print_result(cli, &problems, &f);
 }

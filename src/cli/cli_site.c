@@ -266,14 +266,16 @@ int cli_admin_key(struct cli *cli, int argc, char **argv)
         char *end = NULL;
         long long id = strtoll(argv[3], &end, 10);
         if (!*argv[3] || *end || id <= 0) {
-            fprintf(stderr, _("%s: key ID must be a number shown by \"admin key list\"\n"), cli->prog);
+            fprintf(stderr, _("%s: key ID must be a number shown by \"admin key list\"\n"),
+                    cli->prog);
             return CLI_USAGE;
         }
         if ((rc = ops_admin_key_remove(cli->st, domain, name, id, &cli->actor, &p)) == CORE_OK)
             printf(_("key %lld removed from administrator %s of %s\n"), id, name, domain);
     } else {
-        fprintf(stderr, _("Usage: %s admin key add DOMAIN USER < KEY.pub | list DOMAIN USER |"
-                          " remove DOMAIN USER ID\n"),
+        fprintf(stderr,
+                _("Usage: %s admin key add DOMAIN USER < KEY.pub | list DOMAIN USER |"
+                  " remove DOMAIN USER ID\n"),
                 cli->prog);
         return CLI_USAGE;
     }

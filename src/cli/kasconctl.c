@@ -39,7 +39,8 @@ static const struct cli_verb verbs[] = {
     {"secret", "reset", "DOMAIN", N_("clear the site's call-history secret question"), 1, 1,
      cli_secret_reset},
     {"cdr", "load", "DOMAIN FILE [--format native|asterisk]",
-     N_("load call records (all or nothing) from the native 12-column CSV or Asterisk's Master.csv"),
+     N_("load call records (all or nothing) from the native 12-column CSV or Asterisk's "
+        "Master.csv"),
      2, 2, cli_cdr_load},
     {"cdr", "demo", "DOMAIN [--days N] [--per-day N] [--seed N]",
      N_("generate demo call records for the last N days (92 by default)"), 1, 1, cli_cdr_demo},
@@ -48,12 +49,14 @@ static const struct cli_verb verbs[] = {
     {"cdr", "export", "DOMAIN DAY [--part N] [--encoding cp932|utf-8] [-o FILE]",
      N_("write a day's call records as the native CSV (CP932 unless told otherwise)"), 2, -1,
      cli_cdr_export},
-    {"cdr", "show", "DOMAIN DAY [--part N] [--limit N] [--after SEQ|--before SEQ] [--from TIME]"
+    {"cdr", "show",
+     "DOMAIN DAY [--part N] [--limit N] [--after SEQ|--before SEQ] [--from TIME]"
      " [--to TIME] [--number N] [--completed 0|1] [--cause N]",
      N_("show one page of a call history file, with filters"), 2, 2, cli_cdr_show},
     {"cdr", "purge", "[DOMAIN]", N_("delete call history files older than 92 days"), 0, 1,
      cli_cdr_purge},
-    {"pickup", "add", "DOMAIN N", N_("create a pickup group (number 1 to 99999)"), 2, 2, cli_pickup_add},
+    {"pickup", "add", "DOMAIN N", N_("create a pickup group (number 1 to 99999)"), 2, 2,
+     cli_pickup_add},
     {"pickup", "delete", "DOMAIN N", N_("delete a pickup group"), 2, 2, cli_group_delete},
     {"pickup", "list", "DOMAIN [--number N] [--ext EXT] [--after N] [--limit N]",
      N_("list pickup groups: number, member count"), 1, 1, cli_group_list},
@@ -112,10 +115,9 @@ static const struct cli_verb verbs[] = {
         " deleted), in one step; prints what changes"),
      3, 3, cli_transfer},
     {"exchange", NULL, "DOMAIN EXT1 EXT2 [--forwarding keep|clear] [--dry-run]",
-     N_("swap the mobiles of two extensions in one step; prints what changes"), 3, 3,
-     cli_exchange},
-    {"demo", NULL, "[--domain DOMAIN]", N_("create a demo site and print its administrator password"), 0, 0,
-     cli_demo},
+     N_("swap the mobiles of two extensions in one step; prints what changes"), 3, 3, cli_exchange},
+    {"demo", NULL, "[--domain DOMAIN]",
+     N_("create a demo site and print its administrator password"), 0, 0, cli_demo},
 };
 
 #define VERB_COUNT (sizeof verbs / sizeof verbs[0])
@@ -130,7 +132,8 @@ static void usage(FILE *out, const char *prog)
                  verbs[i].verb ? verbs[i].verb : "");
         fprintf(out, "  %s %s\n      %s\n", head, verbs[i].args, _(verbs[i].help));
     }
-    fputs(_("\nOptions:\n  --db PATH   database file (default: $KASCON_DB, else the system or user default)\n"
+    fputs(_("\nOptions:\n  --db PATH   database file (default: $KASCON_DB, else the system or user "
+            "default)\n"
             "  --help      show this help\n  --version   show the version\n\n"
             "Exit status: 0 done, 1 input refused, 2 usage error.\n"),
           out);
@@ -221,8 +224,8 @@ int main(int argc, char **argv)
             return CLI_OK;
         }
         if (args[k][0] == '-' && args[k][1] == '-') {
-            if (!strchr(args[k], '=') && strcmp(args[k], "--unassigned") && strcmp(args[k], "--dry-run") &&
-                strcmp(args[k], "--expired"))
+            if (!strchr(args[k], '=') && strcmp(args[k], "--unassigned") &&
+                strcmp(args[k], "--dry-run") && strcmp(args[k], "--expired"))
                 k++; /* the option's value */
             continue;
         }

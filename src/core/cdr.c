@@ -24,9 +24,10 @@ static const struct {
     {41, N_("channels available on the contracted access line exceeded")},
     {42, N_("temporary lack of resources (on an iPhone: Do Not Disturb or call blocking is on)")},
     {47, N_("called user out of coverage (the caller hung up during the announcement)")},
-    {63, N_("no call to pick up or to answer from park / called mobile extension is roaming abroad"
-            " / called user is in public (drive) mode / no answer 160 seconds after ringing a mobile"
-            " extension / call blocking set on the handset (Android and feature phones)")},
+    {63,
+     N_("no call to pick up or to answer from park / called mobile extension is roaming abroad"
+        " / called user is in public (drive) mode / no answer 160 seconds after ringing a mobile"
+        " extension / call blocking set on the handset (Android and feature phones)")},
 };
 static const int cause_codes[] = {1, 16, 17, 18, 21, 34, 41, 42, 47, 63};
 
@@ -202,8 +203,11 @@ long core_utf8_chars(const char *s)
     const unsigned char *p = (const unsigned char *)s;
     long n = 0;
     while (*p) {
-        int len = *p < 0x80 ? 1 : (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3
-                : (*p & 0xF8) == 0xF0 ? 4 : 0;
+        int len = *p < 0x80             ? 1
+                  : (*p & 0xE0) == 0xC0 ? 2
+                  : (*p & 0xF0) == 0xE0 ? 3
+                  : (*p & 0xF8) == 0xF0 ? 4
+                                        : 0;
         if (len == 0 || (len == 2 && *p < 0xC2))
             return -1;
         for (int i = 1; i < len; i++)
@@ -331,8 +335,10 @@ static void check_times(struct tally *t, const char *const raw[3], struct core_c
         return;
     if ((out->answer_time[0] && strcmp(out->answer_time, out->call_time) < 0) ||
         (out->end_time[0] && strcmp(out->end_time, out->call_time) < 0))
-        add(t, problems, E_CDR_TIME_ORDER, out->end_time, out->answer_time[0] &&
-            strcmp(out->answer_time, out->call_time) < 0 ? columns[1] : columns[2], row);
+        add(t, problems, E_CDR_TIME_ORDER, out->end_time,
+            out->answer_time[0] && strcmp(out->answer_time, out->call_time) < 0 ? columns[1]
+                                                                                : columns[2],
+            row);
 }
 
 int core_cdr_from_native(char *const *fields, struct core_cdr *out, struct core_problems *problems,
@@ -355,9 +361,12 @@ int core_cdr_from_native(char *const *fields, struct core_cdr *out, struct core_
         {CDR_COL_RECEIVED, offsetof(struct core_cdr, received), CORE_CDR_NUMBER_MAX + 1, true},
         {CDR_COL_CALLER, offsetof(struct core_cdr, caller), CORE_CDR_NUMBER_MAX + 1, true},
         {CDR_COL_CALLEE, offsetof(struct core_cdr, callee), CORE_CDR_NUMBER_MAX + 1, true},
-        {CDR_COL_TRANSFERRER, offsetof(struct core_cdr, transferrer), CORE_CDR_NUMBER_MAX + 1, true},
-        {CDR_COL_DISCONNECT, offsetof(struct core_cdr, disconnect_type), CORE_CDR_TEXT_BYTES, false},
-        {CDR_COL_DISCONNECTOR, offsetof(struct core_cdr, disconnector), CORE_CDR_NUMBER_MAX + 1, true},
+        {CDR_COL_TRANSFERRER, offsetof(struct core_cdr, transferrer), CORE_CDR_NUMBER_MAX + 1,
+         true},
+        {CDR_COL_DISCONNECT, offsetof(struct core_cdr, disconnect_type), CORE_CDR_TEXT_BYTES,
+         false},
+        {CDR_COL_DISCONNECTOR, offsetof(struct core_cdr, disconnector), CORE_CDR_NUMBER_MAX + 1,
+         true},
     };
     for (size_t i = 0; i < sizeof text / sizeof text[0]; i++) {
         const char *v = fields[text[i].column];
@@ -401,7 +410,7 @@ int core_cdr_disposition(const char *disposition, int *completed, int *cause)
         const char *name;
         int completed, cause;
     } map[] = {
-        {"ANSWERED", 1, 16}, {"NO ANSWER", 0, 18}, {"BUSY", 0, 17},
+        {"ANSWERED", 1, 16},   {"NO ANSWER", 0, 18}, {"BUSY", 0, 17},
         {"CONGESTION", 0, 34}, {"FAILED", 0, 41},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
@@ -421,7 +430,10 @@ static bool is_small_number(const char *v)
 }
 
 /* A uniqueid or linkedid: "1700000000.12", possibly after a system name. */
-static bool is_uniqueid(const char *v) { return strchr(v, '.') != NULL; }
+static bool is_uniqueid(const char *v)
+{
+    return strchr(v, '.') != NULL;
+}
 
 int core_cdr_ast_layout(char *const *fields, int count, struct core_ast_layout *out)
 {
@@ -475,7 +487,8 @@ int core_cdr_from_asterisk(char *const *fields, int count, const struct core_ast
     add(&t, problems, core_cdr_disposition(fields[AST_DISPOSITION], &out->completed, &cause),
         fields[AST_DISPOSITION], AST_DISPOSITION, row);
     if (layout->has_cause && *fields[count - 1])
-        add(&t, problems, parse_cause(fields[count - 1], &cause), fields[count - 1], count - 1, row);
+        add(&t, problems, parse_cause(fields[count - 1], &cause), fields[count - 1], count - 1,
+            row);
     out->cause = cause;
     if (!out->completed)
         out->answer_time[0] = '\0'; /* older Asterisk writes the start time there */
@@ -487,7 +500,10 @@ int core_cdr_from_asterisk(char *const *fields, int count, const struct core_ast
 
 /* ---- demo traffic ---- */
 
-void core_rng_seed(struct core_rng *rng, uint64_t seed) { rng->state = seed * 2 + 1; }
+void core_rng_seed(struct core_rng *rng, uint64_t seed)
+{
+    rng->state = seed * 2 + 1;
+}
 
 /* PCG-XSH-RR 32: small, fast and good enough for traffic patterns. */
 uint32_t core_rng_next(struct core_rng *rng)
@@ -499,7 +515,10 @@ uint32_t core_rng_next(struct core_rng *rng)
     return (xorshifted >> rot) | (xorshifted << ((-rot) & 31));
 }
 
-static uint32_t below(struct core_rng *rng, uint32_t n) { return n ? core_rng_next(rng) % n : 0; }
+static uint32_t below(struct core_rng *rng, uint32_t n)
+{
+    return n ? core_rng_next(rng) % n : 0;
+}
 
 static int cmp_int(const void *a, const void *b)
 {
@@ -511,8 +530,8 @@ void core_cdr_demo_times(struct core_rng *rng, int *seconds, size_t n)
 {
     /* Relative call volume per hour of an office: a morning peak, a lunch
      * dip, an afternoon peak, quiet nights. */
-    static const int weight[24] = {1, 1, 1, 1, 1, 1, 2, 4, 9, 16, 18, 17,
-                                   8, 15, 17, 17, 16, 12, 6, 3, 2, 1, 1, 1};
+    static const int weight[24] = {1, 1,  1,  1,  1,  1,  2, 4, 9, 16, 18, 17,
+                                   8, 15, 17, 17, 16, 12, 6, 3, 2, 1,  1,  1};
     int total = 0;
     for (int h = 0; h < 24; h++)
         total += weight[h];
@@ -542,7 +561,7 @@ static void outside_number(struct core_rng *rng, char *out)
     static const struct {
         const char *prefix;
         int length;
-    } kinds[] = {{"03", 10}, {"06", 10}, {"045", 10}, {"052", 10},
+    } kinds[] = {{"03", 10},  {"06", 10},  {"045", 10}, {"052", 10},
                  {"090", 11}, {"080", 11}, {"070", 11}, {"0120", 10}};
     size_t k = below(rng, sizeof kinds / sizeof kinds[0]);
     int len = snprintf(out, CORE_CDR_NUMBER_MAX + 1, "%s", kinds[k].prefix);
@@ -580,7 +599,7 @@ void core_cdr_demo_record(struct core_rng *rng, const char *day, int second,
     uint32_t outcome = below(rng, 100);
     static const struct {
         int upto, cause;
-    } mix[] = {{67, 16}, {79, 18}, {87, 17}, {90, 1}, {93, 47}, {95, 63},
+    } mix[] = {{67, 16}, {79, 18}, {87, 17}, {90, 1},  {93, 47},  {95, 63},
                {96, 21}, {97, 41}, {98, 42}, {99, 34}, {100, -16}};
     int cause = 16;
     for (size_t i = 0; i < sizeof mix / sizeof mix[0]; i++) {
@@ -604,15 +623,19 @@ void core_cdr_demo_record(struct core_rng *rng, const char *day, int second,
             copy(out->service, sizeof out->service, CORE_CDR_SERVICE_PICKUP);
             copy(out->callee, sizeof out->callee, pick_ext(rng, nums));
         }
-        copy(out->disconnector, sizeof out->disconnector, below(rng, 2) ? out->caller : out->callee);
+        copy(out->disconnector, sizeof out->disconnector,
+             below(rng, 2) ? out->caller : out->callee);
     } else {
         /* Not completed: a busy line fails at once, the rest after ringing
          * or an announcement; -16 is a caller who gave up (016). */
-        long lasts = cause == 17 || cause == 1 ? 1 + below(rng, 3) : cause == 18 ? 30 + below(rng, 30) : ring;
+        long lasts = cause == 17 || cause == 1 ? 1 + below(rng, 3)
+                     : cause == 18             ? 30 + below(rng, 30)
+                                               : ring;
         time_at(day, second + lasts, out->end_time);
         if (cause == 1)
             snprintf(out->callee, sizeof out->callee, "%u", 9000 + below(rng, 999));
-        copy(out->disconnector, sizeof out->disconnector, cause == -16 || cause == 47 ? out->caller : "");
+        copy(out->disconnector, sizeof out->disconnector,
+             cause == -16 || cause == 47 ? out->caller : "");
         cause = cause < 0 ? -cause : cause;
     }
     out->cause = cause;

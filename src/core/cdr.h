@@ -17,10 +17,10 @@
 #define CORE_CDR_TIME_LEN 19    /* "YYYY/MM/DD HH:MM:SS" */
 #define CORE_CDR_DAY_LEN 10     /* "YYYY-MM-DD" */
 #define CORE_CDR_NUMBER_MAX 32
-#define CORE_CDR_TEXT_CHARS 64  /* requested service, disconnect type */
+#define CORE_CDR_TEXT_CHARS 64 /* requested service, disconnect type */
 #define CORE_CDR_TEXT_BYTES (CORE_CDR_TEXT_CHARS * 4 + 1)
 #define CORE_CDR_CAUSE_NONE (-1)
-#define CORE_SECRET_CHARS 30    /* question and answer (guide §6.3) */
+#define CORE_SECRET_CHARS 30 /* question and answer (guide §6.3) */
 
 /* 呼種別 as written in the native CSV: the guide's own words. */
 #define CORE_CDR_COMPLETED_TEXT "成立"
@@ -30,18 +30,18 @@
 #define CORE_CDR_SERVICE_PICKUP "ピックアップ"
 
 enum core_cdr_column {
-    CDR_COL_CALL_TIME,     /* A 発呼時刻 */
-    CDR_COL_ANSWER_TIME,   /* B 通話開始時刻 */
-    CDR_COL_END_TIME,      /* C 終話時刻 */
-    CDR_COL_CALL_TYPE,     /* D 呼種別 */
-    CDR_COL_SERVICE,       /* E 要求サービス */
-    CDR_COL_RECEIVED,      /* F 受信番号 */
-    CDR_COL_CALLER,        /* G 発信者番号 */
-    CDR_COL_CALLEE,        /* H 着信者番号 */
-    CDR_COL_TRANSFERRER,   /* I 転送者番号 */
-    CDR_COL_DISCONNECT,    /* J 切断種別 */
-    CDR_COL_DISCONNECTOR,  /* K 切断者番号 */
-    CDR_COL_CAUSE,         /* L 切断理由 */
+    CDR_COL_CALL_TIME,    /* A 発呼時刻 */
+    CDR_COL_ANSWER_TIME,  /* B 通話開始時刻 */
+    CDR_COL_END_TIME,     /* C 終話時刻 */
+    CDR_COL_CALL_TYPE,    /* D 呼種別 */
+    CDR_COL_SERVICE,      /* E 要求サービス */
+    CDR_COL_RECEIVED,     /* F 受信番号 */
+    CDR_COL_CALLER,       /* G 発信者番号 */
+    CDR_COL_CALLEE,       /* H 着信者番号 */
+    CDR_COL_TRANSFERRER,  /* I 転送者番号 */
+    CDR_COL_DISCONNECT,   /* J 切断種別 */
+    CDR_COL_DISCONNECTOR, /* K 切断者番号 */
+    CDR_COL_CAUSE,        /* L 切断理由 */
 };
 
 struct core_cdr {
@@ -71,8 +71,8 @@ char core_cdr_column_letter(int column);
 /* Checks and normalises one native row of CORE_CDR_COLUMNS fields (UTF-8).
  * Every problem goes to *problems with field set to the column; returns
  * the number of problems added (0: *out is filled), or -1 on no memory. */
-int core_cdr_from_native(char *const *fields, struct core_cdr *out,
-                         struct core_problems *problems, long row);
+int core_cdr_from_native(char *const *fields, struct core_cdr *out, struct core_problems *problems,
+                         long row);
 
 /* Asterisk cdr_csv Master.csv layouts.  Columns 0-15 are always
  * accountcode, src, dst, dcontext, clid, channel, dstchannel, lastapp,

@@ -14,9 +14,9 @@
 
 #define CORE_GROUP_NUMBER_MAX 99999
 #define CORE_GROUP_NUMBER_DIGITS 5
-#define CORE_PICKUP_GROUPS_MAX 4096  /* per site, guide §5.1 */
-#define CORE_HUNT_GROUPS_MAX 10000   /* per site, guide §5.3 */
-#define CORE_GROUP_MEMBERS_MAX 64    /* per group, both kinds */
+#define CORE_PICKUP_GROUPS_MAX 4096 /* per site, guide §5.1 */
+#define CORE_HUNT_GROUPS_MAX 10000  /* per site, guide §5.3 */
+#define CORE_GROUP_MEMBERS_MAX 64   /* per group, both kinds */
 
 enum core_group_kind { CORE_PICKUP, CORE_HUNT };
 enum core_hunt_type { CORE_HUNT_ROUND_ROBIN = 0, CORE_HUNT_PILOT = 1 };

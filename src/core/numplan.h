@@ -33,8 +33,7 @@ int core_plan_add(struct core_plan *plan, int kind, const char *value);
 void core_plan_remove(struct core_plan *plan, int kind, const char *value);
 /* Checks a candidate against the plan.  On collision fills *problem with
  * E_PREFIX_COLLISION naming the colliding entry and returns that code. */
-int core_plan_check(struct core_plan *plan, const char *candidate,
-                    struct core_problem *problem);
+int core_plan_check(struct core_plan *plan, const char *candidate, struct core_problem *problem);
 /* Checks that the plan itself is prefix-free; reports the first collision. */
 int core_plan_check_all(struct core_plan *plan, struct core_problem *problem);
 

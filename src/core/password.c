@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-
 #define WEB_PASSWORD_COST 3
 
 static int hash_with_cost(const char *password, unsigned long cost, char *out, size_t n)

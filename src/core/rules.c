@@ -13,10 +13,22 @@ bool core_is_ascii(const char *s)
     return true;
 }
 
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
-static bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-static bool is_alnum(char c) { return is_digit(c) || is_alpha(c); }
-static bool is_code_char(char c) { return is_digit(c) || c == '*' || c == '#'; }
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+static bool is_alpha(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+static bool is_alnum(char c)
+{
+    return is_digit(c) || is_alpha(c);
+}
+static bool is_code_char(char c)
+{
+    return is_digit(c) || c == '*' || c == '#';
+}
 
 static bool all_of(const char *s, bool (*pred)(char))
 {
@@ -178,14 +190,20 @@ void core_normalize_domain(char *domain)
             *domain = (char)(*domain - 'A' + 'a');
 }
 
-static bool is_admin_name_char(char c) { return is_alnum(c) || c == '.' || c == '_' || c == '-'; }
+static bool is_admin_name_char(char c)
+{
+    return is_alnum(c) || c == '.' || c == '_' || c == '-';
+}
 
 int core_check_admin_name(const char *name)
 {
     return check_class(name, 1, CORE_ADMIN_NAME_MAX, is_admin_name_char, E_ADMIN_NAME_FORMAT);
 }
 
-static bool is_printable_ascii(char c) { return c >= 0x21 && c <= 0x7e; }
+static bool is_printable_ascii(char c)
+{
+    return c >= 0x21 && c <= 0x7e;
+}
 
 int core_check_admin_password(const char *pw)
 {

@@ -17,17 +17,27 @@
 #define COLS_SHORT 2
 #define COLS_DELETE 3
 
-enum { COL_EXT, COL_MOBILE, COL_RES1, COL_SIP_ID, COL_SIP_PW, COL_RES2, COL_RES3, COL_WEB_USER,
-       COL_WEB_PW, COL_RES4 };
+enum {
+    COL_EXT,
+    COL_MOBILE,
+    COL_RES1,
+    COL_SIP_ID,
+    COL_SIP_PW,
+    COL_RES2,
+    COL_RES3,
+    COL_WEB_USER,
+    COL_WEB_PW,
+    COL_RES4
+};
 
 struct row {
     long no;
     int ncols;
     char *f[COLS_REGISTER];
-    bool shaped;            /* the column count is right: cross-row checks apply */
-    bool new_profile;       /* register: a profile to create */
-    int64_t ext_id;         /* existing profile (2-column assign, delete) */
-    int64_t line_id;        /* register: the mobile to assign, or 0 */
+    bool shaped;      /* the column count is right: cross-row checks apply */
+    bool new_profile; /* register: a profile to create */
+    int64_t ext_id;   /* existing profile (2-column assign, delete) */
+    int64_t line_id;  /* register: the mobile to assign, or 0 */
     char hash[CORE_HASH_MAX];
 };
 
@@ -47,7 +57,7 @@ struct bulk {
     enum ops_bulk_mode mode;
     struct row *rows;
     size_t nrows, cap;
-    struct snap_ext *exts;   /* sorted by ext */
+    struct snap_ext *exts; /* sorted by ext */
     size_t nexts;
     const struct snap_ext **by_sip, **by_web; /* the same, sorted by SIP ID / web user */
     size_t nweb;
@@ -61,7 +71,10 @@ struct bulk {
     bool nomem;
 };
 
-static const char *field(const struct row *r, int col) { return col < r->ncols ? r->f[col] : ""; }
+static const char *field(const struct row *r, int col)
+{
+    return col < r->ncols ? r->f[col] : "";
+}
 
 static void problem(struct bulk *b, const struct row *r, int col, int code, const char *value)
 {
@@ -267,7 +280,10 @@ static bool known_web(const struct bulk *b, const char *web)
     return bsearch(&k, b->by_web, b->nweb, sizeof *b->by_web, cmp_web) != NULL;
 }
 
-static int cmp_name(const void *a, const void *b) { return strcmp(a, b); }
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
 
 static bool known_admin(const struct bulk *b, const char *name)
 {
@@ -292,7 +308,10 @@ static bool reserved_zeros(const char *v)
     return n >= 10 && n <= 12 && strspn(v, "0") == n;
 }
 
-static bool reserved_zero_or_empty(const char *v) { return !*v || !strcmp(v, "0"); }
+static bool reserved_zero_or_empty(const char *v)
+{
+    return !*v || !strcmp(v, "0");
+}
 
 static void check_register_row(struct bulk *b, struct core_plan *plan, struct row *r)
 {
@@ -454,8 +473,9 @@ static void duplicates(struct bulk *b, int col, bool (*applies)(const struct row
         qsort(scratch, n, sizeof *scratch, cmp_keyed);
     for (size_t i = 1; i < n; i++)
         if (!strcmp(scratch[i].key, scratch[i - 1].key))
-            problem(b, scratch[i].row, col == COL_SIP_ID && scratch[i].row->ncols == COLS_SHORT
-                                           ? COL_EXT : col, code, scratch[i].key);
+            problem(b, scratch[i].row,
+                    col == COL_SIP_ID && scratch[i].row->ncols == COLS_SHORT ? COL_EXT : col, code,
+                    scratch[i].key);
 }
 
 /* Rows whose new extension number is a prefix of another row's: in sorted
@@ -494,10 +514,22 @@ static void file_prefixes(struct bulk *b, struct keyed *scratch)
     }
 }
 
-static bool is_new(const struct row *r) { return r->new_profile; }
-static bool is_register10(const struct row *r) { return r->new_profile && r->ncols == COLS_REGISTER; }
-static bool has_mobile(const struct row *r) { return r->shaped && *field(r, COL_MOBILE) != '\0'; }
-static bool any_row(const struct row *r) { return r->shaped; }
+static bool is_new(const struct row *r)
+{
+    return r->new_profile;
+}
+static bool is_register10(const struct row *r)
+{
+    return r->new_profile && r->ncols == COLS_REGISTER;
+}
+static bool has_mobile(const struct row *r)
+{
+    return r->shaped && *field(r, COL_MOBILE) != '\0';
+}
+static bool any_row(const struct row *r)
+{
+    return r->shaped;
+}
 
 static int by_row_then_column(const void *a, const void *b)
 {
@@ -632,8 +664,8 @@ int ops_bulk(struct store *st, int64_t site_id, enum ops_bulk_mode mode, const c
              ops_bulk_progress_fn progress_fn, void *progress_ctx)
 {
     memset(res, 0, sizeof *res);
-    struct bulk b = {.mode = mode, .problems = problems, .progress = progress_fn,
-                     .progress_ctx = progress_ctx};
+    struct bulk b = {
+        .mode = mode, .problems = problems, .progress = progress_fn, .progress_ctx = progress_ctx};
     size_t from = problems->count;
     struct io_csv_callbacks cb = {.on_record = on_record, .on_progress = on_progress};
     struct io_csv_result io;
@@ -739,8 +771,8 @@ static int export_row(const struct store_ext *e, void *ctx)
     struct export_ctx *x = ctx;
     /* The register format; the web password is only a hash here, so its
      * column stays empty (SPEC §4). */
-    const char *cols[COLS_REGISTER] = {e->ext, e->mobile, "0000000000", e->sip_id,
-                                       e->sip_password, "0", "0", e->web_user, "", "0"};
+    const char *cols[COLS_REGISTER] = {e->ext, e->mobile, "0000000000", e->sip_id, e->sip_password,
+                                       "0",    "0",       e->web_user,  "",        "0"};
     snprintf(x->last, sizeof x->last, "%s", e->ext);
     x->rows++;
     int rc = io_csv_write_record(x->w, COLS_REGISTER, cols, &x->io);
@@ -758,8 +790,8 @@ int ops_bulk_export(struct store *st, int64_t site_id, FILE *out, bool utf8, lon
     do {
         x.rows = 0;
         if (!rc)
-            rc = store_ext_page(st, site_id, 0, x.last[0] ? x.last : NULL, false, 2000,
-                                export_row, &x);
+            rc = store_ext_page(st, site_id, 0, x.last[0] ? x.last : NULL, false, 2000, export_row,
+                                &x);
     } while (!rc && x.rows == 2000);
     int close_rc = io_csv_writer_close(x.w, &x.io);
     if (!rc)

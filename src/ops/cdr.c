@@ -187,8 +187,11 @@ int ops_cdr_load(struct store *st, const char *domain, const char *path, enum op
     int rc = frame_open(st, domain, who, &fr, result, problems);
     if (rc)
         return rc;
-    struct load ld = {.format = format, .loader = fr.loader, .problems = problems,
-                      .from = from, .result = result};
+    struct load ld = {.format = format,
+                      .loader = fr.loader,
+                      .problems = problems,
+                      .from = from,
+                      .result = result};
     core_problems_init(&ld.scratch);
     memcpy(ld.oldest, fr.oldest, sizeof ld.oldest);
     struct core_problem file_problem;

@@ -78,8 +78,8 @@ static int update(struct store *st, int64_t site_id, const char *ext, int64_t ve
         if (!(mask & (1u << kind)) || !*dest || !strcmp(dest, fwd.dest[kind]))
             continue;
         struct loop_ctx l = {st, site_id};
-        int r = core_fwd_check_target(e.ext, dest, lookup_unconditional, &l, p.other,
-                                      sizeof p.other);
+        int r =
+            core_fwd_check_target(e.ext, dest, lookup_unconditional, &l, p.other, sizeof p.other);
         if (r == E_FWD_LOOP || r == E_FWD_SELF) {
             char chain[sizeof p.other];
             snprintf(chain, sizeof chain, "%s", p.other);

@@ -162,8 +162,8 @@ int ops_group_get(struct store *st, int64_t site_id, int kind, const char *numbe
 }
 
 static int group_add(struct store *st, int64_t site_id, struct store_group *g, const char *number,
-                     const char *rep, const struct store_actor *who,
-                     struct core_problems *problems, struct store_group *out)
+                     const char *rep, const struct store_actor *who, struct core_problems *problems,
+                     struct store_group *out)
 {
     size_t from = problems->count;
     struct core_problem p;
@@ -226,16 +226,19 @@ int ops_hunt_add(struct store *st, int64_t site_id, const char *number, int type
     return group_add(st, site_id, &g, number, rep, who, problems, out);
 }
 
-static const char *type_word(int pilot) { return pilot ? "pilot" : "round-robin"; }
+static const char *type_word(int pilot)
+{
+    return pilot ? "pilot" : "round-robin";
+}
 
 static void object_of(const struct store_group *g, char *buf, size_t n)
 {
     snprintf(buf, n, "%s %d", g->kind == CORE_HUNT ? "hunting" : "pickup", g->number);
 }
 
-int ops_hunt_update(struct store *st, int64_t site_id, const char *number, int64_t version, int type,
-                    const char *rep, const struct store_actor *who, struct core_problems *problems,
-                    struct store_group *out)
+int ops_hunt_update(struct store *st, int64_t site_id, const char *number, int64_t version,
+                    int type, const char *rep, const struct store_actor *who,
+                    struct core_problems *problems, struct store_group *out)
 {
     size_t from = problems->count;
     if (type != CORE_HUNT_ROUND_ROBIN && type != CORE_HUNT_PILOT) {
@@ -270,8 +273,8 @@ int ops_hunt_update(struct store *st, int64_t site_id, const char *number, int64
     return rc;
 }
 
-int ops_group_delete(struct store *st, int64_t site_id, int kind, const char *number, int64_t version,
-                     const struct store_actor *who, struct core_problem *problem)
+int ops_group_delete(struct store *st, int64_t site_id, int kind, const char *number,
+                     int64_t version, const struct store_actor *who, struct core_problem *problem)
 {
     struct core_problems problems;
     core_problems_init(&problems);
@@ -413,7 +416,8 @@ int ops_group_members_add(struct store *st, int64_t site_id, int kind, const cha
         if ((rc = store_hunt_of_rep(st, ids[i], &held)))
             break;
         if (held)
-            add_refs(problems, E_HUNT_REP_MEMBER, exts[i], OPS_G_MEMBERS, i + 1, CORE_REF_REP, held);
+            add_refs(problems, E_HUNT_REP_MEMBER, exts[i], OPS_G_MEMBERS, i + 1, CORE_REF_REP,
+                     held);
     }
     if (!rc && core_check_member_count(op.set.count, valid)) {
         char have[32];

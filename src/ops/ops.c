@@ -299,12 +299,14 @@ static char *operator_code_slot(struct store_site *site, const char *key, int *k
         int kind;
         size_t offset, size;
     } slots[] = {
-        {"site-number", PLAN_SITE_NUMBER, offsetof(struct store_site, site_number), CORE_CODE_MAX + 1},
+        {"site-number", PLAN_SITE_NUMBER, offsetof(struct store_site, site_number),
+         CORE_CODE_MAX + 1},
         {"gw-id", PLAN_GW_ID, offsetof(struct store_site, gw_id), CORE_CODE_MAX + 1},
         {"park-code", PLAN_PARK_CODE, offsetof(struct store_site, park_code), CORE_CODE_MAX + 1},
-        {"pickup-code", PLAN_PICKUP_CODE, offsetof(struct store_site, pickup_code), CORE_CODE_MAX + 1},
-        {"group-pickup-code", PLAN_GROUP_PICKUP_CODE, offsetof(struct store_site, group_pickup_code),
+        {"pickup-code", PLAN_PICKUP_CODE, offsetof(struct store_site, pickup_code),
          CORE_CODE_MAX + 1},
+        {"group-pickup-code", PLAN_GROUP_PICKUP_CODE,
+         offsetof(struct store_site, group_pickup_code), CORE_CODE_MAX + 1},
     };
     for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++) {
         if (!strcmp(key, slots[i].key)) {
@@ -622,10 +624,10 @@ static int login_common(struct store *st, const struct login_attempt *in, const 
     bool allowed = core_lockout_allows(&lock, session->site.auto_unlock, now);
     session->auto_unlocked = was_locked && allowed;
     /* Extension users have no keys: an offered key is simply not theirs. */
-    bool good = in->password ? core_password_verify(in->password, account_hash(session))
-                             : !session->is_user &&
-                                   store_admin_key_find(st, admin->id, in->key ? in->key : "") ==
-                                       CORE_OK;
+    bool good = in->password
+                    ? core_password_verify(in->password, account_hash(session))
+                    : !session->is_user &&
+                          store_admin_key_find(st, admin->id, in->key ? in->key : "") == CORE_OK;
     /* インターネットアクセス規制: outside the trusted networks nothing is judged
      * and nothing is counted; the reply is the same as for a wrong password. */
     bool restricted = session->is_user ? session->site.restrict_user : session->site.restrict_admin;
@@ -765,8 +767,8 @@ int ops_admin_key_remove(struct store *st, const char *domain, const char *name,
     return single_write(st, rc, id, -1, problem);
 }
 
-int ops_admin_key_each(struct store *st, const char *domain, const char *name, store_admin_key_cb cb,
-                       void *ctx, struct core_problem *problem)
+int ops_admin_key_each(struct store *st, const char *domain, const char *name,
+                       store_admin_key_cb cb, void *ctx, struct core_problem *problem)
 {
     struct store_admin admin;
     int rc = find_site_admin(st, domain, name, &admin, problem);

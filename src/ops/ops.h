@@ -109,7 +109,10 @@ struct ops_codes_input {
     int dtmf_erase; /* 1 消去する, 0 消去しない (default) */
     const char *dtmf_send_code;
 };
-#define OPS_CODES_UNCHANGED {NULL, -1, NULL, -1, NULL}
+#define OPS_CODES_UNCHANGED                                                                        \
+    {                                                                                              \
+        NULL, -1, NULL, -1, NULL                                                                   \
+    }
 int ops_site_codes_set(struct store *st, int64_t site_id, int64_t version,
                        const struct ops_codes_input *in, const struct store_actor *who,
                        struct core_problems *problems, struct core_problem *warning);
@@ -150,22 +153,22 @@ int ops_line_add(struct store *st, const char *domain, char *const *mobiles, int
  * and *site and sets *must_change when the password has expired. */
 enum ops_login_outcome {
     OPS_LOGIN_OK,
-    OPS_LOGIN_UNKNOWN,          /* no such site or administrator */
-    OPS_LOGIN_FAIL,             /* wrong password (counted) or unregistered key */
-    OPS_LOGIN_LOCKED_NOW,       /* this wrong password locked the account */
-    OPS_LOGIN_REFUSED_LOCKED,   /* the account was locked: not judged */
-    OPS_LOGIN_REFUSED_NETWORK,  /* インターネットアクセス規制: outside trusted networks */
+    OPS_LOGIN_UNKNOWN,        /* no such site or administrator */
+    OPS_LOGIN_FAIL,           /* wrong password (counted) or unregistered key */
+    OPS_LOGIN_LOCKED_NOW,     /* this wrong password locked the account */
+    OPS_LOGIN_REFUSED_LOCKED, /* the account was locked: not judged */
+    OPS_LOGIN_REFUSED_NETWORK, /* インターネットアクセス規制: outside trusted networks */
 };
 struct ops_session {
     struct store_site site;
     /* An administrator; for an extension user only name and site_id. */
     struct store_admin admin;
-    bool is_user;        /* an extension user (ユーザーカスコン) */
+    bool is_user;         /* an extension user (ユーザーカスコン) */
     struct store_ext ext; /* the user's own extension, when is_user */
     bool must_change;
     /* Why, for the server's log only: the user is told E_LOGIN_FAILED. */
     enum ops_login_outcome outcome;
-    bool auto_unlocked; /* a lock lifted by 自動ロック解除 at this attempt */
+    bool auto_unlocked;       /* a lock lifted by 自動ロック解除 at this attempt */
     struct store_actor actor; /* points into admin.name and source */
     char source[64];
 };
@@ -191,8 +194,8 @@ int ops_admin_key_add(struct store *st, const char *domain, const char *name, co
                       const struct store_actor *who, struct core_problem *problem);
 int ops_admin_key_remove(struct store *st, const char *domain, const char *name, int64_t key_id,
                          const struct store_actor *who, struct core_problem *problem);
-int ops_admin_key_each(struct store *st, const char *domain, const char *name, store_admin_key_cb cb,
-                       void *ctx, struct core_problem *problem);
+int ops_admin_key_each(struct store *st, const char *domain, const char *name,
+                       store_admin_key_cb cb, void *ctx, struct core_problem *problem);
 /* パスワード変更: current password, new one twice. Field 0/1/2 in problem. */
 int ops_change_password(struct store *st, struct ops_session *session, const char *current,
                         const char *next, const char *again, struct core_problem *problem);
@@ -221,11 +224,11 @@ int ops_hunt_add(struct store *st, int64_t site_id, const char *number, int type
                  const struct store_actor *who, struct core_problems *problems,
                  struct store_group *out);
 /* Changes a hunting group's type and representative. */
-int ops_hunt_update(struct store *st, int64_t site_id, const char *number, int64_t version, int type,
-                    const char *rep, const struct store_actor *who, struct core_problems *problems,
-                    struct store_group *out);
-int ops_group_delete(struct store *st, int64_t site_id, int kind, const char *number, int64_t version,
-                     const struct store_actor *who, struct core_problem *problem);
+int ops_hunt_update(struct store *st, int64_t site_id, const char *number, int64_t version,
+                    int type, const char *rep, const struct store_actor *who,
+                    struct core_problems *problems, struct store_group *out);
+int ops_group_delete(struct store *st, int64_t site_id, int kind, const char *number,
+                     int64_t version, const struct store_actor *who, struct core_problem *problem);
 /* Adds members at the end of the order.  A pickup member may be in any
  * number of pickup groups; a hunting member in no other hunting group
  * (E_IN_OTHER_HUNT names it) and no group's representative. */
@@ -298,9 +301,9 @@ struct ops_move_side {
     int rep_of;                              /* hunting group it represents, or 0 */
     char mobile_before[CORE_MOBILE_LEN + 1]; /* "" when none */
     char mobile_after[CORE_MOBILE_LEN + 1];
-    bool deleted;        /* transfer: the recipient's old extension */
-    struct core_fwd fwd; /* its forwarding now */
-    char groups[64];     /* core group references */
+    bool deleted;          /* transfer: the recipient's old extension */
+    struct core_fwd fwd;   /* its forwarding now */
+    char groups[64];       /* core group references */
     char forwarded_by[64]; /* deleted: extensions still forwarding to it */
 };
 struct ops_move_plan {
@@ -310,8 +313,8 @@ struct ops_move_plan {
 };
 int ops_transfer_plan(struct store *st, int64_t site_id, const char *ext, const char *to,
                       struct ops_move_plan *plan, struct core_problems *problems);
-int ops_transfer(struct store *st, int64_t site_id, const char *ext, const char *to,
-                 bool clear_fwd, const struct ops_move_plan *shown, const struct store_actor *who,
+int ops_transfer(struct store *st, int64_t site_id, const char *ext, const char *to, bool clear_fwd,
+                 const struct ops_move_plan *shown, const struct store_actor *who,
                  struct core_problems *problems, struct ops_move_plan *done);
 int ops_exchange_plan(struct store *st, int64_t site_id, const char *ext1, const char *ext2,
                       struct ops_move_plan *plan, struct core_problems *problems);
@@ -329,12 +332,12 @@ enum ops_cdr_format { OPS_CDR_NATIVE, OPS_CDR_ASTERISK };
 
 struct ops_cdr_result {
     enum cdrio_encoding encoding;
-    long rows;         /* records read */
-    long loaded;       /* records stored */
-    long too_old;      /* records of days already past the 92 kept */
-    long not_shown;    /* problems beyond OPS_CDR_PROBLEMS_SHOWN */
-    int files;         /* files that got records */
-    int purged_files;  /* files deleted by the retention rule */
+    long rows;        /* records read */
+    long loaded;      /* records stored */
+    long too_old;     /* records of days already past the 92 kept */
+    long not_shown;   /* problems beyond OPS_CDR_PROBLEMS_SHOWN */
+    int files;        /* files that got records */
+    int purged_files; /* files deleted by the retention rule */
 };
 
 /* The first day kept at `now` (local time): today and the 91 days before. */

@@ -386,8 +386,8 @@ static void daily_cleanup(const char *path, const char *files_root)
         return; /* the parent reaps it with the sessions */
     int expired = io_area_expire_all(files_root, time(NULL));
     if (expired)
-        sshd_log(LOG_DAEMON | LOG_NOTICE, "Removed %d file(s) older than 24 hours from %s",
-                 expired, files_root);
+        sshd_log(LOG_DAEMON | LOG_NOTICE, "Removed %d file(s) older than 24 hours from %s", expired,
+                 files_root);
     struct store *st = NULL;
     int files = 0;
     long records = 0;

@@ -727,8 +727,9 @@ static void command_child(struct session *s, int in, int out, int err)
     apply_client_locale(s);
     struct cli cli = {.prog = "kascon", .actor = {s->login.admin.name, s->peer->addr}};
     if (s->login.must_change) {
-        fprintf(stderr, _("%s: your password has expired: log in to the console (ssh -t) and"
-                          " change it first\n"),
+        fprintf(stderr,
+                _("%s: your password has expired: log in to the console (ssh -t) and"
+                  " change it first\n"),
                 cli.prog);
         _exit(CLI_REFUSED);
     }

@@ -7,9 +7,9 @@
 
 int store_admin_find(struct store *st, int64_t site_id, const char *name, struct store_admin *out)
 {
-    sqlite3_stmt *s = store_prepare(st,
-        "SELECT id, site_id, name, pw_hash, pw_changed_at, failures, locked_at, version"
-        " FROM admins WHERE site_id = ? AND name = ?");
+    sqlite3_stmt *s = store_prepare(
+        st, "SELECT id, site_id, name, pw_hash, pw_changed_at, failures, locked_at, version"
+            " FROM admins WHERE site_id = ? AND name = ?");
     if (!s)
         return E_STORAGE;
     sqlite3_bind_int64(s, 1, site_id);
@@ -46,8 +46,8 @@ int store_admin_insert(struct store *st, struct store_admin *admin, const struct
         return E_ADMIN_WEB_USER;
     if (rc != E_EXT_NOT_FOUND)
         return rc;
-    sqlite3_stmt *s = store_prepare(st,
-        "INSERT INTO admins (site_id, name, pw_hash, pw_changed_at) VALUES (?,?,?,?)");
+    sqlite3_stmt *s = store_prepare(
+        st, "INSERT INTO admins (site_id, name, pw_hash, pw_changed_at) VALUES (?,?,?,?)");
     if (!s)
         return E_STORAGE;
     sqlite3_bind_int64(s, 1, admin->site_id);
@@ -65,9 +65,9 @@ int store_admin_insert(struct store *st, struct store_admin *admin, const struct
 int store_admin_set_password(struct store *st, int64_t admin_id, const char *hash,
                              int64_t changed_at, const struct store_actor *who)
 {
-    sqlite3_stmt *s = store_prepare(st,
-        "UPDATE admins SET pw_hash = ?, pw_changed_at = ?, version = version + 1"
-        " WHERE id = ? RETURNING site_id, name");
+    sqlite3_stmt *s =
+        store_prepare(st, "UPDATE admins SET pw_hash = ?, pw_changed_at = ?, version = version + 1"
+                          " WHERE id = ? RETURNING site_id, name");
     if (!s)
         return E_STORAGE;
     store_bind_text(s, 1, hash);
@@ -84,12 +84,14 @@ int store_admin_set_password(struct store *st, int64_t admin_id, const char *has
     store_column_copy(s, 1, name, sizeof name);
     sqlite3_finalize(s);
     return store_audit(st, site_id, who, changed_at ? "admin.password" : "admin.reset", name,
-                       "password=(hidden)", changed_at ? "password=changed" : "password=reset, expired");
+                       "password=(hidden)",
+                       changed_at ? "password=changed" : "password=reset, expired");
 }
 
 int store_admin_set_lock(struct store *st, int64_t admin_id, int failures, int64_t locked_at)
 {
-    sqlite3_stmt *s = store_prepare(st, "UPDATE admins SET failures = ?, locked_at = ? WHERE id = ?");
+    sqlite3_stmt *s =
+        store_prepare(st, "UPDATE admins SET failures = ?, locked_at = ? WHERE id = ?");
     if (!s)
         return E_STORAGE;
     sqlite3_bind_int(s, 1, failures);
@@ -100,9 +102,8 @@ int store_admin_set_lock(struct store *st, int64_t admin_id, int failures, int64
 
 int store_admin_unlock(struct store *st, int64_t admin_id, const struct store_actor *who)
 {
-    sqlite3_stmt *s = store_prepare(st,
-        "UPDATE admins SET failures = 0, locked_at = 0 WHERE id = ?"
-        " RETURNING site_id, name");
+    sqlite3_stmt *s = store_prepare(st, "UPDATE admins SET failures = 0, locked_at = 0 WHERE id = ?"
+                                        " RETURNING site_id, name");
     if (!s)
         return E_STORAGE;
     sqlite3_bind_int64(s, 1, admin_id);
@@ -135,8 +136,8 @@ static int row_exists(struct store *st, const char *sql, int64_t id, const char 
 
 int store_admin_key_find(struct store *st, int64_t admin_id, const char *key)
 {
-    return row_exists(st, "SELECT 1 FROM admin_keys WHERE admin_id = ? AND key = ?", admin_id,
-                      key, E_KEY_NOT_FOUND);
+    return row_exists(st, "SELECT 1 FROM admin_keys WHERE admin_id = ? AND key = ?", admin_id, key,
+                      E_KEY_NOT_FOUND);
 }
 
 int store_admin_key_add(struct store *st, const struct store_admin *admin, const char *key,
@@ -147,7 +148,8 @@ int store_admin_key_add(struct store *st, const struct store_admin *admin, const
         return E_DUP_KEY;
     if (rc != E_KEY_NOT_FOUND)
         return rc;
-    sqlite3_stmt *s = store_prepare(st, "INSERT INTO admin_keys (admin_id, key, comment) VALUES (?,?,?)");
+    sqlite3_stmt *s =
+        store_prepare(st, "INSERT INTO admin_keys (admin_id, key, comment) VALUES (?,?,?)");
     if (!s)
         return E_STORAGE;
     sqlite3_bind_int64(s, 1, admin->id);
@@ -163,8 +165,8 @@ int store_admin_key_add(struct store *st, const struct store_admin *admin, const
 int store_admin_key_remove(struct store *st, const struct store_admin *admin, int64_t key_id,
                            const struct store_actor *who)
 {
-    sqlite3_stmt *s = store_prepare(st,
-        "DELETE FROM admin_keys WHERE id = ? AND admin_id = ? RETURNING key, comment");
+    sqlite3_stmt *s = store_prepare(
+        st, "DELETE FROM admin_keys WHERE id = ? AND admin_id = ? RETURNING key, comment");
     if (!s)
         return E_STORAGE;
     sqlite3_bind_int64(s, 1, key_id);
@@ -185,8 +187,8 @@ int store_admin_key_remove(struct store *st, const struct store_admin *admin, in
 
 int store_admin_key_each(struct store *st, int64_t admin_id, store_admin_key_cb cb, void *ctx)
 {
-    sqlite3_stmt *s = store_prepare(st,
-        "SELECT id, key, comment FROM admin_keys WHERE admin_id = ? ORDER BY id");
+    sqlite3_stmt *s =
+        store_prepare(st, "SELECT id, key, comment FROM admin_keys WHERE admin_id = ? ORDER BY id");
     if (!s)
         return E_STORAGE;
     sqlite3_bind_int64(s, 1, admin_id);

@@ -4,12 +4,12 @@
 
 #include "store/internal.h"
 
-int store_audit(struct store *st, int64_t site_id, const struct store_actor *who, const char *action,
-                const char *object, const char *before, const char *after)
+int store_audit(struct store *st, int64_t site_id, const struct store_actor *who,
+                const char *action, const char *object, const char *before, const char *after)
 {
-    sqlite3_stmt *s = store_prepare(st,
-        "INSERT INTO audit (at, site_id, actor, source, action, object, before, after)"
-        " VALUES (?,?,?,?,?,?,?,?)");
+    sqlite3_stmt *s = store_prepare(
+        st, "INSERT INTO audit (at, site_id, actor, source, action, object, before, after)"
+            " VALUES (?,?,?,?,?,?,?,?)");
     if (!s)
         return E_STORAGE;
     sqlite3_bind_int64(s, 1, store_now());
@@ -50,9 +50,9 @@ static int visit_audit(sqlite3_stmt *s, void *ctx)
 int store_audit_page(struct store *st, int64_t site_id, const struct store_audit_filter *f,
                      int64_t from_id, bool newer, int limit, store_audit_cb cb, void *ctx)
 {
-#define AUDIT_PAGE(cond, order)                                                                  \
-    "SELECT id, at, actor, source, action, object, before, after FROM audit"                     \
-    " WHERE site_id = ?1 AND " cond " AND (?3 = '' OR instr(lower(object), lower(?3)) > 0)"    \
+#define AUDIT_PAGE(cond, order)                                                                    \
+    "SELECT id, at, actor, source, action, object, before, after FROM audit"                       \
+    " WHERE site_id = ?1 AND " cond " AND (?3 = '' OR instr(lower(object), lower(?3)) > 0)"        \
     " AND (?4 = '' OR actor = ?4) ORDER BY id " order " LIMIT ?5"
     sqlite3_stmt *s = store_prepare(st, newer ? AUDIT_PAGE("id > ?2", "ASC")
                                               : AUDIT_PAGE("(?2 = 0 OR id < ?2)", "DESC"));

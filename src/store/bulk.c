@@ -83,7 +83,8 @@ static int audit(struct store_bulk *b, const char *action, const char *object, c
     return run(b, s);
 }
 
-int store_bulk_add_ext(struct store_bulk *b, const struct store_ext *e, int64_t line_id, int64_t *id)
+int store_bulk_add_ext(struct store_bulk *b, const struct store_ext *e, int64_t line_id,
+                       int64_t *id)
 {
     sqlite3_stmt *s = b->s[S_INSERT];
     sqlite3_bind_int64(s, 1, b->site_id);

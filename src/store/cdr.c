@@ -16,9 +16,9 @@ static void read_file(sqlite3_stmt *s, struct store_cdr_file *f)
 
 int store_cdr_files(struct store *st, int64_t site_id, store_cdr_file_cb cb, void *ctx)
 {
-    sqlite3_stmt *s = store_prepare(st,
-        "SELECT id, day, part, records FROM cdr_files WHERE site_id = ?"
-        " ORDER BY day DESC, part");
+    sqlite3_stmt *s =
+        store_prepare(st, "SELECT id, day, part, records FROM cdr_files WHERE site_id = ?"
+                          " ORDER BY day DESC, part");
     if (!s)
         return E_STORAGE;
     sqlite3_bind_int64(s, 1, site_id);
@@ -40,7 +40,8 @@ int store_cdr_files(struct store *st, int64_t site_id, store_cdr_file_cb cb, voi
 int store_cdr_file_find(struct store *st, int64_t site_id, const char *day, int part,
                         struct store_cdr_file *out)
 {
-    sqlite3_stmt *s = store_prepare(st,
+    sqlite3_stmt *s = store_prepare(
+        st,
         "SELECT id, day, part, records FROM cdr_files WHERE site_id = ? AND day = ? AND part = ?");
     if (!s)
         return E_STORAGE;
@@ -88,15 +89,15 @@ int store_cdr_loader_open(struct store *st, int64_t site_id, const struct store_
     l->who = *who;
     l->st = st;
     l->site_id = site_id;
-    l->insert = store_prepare(st,
-        "INSERT INTO cdr (file_id, seq, call_time, answer_time, end_time, completed, service,"
-        " received, caller, callee, transferrer, disconnect_type, disconnector, cause)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    l->last_part = store_prepare(st,
-        "SELECT id, part, records FROM cdr_files WHERE site_id = ? AND day = ?"
-        " ORDER BY part DESC LIMIT 1");
-    l->new_part = store_prepare(st,
-        "INSERT INTO cdr_files (site_id, day, part, records) VALUES (?,?,?,0)");
+    l->insert = store_prepare(
+        st, "INSERT INTO cdr (file_id, seq, call_time, answer_time, end_time, completed, service,"
+            " received, caller, callee, transferrer, disconnect_type, disconnector, cause)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    l->last_part =
+        store_prepare(st, "SELECT id, part, records FROM cdr_files WHERE site_id = ? AND day = ?"
+                          " ORDER BY part DESC LIMIT 1");
+    l->new_part =
+        store_prepare(st, "INSERT INTO cdr_files (site_id, day, part, records) VALUES (?,?,?,0)");
     if (!l->insert || !l->last_part || !l->new_part) {
         store_cdr_loader_free(l);
         return E_STORAGE;
@@ -266,9 +267,9 @@ int store_cdr_purge(struct store *st, int64_t site_id, const char *oldest_day,
     *records = 0;
     /* Collected first: deleting while the SELECT is stepping would be
      * legal in SQLite but harder to reason about. */
-    sqlite3_stmt *s = store_prepare(st,
-        "SELECT id, day, part, records, site_id FROM cdr_files"
-        " WHERE (?1 = 0 OR site_id = ?1) AND day < ?2 ORDER BY day, part");
+    sqlite3_stmt *s =
+        store_prepare(st, "SELECT id, day, part, records, site_id FROM cdr_files"
+                          " WHERE (?1 = 0 OR site_id = ?1) AND day < ?2 ORDER BY day, part");
     if (!s)
         return E_STORAGE;
     sqlite3_bind_int64(s, 1, site_id);
@@ -326,17 +327,17 @@ int store_cdr_purge(struct store *st, int64_t site_id, const char *oldest_day,
 
 /* ---- viewing ---- */
 
-#define CDR_COLUMNS_SQL                                                                    \
-    "seq, call_time, answer_time, end_time, completed, service, received, caller, callee," \
+#define CDR_COLUMNS_SQL                                                                            \
+    "seq, call_time, answer_time, end_time, completed, service, received, caller, callee,"         \
     " transferrer, disconnect_type, disconnector, cause"
 /* One statement per direction; every filter is a bound parameter that is
  * NULL (or -1) when unset, so the plan is the primary-key range scan of
  * the file whatever the filter. */
-#define CDR_FILTER_SQL                                                                     \
-    " FROM cdr WHERE file_id = ?1"                                                         \
-    " AND (?3 IS NULL OR call_time >= ?3) AND (?4 IS NULL OR call_time <= ?4)"             \
-    " AND (?5 IS NULL OR instr(caller, ?5) OR instr(callee, ?5) OR instr(received, ?5)"    \
-    "      OR instr(transferrer, ?5))"                                                     \
+#define CDR_FILTER_SQL                                                                             \
+    " FROM cdr WHERE file_id = ?1"                                                                 \
+    " AND (?3 IS NULL OR call_time >= ?3) AND (?4 IS NULL OR call_time <= ?4)"                     \
+    " AND (?5 IS NULL OR instr(caller, ?5) OR instr(callee, ?5) OR instr(received, ?5)"            \
+    "      OR instr(transferrer, ?5))"                                                             \
     " AND (?6 < 0 OR completed = ?6) AND (?7 < 0 OR cause = ?7)"
 
 static void read_cdr(sqlite3_stmt *s, struct core_cdr *r)
@@ -354,18 +355,20 @@ static void read_cdr(sqlite3_stmt *s, struct core_cdr *r)
     store_column_copy(s, 9, r->transferrer, sizeof r->transferrer);
     store_column_copy(s, 10, r->disconnect_type, sizeof r->disconnect_type);
     store_column_copy(s, 11, r->disconnector, sizeof r->disconnector);
-    r->cause = sqlite3_column_type(s, 12) == SQLITE_NULL ? CORE_CDR_CAUSE_NONE
-                                                          : sqlite3_column_int(s, 12);
+    r->cause =
+        sqlite3_column_type(s, 12) == SQLITE_NULL ? CORE_CDR_CAUSE_NONE : sqlite3_column_int(s, 12);
 }
 
 int store_cdr_page(struct store *st, int64_t file_id, const struct store_cdr_filter *filter,
-                   enum store_page_dir dir, int64_t key, struct core_cdr *out, int limit, int *count)
+                   enum store_page_dir dir, int64_t key, struct core_cdr *out, int limit,
+                   int *count)
 {
     *count = 0;
     bool backward = dir == STORE_PAGE_PREV || dir == STORE_PAGE_LAST;
-    sqlite3_stmt *s = store_prepare(st, backward
-        ? "SELECT " CDR_COLUMNS_SQL CDR_FILTER_SQL " AND seq < ?2 ORDER BY seq DESC LIMIT ?8"
-        : "SELECT " CDR_COLUMNS_SQL CDR_FILTER_SQL " AND seq > ?2 ORDER BY seq LIMIT ?8");
+    sqlite3_stmt *s = store_prepare(st, backward ? "SELECT " CDR_COLUMNS_SQL CDR_FILTER_SQL
+                                                   " AND seq < ?2 ORDER BY seq DESC LIMIT ?8"
+                                                 : "SELECT " CDR_COLUMNS_SQL CDR_FILTER_SQL
+                                                   " AND seq > ?2 ORDER BY seq LIMIT ?8");
     if (!s)
         return E_STORAGE;
     if (dir == STORE_PAGE_FIRST)

@@ -134,7 +134,10 @@ int store_fail(struct store *st)
     return E_STORAGE;
 }
 
-const char *store_errmsg(const struct store *st) { return st->errmsg; }
+const char *store_errmsg(const struct store *st)
+{
+    return st->errmsg;
+}
 
 sqlite3_stmt *store_prepare(struct store *st, const char *sql)
 {
@@ -263,7 +266,8 @@ int store_open(const char *path, struct store **out)
         *out = st;
         return E_STORAGE;
     }
-    if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK) {
         store_fail(st);
         *out = st;
         return E_STORAGE;
@@ -271,7 +275,7 @@ int store_open(const char *path, struct store **out)
     sqlite3_busy_timeout(st->db, 10000);
     sqlite3_extended_result_codes(st->db, 1);
     int rc = exec_schema(st, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
-                            " PRAGMA synchronous=FULL;");
+                             " PRAGMA synchronous=FULL;");
     if (!rc)
         rc = migrate(st);
     *out = st;
@@ -292,10 +296,19 @@ static int run_constant(struct store *st, const char *sql)
     return s ? store_step_done(st, s) : E_STORAGE;
 }
 
-int store_begin(struct store *st) { return run_constant(st, "BEGIN IMMEDIATE"); }
-int store_commit(struct store *st) { return run_constant(st, "COMMIT"); }
+int store_begin(struct store *st)
+{
+    return run_constant(st, "BEGIN IMMEDIATE");
+}
+int store_commit(struct store *st)
+{
+    return run_constant(st, "COMMIT");
+}
 /* A deferred BEGIN: in WAL mode a consistent snapshot that blocks no writer. */
-int store_begin_read(struct store *st) { return run_constant(st, "BEGIN"); }
+int store_begin_read(struct store *st)
+{
+    return run_constant(st, "BEGIN");
+}
 
 void store_rollback(struct store *st)
 {

@@ -9,7 +9,8 @@
 
 /* ---- lines ---- */
 
-int store_line_add(struct store *st, int64_t site_id, const char *mobile, const struct store_actor *who)
+int store_line_add(struct store *st, int64_t site_id, const char *mobile,
+                   const struct store_actor *who)
 {
     struct store_line existing;
     int rc = store_line_find(st, mobile, &existing);
@@ -28,9 +29,9 @@ int store_line_add(struct store *st, int64_t site_id, const char *mobile, const 
     return store_audit(st, site_id, who, "line.add", mobile, NULL, "provisioned");
 }
 
-#define LINE_SELECT                                                      \
-    "SELECT l.id, l.site_id, l.mobile, e.ext FROM lines l"               \
-    " LEFT JOIN assignments a ON a.line_id = l.id"                       \
+#define LINE_SELECT                                                                                \
+    "SELECT l.id, l.site_id, l.mobile, e.ext FROM lines l"                                         \
+    " LEFT JOIN assignments a ON a.line_id = l.id"                                                 \
     " LEFT JOIN extensions e ON e.id = a.extension_id"
 
 static void read_line(sqlite3_stmt *s, struct store_line *o)
@@ -77,11 +78,12 @@ int store_line_page(struct store *st, int64_t site_id, bool unassigned_only, con
 {
     /* Two statements rather than one with a computed order: each uses the
      * (site_id, mobile) index in its own direction. */
-    sqlite3_stmt *s = store_prepare(st, before
-        ? LINE_SELECT " WHERE l.site_id = ?1 AND (?2 = '' OR l.mobile < ?2)"
-                      " AND (?3 = 0 OR a.line_id IS NULL) ORDER BY l.mobile DESC LIMIT ?4"
-        : LINE_SELECT " WHERE l.site_id = ?1 AND l.mobile > ?2"
-                      " AND (?3 = 0 OR a.line_id IS NULL) ORDER BY l.mobile LIMIT ?4");
+    sqlite3_stmt *s = store_prepare(
+        st, before ? LINE_SELECT
+                " WHERE l.site_id = ?1 AND (?2 = '' OR l.mobile < ?2)"
+                " AND (?3 = 0 OR a.line_id IS NULL) ORDER BY l.mobile DESC LIMIT ?4"
+                   : LINE_SELECT " WHERE l.site_id = ?1 AND l.mobile > ?2"
+                                 " AND (?3 = 0 OR a.line_id IS NULL) ORDER BY l.mobile LIMIT ?4");
     if (!s)
         return E_STORAGE;
     sqlite3_bind_int64(s, 1, site_id);
@@ -107,9 +109,9 @@ static int count_query(struct store *st, sqlite3_stmt *s, int *count)
 
 int store_line_count(struct store *st, int64_t site_id, bool unassigned_only, int *count)
 {
-    sqlite3_stmt *s = store_prepare(st,
-        "SELECT count(*) FROM lines l LEFT JOIN assignments a ON a.line_id = l.id"
-        " WHERE l.site_id = ? AND (? = 0 OR a.line_id IS NULL)");
+    sqlite3_stmt *s =
+        store_prepare(st, "SELECT count(*) FROM lines l LEFT JOIN assignments a ON a.line_id = l.id"
+                          " WHERE l.site_id = ? AND (? = 0 OR a.line_id IS NULL)");
     if (s) {
         sqlite3_bind_int64(s, 1, site_id);
         sqlite3_bind_int(s, 2, unassigned_only);
@@ -119,13 +121,13 @@ int store_line_count(struct store *st, int64_t site_id, bool unassigned_only, in
 
 /* ---- extensions ---- */
 
-#define EXT_SELECT                                                                        \
-    "SELECT e.id, e.site_id, e.ext, e.is_virtual, e.sip_id, e.sip_password, e.web_user,"  \
-    " e.web_pw_hash, l.mobile, e.version,"                                                \
-    " (SELECT count(*) FROM pickup_members p WHERE p.extension_id = e.id)"                \
-    " + (SELECT count(*) FROM hunt_members h WHERE h.extension_id = e.id),"               \
-    " (SELECT r.number FROM hunt_groups r WHERE r.rep_extension_id = e.id)"               \
-    " FROM extensions e LEFT JOIN assignments a ON a.extension_id = e.id"                 \
+#define EXT_SELECT                                                                                 \
+    "SELECT e.id, e.site_id, e.ext, e.is_virtual, e.sip_id, e.sip_password, e.web_user,"           \
+    " e.web_pw_hash, l.mobile, e.version,"                                                         \
+    " (SELECT count(*) FROM pickup_members p WHERE p.extension_id = e.id)"                         \
+    " + (SELECT count(*) FROM hunt_members h WHERE h.extension_id = e.id),"                        \
+    " (SELECT r.number FROM hunt_groups r WHERE r.rep_extension_id = e.id)"                        \
+    " FROM extensions e LEFT JOIN assignments a ON a.extension_id = e.id"                          \
     " LEFT JOIN lines l ON l.id = a.line_id"
 
 static void read_ext(sqlite3_stmt *s, struct store_ext *o)
@@ -171,12 +173,14 @@ int store_ext_find(struct store *st, int64_t site_id, const char *ext, struct st
     return find_ext_by(st, "e.ext", site_id, ext, out);
 }
 
-int store_ext_find_sip_id(struct store *st, int64_t site_id, const char *sip_id, struct store_ext *out)
+int store_ext_find_sip_id(struct store *st, int64_t site_id, const char *sip_id,
+                          struct store_ext *out)
 {
     return find_ext_by(st, "e.sip_id", site_id, sip_id, out);
 }
 
-int store_ext_find_web_user(struct store *st, int64_t site_id, const char *web_user, struct store_ext *out)
+int store_ext_find_web_user(struct store *st, int64_t site_id, const char *web_user,
+                            struct store_ext *out)
 {
     return find_ext_by(st, "e.web_user", site_id, web_user, out);
 }
@@ -191,14 +195,15 @@ int store_ext_insert(struct store *st, struct store_ext *ext, const struct store
         return rc;
     if (store_ext_find_sip_id(st, ext->site_id, ext->sip_id, &other) == CORE_OK)
         return E_DUP_SIP_ID;
-    if (ext->web_user[0] && store_ext_find_web_user(st, ext->site_id, ext->web_user, &other) == CORE_OK)
+    if (ext->web_user[0] &&
+        store_ext_find_web_user(st, ext->site_id, ext->web_user, &other) == CORE_OK)
         return E_DUP_WEB_USER;
     struct store_admin admin;
     if (ext->web_user[0] && store_admin_find(st, ext->site_id, ext->web_user, &admin) == CORE_OK)
         return E_WEB_USER_ADMIN;
-    sqlite3_stmt *s = store_prepare(st,
-        "INSERT INTO extensions (site_id, ext, ext_num, is_virtual, sip_id, sip_password,"
-        " web_user, web_pw_hash) VALUES (?,?,?,?,?,?,?,?)");
+    sqlite3_stmt *s = store_prepare(
+        st, "INSERT INTO extensions (site_id, ext, ext_num, is_virtual, sip_id, sip_password,"
+            " web_user, web_pw_hash) VALUES (?,?,?,?,?,?,?,?)");
     if (!s)
         return E_STORAGE;
     sqlite3_bind_int64(s, 1, ext->site_id);
@@ -247,11 +252,13 @@ int store_ext_delete(struct store *st, int64_t site_id, const char *ext, bool fo
         if ((rc = store_ext_groups(st, e.id, groups, sizeof groups)))
             return rc;
         /* The groups changed: an administrator editing one must reload. */
-        if ((rc = exec_with_id(st, "UPDATE pickup_groups SET version = version + 1 WHERE id IN"
-                                   " (SELECT group_id FROM pickup_members WHERE extension_id = ?)",
+        if ((rc = exec_with_id(st,
+                               "UPDATE pickup_groups SET version = version + 1 WHERE id IN"
+                               " (SELECT group_id FROM pickup_members WHERE extension_id = ?)",
                                e.id)) ||
-            (rc = exec_with_id(st, "UPDATE hunt_groups SET version = version + 1 WHERE id IN"
-                                   " (SELECT group_id FROM hunt_members WHERE extension_id = ?)",
+            (rc = exec_with_id(st,
+                               "UPDATE hunt_groups SET version = version + 1 WHERE id IN"
+                               " (SELECT group_id FROM hunt_members WHERE extension_id = ?)",
                                e.id)) ||
             (rc = exec_with_id(st, "DELETE FROM pickup_members WHERE extension_id = ?", e.id)) ||
             (rc = exec_with_id(st, "DELETE FROM hunt_members WHERE extension_id = ?", e.id)))
@@ -291,11 +298,13 @@ static int visit_ext(sqlite3_stmt *s, void *ctx)
 int store_ext_page(struct store *st, int64_t site_id, int virtual_filter, const char *key,
                    bool before, int limit, store_ext_cb cb, void *ctx)
 {
-    sqlite3_stmt *s = store_prepare(st, before
-        ? EXT_SELECT " WHERE e.site_id = ?1 AND e.ext_num < ?2 AND (?3 < 0 OR e.is_virtual = ?3)"
-                     " ORDER BY e.ext_num DESC LIMIT ?4"
-        : EXT_SELECT " WHERE e.site_id = ?1 AND e.ext_num > ?2 AND (?3 < 0 OR e.is_virtual = ?3)"
-                     " ORDER BY e.ext_num LIMIT ?4");
+    sqlite3_stmt *s = store_prepare(
+        st, before ? EXT_SELECT
+                " WHERE e.site_id = ?1 AND e.ext_num < ?2 AND (?3 < 0 OR e.is_virtual = ?3)"
+                " ORDER BY e.ext_num DESC LIMIT ?4"
+                   : EXT_SELECT
+                " WHERE e.site_id = ?1 AND e.ext_num > ?2 AND (?3 < 0 OR e.is_virtual = ?3)"
+                " ORDER BY e.ext_num LIMIT ?4");
     if (!s)
         return E_STORAGE;
     sqlite3_bind_int64(s, 1, site_id);
@@ -326,7 +335,8 @@ int store_assign(struct store *st, int64_t site_id, const char *ext, const char 
         return E_MOBILE_NOT_PROVISIONED;
     if (line.extension[0])
         return E_MOBILE_ASSIGNED;
-    sqlite3_stmt *s = store_prepare(st, "INSERT INTO assignments (extension_id, line_id) VALUES (?, ?)");
+    sqlite3_stmt *s =
+        store_prepare(st, "INSERT INTO assignments (extension_id, line_id) VALUES (?, ?)");
     if (!s)
         return E_STORAGE;
     sqlite3_bind_int64(s, 1, e.id);

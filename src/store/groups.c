@@ -32,8 +32,8 @@ static void object_name(const struct store_group *g, char *buf, size_t n)
     snprintf(buf, n, "%s %d", sql_of(g->kind)->object, g->number);
 }
 
-#define GROUP_COLUMNS                                                                     \
-    "SELECT g.id, g.number, %s, %s, (SELECT count(*) FROM %s m WHERE m.group_id = g.id),"  \
+#define GROUP_COLUMNS                                                                              \
+    "SELECT g.id, g.number, %s, %s, (SELECT count(*) FROM %s m WHERE m.group_id = g.id),"          \
     " g.version"
 
 /* The select list and FROM of a kind; hunting groups add type and
@@ -41,9 +41,10 @@ static void object_name(const struct store_group *g, char *buf, size_t n)
 static void group_select(int kind, char *buf, size_t n)
 {
     if (kind == CORE_HUNT)
-        snprintf(buf, n, GROUP_COLUMNS ", x.ext FROM hunt_groups g"
-                 " JOIN extensions x ON x.id = g.rep_extension_id", "g.pilot", "g.rep_extension_id",
-                 "hunt_members");
+        snprintf(buf, n,
+                 GROUP_COLUMNS ", x.ext FROM hunt_groups g"
+                               " JOIN extensions x ON x.id = g.rep_extension_id",
+                 "g.pilot", "g.rep_extension_id", "hunt_members");
     else
         snprintf(buf, n, GROUP_COLUMNS ", '' FROM pickup_groups g", "0", "0", "pickup_members");
 }
@@ -61,7 +62,8 @@ static void read_group(sqlite3_stmt *s, int kind, struct store_group *g)
     store_column_copy(s, 6, g->rep, sizeof g->rep);
 }
 
-int store_group_find(struct store *st, int kind, int64_t site_id, int number, struct store_group *out)
+int store_group_find(struct store *st, int kind, int64_t site_id, int number,
+                     struct store_group *out)
 {
     char sel[512], sql[640];
     group_select(kind, sel, sizeof sel);
@@ -84,7 +86,8 @@ int store_group_find(struct store *st, int kind, int64_t site_id, int number, st
 
 int store_group_count(struct store *st, int kind, int64_t site_id, int *count)
 {
-    sqlite3_stmt *s = store_prepare(st, K1(kind, "SELECT count(*) FROM ", "_groups WHERE site_id = ?"));
+    sqlite3_stmt *s =
+        store_prepare(st, K1(kind, "SELECT count(*) FROM ", "_groups WHERE site_id = ?"));
     if (!s)
         return E_STORAGE;
     sqlite3_bind_int64(s, 1, site_id);
@@ -106,10 +109,11 @@ int store_group_insert(struct store *st, int64_t site_id, struct store_group *g,
         return E_DUP_GROUP;
     if (rc != E_GROUP_NOT_FOUND)
         return rc;
-    sqlite3_stmt *s = g->kind == CORE_HUNT
-        ? store_prepare(st, "INSERT INTO hunt_groups (site_id, number, pilot, rep_extension_id)"
-                            " VALUES (?, ?, ?, ?)")
-        : store_prepare(st, "INSERT INTO pickup_groups (site_id, number) VALUES (?, ?)");
+    sqlite3_stmt *s =
+        g->kind == CORE_HUNT
+            ? store_prepare(st, "INSERT INTO hunt_groups (site_id, number, pilot, rep_extension_id)"
+                                " VALUES (?, ?, ?, ?)")
+            : store_prepare(st, "INSERT INTO pickup_groups (site_id, number) VALUES (?, ?)");
     if (!s)
         return E_STORAGE;
     sqlite3_bind_int64(s, 1, site_id);
@@ -154,7 +158,8 @@ int store_group_delete(struct store *st, int64_t site_id, const struct store_gro
     int rc = store_group_members(st, g, append_member, &before);
     if (rc)
         return rc;
-    sqlite3_stmt *s = store_prepare(st, K1(g->kind, "DELETE FROM ", "_groups WHERE id = ? AND version = ?"));
+    sqlite3_stmt *s =
+        store_prepare(st, K1(g->kind, "DELETE FROM ", "_groups WHERE id = ? AND version = ?"));
     if (!s)
         return E_STORAGE;
     sqlite3_bind_int64(s, 1, g->id);
@@ -174,11 +179,12 @@ int store_group_delete(struct store *st, int64_t site_id, const struct store_gro
 
 int store_group_touch(struct store *st, struct store_group *g)
 {
-    sqlite3_stmt *s = g->kind == CORE_HUNT
-        ? store_prepare(st, "UPDATE hunt_groups SET version = version + 1, pilot = ?3,"
-                            " rep_extension_id = ?4 WHERE id = ?1 AND version = ?2")
-        : store_prepare(st, "UPDATE pickup_groups SET version = version + 1"
-                            " WHERE id = ?1 AND version = ?2");
+    sqlite3_stmt *s =
+        g->kind == CORE_HUNT
+            ? store_prepare(st, "UPDATE hunt_groups SET version = version + 1, pilot = ?3,"
+                                " rep_extension_id = ?4 WHERE id = ?1 AND version = ?2")
+            : store_prepare(st, "UPDATE pickup_groups SET version = version + 1"
+                                " WHERE id = ?1 AND version = ?2");
     if (!s)
         return E_STORAGE;
     sqlite3_bind_int64(s, 1, g->id);
@@ -194,11 +200,13 @@ int store_group_touch(struct store *st, struct store_group *g)
     return CORE_OK;
 }
 
-int store_group_members(struct store *st, const struct store_group *g, store_member_cb cb, void *ctx)
+int store_group_members(struct store *st, const struct store_group *g, store_member_cb cb,
+                        void *ctx)
 {
-    sqlite3_stmt *s = store_prepare(st, K1(g->kind, "SELECT m.extension_id, e.ext, e.is_virtual, m.position FROM ",
-        "_members m JOIN extensions e ON e.id = m.extension_id WHERE m.group_id = ?"
-        " ORDER BY m.position"));
+    sqlite3_stmt *s = store_prepare(
+        st, K1(g->kind, "SELECT m.extension_id, e.ext, e.is_virtual, m.position FROM ",
+               "_members m JOIN extensions e ON e.id = m.extension_id WHERE m.group_id = ?"
+               " ORDER BY m.position"));
     if (!s)
         return E_STORAGE;
     sqlite3_bind_int64(s, 1, g->id);
@@ -221,10 +229,12 @@ int store_group_members(struct store *st, const struct store_group *g, store_mem
     return out;
 }
 
-int store_group_member_insert(struct store *st, const struct store_group *g, int64_t ext_id, int position)
+int store_group_member_insert(struct store *st, const struct store_group *g, int64_t ext_id,
+                              int position)
 {
-    sqlite3_stmt *s = store_prepare(st, K1(g->kind, "INSERT INTO ",
-        "_members (group_id, extension_id, position) VALUES (?, ?, ?)"));
+    sqlite3_stmt *s =
+        store_prepare(st, K1(g->kind, "INSERT INTO ",
+                             "_members (group_id, extension_id, position) VALUES (?, ?, ?)"));
     if (!s)
         return E_STORAGE;
     sqlite3_bind_int64(s, 1, g->id);
@@ -235,8 +245,8 @@ int store_group_member_insert(struct store *st, const struct store_group *g, int
 
 int store_group_member_delete(struct store *st, const struct store_group *g, int64_t ext_id)
 {
-    sqlite3_stmt *s = store_prepare(st, K1(g->kind, "DELETE FROM ",
-        "_members WHERE group_id = ? AND extension_id = ?"));
+    sqlite3_stmt *s = store_prepare(
+        st, K1(g->kind, "DELETE FROM ", "_members WHERE group_id = ? AND extension_id = ?"));
     if (!s)
         return E_STORAGE;
     sqlite3_bind_int64(s, 1, g->id);
@@ -250,8 +260,9 @@ int store_group_member_delete(struct store *st, const struct store_group *g, int
 int store_group_member_order(struct store *st, const struct store_group *g, const int64_t *ext_ids,
                              int count)
 {
-    sqlite3_stmt *s = store_prepare(st, K1(g->kind, "UPDATE ",
-        "_members SET position = ? WHERE group_id = ? AND extension_id = ?"));
+    sqlite3_stmt *s =
+        store_prepare(st, K1(g->kind, "UPDATE ",
+                             "_members SET position = ? WHERE group_id = ? AND extension_id = ?"));
     if (!s)
         return E_STORAGE;
     for (int i = 0; i < count; i++) {
@@ -287,8 +298,10 @@ static int number_query(struct store *st, const char *sql, int64_t id, int *numb
 
 int store_hunt_of_member(struct store *st, int64_t ext_id, int *number)
 {
-    return number_query(st, "SELECT g.number FROM hunt_members m JOIN hunt_groups g"
-                            " ON g.id = m.group_id WHERE m.extension_id = ?", ext_id, number);
+    return number_query(st,
+                        "SELECT g.number FROM hunt_members m JOIN hunt_groups g"
+                        " ON g.id = m.group_id WHERE m.extension_id = ?",
+                        ext_id, number);
 }
 
 int store_hunt_of_rep(struct store *st, int64_t ext_id, int *number)
@@ -297,8 +310,9 @@ int store_hunt_of_rep(struct store *st, int64_t ext_id, int *number)
                         number);
 }
 
-int store_group_page(struct store *st, int kind, int64_t site_id, const struct store_group_filter *f,
-                     int key, bool before, int limit, store_group_cb cb, void *ctx)
+int store_group_page(struct store *st, int kind, int64_t site_id,
+                     const struct store_group_filter *f, int key, bool before, int limit,
+                     store_group_cb cb, void *ctx)
 {
     /* One statement per direction so that each walks the (site_id, number)
      * index its own way; the filters are bound, and an extension filter
@@ -338,13 +352,13 @@ int store_group_page(struct store *st, int kind, int64_t site_id, const struct s
 
 int store_ext_group_each(struct store *st, int64_t ext_id, store_ext_group_cb cb, void *ctx)
 {
-    sqlite3_stmt *s = store_prepare(st,
-        "SELECT 'p', g.number, 1 FROM pickup_members m JOIN pickup_groups g"
-        " ON g.id = m.group_id WHERE m.extension_id = ?1"
-        " UNION ALL SELECT 'h', g.number, 2 FROM hunt_members m JOIN hunt_groups g"
-        " ON g.id = m.group_id WHERE m.extension_id = ?1"
-        " UNION ALL SELECT 'r', number, 3 FROM hunt_groups WHERE rep_extension_id = ?1"
-        " ORDER BY 3, 2");
+    sqlite3_stmt *s = store_prepare(
+        st, "SELECT 'p', g.number, 1 FROM pickup_members m JOIN pickup_groups g"
+            " ON g.id = m.group_id WHERE m.extension_id = ?1"
+            " UNION ALL SELECT 'h', g.number, 2 FROM hunt_members m JOIN hunt_groups g"
+            " ON g.id = m.group_id WHERE m.extension_id = ?1"
+            " UNION ALL SELECT 'r', number, 3 FROM hunt_groups WHERE rep_extension_id = ?1"
+            " ORDER BY 3, 2");
     if (!s)
         return E_STORAGE;
     sqlite3_bind_int64(s, 1, ext_id);

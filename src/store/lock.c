@@ -17,9 +17,9 @@ static void read_lock(sqlite3_stmt *s, struct store_lock *out)
 int store_lock_get(struct store *st, const char *object, struct store_lock *out, bool *held)
 {
     *held = false;
-    sqlite3_stmt *s = store_prepare(st,
-        "SELECT object, session, holder, taken_at, expires_at FROM locks"
-        " WHERE object = ? AND expires_at > ?");
+    sqlite3_stmt *s =
+        store_prepare(st, "SELECT object, session, holder, taken_at, expires_at FROM locks"
+                          " WHERE object = ? AND expires_at > ?");
     if (!s)
         return E_STORAGE;
     store_bind_text(s, 1, object);
@@ -44,15 +44,15 @@ int store_lock_take(struct store *st, const char *object, const char *session, c
         return rc;
     /* One upsert decides: it writes only when the row is free, expired or
      * ours; a renewal by the same session keeps the original taken_at. */
-    sqlite3_stmt *s = store_prepare(st,
-        "INSERT INTO locks (object, session, holder, taken_at, expires_at)"
-        " VALUES (?1, ?2, ?3, ?4, ?4 + ?5)"
-        " ON CONFLICT (object) DO UPDATE SET"
-        "  taken_at = CASE WHEN locks.session = excluded.session AND locks.expires_at > ?4"
-        "                  THEN locks.taken_at ELSE excluded.taken_at END,"
-        "  session = excluded.session, holder = excluded.holder,"
-        "  expires_at = excluded.expires_at"
-        " WHERE locks.session = excluded.session OR locks.expires_at <= ?4");
+    sqlite3_stmt *s = store_prepare(
+        st, "INSERT INTO locks (object, session, holder, taken_at, expires_at)"
+            " VALUES (?1, ?2, ?3, ?4, ?4 + ?5)"
+            " ON CONFLICT (object) DO UPDATE SET"
+            "  taken_at = CASE WHEN locks.session = excluded.session AND locks.expires_at > ?4"
+            "                  THEN locks.taken_at ELSE excluded.taken_at END,"
+            "  session = excluded.session, holder = excluded.holder,"
+            "  expires_at = excluded.expires_at"
+            " WHERE locks.session = excluded.session OR locks.expires_at <= ?4");
     if (!s) {
         store_rollback(st);
         return E_STORAGE;
@@ -81,8 +81,8 @@ int store_lock_take(struct store *st, const char *object, const char *session, c
 
 int store_lock_renew(struct store *st, const char *object, const char *session, int lease_seconds)
 {
-    sqlite3_stmt *s = store_prepare(st,
-        "UPDATE locks SET expires_at = ? + ? WHERE object = ? AND session = ?");
+    sqlite3_stmt *s =
+        store_prepare(st, "UPDATE locks SET expires_at = ? + ? WHERE object = ? AND session = ?");
     if (!s)
         return E_STORAGE;
     sqlite3_bind_int64(s, 1, store_now());

@@ -12,9 +12,9 @@ int store_ext_update(struct store *st, struct store_ext *ext, const struct store
     int rc = store_ext_find(st, ext->site_id, ext->ext, &before);
     if (rc)
         return rc;
-    sqlite3_stmt *s = store_prepare(st,
-        "UPDATE extensions SET sip_id = ?, sip_password = ?, web_user = ?, web_pw_hash = ?,"
-        " version = version + 1 WHERE id = ? AND version = ?");
+    sqlite3_stmt *s = store_prepare(
+        st, "UPDATE extensions SET sip_id = ?, sip_password = ?, web_user = ?, web_pw_hash = ?,"
+            " version = version + 1 WHERE id = ? AND version = ?");
     if (!s)
         return E_STORAGE;
     store_bind_text(s, 1, ext->sip_id);
@@ -57,7 +57,8 @@ static int visit_locked(sqlite3_stmt *s, void *ctx)
 
 int store_locked_each(struct store *st, int64_t site_id, store_locked_cb cb, void *ctx)
 {
-    sqlite3_stmt *s = store_prepare(st,
+    sqlite3_stmt *s = store_prepare(
+        st,
         "SELECT 0, name, '', failures, locked_at FROM admins WHERE site_id = ?1 AND locked_at > 0"
         " UNION ALL SELECT 1, web_user, ext, web_failures, web_locked_at FROM extensions"
         " WHERE site_id = ?1 AND web_locked_at > 0 ORDER BY 1, 2");
@@ -71,9 +72,8 @@ int store_locked_each(struct store *st, int64_t site_id, store_locked_cb cb, voi
 int store_web_user_unlock(struct store *st, int64_t site_id, const char *web_user,
                           const struct store_actor *who)
 {
-    sqlite3_stmt *s = store_prepare(st,
-        "UPDATE extensions SET web_failures = 0, web_locked_at = 0"
-        " WHERE site_id = ? AND web_user = ? RETURNING ext");
+    sqlite3_stmt *s = store_prepare(st, "UPDATE extensions SET web_failures = 0, web_locked_at = 0"
+                                        " WHERE site_id = ? AND web_user = ? RETURNING ext");
     if (!s)
         return E_STORAGE;
     sqlite3_bind_int64(s, 1, site_id);
@@ -92,8 +92,8 @@ int store_web_user_unlock(struct store *st, int64_t site_id, const char *web_use
 
 int store_web_user_lock_get(struct store *st, int64_t ext_id, int *failures, int64_t *locked_at)
 {
-    sqlite3_stmt *s = store_prepare(st,
-        "SELECT web_failures, web_locked_at FROM extensions WHERE id = ?");
+    sqlite3_stmt *s =
+        store_prepare(st, "SELECT web_failures, web_locked_at FROM extensions WHERE id = ?");
     if (!s)
         return E_STORAGE;
     sqlite3_bind_int64(s, 1, ext_id);
@@ -111,8 +111,8 @@ int store_web_user_lock_get(struct store *st, int64_t ext_id, int *failures, int
 
 int store_web_user_set_lock(struct store *st, int64_t ext_id, int failures, int64_t locked_at)
 {
-    sqlite3_stmt *s = store_prepare(st,
-        "UPDATE extensions SET web_failures = ?, web_locked_at = ? WHERE id = ?");
+    sqlite3_stmt *s =
+        store_prepare(st, "UPDATE extensions SET web_failures = ?, web_locked_at = ? WHERE id = ?");
     if (!s)
         return E_STORAGE;
     sqlite3_bind_int(s, 1, failures);
@@ -124,8 +124,8 @@ int store_web_user_set_lock(struct store *st, int64_t ext_id, int failures, int6
 int store_web_user_set_password(struct store *st, const struct store_ext *e, const char *hash,
                                 const struct store_actor *who)
 {
-    sqlite3_stmt *s = store_prepare(st,
-        "UPDATE extensions SET web_pw_hash = ?, version = version + 1 WHERE id = ?");
+    sqlite3_stmt *s = store_prepare(
+        st, "UPDATE extensions SET web_pw_hash = ?, version = version + 1 WHERE id = ?");
     if (!s)
         return E_STORAGE;
     store_bind_text(s, 1, hash);

@@ -7,9 +7,9 @@
 
 int store_secret_get(struct store *st, int64_t site_id, struct store_secret *out)
 {
-    sqlite3_stmt *s = store_prepare(st,
-        "SELECT secret_question, secret_answer_hash, secret_failures, secret_locked_at"
-        " FROM sites WHERE id = ?");
+    sqlite3_stmt *s = store_prepare(
+        st, "SELECT secret_question, secret_answer_hash, secret_failures, secret_locked_at"
+            " FROM sites WHERE id = ?");
     if (!s)
         return E_STORAGE;
     sqlite3_bind_int64(s, 1, site_id);
@@ -35,9 +35,9 @@ int store_secret_set(struct store *st, int64_t site_id, const char *question, co
     int rc = store_secret_get(st, site_id, &before);
     if (rc)
         return rc;
-    sqlite3_stmt *s = store_prepare(st,
-        "UPDATE sites SET secret_question = ?, secret_answer_hash = ?, secret_failures = 0,"
-        " secret_locked_at = 0, version = version + 1 WHERE id = ? RETURNING domain");
+    sqlite3_stmt *s = store_prepare(
+        st, "UPDATE sites SET secret_question = ?, secret_answer_hash = ?, secret_failures = 0,"
+            " secret_locked_at = 0, version = version + 1 WHERE id = ? RETURNING domain");
     if (!s)
         return E_STORAGE;
     store_bind_text(s, 1, question);
@@ -60,8 +60,8 @@ int store_secret_set(struct store *st, int64_t site_id, const char *question, co
 
 int store_secret_set_lock(struct store *st, int64_t site_id, int failures, int64_t locked_at)
 {
-    sqlite3_stmt *s = store_prepare(st,
-        "UPDATE sites SET secret_failures = ?, secret_locked_at = ? WHERE id = ?");
+    sqlite3_stmt *s = store_prepare(
+        st, "UPDATE sites SET secret_failures = ?, secret_locked_at = ? WHERE id = ?");
     if (!s)
         return E_STORAGE;
     sqlite3_bind_int(s, 1, failures);

@@ -5,10 +5,10 @@
 
 #include "store/internal.h"
 
-#define SITE_COLUMNS                                                                          \
-    "id, domain, capacity, site_number, gw_id, park_code, pickup_code, group_pickup_code,"    \
-    " hold_code, hold_disconnect, dial_confirm_code, dtmf_erase, dtmf_send_code,"             \
-    " restrict_admin, restrict_user, trusted_networks, auto_unlock, password_max_age_days,"   \
+#define SITE_COLUMNS                                                                               \
+    "id, domain, capacity, site_number, gw_id, park_code, pickup_code, group_pickup_code,"         \
+    " hold_code, hold_disconnect, dial_confirm_code, dtmf_erase, dtmf_send_code,"                  \
+    " restrict_admin, restrict_user, trusted_networks, auto_unlock, password_max_age_days,"        \
     " secret_question, secret_answer_hash IS NOT NULL, version"
 
 static void read_site(sqlite3_stmt *s, struct store_site *o)
@@ -110,11 +110,11 @@ int store_site_insert(struct store *st, struct store_site *site, const struct st
         return E_DUP_SITE;
     if (rc != E_SITE_NOT_FOUND)
         return rc;
-    sqlite3_stmt *s = store_prepare(st,
-        "INSERT INTO sites (capacity, site_number, gw_id, park_code, pickup_code,"
-        " group_pickup_code, hold_code, hold_disconnect, dial_confirm_code, dtmf_erase,"
-        " dtmf_send_code, restrict_admin, restrict_user, trusted_networks, auto_unlock,"
-        " password_max_age_days, domain) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    sqlite3_stmt *s = store_prepare(
+        st, "INSERT INTO sites (capacity, site_number, gw_id, park_code, pickup_code,"
+            " group_pickup_code, hold_code, hold_disconnect, dial_confirm_code, dtmf_erase,"
+            " dtmf_send_code, restrict_admin, restrict_user, trusted_networks, auto_unlock,"
+            " password_max_age_days, domain) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     if (!s)
         return E_STORAGE;
     if (site->password_max_age_days == 0)
@@ -157,7 +157,8 @@ int store_site_update(struct store *st, struct store_site *site, const struct st
     int rc = store_site_get(st, site->id, &before);
     if (rc)
         return rc;
-    sqlite3_stmt *s = store_prepare(st,
+    sqlite3_stmt *s = store_prepare(
+        st,
         "UPDATE sites SET capacity=?, site_number=?, gw_id=?, park_code=?, pickup_code=?,"
         " group_pickup_code=?, hold_code=?, hold_disconnect=?, dial_confirm_code=?, dtmf_erase=?,"
         " dtmf_send_code=?, restrict_admin=?, restrict_user=?, trusted_networks=?, auto_unlock=?,"
@@ -212,9 +213,9 @@ int store_site_reset_secret(struct store *st, int64_t site_id, const struct stor
     int rc = store_site_get(st, site_id, &site);
     if (rc)
         return rc;
-    sqlite3_stmt *s = store_prepare(st,
-        "UPDATE sites SET secret_question = NULL, secret_answer_hash = NULL,"
-        " secret_failures = 0, secret_locked_at = 0, version = version + 1 WHERE id = ?");
+    sqlite3_stmt *s = store_prepare(
+        st, "UPDATE sites SET secret_question = NULL, secret_answer_hash = NULL,"
+            " secret_failures = 0, secret_locked_at = 0, version = version + 1 WHERE id = ?");
     if (!s)
         return E_STORAGE;
     sqlite3_bind_int64(s, 1, site_id);
@@ -238,9 +239,9 @@ int store_site_set_codes(struct store *st, struct store_site *site, const struct
     int rc = store_site_get(st, site->id, &before);
     if (rc)
         return rc;
-    sqlite3_stmt *s = store_prepare(st,
-        "UPDATE sites SET hold_code=?, hold_disconnect=?, dial_confirm_code=?, dtmf_erase=?,"
-        " dtmf_send_code=?, version = version + 1 WHERE id=? AND version=?");
+    sqlite3_stmt *s = store_prepare(
+        st, "UPDATE sites SET hold_code=?, hold_disconnect=?, dial_confirm_code=?, dtmf_erase=?,"
+            " dtmf_send_code=?, version = version + 1 WHERE id=? AND version=?");
     if (!s)
         return E_STORAGE;
     store_bind_opt(s, 1, site->hold_code);

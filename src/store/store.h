@@ -131,7 +131,8 @@ struct store_line {
     char extension[CORE_EXT_MAX + 1]; /* empty when unassigned */
 };
 
-int store_line_add(struct store *st, int64_t site_id, const char *mobile, const struct store_actor *who);
+int store_line_add(struct store *st, int64_t site_id, const char *mobile,
+                   const struct store_actor *who);
 /* E_MOBILE_NOT_PROVISIONED when no site has it. */
 int store_line_find(struct store *st, const char *mobile, struct store_line *out);
 typedef int (*store_line_cb)(const struct store_line *line, void *ctx);
@@ -159,8 +160,10 @@ struct store_ext {
 };
 
 int store_ext_find(struct store *st, int64_t site_id, const char *ext, struct store_ext *out);
-int store_ext_find_sip_id(struct store *st, int64_t site_id, const char *sip_id, struct store_ext *out);
-int store_ext_find_web_user(struct store *st, int64_t site_id, const char *web_user, struct store_ext *out);
+int store_ext_find_sip_id(struct store *st, int64_t site_id, const char *sip_id,
+                          struct store_ext *out);
+int store_ext_find_web_user(struct store *st, int64_t site_id, const char *web_user,
+                            struct store_ext *out);
 int store_ext_insert(struct store *st, struct store_ext *ext, const struct store_actor *who);
 /* Deletes a profile.  Refuses E_DELETE_ASSIGNED while a mobile is assigned,
  * E_DELETE_REPRESENTATIVE while it is a hunting group's representative
@@ -235,8 +238,8 @@ struct store_group {
     int64_t id;
     int kind;
     int number;
-    int pilot;                         /* hunting: enum core_hunt_type */
-    int64_t rep_id;                    /* hunting: representative extension */
+    int pilot;      /* hunting: enum core_hunt_type */
+    int64_t rep_id; /* hunting: representative extension */
     char rep[CORE_EXT_MAX + 1];
     int members;
     int64_t version;
@@ -249,7 +252,8 @@ struct store_member {
 };
 
 /* E_GROUP_NOT_FOUND when the site has no such group. */
-int store_group_find(struct store *st, int kind, int64_t site_id, int number, struct store_group *out);
+int store_group_find(struct store *st, int kind, int64_t site_id, int number,
+                     struct store_group *out);
 int store_group_count(struct store *st, int kind, int64_t site_id, int *count);
 /* Inserts (E_DUP_GROUP if the number is taken), audited; fills g->id. */
 int store_group_insert(struct store *st, int64_t site_id, struct store_group *g,
@@ -262,8 +266,10 @@ int store_group_delete(struct store *st, int64_t site_id, const struct store_gro
 int store_group_touch(struct store *st, struct store_group *g);
 typedef int (*store_member_cb)(const struct store_member *m, void *ctx);
 /* Members in order (position). */
-int store_group_members(struct store *st, const struct store_group *g, store_member_cb cb, void *ctx);
-int store_group_member_insert(struct store *st, const struct store_group *g, int64_t ext_id, int position);
+int store_group_members(struct store *st, const struct store_group *g, store_member_cb cb,
+                        void *ctx);
+int store_group_member_insert(struct store *st, const struct store_group *g, int64_t ext_id,
+                              int position);
 int store_group_member_delete(struct store *st, const struct store_group *g, int64_t ext_id);
 /* Rewrites positions: ext_ids[i] gets position i + 1. */
 int store_group_member_order(struct store *st, const struct store_group *g, const int64_t *ext_ids,
@@ -274,14 +280,15 @@ int store_hunt_of_member(struct store *st, int64_t ext_id, int *number);
 int store_hunt_of_rep(struct store *st, int64_t ext_id, int *number);
 
 struct store_group_filter {
-    int number;        /* this group only, or 0 */
-    int64_t ext_id;    /* groups holding this extension (member or representative), or 0 */
+    int number;     /* this group only, or 0 */
+    int64_t ext_id; /* groups holding this extension (member or representative), or 0 */
 };
 typedef int (*store_group_cb)(const struct store_group *g, void *ctx);
 /* Keyset page by group number, as store_line_page: key is the number of
  * the row next to the page (0 for the start, or the end when before). */
-int store_group_page(struct store *st, int kind, int64_t site_id, const struct store_group_filter *f,
-                     int key, bool before, int limit, store_group_cb cb, void *ctx);
+int store_group_page(struct store *st, int kind, int64_t site_id,
+                     const struct store_group_filter *f, int key, bool before, int limit,
+                     store_group_cb cb, void *ctx);
 
 /* Where an extension is used: every pickup group, its hunting group and
  * the hunting group it represents, as core_group_refs ("p1 h3 r7"). */
@@ -309,8 +316,8 @@ int store_fwd_pointing_to(struct store *st, int64_t site_id, const char *number,
                           size_t n);
 
 /* ---- audit log ---- */
-int store_audit(struct store *st, int64_t site_id, const struct store_actor *who, const char *action,
-                const char *object, const char *before, const char *after);
+int store_audit(struct store *st, int64_t site_id, const struct store_actor *who,
+                const char *action, const char *object, const char *before, const char *after);
 struct store_audit_entry {
     int64_t id;
     int64_t at;
@@ -376,7 +383,8 @@ enum store_page_dir { STORE_PAGE_FIRST, STORE_PAGE_NEXT, STORE_PAGE_PREV, STORE_
  * the seq of the last row shown (NEXT) or of the first (PREV).  Fills
  * out[0..*count-1] in ascending order; *count < limit at either end. */
 int store_cdr_page(struct store *st, int64_t file_id, const struct store_cdr_filter *filter,
-                   enum store_page_dir dir, int64_t key, struct core_cdr *out, int limit, int *count);
+                   enum store_page_dir dir, int64_t key, struct core_cdr *out, int limit,
+                   int *count);
 
 /* ---- secret question of the call history (§6.3) ---- */
 struct store_secret {

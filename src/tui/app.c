@@ -116,8 +116,8 @@ int tui_init(void)
     static const struct {
         const char *seq;
         int key;
-    } extra_keys[] = {{"\033[1~", KEY_HOME}, {"\033[4~", KEY_END},
-                      {"\033[7~", KEY_HOME}, {"\033[8~", KEY_END}};
+    } extra_keys[] = {
+        {"\033[1~", KEY_HOME}, {"\033[4~", KEY_END}, {"\033[7~", KEY_HOME}, {"\033[8~", KEY_END}};
     for (size_t i = 0; i < sizeof extra_keys / sizeof extra_keys[0]; i++)
         if (key_defined(extra_keys[i].seq) == 0)
             define_key(extra_keys[i].seq, extra_keys[i].key);
