@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Benchmark: call history at full size — 92 days x 40,000 records.
  *
  *   load    kasconctl cdr load of the native CSV (CP932)   vs  sqlite3 .import into a bare table

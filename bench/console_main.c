@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The console as a plain program, for the ForceCommand of the OpenSSH
  * server that bench/ssh.py compares kascond with: the same console_run
  * that kascond runs, so that the comparison is between the SSH servers. */

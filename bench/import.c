@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Benchmark: 一括登録 of CP932 files (2 and 10 columns, 10,000 and 100,000
  * rows) against the sqlite3 shell's .import of the same file into a bare
  * table, measured in the same run.  For the 10-column form, which hashes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Benchmark: the prefix checker on a site of 100,000 extensions, against
  * the obvious linear scan measured in the same run. */
 #include <config.h>

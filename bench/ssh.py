@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """bench/ssh.py: N concurrent SSH sessions logging in and getting the
 console's first screen, against kascond and, in the same run, against
 OpenSSH's sshd (own configuration on another loopback port, ForceCommand

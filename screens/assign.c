@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* 内線番号管理 > 新規登録 (§3.5): assign a provisioned mobile to an extension. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* 自動ロック解除 (§1.2, FAQ §7): whether a locked account unlocks itself
  * 60 minutes after the lock began, for administrators and users alike. */
 #include <config.h>

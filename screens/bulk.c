@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* 内線番号管理 > 一括登録 (§3.3) and 一括削除 (§4.3): a CSV file is checked
  * whole, every problem listed with its row and column, and applied only
  * when valid.  The two screens differ only in the operation. */

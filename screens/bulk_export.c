@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* 内線番号管理 > 一括出力: every profile in the register format. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* 通信履歴 > 通信履歴参照 (§6.4): the secret question first, then the list
  * of the site's files (date, part, records) with 表示 and 取得. */
 #include <config.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* 通信履歴参照 > 取得: one file saved as the native 12-column CSV. */
 #include <config.h>
 

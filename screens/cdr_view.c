@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* 通信履歴参照 > 表示: one file's records, a page at a time (keyset paging
  * in the store), with filters, and every field of a record on Enter. */
 #include <config.h>

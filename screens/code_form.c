@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The site-wide feature-code forms (保留特番設定, ダイヤル確定特番設定,
  * プッシュ音設定 > 消去設定 / 送出特番設定): one engine under a row lock on
  * "site:ID:NAME", saving through ops_site_codes_set with the site version

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ダイヤル確定特番設定 (§5.4): dialled after a transfer target's number, it
  * starts the transfer at once instead of after about 4 seconds. */
 #include <config.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* プッシュ音設定 > 消去設定 (§5.5): whether the other party hears the DTMF
  * tones dialled while a call is put on hold; one setting for the whole
  * site, changed only after a confirmation. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* プッシュ音設定 > 送出特番設定 (§5.5): dialled during a call, it sends DTMF
  * tones for that call although the site erases them. */
 #include <config.h>

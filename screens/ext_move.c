@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* 内線番号管理 > 内線番号の譲渡 (§6.1) and 内線番号の交換 (§6.2), guided:
  * choose the numbers, see what will change, choose whether forwarding is
  * kept or cleared, confirm; the change is one transaction (ops_transfer,

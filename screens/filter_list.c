@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A filter form above a keyset list (ピックアップグループ設定, 内線番号プロフィール
  * 設定, the audit log): one place for how focus moves between the two and
  * how they are laid out, so those screens behave alike. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* サービス設定 > 留守番・各種転送設定確認 (§1.2, FAQ §7): an extension's
  * forwarding and voicemail, for the administrator to read.  Each row is
  * "-" (not set) or the destination; extension users set them themselves. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* One pickup group (§5.1) or call hunting group (§5.3), as the guide lays
  * it out: the group number (and for hunting, 種別 and 代表内線番号) with
  * [新規登録], then the registered 内線メンバ above and an entry area for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ピックアップグループ設定 (§5.1) and コールハンティンググループ設定 (§5.3):
  * every group of the site with its member count, from a group number or
  * only those holding an extension ("where used"; the guide has no list,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* 保留特番設定 (§5.2): the code that puts a call on hold for a transfer,
  * and whether it disconnects once the transfer target has answered. */
 #include <config.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ロック中ユーザー一覧 (§1.2): administrators and extension users locked
  * after three wrong passwords, with unlock. */
 #include <config.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ログイン (§2.5): 拠点ドメイン名, 管理者ユーザー名, パスワード. */
 #include <config.h>
 

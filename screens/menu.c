@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The menu tree of SPEC §2 as one table.  Only screens that work are
  * listed; a new screen is one row here. */
 #include <config.h>

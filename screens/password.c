@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* パスワード変更 (§1.2, §2.5): also the first screen after a login whose
  * password has expired. */
 #include <config.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* 内線番号プロフィール設定 (§3.4 補足, §4.5, §4.6) and 仮想内線番号プロフィール
  * 設定: [開始内線番号] with [表示], the profiles from there with the
  * registered and remaining counts (残数), [新規登録], [削除] and [強制削除]. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* 内線番号プロフィール設定 > 新規登録 (§3.4): step 1 the extension number,
  * [次へ]; step 2 SIP and web console credentials, [登録]. A virtual
  * extension (receive-only, never on a mobile) needs only step 1. */

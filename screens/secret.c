@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* 通信履歴 > 認証設定変更 (§6.3): the secret question and its answer that
  * guard the call history.  A change needs the current answer. */
 #include <config.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* 内線番号管理 > 内線番号検索 then 削除 (§4.4): unassign a mobile. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* 内線番号管理 > 未割当番号表示 (§3.5 補足): provisioned mobiles not assigned. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ユーザーカスコン > 内線番号確認 (guide §1.1): the extension user's own
  * extension, the mobile assigned to it and the groups it belongs to.
  * Read only; the administrator changes profiles and groups. */

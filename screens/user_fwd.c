@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ユーザーカスコン > 各種転送設定 (guide §1.1): the extension user's own
  * 無条件転送, 話中転送, 応答遅延転送 (with its delay), 圏外転送 and 留守番,
  * saved together in one step; the administrator's 留守番・各種転送設定確認

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* One place for the gettext wiring, as in GNU hello. */
 #ifndef KASCON_I18N_H
 #define KASCON_I18N_H

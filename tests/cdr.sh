@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # kasconctl cdr: loading (native CP932/UTF-8, Asterisk 16/18/21/22 columns),
 # all-or-nothing refusals, retention, export round trip, demo traffic.
 . "${top_srcdir:-.}/tests/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 通信履歴 in the console: the secret question (set, three wrong answers,
 # the lock lifting after 60 minutes), the files, paging, filters, a
 # record's fields, and 取得 compared with what was loaded.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # kasconctl end to end on a temporary database.
 . "${top_srcdir:-.}/tests/lib.sh"
 

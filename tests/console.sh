@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The console driven as a person would, in tmux, in English and Japanese:
 # log in, register a profile, assign a mobile, find both, field errors,
 # lockout, expired password, resize mid-form.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 一括登録, 一括削除 and 一括出力 in the console, in English and Japanese.
 . "${top_srcdir:-.}/tests/tmux.sh"
 D=t.example.jp

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* What the store unit tests share: a database in a fresh temporary
  * directory, and the first problem of a list. */
 #ifndef KASCON_TEST_FIXTURE_H

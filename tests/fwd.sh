@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Forwarding (kasconctl fwd, 留守番・各種転送設定確認) and the transfer and
 # exchange of extension numbers (kasconctl transfer / exchange, 内線番号の
 # 譲渡 / 交換), from the command line and in the console in both locales.

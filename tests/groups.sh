@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # ピックアップグループ設定 and コールハンティンググループ設定 in the console,
 # in English and Japanese: the guide's flow (number, 新規登録, members in
 # the entry area), every refusal of §3.3 naming what collides, pilot

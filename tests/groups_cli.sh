@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # kasconctl pickup / hunt / ext groups end to end.
 . "${top_srcdir:-.}/tests/lib.sh"
 D=g.example.jp

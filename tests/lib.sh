@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Shared helpers for the shell tests: TAP output and temporary databases.
 # shellcheck shell=bash
 n=0

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The Japanese catalogue is complete and every source with strings is listed.
 . "${top_srcdir:-.}/tests/lib.sh"
 po="$top_srcdir/po/ja.po"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Files over SSH with the stock OpenSSH clients: uploads with scp and sftp
 # into the administrator's inbox/, everything that tries to leave the area
 # refused, the size limits, the 24 hours, the exec commands (ext import /

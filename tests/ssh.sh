@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # kascond end to end with the stock OpenSSH client: logins and lockout,
 # public keys, refusals, caps, trusted networks.  The server listens on a
 # free loopback port of its own choosing (--listen 127.0.0.1:0).

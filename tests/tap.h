@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A minimal TAP producer for the unit tests (Automake's tap-driver reads it). */
 #ifndef KASCON_TAP_H
 #define KASCON_TAP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The administrators' file areas (src/io/area.c) on a temporary directory:
  * names, modes, temporary files published whole, and every planted kind
  * of file that must not be read. */

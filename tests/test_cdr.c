@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Call records: cause table, native row checks, Asterisk mapping, the
  * 30-character rule, paging and retention, and the secret-question lock. */
 #include <config.h>

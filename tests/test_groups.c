@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Pickup and call hunting groups: rules, limits, version checks, where
  * used, and deleting member and representative extensions. */
 #include <config.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Row locks (SPEC §5), SSH-side logins (keys, lockout, trusted networks)
  * and public-key parsing, on a temporary database; the clock is moved with
  * KASCON_NOW. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Table-driven tests of the core rules: every edge named in SPEC §3. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Storage and operations on a temporary database. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Drive the real console in a private tmux server, as a person would:
 # send-keys to type, capture-pane -p to read the screen.
 # shellcheck shell=bash

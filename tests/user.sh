@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # ユーザーカスコン: extension users log in with their web console user name
 # (locally and over SSH), see their own extension, set their forwarding and
 # change their password; the administrator sees the forwarding at once and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Bytes in and out for call-record files: a minimal reader (sniff, encoding
  * detection, iconv CP932 -> UTF-8, libcsv) and the native CSV writer that
  * both `kasconctl cdr export` and the console's 取得 use.

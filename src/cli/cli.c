@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Helpers every verb shares, for kasconctl and kascond's exec alike:
  * problems on stderr, the site named by a domain, a secret from stdin. */
 #include <config.h>

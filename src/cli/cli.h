@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* kasconctl: the operator's command line.  Each verb is one entry of the
  * table in kasconctl.c; verbs share these helpers for output and status. */
 #ifndef KASCON_CLI_H

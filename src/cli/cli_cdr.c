@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* kasconctl cdr ...: call records (通信履歴) for the operator. */
 #include <config.h>
 

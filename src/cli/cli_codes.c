@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* kasconctl code: the administrator's feature codes (保留特番, ダイヤル確定特番,
  * プッシュ音) for scripts, through the operation the console's screens use. */
 #include <config.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* kasconctl ext import | delete | export | list (SPEC §4). */
 #include <config.h>
 

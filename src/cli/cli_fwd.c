@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* kasconctl fwd show | set | clear | voicemail: the operator sets an
  * extension's forwarding (SPEC §3.5) until extension users have their own
  * console; the same operations as that console will use. */

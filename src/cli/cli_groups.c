@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* kasconctl pickup / hunt / ext groups: the same operations as the
  * console's group screens, for scripts. */
 #include <config.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* kasconctl transfer | exchange: 内線番号の譲渡 / 交換 (§6.1, §6.2) for
  * scripts, printing the plan the console previews. */
 #include <config.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The commands an administrator may run as `ssh -p PORT USER@SITE@HOST
  * COMMAND` (kascond's exec requests): a few of kasconctl's verbs, run by
  * the same functions, always on the administrator's own site.  The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The console: what `kascon` runs on a local terminal and what `kascond`
  * runs in each SSH session's child process, on the session's pty. */
 #ifndef KASCON_CONSOLE_H

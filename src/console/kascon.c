@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* kascon: the console on a local terminal. */
 #include <config.h>
 

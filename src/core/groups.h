@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Pickup groups (§5.1) and call hunting groups (§5.3): their limits and
  * number rule, as pure functions (SPEC §3.3).
  *

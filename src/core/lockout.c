@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "core/lockout.h"
 
 bool core_lockout_is_locked(const struct core_lock_state *state, bool auto_unlock, int64_t now)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The prefix rule of SPEC §3.4: the site number, GW id, every feature code
  * and every extension are pairwise prefix-free.  One checker for every write.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Login secrets (administrator and web passwords, secret answers) are kept
  * only as libxcrypt yescrypt hashes. */
 #ifndef KASCON_CORE_PASSWORD_H

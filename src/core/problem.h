@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The error catalogue: every problem a user can be told about has a stable
  * three-digit code and an English msgid (translated through gettext). */
 #ifndef KASCON_CORE_PROBLEM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* SSH public keys of administrators, as OpenSSH writes them in *.pub files
  * ("ssh-ed25519 AAAA... comment").  Parsing only: no cryptography here. */
 #ifndef KASCON_CORE_PUBKEY_H

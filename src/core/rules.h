@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The product's field rules (SPEC §3), as pure functions.  Each returns
  * CORE_OK (0) or a code of the error catalogue. */
 #ifndef KASCON_CORE_RULES_H

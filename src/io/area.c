@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The administrators' file areas (see area.h). */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* An administrator's file area for SFTP, scp and the console over SSH:
  * ROOT/SITE-ID/ADMIN/{inbox,outbox}, every directory 0700.  Everything in
  * it is reached through directory descriptors with O_NOFOLLOW: no path

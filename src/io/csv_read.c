@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Reading: sniff the whole input once (a file is valid UTF-8 only if all of
  * it is), then, in a second pass, decode CP932 with iconv or check UTF-8,
  * and split into records with libcsv. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Writing: CSV as Excel writes it (CRLF, quotes only where needed), in
  * CP932 or UTF-8.  A record is built whole before it is written, so a
  * record that cannot be encoded leaves nothing half-written behind. */

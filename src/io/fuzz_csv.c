@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* libFuzzer harness for the reader and writer.  Build:
  *   clang -g -fsanitize=fuzzer,address,undefined -I. -Isrc src/io/fuzz_csv.c \
  *         src/io/csv_read.c src/io/csv_write.c -lcsv

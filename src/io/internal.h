@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Shared by the io module's own files; nothing outside src/io includes it. */
 #ifndef KASCON_IO_INTERNAL_H
 #define KASCON_IO_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ロック中ユーザー一覧, 自動ロック解除 and インターネットアクセス規制設定 (§1.2). */
 #include <config.h>
 

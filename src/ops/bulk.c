@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* 一括登録 / 一括削除 (SPEC §4): every row is checked against the file and
  * a snapshot of the site before anything changes; every problem is
  * reported with its row and column; a valid file is applied in one

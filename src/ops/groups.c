@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Pickup groups (§5.1) and call hunting groups (§5.3): every change checks
  * core's rules against the group as stored, then writes in one
  * transaction with the version check and an audit entry. */

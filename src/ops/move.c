@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* 内線番号の譲渡 (§6.1) and 内線番号の交換 (§6.2): the guide's manual steps
  * (unassign, delete the recipient's old profile, assign again) as one
  * transaction each.  A plan says beforehand what will change; the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Operations shared by every front end (console screens, kasconctl, the
  * SSH server): each checks the core's rules, then changes the store in one
  * transaction, audited.  A front end only collects input and shows the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Editing an extension profile's credentials (内線番号プロフィール設定). */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* kascond: the SSH server that runs the console for each administrator.
  * The parent only listens, counts and forks; all SSH and database work for
  * a connection happens in that connection's child (DESIGN §3). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* One SSH connection, in its own process: key exchange, authentication
  * through the console's lockout policy, one session channel with a pty, and
  * the console on the pty's slave side in a child process. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The SFTP subsystem (and so scp, which speaks SFTP since OpenSSH 9): the
  * client sees its administrator's file area as "/" holding inbox/ and
  * outbox/.  Every path is taken apart here and looked up below the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* kascond: the SSH front end.  kascond.c is the listener (configuration,
  * host key, accept, per-connection fork, caps); session.c is what one
  * connection's child process does (key exchange, authentication, one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Bulk changes of extension profiles (一括登録, 一括削除): the statements
  * are prepared once and reused for every row, inside the caller's single
  * transaction, so that 100,000 rows cost 100,000 steps, not prepares. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Pickup and call hunting groups.  The two kinds share one set of
  * functions: their tables differ only in name and in the hunting group's
  * type and representative columns.  Table names come from the constant

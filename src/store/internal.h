@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Shared by the store's own files; nothing outside src/store includes it. */
 #ifndef KASCON_STORE_INTERNAL_H
 #define KASCON_STORE_INTERNAL_H

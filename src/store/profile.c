@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Changing an extension profile's credentials, and the web users' lockout. */
 #include <config.h>
 

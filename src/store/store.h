@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Storage: the only module that opens the database or holds SQL.
  * Every function returns CORE_OK (0) or a catalogue code (E_STORAGE for a
  * database failure, whose text store_errmsg gives). */

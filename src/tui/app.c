@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The screen stack, key dispatch, title bar, result area, key bar and the
  * generated F1 help.
  *

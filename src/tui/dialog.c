@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Modal dialogs and the progress box. Each one repaints the screen stack
  * under itself on every pass, so a resize while a dialog is open lays out
  * both again instead of leaving a box at the old size. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Forms of typed fields with inline errors.
  *
  * Field editing is hand-written instead of using ncurses' form library:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Shared between the toolkit's own files only; screens use tui.h. */
 #ifndef KASCON_TUI_INTERNAL_H
 #define KASCON_TUI_INTERNAL_H

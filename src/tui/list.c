@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A list that pages by key (keyset paging): it holds only the rows on the
  * screen and asks the caller for the rows just after its last key or just
  * before its first one. The caller's query is then an indexed range scan

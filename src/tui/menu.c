@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Numbered menu. Hand-written rather than ncurses' menu library: that
  * library wants its own subwindow posted at a fixed size (so every resize
  * means unpost, rebuild, repost) and has no numbered choice or click

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Display-width text helpers and the primitive drawing calls. Layout is in
  * terminal columns, never bytes: a Japanese character is 3 bytes of UTF-8
  * and 2 columns, so strlen would misplace everything after it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The console's widget toolkit on ncursesw: screen stack, key bar and F1
  * help generated from one action table, menu, form, keyset-paged list,
  * dialogs, result area, progress bar and display-width text helpers.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The io module on byte fixtures: every fixture is spelled out in bytes, so
  * the tests do not depend on the encoding of this source file. */
 #include <config.h>
