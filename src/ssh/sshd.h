@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* kascond: the SSH front end.  kascond.c is the listener (configuration,
- * host key, accept, per-connection fork, caps); session.c is what one
- * connection's child process does (key exchange, authentication, one
- * session channel, the console on a pty). */
+/* kascond's entry points between its parts: the listener (kascond.c)
+ * hands a connection to its session (session.c), which may hand its
+ * channel to the SFTP server (sftp.c). */
 #ifndef KASCON_SSH_SSHD_H
 #define KASCON_SSH_SSHD_H
 
@@ -10,26 +9,7 @@
 #include <libssh/server.h>
 #include <stdbool.h>
 
-struct sshd_config {
-    char listen_addr[256];
-    int port;
-    char db_path[4096];
-    char host_key[4096];
-    bool foreground;
-    int login_grace_time;      /* seconds from connect to authenticated */
-    int idle_timeout;          /* seconds, passed to the console */
-    int max_connections;       /* all connections at once */
-    int max_unauth_per_source; /* unauthenticated connections per address */
-    int max_auth_tries;        /* failed attempts before disconnecting */
-    /* The administrators' file areas (SFTP, scp, the console's CSV files):
-     * ROOT/SITE-ID/ADMIN/{inbox,outbox}; next to the database by default. */
-    char files_root[4096];
-    long long max_file_size; /* bytes per uploaded file */
-    long long max_area_size; /* bytes in one administrator's area */
-    /* Host and port the console names in the scp command it shows. */
-    char public_host[256];
-    int public_port; /* 0: the port kascond listens on */
-};
+#include "ssh/options.h"
 
 /* The connection a session child serves. */
 struct sshd_peer {
@@ -47,9 +27,5 @@ struct io_area;
  * `addr` for the log) until the client ends it. */
 int sshd_sftp_run(ssh_session ssh, ssh_channel channel, const struct io_area *area,
                   const struct sshd_config *cfg, const char *who, const char *addr);
-
-/* Logs to syslog (and stderr with --foreground).  Authentication messages
- * use the auth facility and sshd's wording, in English, for log filters. */
-__attribute__((format(printf, 2, 3))) void sshd_log(int priority, const char *fmt, ...);
 
 #endif

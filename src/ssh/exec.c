@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* exec on the session channel: one command of cli_remote.c ("ext import",
+ * "ext export", ...), its standard input taken from the channel, run in a
+ * child process, its output and exit status sent back. */
+#include <config.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "i18n.h"
+#include "ssh/log.h"
+#include "ssh/session.h"
+
+/* A command (cli_remote.c) runs once the request is answered: see
+ * session_run_command. */
+int session_exec_request(ssh_session ssh, ssh_channel channel, const char *command, void *userdata)
+{
+    (void)ssh;
+    (void)channel;
+    struct session *s = userdata;
+    if (s->login.is_user) {
+        /* An extension user's login reaches only their own console. */
+        sshd_log(LOG_AUTH | LOG_INFO, "Refused command for extension user %s from %s port %d",
+                 s->login.admin.name, s->peer->addr, s->peer->port);
+        return -1;
+    }
+    if (s->shell || s->sftp || s->exec || !command || strlen(command) >= sizeof s->command)
+        return -1;
+    snprintf(s->command, sizeof s->command, "%s", command);
+    s->exec = true;
+    char shown[sizeof s->command];
+    sshd_printable(s->command, shown, sizeof shown);
+    sshd_log(LOG_DAEMON | LOG_INFO, "Command \"%s\" for %s from %s port %d", shown,
+             s->login.admin.name, s->peer->addr, s->peer->port);
+    return 0;
+}
+
+/* ---- exec: one command of cli_remote.c, in a child process ---- */
+
+int session_exec_input(struct session *s, const void *data, uint32_t len)
+{
+    /* A command's standard input: a CSV file, at most one upload's size. */
+    if (s->input_too_big || s->input_len + len > (size_t)s->cfg->max_file_size) {
+        s->input_too_big = true;
+        return (int)len;
+    }
+    char *more = realloc(s->input, s->input_len + len);
+    if (!more) {
+        s->input_too_big = true;
+        return (int)len;
+    }
+    s->input = more;
+    memcpy(s->input + s->input_len, data, len);
+    s->input_len += len;
+    return (int)len;
+}
+
+static int memfd_holding(const char *name, const char *data, size_t len)
+{
+    int fd = memfd_create(name, MFD_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    for (size_t done = 0; done < len;) {
+        ssize_t w = write(fd, data + done, len - done);
+        if (w <= 0 && errno != EINTR) {
+            close(fd);
+            return -1;
+        }
+        if (w > 0)
+            done += (size_t)w;
+    }
+    lseek(fd, 0, SEEK_SET);
+    return fd;
+}
+
+static bool send_output(ssh_channel channel, int fd, bool is_stderr)
+{
+    char buf[32768];
+    ssize_t n;
+    lseek(fd, 0, SEEK_SET);
+    while ((n = read(fd, buf, sizeof buf)) > 0) {
+        int rc = is_stderr ? ssh_channel_write_stderr(channel, buf, (uint32_t)n)
+                           : ssh_channel_write(channel, buf, (uint32_t)n);
+        if (rc == SSH_ERROR)
+            return false;
+    }
+    return n == 0;
+}
+
+/* The command's child: standard input, output and error are the memory
+ * files; the verb opens the database itself, after the fork. */
+static void command_child(struct session *s, int in, int out, int err)
+{
+    if (dup2(in, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0 || dup2(err, STDERR_FILENO) < 0)
+        _exit(1);
+    session_close_other_fds();
+    signal(SIGPIPE, SIG_DFL);
+    signal(SIGALRM, SIG_DFL);
+    session_apply_locale(s);
+    struct cli cli = {.prog = "kascon", .actor = {s->login.admin.name, s->peer->addr}};
+    if (s->login.must_change) {
+        fprintf(stderr,
+                _("%s: your password has expired: log in to the console (ssh -t) and"
+                  " change it first\n"),
+                cli.prog);
+        _exit(CLI_REFUSED);
+    }
+    if (s->input_too_big) {
+        fprintf(stderr, _("%s: standard input is larger than %lld bytes; nothing was changed\n"),
+                cli.prog, s->cfg->max_file_size);
+        _exit(CLI_REFUSED);
+    }
+    if (store_open(s->cfg->db_path, &cli.st)) {
+        fprintf(stderr, _("%s: cannot open database %s: %s\n"), cli.prog, s->cfg->db_path,
+                cli.st ? store_errmsg(cli.st) : "out of memory");
+        _exit(CLI_REFUSED);
+    }
+    int rc = cli_remote_run(&cli, s->login.site.domain, s->command);
+    store_close(cli.st);
+    fflush(NULL);
+    _exit(rc);
+}
+
+int session_run_command(struct session *s)
+{
+    int in = memfd_holding("stdin", s->input ? s->input : "", s->input_len);
+    int out = memfd_create("stdout", MFD_CLOEXEC), err = memfd_create("stderr", MFD_CLOEXEC);
+    free(s->input);
+    s->input = NULL;
+    int status = 255;
+    pid_t pid = in >= 0 && out >= 0 && err >= 0 ? fork() : -1;
+    if (pid == 0)
+        command_child(s, in, out, err);
+    if (pid < 0) {
+        sshd_log(LOG_DAEMON | LOG_ERR, "cannot run a command: %s", strerror(errno));
+    } else {
+        int ws = 0;
+        while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
+            ;
+        status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 255;
+        send_output(s->channel, out, false);
+        send_output(s->channel, err, true);
+    }
+    if (in >= 0)
+        close(in);
+    if (out >= 0)
+        close(out);
+    if (err >= 0)
+        close(err);
+    char shown[sizeof s->command];
+    sshd_printable(s->command, shown, sizeof shown);
+    sshd_log(LOG_DAEMON | LOG_INFO, "Command \"%s\" for %s from %s port %d exited with %d", shown,
+             s->login.admin.name, s->peer->addr, s->peer->port, status);
+    return status;
+}

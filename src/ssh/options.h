@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* kascond's settings: the configuration file, the command line that
+ * overrides it, and --help. */
+#ifndef KASCON_SSH_OPTIONS_H
+#define KASCON_SSH_OPTIONS_H
+
+#include <stdbool.h>
+
+struct sshd_config {
+    char listen_addr[256];
+    int port;
+    char db_path[4096];
+    char host_key[4096];
+    bool foreground;
+    int login_grace_time;      /* seconds from connect to authenticated */
+    int idle_timeout;          /* seconds, passed to the console */
+    int max_connections;       /* all connections at once */
+    int max_unauth_per_source; /* unauthenticated connections per address */
+    int max_auth_tries;        /* failed attempts before disconnecting */
+    /* The administrators' file areas (SFTP, scp, the console's CSV files):
+     * ROOT/SITE-ID/ADMIN/{inbox,outbox}; next to the database by default. */
+    char files_root[4096];
+    long long max_file_size; /* bytes per uploaded file */
+    long long max_area_size; /* bytes in one administrator's area */
+    /* Host and port the console names in the scp command it shows. */
+    char public_host[256];
+    int public_port; /* 0: the port kascond listens on */
+};
+
+void sshd_config_defaults(struct sshd_config *cfg);
+
+/* Reads the configuration file and the command line into `cfg` (defaults
+ * first).  Returns 0 to go on, 1 to exit with success (--help, --version),
+ * 2 for a usage or configuration error (already reported). */
+int sshd_parse_args(int argc, char **argv, struct sshd_config *cfg);
+
+#endif
