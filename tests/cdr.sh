@@ -89,6 +89,25 @@ check "purge later removes the rest" bash -c "KASCON_NOW=1722567600 '$KASCONCTL'
 check "... nothing left" test "$(q 'select count(*) from cdr') $(q 'select count(*) from cdr_files')" = "0 0"
 check "loads and purges are audited" test "$(q "select count(*) from audit where action in ('cdr.load','cdr.purge','cdr.import')")" -ge 10
 
+# A load is written in chunks of one day file (40,000 records), so other
+# sessions write in between; a problem after committed chunks still
+# leaves nothing behind.
+big_rows() { awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) printf "2024/05/01 %02d:%02d:%02d,,2024/05/01 %02d:%02d:%02d,不成立,,2002,2001,2002,,,,018\n", i/3600%24, i/60%60, i%60, i/3600%24, i/60%60, i%60 }'; }
+before_big="$(records) $(q 'select count(*) from cdr_files') $(q 'select count(*) from audit')"
+big_rows 90000 >"$TMP/big-bad.csv"
+echo '2024/05/01 25:00:00,,,不成立,,2002,2001,2002,,,,018' >>"$TMP/big-bad.csv"
+check "a bad last record after two committed chunks is refused" run_ctl 1 cdr load $D "$TMP/big-bad.csv"
+check "... names its row" grep -q '90001' "$TMP/err"
+check "... and nothing of the file stays (records, files, audit)" \
+  test "$(records) $(q 'select count(*) from cdr_files') $(q 'select count(*) from audit')" = "$before_big"
+big_rows 90000 >"$TMP/big.csv"
+check "a 90,000-record load" run_ctl 0 cdr load $D "$TMP/big.csv"
+check "... fills the day's part 1 and goes on in parts 2 and 3" \
+  test "$(q "select group_concat(part||':'||records, ' ') from (select part, records from cdr_files where day='2024-05-01' order by part)")" = "1:40000 2:40000 3:10000"
+check "... one audit entry per part" \
+  test "$(q "select group_concat(object||' '||coalesce(before,'-')||' '||after, ',') from (select object, before, after from audit where action='cdr.load' order by id desc limit 3)")" = "2024-05-01/3 - records=10000,2024-05-01/2 - records=40000,2024-05-01/1 - records=40000"
+q "delete from cdr; delete from cdr_files"
+
 # Demo traffic on the demo site.
 check "demo site" run_ctl 0 demo
 check "cdr demo" run_ctl 0 cdr demo demo.example.jp --days 3 --per-day 300

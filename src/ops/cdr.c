@@ -53,11 +53,106 @@ int ops_cdr_purge(struct store *st, int64_t site_id, const struct store_actor *w
     return rc;
 }
 
+static void summary(char *buf, size_t n, const char *what, const struct ops_cdr_result *r)
+{
+    snprintf(buf, n, "%s rows=%ld loaded=%ld too_old=%ld files=%d purged_files=%d", what, r->rows,
+             r->loaded, r->too_old, r->files, r->purged_files);
+}
+
+/* Common frame of load and demo: site, retention, loader, and the chunks
+ * in which records are written. */
+struct frame {
+    struct store *st;
+    struct store_site site;
+    struct store_cdr_loader *loader;
+    char oldest[CORE_CDR_DAY_LEN + 1];
+    int committed; /* chunks committed so far */
+};
+
+/* A load commits every OPS_CDR_CHUNK records (one day file's worth), so the
+ * write lock is never held for long: logins, saves and other consoles
+ * write between two chunks, and a load of months of records costs them
+ * at most one chunk's wait.  A problem found later takes the committed
+ * chunks out again (store_cdr_loader_undo): the load stays all or nothing,
+ * though a reader may see its records for that moment. */
+#define OPS_CDR_CHUNK CORE_CDR_FILE_MAX
+
+static int frame_add(struct frame *fr, const struct core_cdr *rec)
+{
+    int rc = store_cdr_loader_add(fr->loader, rec);
+    if (rc || store_cdr_loader_pending(fr->loader) < OPS_CDR_CHUNK)
+        return rc;
+    if ((rc = store_cdr_loader_checkpoint(fr->loader)) || (rc = store_commit(fr->st)))
+        return rc;
+    fr->committed++;
+    return store_begin(fr->st);
+}
+
+static int frame_open(struct store *st, const char *domain, const struct store_actor *who,
+                      struct frame *fr, struct ops_cdr_result *result,
+                      struct core_problems *problems)
+{
+    memset(fr, 0, sizeof *fr);
+    fr->st = st;
+    int rc = find_site(st, domain, &fr->site);
+    if (rc)
+        return add_problem(problems, rc, domain, -1, 0);
+    ops_cdr_oldest_day(store_now(), fr->oldest);
+    long purged_records = 0;
+    if (!(rc = store_begin(st))) {
+        rc = store_cdr_purge(st, fr->site.id, fr->oldest, who, &result->purged_files,
+                             &purged_records);
+        rc = rc ? rc : store_commit(st);
+    }
+    if (!rc && !(rc = store_begin(st)))
+        rc = store_cdr_loader_open(st, fr->site.id, who, &fr->loader);
+    if (rc) {
+        store_rollback(st);
+        return add_problem(problems, rc, NULL, -1, 0);
+    }
+    return CORE_OK;
+}
+
+static int frame_close(struct store *st, struct frame *fr, const struct store_actor *who,
+                       const char *what, const char *object, struct ops_cdr_result *result,
+                       struct core_problems *problems, size_t from, int rc)
+{
+    if (!rc && problems->count == from)
+        rc = store_cdr_loader_finish(fr->loader, &result->files);
+    if (!rc && problems->count == from) {
+        char after[256];
+        summary(after, sizeof after, what, result);
+        rc = store_audit(st, fr->site.id, who, "cdr.import", object, NULL, after);
+        if (!rc)
+            rc = store_commit(st);
+    }
+    if (rc && problems->count == from)
+        add_problem(problems, rc, NULL, -1, 0);
+    if (problems->count > from) {
+        store_rollback(st);
+        if (fr->committed) {
+            int urc = store_begin(st);
+            if (!urc)
+                urc = store_cdr_loader_undo(fr->loader);
+            if (!urc)
+                urc = store_commit(st);
+            if (urc) {
+                store_rollback(st);
+                add_problem(problems, urc, NULL, -1, 0);
+            }
+        }
+        result->loaded = 0;
+        result->files = 0;
+    }
+    store_cdr_loader_free(fr->loader);
+    return problems->count > from ? problems->items[from].code : CORE_OK;
+}
+
 /* ---- loading ---- */
 
 struct load {
     enum ops_cdr_format format;
-    struct store_cdr_loader *loader;
+    struct frame *frame;
     struct core_ast_layout layout;
     bool have_layout;
     struct core_problems *problems, scratch;
@@ -110,72 +205,11 @@ static int on_record(char *const *fields, int count, long row, void *ctx)
         ld->result->too_old++;
         return 0;
     }
-    int rc = store_cdr_loader_add(ld->loader, &rec);
+    int rc = frame_add(ld->frame, &rec);
     if (rc)
         return rc;
     ld->result->loaded++;
     return 0;
-}
-
-static void summary(char *buf, size_t n, const char *what, const struct ops_cdr_result *r)
-{
-    snprintf(buf, n, "%s rows=%ld loaded=%ld too_old=%ld files=%d purged_files=%d", what, r->rows,
-             r->loaded, r->too_old, r->files, r->purged_files);
-}
-
-/* Common frame of load and demo: site, transaction, retention, loader. */
-struct frame {
-    struct store_site site;
-    struct store_cdr_loader *loader;
-    char oldest[CORE_CDR_DAY_LEN + 1];
-};
-
-static int frame_open(struct store *st, const char *domain, const struct store_actor *who,
-                      struct frame *fr, struct ops_cdr_result *result,
-                      struct core_problems *problems)
-{
-    memset(fr, 0, sizeof *fr);
-    int rc = find_site(st, domain, &fr->site);
-    if (rc)
-        return add_problem(problems, rc, domain, -1, 0);
-    if ((rc = store_begin(st)))
-        return add_problem(problems, rc, NULL, -1, 0);
-    ops_cdr_oldest_day(store_now(), fr->oldest);
-    long purged_records = 0;
-    rc = store_cdr_purge(st, fr->site.id, fr->oldest, who, &result->purged_files, &purged_records);
-    if (!rc)
-        rc = store_cdr_loader_open(st, fr->site.id, who, &fr->loader);
-    if (rc) {
-        store_rollback(st);
-        return add_problem(problems, rc, NULL, -1, 0);
-    }
-    return CORE_OK;
-}
-
-static int frame_close(struct store *st, struct frame *fr, const struct store_actor *who,
-                       const char *what, const char *object, struct ops_cdr_result *result,
-                       struct core_problems *problems, size_t from, int rc)
-{
-    if (!rc && problems->count == from)
-        rc = store_cdr_loader_finish(fr->loader, &result->files);
-    store_cdr_loader_free(fr->loader);
-    if (!rc && problems->count == from) {
-        char after[256];
-        summary(after, sizeof after, what, result);
-        rc = store_audit(st, fr->site.id, who, "cdr.import", object, NULL, after);
-        if (!rc)
-            rc = store_commit(st);
-    }
-    if (rc && problems->count == from)
-        add_problem(problems, rc, NULL, -1, 0);
-    if (problems->count > from) {
-        store_rollback(st);
-        result->loaded = 0;
-        result->files = 0;
-        result->purged_files = 0;
-        return problems->items[from].code;
-    }
-    return CORE_OK;
 }
 
 int ops_cdr_load(struct store *st, const char *domain, const char *path, enum ops_cdr_format format,
@@ -188,11 +222,8 @@ int ops_cdr_load(struct store *st, const char *domain, const char *path, enum op
     int rc = frame_open(st, domain, who, &fr, result, problems);
     if (rc)
         return rc;
-    struct load ld = {.format = format,
-                      .loader = fr.loader,
-                      .problems = problems,
-                      .from = from,
-                      .result = result};
+    struct load ld = {
+        .format = format, .frame = &fr, .problems = problems, .from = from, .result = result};
     core_problems_init(&ld.scratch);
     memcpy(ld.oldest, fr.oldest, sizeof ld.oldest);
     struct core_problem file_problem;
@@ -294,7 +325,7 @@ int ops_cdr_demo(struct store *st, const char *domain, int days, long per_day, u
             struct core_cdr rec;
             core_cdr_demo_record(&rng, day, seconds[i], &nums, &rec);
             result->rows++;
-            if (!(rc = store_cdr_loader_add(fr.loader, &rec)))
+            if (!(rc = frame_add(&fr, &rec)))
                 result->loaded++;
         }
     }

@@ -62,23 +62,36 @@ int store_cdr_file_find(struct store *st, int64_t site_id, const char *day, int 
 
 /* ---- loading ---- */
 
-/* The file a day's records currently go to. */
+/* The file a day's records currently go to, within one chunk. */
 struct open_file {
     char day[CORE_CDR_DAY_LEN + 1];
     int64_t id;
     int part;
-    long records, records_before;
+    long records;
+    size_t span; /* its entry in spans */
+};
+
+/* What this load added to one file: records from+1 .. to.  Kept for the
+ * audit at finish and to take a failed load out again. */
+struct span {
+    char day[CORE_CDR_DAY_LEN + 1];
+    int64_t file_id;
+    int part;
+    long from, to;
+    bool created;
 };
 
 struct store_cdr_loader {
     struct store *st;
     int64_t site_id;
     sqlite3_stmt *insert, *last_part, *new_part;
-    struct open_file *files;
+    struct open_file *files; /* forgotten at every checkpoint */
     size_t count, capacity;
     size_t current; /* index of the last used file: records come day by day */
+    struct span *spans;
+    size_t nspans, span_cap;
+    long pending; /* records since the last checkpoint */
     struct store_actor who;
-    int touched;
 };
 
 int store_cdr_loader_open(struct store *st, int64_t site_id, const struct store_actor *who,
@@ -115,7 +128,37 @@ void store_cdr_loader_free(struct store_cdr_loader *l)
     sqlite3_finalize(l->last_part);
     sqlite3_finalize(l->new_part);
     free(l->files);
+    free(l->spans);
     free(l);
+}
+
+/* The span of f's file, a new one unless the last span of that file ends
+ * where f goes on (records of one day come together). */
+static int track(struct store_cdr_loader *l, struct open_file *f, bool created)
+{
+    for (size_t i = l->nspans; i-- > 0;) {
+        struct span *sp = &l->spans[i];
+        if (sp->file_id == f->id && sp->to == f->records) {
+            f->span = i;
+            return CORE_OK;
+        }
+    }
+    if (l->nspans == l->span_cap) {
+        size_t cap = l->span_cap ? l->span_cap * 2 : 64;
+        struct span *spans = realloc(l->spans, cap * sizeof *spans);
+        if (!spans)
+            return E_STORAGE;
+        l->spans = spans;
+        l->span_cap = cap;
+    }
+    struct span *sp = &l->spans[l->nspans];
+    snprintf(sp->day, sizeof sp->day, "%s", f->day);
+    sp->file_id = f->id;
+    sp->part = f->part;
+    sp->from = sp->to = f->records;
+    sp->created = created;
+    f->span = l->nspans++;
+    return CORE_OK;
 }
 
 static int start_part(struct store_cdr_loader *l, struct open_file *f, int part)
@@ -129,8 +172,8 @@ static int start_part(struct store_cdr_loader *l, struct open_file *f, int part)
         return store_fail(l->st);
     f->id = sqlite3_last_insert_rowid(l->st->db);
     f->part = part;
-    f->records = f->records_before = 0;
-    return CORE_OK;
+    f->records = 0;
+    return track(l, f, true);
 }
 
 /* Finds or opens the file of a day: the last part if it has room. */
@@ -166,44 +209,34 @@ static int file_for_day(struct store_cdr_loader *l, const char *day, struct open
     if (rc == SQLITE_ROW && sqlite3_column_int64(s, 2) < CORE_CDR_FILE_MAX) {
         f->id = sqlite3_column_int64(s, 0);
         f->part = sqlite3_column_int(s, 1);
-        f->records = f->records_before = (long)sqlite3_column_int64(s, 2);
+        f->records = (long)sqlite3_column_int64(s, 2);
+        rc = track(l, f, false);
     } else if (rc == SQLITE_ROW) {
         int part = sqlite3_column_int(s, 1) + 1;
         sqlite3_reset(s);
-        if ((rc = start_part(l, f, part)))
-            return rc;
+        rc = start_part(l, f, part);
     } else if (rc == SQLITE_DONE) {
         sqlite3_reset(s);
-        if ((rc = start_part(l, f, 1)))
-            return rc;
+        rc = start_part(l, f, 1);
     } else {
-        return store_fail(l->st);
+        rc = store_fail(l->st);
     }
     sqlite3_reset(s);
+    if (rc)
+        return rc;
     l->current = l->count++;
     *out = f;
     return CORE_OK;
 }
 
-static int write_count(struct store_cdr_loader *l, struct open_file *f)
+static int write_count(struct store_cdr_loader *l, const struct open_file *f)
 {
     sqlite3_stmt *s = store_prepare(l->st, "UPDATE cdr_files SET records = ? WHERE id = ?");
     if (!s)
         return E_STORAGE;
     sqlite3_bind_int64(s, 1, f->records);
     sqlite3_bind_int64(s, 2, f->id);
-    int rc = store_step_done(l->st, s);
-    if (rc)
-        return rc;
-    char object[32], before[32], after[32];
-    snprintf(object, sizeof object, "%s/%d", f->day, f->part);
-    snprintf(before, sizeof before, "records=%ld", f->records_before);
-    snprintf(after, sizeof after, "records=%ld", f->records);
-    rc = store_audit(l->st, l->site_id, &l->who, "cdr.load", object,
-                     f->records_before ? before : NULL, after);
-    f->records_before = f->records;
-    l->touched++;
-    return rc;
+    return store_step_done(l->st, s);
 }
 
 int store_cdr_loader_add(struct store_cdr_loader *l, const struct core_cdr *r)
@@ -242,21 +275,83 @@ int store_cdr_loader_add(struct store_cdr_loader *l, const struct core_cdr *r)
     if (sqlite3_step(s) != SQLITE_DONE)
         return store_fail(l->st);
     f->records++;
+    l->spans[f->span].to = f->records;
+    l->pending++;
+    return CORE_OK;
+}
+
+long store_cdr_loader_pending(const struct store_cdr_loader *l)
+{
+    return l->pending;
+}
+
+int store_cdr_loader_checkpoint(struct store_cdr_loader *l)
+{
+    for (size_t i = 0; i < l->count; i++) {
+        int rc = write_count(l, &l->files[i]);
+        if (rc)
+            return rc;
+    }
+    /* The next chunk reads each day's last part again: another load may
+     * have appended to it between the two transactions. */
+    l->count = 0;
+    l->pending = 0;
     return CORE_OK;
 }
 
 int store_cdr_loader_finish(struct store_cdr_loader *l, int *files)
 {
-    for (size_t i = 0; i < l->count; i++) {
-        if (l->files[i].records == l->files[i].records_before)
+    int rc = store_cdr_loader_checkpoint(l);
+    int touched = 0;
+    for (size_t i = 0; !rc && i < l->nspans; i++) {
+        const struct span *sp = &l->spans[i];
+        if (sp->to == sp->from)
             continue;
-        int rc = write_count(l, &l->files[i]);
-        if (rc)
-            return rc;
+        char object[32], before[32], after[32];
+        snprintf(object, sizeof object, "%s/%d", sp->day, sp->part);
+        snprintf(before, sizeof before, "records=%ld", sp->from);
+        snprintf(after, sizeof after, "records=%ld", sp->to);
+        rc = store_audit(l->st, l->site_id, &l->who, "cdr.load", object, sp->from ? before : NULL,
+                         after);
+        touched++;
     }
     if (files)
-        *files = l->touched;
-    return CORE_OK;
+        *files = touched;
+    return rc;
+}
+
+int store_cdr_loader_undo(struct store_cdr_loader *l)
+{
+    sqlite3_stmt *del = store_prepare(l->st, "DELETE FROM cdr WHERE file_id = ?1"
+                                             " AND seq > ?2 AND seq <= ?3");
+    /* The count is the highest sequence number left, so that the next
+     * load appends after records another load may have added meanwhile. */
+    sqlite3_stmt *count = store_prepare(
+        l->st, "UPDATE cdr_files SET records ="
+               " coalesce((SELECT max(seq) FROM cdr WHERE file_id = ?1), 0) WHERE id = ?1");
+    sqlite3_stmt *drop =
+        store_prepare(l->st, "DELETE FROM cdr_files WHERE id = ?1 AND records = 0");
+    int rc = del && count && drop ? CORE_OK : E_STORAGE;
+    for (size_t i = l->nspans; !rc && i-- > 0;) {
+        const struct span *sp = &l->spans[i];
+        sqlite3_stmt *steps[] = {del, count, sp->created ? drop : NULL};
+        for (int k = 0; !rc && k < 3 && steps[k]; k++) {
+            sqlite3_reset(steps[k]);
+            sqlite3_bind_int64(steps[k], 1, sp->file_id);
+            if (k == 0) {
+                sqlite3_bind_int64(del, 2, sp->from);
+                sqlite3_bind_int64(del, 3, sp->to);
+            }
+            if (sqlite3_step(steps[k]) != SQLITE_DONE)
+                rc = store_fail(l->st);
+        }
+    }
+    sqlite3_finalize(del);
+    sqlite3_finalize(count);
+    sqlite3_finalize(drop);
+    l->nspans = 0;
+    l->count = 0;
+    return rc;
 }
 
 /* ---- retention ---- */

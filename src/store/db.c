@@ -224,16 +224,34 @@ int store_schema_version(struct store *st)
     return v;
 }
 
+static int too_new(struct store *st, int v)
+{
+    snprintf(st->errmsg, sizeof st->errmsg,
+             "database schema version %d is newer than this program (%d)", v, MIGRATION_COUNT);
+    return E_STORAGE;
+}
+
+/* The version is read without a transaction: an up-to-date database (every
+ * open but the first after an upgrade) takes no lock at all, so a console,
+ * a `kasconctl ... list` or an SSH login opens it while a long import or
+ * call-record load holds the write lock.  Only a due migration takes the
+ * write lock, and reads the version again under it: another process may
+ * have migrated in between. */
 static int migrate(struct store *st)
 {
+    int v = store_schema_version(st);
+    if (v < 0)
+        return store_fail(st);
+    if (v == MIGRATION_COUNT)
+        return CORE_OK;
+    if (v > MIGRATION_COUNT)
+        return too_new(st, v);
     if (store_begin(st))
         return E_STORAGE;
-    int v = store_schema_version(st);
+    v = store_schema_version(st);
     if (v < 0 || v > MIGRATION_COUNT) {
         store_rollback(st);
-        snprintf(st->errmsg, sizeof st->errmsg,
-                 "database schema version %d is newer than this program (%d)", v, MIGRATION_COUNT);
-        return E_STORAGE;
+        return v < 0 ? E_STORAGE : too_new(st, v);
     }
     for (; v < MIGRATION_COUNT; v++) {
         char pragma[64];
@@ -244,6 +262,23 @@ static int migrate(struct store *st)
         }
     }
     return store_commit(st);
+}
+
+/* WAL is a property of the file: switching takes an exclusive lock, so it
+ * is only asked for when the file is not in WAL mode yet (a new file). */
+static int use_wal(struct store *st)
+{
+    sqlite3_stmt *s = store_prepare(st, "PRAGMA journal_mode");
+    if (!s)
+        return E_STORAGE;
+    int rc = sqlite3_step(s);
+    bool wal = rc == SQLITE_ROW && sqlite3_column_text(s, 0) &&
+               !strcmp((const char *)sqlite3_column_text(s, 0), "wal");
+    int out = rc == SQLITE_ROW ? CORE_OK : store_fail(st);
+    sqlite3_finalize(s);
+    if (out || wal)
+        return out;
+    return exec_schema(st, "PRAGMA journal_mode=WAL");
 }
 
 /* Creates the file 0600 before SQLite opens it: SQLite would use the umask. */
@@ -275,8 +310,9 @@ int store_open(const char *path, struct store **out)
     }
     sqlite3_busy_timeout(st->db, 10000);
     sqlite3_extended_result_codes(st->db, 1);
-    int rc = exec_schema(st, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
-                             " PRAGMA synchronous=FULL;");
+    int rc = exec_schema(st, "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;");
+    if (!rc)
+        rc = use_wal(st);
     if (!rc)
         rc = migrate(st);
     *out = st;

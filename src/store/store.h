@@ -356,14 +356,23 @@ int store_cdr_file_find(struct store *st, int64_t site_id, const char *day, int 
 
 /* Appends records inside the caller's transaction: each goes to the last
  * part of its day, a new part starting at 40,000.  Statements are
- * prepared once; a file's count is written, and audited, when it fills
- * up and at finish.  The actor's strings must outlive the loader. */
+ * prepared once.  A long load is written in chunks: the caller commits
+ * after store_cdr_loader_checkpoint (which writes the files' counts) and
+ * begins the next transaction, so that other sessions write in between;
+ * store_cdr_loader_undo takes every record of this load out again (in
+ * the caller's transaction) when a later part of its file is refused.
+ * The actor's strings must outlive the loader. */
 struct store_cdr_loader;
 int store_cdr_loader_open(struct store *st, int64_t site_id, const struct store_actor *who,
                           struct store_cdr_loader **out);
 int store_cdr_loader_add(struct store_cdr_loader *loader, const struct core_cdr *rec);
-/* *files: how many files got records (parts filled on the way included). */
+/* Records added since the last checkpoint. */
+long store_cdr_loader_pending(const struct store_cdr_loader *loader);
+int store_cdr_loader_checkpoint(struct store_cdr_loader *loader);
+/* The last checkpoint, and one audit entry per file that got records;
+ * *files: how many (parts filled on the way included). */
 int store_cdr_loader_finish(struct store_cdr_loader *loader, int *files);
+int store_cdr_loader_undo(struct store_cdr_loader *loader);
 void store_cdr_loader_free(struct store_cdr_loader *loader);
 
 /* Deletes the files of days before oldest_day ("YYYY-MM-DD") of one site,

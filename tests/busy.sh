@@ -1,0 +1,109 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Readers and logins are never blocked by a long write: while a bulk import
+# and a call-record load of several day files run, administrators log in
+# over SSH (console and exec) and list extensions with kasconctl; none of
+# them fails, and both long writes complete.
+. "${top_srcdir:-.}/tests/lib.sh"
+MAIN_MENU_TEXT=${MAIN_MENU_TEXT-Main menu}
+: "${KASCOND:=kascond}"
+
+for tool in ssh sshpass tmux; do
+  if ! command -v "$tool" >/dev/null; then
+    echo "1..0 # SKIP $tool is not installed (./quickstart installs it)"
+    exit 0
+  fi
+done
+
+TMUX_SOCKET="kascon-busy-$$"
+server_pid= import_pid= load_pid=
+cleanup() {
+  local p
+  for p in "$server_pid" "$import_pid" "$load_pid"; do
+    [ -n "$p" ] && kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
+  done
+  tmux -L "$TMUX_SOCKET" kill-server 2>/dev/null
+  rm -rf "$TMP"
+}
+# The whole file is bounded: a hung step cannot hold the test run.
+{ sleep 400 && kill -TERM $$; } </dev/null >/dev/null 2>&1 &
+watchdog=$!
+trap 'pkill -P $watchdog 2>/dev/null; kill $watchdog 2>/dev/null; cleanup' EXIT
+trap 'exit 1' TERM INT
+
+wait_for() {
+  local end=$((SECONDS + $1)); shift
+  until "$@"; do
+    [ "$SECONDS" -ge "$end" ] && return 1
+    sleep 0.1
+  done
+}
+log_has() { grep -q -- "$1" "$TMP/server.log"; }
+running() { kill -0 "$1" 2>/dev/null; }
+
+# The call records are of 2024-05-01..05 (local time Japan); the clock
+# stands at 2024-05-06 so that all are kept.
+export TZ=JST-9 KASCON_NOW=1714964400
+DOMAIN=tokyo.example.jp
+PW=secret12
+ROWS=${BUSY_IMPORT_ROWS:-400}
+RECORDS=${BUSY_CDR_RECORDS:-300000}
+"$KASCONCTL" site add "$DOMAIN" --capacity $((ROWS + 10)) >/dev/null
+echo "$PW" | "$KASCONCTL" admin add "$DOMAIN" admin >/dev/null
+# shellcheck disable=SC2046
+"$KASCONCTL" line add "$DOMAIN" $(seq -f '090%08.0f' 0 $((ROWS - 1))) >/dev/null
+"$KASCONCTL" line add "$DOMAIN" 09099999999 >/dev/null
+echo '2000,09099999999' | "$KASCONCTL" ext import "$DOMAIN" - >/dev/null
+# Ten columns: every web password is hashed, the slow part of an import.
+awk -v n="$ROWS" 'BEGIN { for (i = 0; i < n; i++)
+  printf "3%06d,090%08d,0000000000,,,0,0,w%06d,pw%06d,0\r\n", i, i, i, i }' >"$TMP/ext.csv"
+awk -v n="$RECORDS" 'BEGIN { for (i = 0; i < n; i++) {
+  d = 1 + int(i * 5 / n); s = i % 86400
+  printf "2024/05/%02d %02d:%02d:%02d,,,不成立,,2002,2001,2002,,,,018\n", d, s/3600, s/60%60, s%60 } }' \
+  >"$TMP/cdr.csv"
+
+"$KASCOND" --listen 127.0.0.1:0 --db "$KASCON_DB" --host-key "$TMP/host_key" --foreground \
+  2>"$TMP/server.log" &
+server_pid=$!
+check "kascond starts" wait_for 20 log_has "Server listening on 127.0.0.1 port"
+PORT=$(sed -n 's/.*Server listening on 127.0.0.1 port \([0-9]*\)\..*/\1/p' "$TMP/server.log")
+SSH_OPTS=(-F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null
+          -o LogLevel=ERROR -o ConnectTimeout=10 -o IdentityAgent=none -o IdentitiesOnly=yes
+          -o PubkeyAuthentication=no)
+
+"$KASCONCTL" ext import "$DOMAIN" "$TMP/ext.csv" >"$TMP/import.out" 2>"$TMP/import.err" &
+import_pid=$!
+"$KASCONCTL" cdr load "$DOMAIN" "$TMP/cdr.csv" >"$TMP/load.out" 2>"$TMP/load.err" &
+load_pid=$!
+# The load has committed its first chunk: the write lock has been taken.
+first_chunk() { [ "$(q 'select coalesce(sum(records), 0) from cdr_files')" -gt 0 ]; }
+wait_for 120 first_chunk
+
+pane_has() { tmux -L "$TMUX_SOCKET" capture-pane -p -t busy | grep -qF -- "$1"; }
+tmux -L "$TMUX_SOCKET" -f /dev/null new-session -d -s busy -x 80 -y 24 \
+  "sshpass -p $PW ssh ${SSH_OPTS[*]} -p $PORT -tt admin@$DOMAIN@127.0.0.1; sleep 60"
+
+# Exec logins and lists for as long as either write runs (at least once).
+rounds=0 failures=0 end=$((SECONDS + 300))
+while :; do
+  timeout 30 sshpass -p "$PW" ssh "${SSH_OPTS[@]}" -p "$PORT" "admin@127.0.0.1" ext list \
+    </dev/null >"$TMP/ssh-list.out" 2>"$TMP/ssh-list.err" || {
+    failures=$((failures + 1)); sed 's/^/# ssh: /' "$TMP/ssh-list.err"; }
+  grep -q '^2000	' "$TMP/ssh-list.out" || failures=$((failures + 1))
+  "$KASCONCTL" ext list "$DOMAIN" >"$TMP/list.out" 2>"$TMP/list.err" || {
+    failures=$((failures + 1)); sed 's/^/# kasconctl: /' "$TMP/list.err"; }
+  rounds=$((rounds + 1))
+  { running "$import_pid" || running "$load_pid"; } || break
+  [ "$SECONDS" -lt "$end" ] || break
+done
+echo "# $rounds rounds of ssh ext list and kasconctl ext list during the writes"
+check "every ssh login and list during the writes succeeds ($rounds rounds)" test "$failures" = 0
+check "the console over ssh reaches its main menu" wait_for 60 pane_has "$MAIN_MENU_TEXT"
+wait "$import_pid"; import_rc=$?; import_pid=
+wait "$load_pid"; load_rc=$?; load_pid=
+check "the import completes" test "$import_rc" = 0
+check "... every row" grep -q "^$ROWS rows imported" "$TMP/import.out"
+check "the call-record load completes" test "$load_rc" = 0
+check "... every record, in five days" \
+  test "$(q 'select count(distinct day), sum(records) from cdr_files')" = "5|$RECORDS"
+done_testing
