@@ -14,8 +14,9 @@
 #endif
 #define N_(msgid) (msgid)
 
-/* Binds the "kascon" domain; KASCON_LOCALEDIR overrides the installed
- * directory so that an uninstalled build tree can run translated. */
+/* Sets the locale from the environment and binds the "kascon" domain: to
+ * the build tree's catalogues when the program runs from a build directory
+ * (locale-tree/ beside the binary), else to the installed LOCALEDIR. */
 void kascon_i18n_init(void);
 
 #endif

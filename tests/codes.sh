@@ -76,7 +76,7 @@ check "extension 990 refused under hold code 99 (the same checker)" \
   bash -c "'$KASCONCTL' code set $D hold 99 >/dev/null && printf '990,09022220003\r\n' | '$KASCONCTL' ext import $D - 2>&1 | grep -q '141.*hold code \"99\"'"
 check "operator's site number *9 refused against dial-confirm #9" run_ctl 1 site set $D 'site-number=#90'
 check "... names it" grep -q 'collides with dial-confirm code "#9"' "$TMP/err"
-LOCPATH=$(ja_locale) KASCON_LOCALEDIR="$(cd "${top_builddir:-.}" && pwd)/locale-tree" \
+LOCPATH=$(ja_locale) \
   LC_ALL=ja_JP.UTF-8 LANG=ja_JP.UTF-8 "$KASCONCTL" code set $D hold 8 2>"$TMP/err.ja"
 check "ja: the refusal in Japanese, naming 拠点番号 81" grep -q '141 .*「8」(拠点番号「81」と重複)' "$TMP/err.ja"
 
@@ -96,7 +96,7 @@ start_second() {
   if [ "${lang#ja}" != "$lang" ]; then locpath=$(ja_locale); fi
   T new-session -d -x 160 -y 30 -s second \
     "env LANG=$lang LC_ALL=$lang LANGUAGE= LOCPATH=$locpath TERM=xterm-256color \
-     KASCON_LOCALEDIR='$(cd "${top_builddir:-.}" && pwd)/locale-tree' '$KASCON' --db '$KASCON_DB'; sleep 30"
+     '$KASCON' --db '$KASCON_DB'; sleep 30"
 }
 on2() { PANE=second "$@"; }
 login() { type_text "$1"; keys Tab; type_text "$2"; keys Tab; type_text "$3"; keys Enter; }

@@ -66,7 +66,7 @@ check "... forwarding kept by default" grep -q 'Forwarding kept: Busy forwarding
 check "... forwarding to 3333 named" grep -q 'Forwarding of 4444 goes to 3333, which will no longer exist' "$TMP/out"
 check "... and changes nothing" test "$before" = "$(db_hash)"
 ja=$(ja_locale)
-LANG=ja_JP.UTF-8 LC_ALL=ja_JP.UTF-8 LOCPATH=$ja KASCON_LOCALEDIR="$(cd "${top_builddir:-.}" && pwd)/locale-tree" \
+LANG=ja_JP.UTF-8 LC_ALL=ja_JP.UTF-8 LOCPATH=$ja \
   "$KASCONCTL" transfer $D 2222 09000003333 --dry-run --forwarding clear >"$TMP/ja.out" 2>&1
 check "ja: the plan in Japanese" grep -q '携帯番号 09000002222 は未割当になります' "$TMP/ja.out"
 check "ja: ... forwarding cleared" grep -q '転送設定を解除: 話中転送 09011112222' "$TMP/ja.out"
@@ -139,7 +139,7 @@ echo 'other123' | "$KASCONCTL" admin add $D admin2 >/dev/null
 # A second console in a window of the same tmux server.
 other_console() {
   T new-window -d -t main -n other "env LANG=C.UTF-8 LC_ALL=C.UTF-8 LANGUAGE= TERM=xterm-256color \
-    KASCON_LOCALEDIR='$(cd "${top_builddir:-.}" && pwd)/locale-tree' '$KASCON' --db '$KASCON_DB'"
+    '$KASCON' --db '$KASCON_DB'"
 }
 okeys() { local k; for k in "$@"; do T send-keys -t main:other "$k"; sleep 0.05; done; }
 oshows() { local i=0; while [ $i -lt 200 ]; do T capture-pane -p -t main:other | grep -qF -- "$1" && return 0; sleep 0.05; i=$((i + 1)); done; T capture-pane -p -t main:other | sed 's/^/#   o|/'; return 1; }

@@ -48,7 +48,7 @@ echo "$PW" | "$KASCONCTL" admin add "$OTHER" admin >/dev/null
 "$KASCONCTL" line add "$DOMAIN" 09011110001 09011110002 09011110003 >/dev/null
 "$KASCONCTL" cdr demo "$DOMAIN" --days 1 --per-day 25 >/dev/null
 
-LOCPATH=$(ja_locale) KASCON_LOCALEDIR="$(cd "${top_builddir:-.}" && pwd)/locale-tree" \
+LOCPATH=$(ja_locale) \
 "$KASCOND" --listen 127.0.0.1:0 --db "$KASCON_DB" --host-key "$TMP/host_key" --foreground \
   --files "$TMP/files" --max-file-size 64K --max-area-size 160K --public-host 127.0.0.1 \
   2>"$TMP/server.log" &

@@ -68,7 +68,7 @@ old_files=$(sqlite3 "$KASCON_DB" "select count(*) from cdr_files")
 
 # The Japanese locale and catalogue of the build tree, for the console
 # of a client that asks for LANG=ja_JP.UTF-8.
-LOCPATH=$(ja_locale) KASCON_LOCALEDIR="$(cd "${top_builddir:-.}" && pwd)/locale-tree" \
+LOCPATH=$(ja_locale) \
 "$KASCOND" --config "$TMP/kascond.conf" --listen 127.0.0.1:0 --db "$KASCON_DB" \
   --host-key "$TMP/host_key" --foreground 2>"$TMP/server.log" &
 server_pid=$!

@@ -25,7 +25,6 @@ start_console() {
   if [ "${lang#ja}" != "$lang" ]; then locpath=$(ja_locale); fi
   T new-session -d -x "$cols" -y "$rows" -s main \
     "env LANG=$lang LC_ALL=$lang LANGUAGE= LOCPATH=$locpath TERM=xterm-256color \
-     KASCON_LOCALEDIR='$(cd "${top_builddir:-.}" && pwd)/locale-tree' \
      KASCON_NOW='${KASCON_NOW:-}' NO_COLOR='${NO_COLOR:-}' '$KASCON' --db '$KASCON_DB'; \
      echo KASCON-EXITED \$?; sleep 30"
 }

@@ -150,7 +150,7 @@ setup
 SSH_OPTS=(-F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null
           -o LogLevel=ERROR -o ConnectTimeout=10 -o IdentityAgent=none -o IdentitiesOnly=yes
           -o PubkeyAuthentication=no -o NumberOfPasswordPrompts=1)
-LOCPATH=$(ja_locale) KASCON_LOCALEDIR="$(cd "${top_builddir:-.}" && pwd)/locale-tree" \
+LOCPATH=$(ja_locale) \
 "$KASCOND" --listen 127.0.0.1:0 --db "$KASCON_DB" --host-key "$TMP/host_key" \
   --files "$TMP/files" --foreground 2>"$TMP/server.log" &
 server_pid=$!
