@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* 監査ログ (SPEC §5): every change of the site, newest first, a page at a
+/* 監査ログ (doc/spec.md §5): every change of the site, newest first, a page at a
  * time, filtered by object and administrator; Enter shows the whole entry
  * with its old and new values. */
 #include <config.h>

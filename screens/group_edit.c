@@ -3,7 +3,7 @@
  * it out: the group number (and for hunting, 種別 and 代表内線番号) with
  * [新規登録], then the registered 内線メンバ above and an entry area for
  * members to register or delete below.  Pilot groups reorder members.
- * The group is row-locked while open (SPEC §5). */
+ * The group is row-locked while open (doc/spec.md §5). */
 #include <config.h>
 
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* インターネットアクセス規制設定 (§1.2, SPEC §3.6): when 規制 is on, logins
+/* インターネットアクセス規制設定 (§1.2, doc/spec.md §3.6): when 規制 is on, logins
  * from outside the site's trusted networks (the access line, set by the
  * carrier) are refused, separately for administrators and users. */
 #include <config.h>

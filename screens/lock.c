@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Row locks of the edit forms (SPEC §5): one lease per edited object,
+/* Row locks of the edit forms (doc/spec.md §5): one lease per edited object,
  * renewed by the console's tick while the form is open, released on save,
  * cancel, logout and exit.  A form whose object another session holds is
  * shown read-only with who holds it and since when. */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The menu tree of SPEC §2 as one table.  Only screens that work are
+/* The menu tree of doc/spec.md §2 as one table.  Only screens that work are
  * listed; a new screen is one row here. */
 #include <config.h>
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* 内線番号プロフィール設定 > one profile: change its SIP and web console
- * credentials under a row lock (SPEC §5). */
+ * credentials under a row lock (doc/spec.md §5). */
 #include <config.h>
 
 #include <stdlib.h>

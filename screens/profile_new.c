@@ -98,7 +98,7 @@ static void next(void *ctx, struct tui_form *form)
         return;
     }
     s->step = 2;
-    /* SIP values default to the extension number (SPEC §3.1). */
+    /* SIP values default to the extension number (doc/spec.md §3.1). */
     if (!*tui_form_value(s->step2, S2_SIP_ID))
         tui_form_set_value(s->step2, S2_SIP_ID, s->ext);
     tui_form_set_focus(s->step2, S2_SIP_PW);

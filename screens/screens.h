@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The console's screens: one file per screen of SPEC §2, each ending in a
+/* The console's screens: one file per screen of doc/spec.md §2, each ending in a
  * const struct tui_screen; the menu tree in menu.c lists them. */
 #ifndef KASCON_SCREENS_H
 #define KASCON_SCREENS_H

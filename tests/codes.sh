@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# The administrator's feature codes (SPEC §3.4) end to end: kasconctl code,
+# The administrator's feature codes (doc/spec.md §3.4) end to end: kasconctl code,
 # then 保留特番設定, ダイヤル確定特番設定 and プッシュ音設定 (消去設定, 送出特番設定)
 # in the console, in English and Japanese: each success, each refusal
 # naming what collides, the one-character warning, the erase confirmation,

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Bulk register, delete and export with Excel CSV files (SPEC §4): every
+# Bulk register, delete and export with Excel CSV files (doc/spec.md §4): every
 # FAQ §7 cause on its row and column, nothing changed on refusal, round trip.
 . "${top_srcdir:-.}/tests/lib.sh"
 K() { "$KASCONCTL" "$@"; }

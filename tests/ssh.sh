@@ -254,7 +254,7 @@ check "after another session's crash the first one still answers" pane_has "$MAI
 check "... and the server still accepts logins" is "$(attempt $PW admin@$DOMAIN)" ok
 tmux -L "$TMUX_SOCKET" kill-session -t kascon
 
-# ---- several administrators on one database (SPEC §5) ----
+# ---- several administrators on one database (doc/spec.md §5) ----
 echo "$PW" | "$KASCONCTL" admin add "$DOMAIN" admin2 >/dev/null
 # Through the operator's bulk import: it waits for the database when a
 # session is writing, where a raw sqlite3 shell would fail at once.

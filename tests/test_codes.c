@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The administrator's feature codes (SPEC §3.4) through ops_site_codes_set:
+/* The administrator's feature codes (doc/spec.md §3.4) through ops_site_codes_set:
  * rules, the one prefix checker against every other number, all or
  * nothing, version checks and the audit entry. */
 #include <config.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Forwarding (SPEC §3.5): destination and delay rules, self and loop
+/* Forwarding (doc/spec.md §3.5): destination and delay rules, self and loop
  * checks, version checks and audit; transfer and exchange of extension
  * numbers (§6.1, §6.2): plans, refusals, atomicity. */
 #include <config.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Row locks (SPEC §5), SSH-side logins (keys, lockout, trusted networks)
+/* Row locks (doc/spec.md §5), SSH-side logins (keys, lockout, trusted networks)
  * and public-key parsing, on a temporary database; the clock is moved with
  * KASCON_NOW. */
 #include <config.h>

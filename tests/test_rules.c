@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Table-driven tests of the core rules: every edge named in SPEC §3. */
+/* Table-driven tests of the core rules: every edge named in doc/spec.md §3. */
 #include <config.h>
 
 #include <string.h>

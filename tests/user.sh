@@ -114,7 +114,7 @@ run_locale() {
   logout
   check "$lang: logged out" wait_for "$L_LOGIN"
 
-  # Three wrong passwords lock the user (SPEC §3.6), whatever comes next.
+  # Three wrong passwords lock the user (doc/spec.md §3.6), whatever comes next.
   login hana bad12345; sleep 0.5
   type_text bad12345; keys Enter; sleep 0.5
   type_text bad12345; keys Enter; sleep 0.5

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* kasconctl ext import | delete | export | list (SPEC §4). */
+/* kasconctl ext import | delete | export | list (doc/spec.md §4). */
 #include <config.h>
 
 #include <errno.h>

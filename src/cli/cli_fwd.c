@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* kasconctl fwd show | set | clear | voicemail: the operator sets an
- * extension's forwarding (SPEC §3.5) until extension users have their own
+ * extension's forwarding (doc/spec.md §3.5) until extension users have their own
  * console; the same operations as that console will use. */
 #include <config.h>
 

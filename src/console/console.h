@@ -23,7 +23,7 @@ struct console_opts {
     /* The terminal: stdin/stdout for kascon, the pty for kascond. */
     FILE *in, *out;
     const char *term; /* $TERM of the session, or NULL for the environment's */
-    /* Set by kascond when the password has expired (SPEC §3.6): the console
+    /* Set by kascond when the password has expired (doc/spec.md §3.6): the console
      * opens パスワード変更 before anything else. */
     bool must_change;
     /* The row-lock session id (store_lock_take) for this console, or NULL

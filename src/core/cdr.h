@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Call records (通信履歴, SPEC §3.7, guide §6.5): the twelve columns A-L,
+/* Call records (通信履歴, doc/spec.md §3.7, guide §6.5): the twelve columns A-L,
  * the cause-code table, the checks of a native CSV row, the mapping of
  * Asterisk's cdr_csv records, the secret-question text rule and the demo
  * traffic generator.  Pure functions: no I/O, no clock. */

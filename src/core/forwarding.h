@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Call forwarding of an extension (転送, SPEC §3.5, guide FAQ §7): four
+/* Call forwarding of an extension (転送, doc/spec.md §3.5, guide FAQ §7): four
  * kinds of forwarding, each off or a destination number, the no-answer
  * delay, and voicemail (留守番) on or off.  Pure rules; the store holds
  * them and the operations check them, for the administrator's view and

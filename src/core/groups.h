@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Pickup groups (§5.1) and call hunting groups (§5.3): their limits and
- * number rule, as pure functions (SPEC §3.3).
+ * number rule, as pure functions (doc/spec.md §3.3).
  *
  * A group number is a whole number from 1 to CORE_GROUP_NUMBER_MAX written
  * without leading zeros: 5 digits hold the 10,000 hunting groups a site

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Lockout policy of SPEC §3.6, decided from state and a clock passed in.
+/* Lockout policy of doc/spec.md §3.6, decided from state and a clock passed in.
  * The console, the SSH server and the secret-question gate all call it. */
 #ifndef KASCON_CORE_LOCKOUT_H
 #define KASCON_CORE_LOCKOUT_H

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The prefix rule of SPEC §3.4: the site number, GW id, every feature code
+/* The prefix rule of doc/spec.md §3.4: the site number, GW id, every feature code
  * and every extension are pairwise prefix-free.  One checker for every write.
  *
  * A plan is a sorted array, so one check costs O(L log n): the values that

@@ -11,7 +11,7 @@
 
 /* Returns 0, or -1 when hashing failed (no entropy, no memory). */
 int core_password_hash(const char *password, char *out, size_t n);
-/* Web console passwords (8 letters and digits, SPEC §3.1) use a lower
+/* Web console passwords (8 letters and digits, doc/spec.md §3.1) use a lower
  * yescrypt cost (about 4 ms instead of 15 ms): a bulk file of 100,000
  * profiles must hash in minutes, and the web login has its own lockout. */
 int core_password_hash_web(const char *password, char *out, size_t n);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The product's field rules (SPEC §3), as pure functions.  Each returns
+/* The product's field rules (doc/spec.md §3), as pure functions.  Each returns
  * CORE_OK (0) or a code of the error catalogue. */
 #ifndef KASCON_CORE_RULES_H
 #define KASCON_CORE_RULES_H

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* CSV files as Excel on Windows writes them (SPEC §4, DESIGN §2): refuse
+/* CSV files as Excel on Windows writes them (doc/spec.md §4, doc/design.md §2): refuse
  * what is not CSV, detect the encoding, decode, split into records of UTF-8
  * fields, and write records back in CP932 or UTF-8.
  *

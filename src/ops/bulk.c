@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* 一括登録 / 一括削除 (SPEC §4): every row is checked against the file and
+/* 一括登録 / 一括削除 (doc/spec.md §4): every row is checked against the file and
  * a snapshot of the site before anything changes; every problem is
  * reported with its row and column; a valid file is applied in one
  * transaction.  Lookups go to sorted in-memory arrays, so a 100,000-row
@@ -771,7 +771,7 @@ static int export_row(const struct store_ext *e, void *ctx)
 {
     struct export_ctx *x = ctx;
     /* The register format; the web password is only a hash here, so its
-     * column stays empty (SPEC §4). */
+     * column stays empty (doc/spec.md §4). */
     const char *cols[COLS_REGISTER] = {e->ext, e->mobile, "0000000000", e->sip_id, e->sip_password,
                                        "0",    "0",       e->web_user,  "",        "0"};
     snprintf(x->last, sizeof x->last, "%s", e->ext);

@@ -411,7 +411,7 @@ int ops_cdr_export(struct store *st, int64_t site_id, const char *day, int part,
 
 /* Checks an answer under the lockout policy and stores the outcome; the
  * caller holds the transaction.  The call-history lock always lifts after
- * 60 minutes (SPEC §3.7), whatever the site's automatic unlock setting. */
+ * 60 minutes (doc/spec.md §3.7), whatever the site's automatic unlock setting. */
 static int judge_answer(struct store *st, int64_t site_id, const struct store_secret *secret,
                         const char *answer, const struct store_actor *who, const char *object)
 {

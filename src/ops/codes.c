@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The administrator's feature codes (SPEC §3.4): 保留特番, ダイヤル確定特番,
+/* The administrator's feature codes (doc/spec.md §3.4): 保留特番, ダイヤル確定特番,
  * プッシュ音送出特番 and their options, under the one prefix checker. */
 #include <config.h>
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Forwarding settings (転送, SPEC §3.5): read for 留守番・各種転送設定確認
+/* Forwarding settings (転送, doc/spec.md §3.5): read for 留守番・各種転送設定確認
  * and set by kasconctl now, and by the extension user's own console later;
  * every front end goes through these, so the rules exist once. */
 #include <config.h>

@@ -555,7 +555,7 @@ static int resolve_site(struct store *st, const char *domain, struct store_site 
         core_normalize_domain(normalized);
         return store_site_find(st, normalized, site);
     }
-    /* With a single site the domain may be left out (SPEC §3.6). */
+    /* With a single site the domain may be left out (doc/spec.md §3.6). */
     int count = 0;
     int rc = store_site_count(st, &count);
     if (rc || count != 1)
@@ -786,7 +786,7 @@ int ops_change_password(struct store *st, struct ops_session *session, const cha
         problem->field = 0;
         return E_PW_CURRENT_WRONG;
     }
-    /* A web console user's password follows the web rules (SPEC §3.1). */
+    /* A web console user's password follows the web rules (doc/spec.md §3.1). */
     int rc = session->is_user ? core_check_web_password(next, session->ext.web_user)
                               : core_check_admin_password(next);
     if (!rc && strcmp(next, again ? again : ""))

@@ -22,7 +22,7 @@
 #include "core/rules.h"
 #include "store/store.h"
 
-/* Fields of a new extension profile (SPEC §3.1), as typed.  Empty SIP
+/* Fields of a new extension profile (doc/spec.md §3.1), as typed.  Empty SIP
  * values take the extension number. */
 struct ops_ext_input {
     const char *ext;
@@ -57,7 +57,7 @@ int ops_ext_check_number(struct store *st, int64_t site_id, const char *ext,
 int ops_ext_update(struct store *st, int64_t site_id, const char *ext, int64_t version,
                    const struct ops_ext_input *in, const struct store_actor *who,
                    struct core_problems *problems);
-/* 一括登録 / 一括削除 (SPEC §4) from a file (path) or a buffer (path NULL).
+/* 一括登録 / 一括削除 (doc/spec.md §4) from a file (path) or a buffer (path NULL).
  * Every problem goes to *problems with its row (record number) and
  * column (0-based; -1 for the whole row, or the file); nothing changes
  * unless the whole file is valid, and then it is applied in one
@@ -253,7 +253,7 @@ int ops_hunt_move(struct store *st, int64_t site_id, const char *number, int64_t
 int ops_ext_groups(struct store *st, int64_t site_id, const char *ext, char *refs, size_t n,
                    struct core_problem *problem);
 
-/* ---- forwarding (転送, SPEC §3.5) ----
+/* ---- forwarding (転送, doc/spec.md §3.5) ----
  * The administrator's view and kasconctl use these now; the extension
  * user's own console will too.  `version` is the forwarding version the
  * caller read (core_fwd.version), or OPS_ANY_VERSION for scripts; when it
@@ -278,7 +278,7 @@ int ops_fwd_save(struct store *st, int64_t site_id, const char *ext, int64_t ver
                  const struct core_fwd *want, const char *delay, const struct store_actor *who,
                  struct core_problems *problems, struct core_fwd *out);
 
-/* ---- 内線番号の譲渡 / 交換 (transfer, exchange: SPEC §6, guide §6.1, §6.2) ----
+/* ---- 内線番号の譲渡 / 交換 (transfer, exchange: doc/spec.md §6, guide §6.1, §6.2) ----
  * Transfer hands an extension number to the person using another mobile:
  * the extension's mobile (if any) is unassigned, the recipient's mobile is
  * assigned to it, and when the recipient used an extension of their own,
@@ -327,7 +327,7 @@ int ops_exchange(struct store *st, int64_t site_id, const char *ext1, const char
 void ops_move_describe(const struct ops_move_plan *plan, bool clear_fwd,
                        void (*line)(void *ctx, const char *text), void *ctx);
 
-/* ---- call history (通信履歴, SPEC §3.7) ---- */
+/* ---- call history (通信履歴, doc/spec.md §3.7) ---- */
 enum ops_cdr_format { OPS_CDR_NATIVE, OPS_CDR_ASTERISK };
 #define OPS_CDR_PROBLEMS_SHOWN 1000 /* a broken 3-million-row file stays readable */
 

@@ -16,7 +16,7 @@
 #include "ssh/session.h"
 
 /* "admin@tokyo.example.jp" → user "admin", domain "tokyo.example.jp":
- * split at the last '@' (SPEC §3.6); no '@' leaves the domain empty. */
+ * split at the last '@' (doc/spec.md §3.6); no '@' leaves the domain empty. */
 static void split_user(const char *full, char *user, size_t user_n, char *domain, size_t domain_n)
 {
     const char *at = strrchr(full, '@');

@@ -200,7 +200,7 @@ static int on_subsystem_request(ssh_session ssh, ssh_channel channel, const char
     (void)ssh;
     (void)channel;
     struct session *s = userdata;
-    /* An expired password is changed in the console first (SPEC §3.6). */
+    /* An expired password is changed in the console first (doc/spec.md §3.6). */
     if (subsystem && !strcmp(subsystem, "sftp") && !s->shell && !s->sftp && !s->exec &&
         !s->login.is_user && s->area.dir >= 0 && !s->login.must_change) {
         s->sftp = true;

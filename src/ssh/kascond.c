@@ -3,7 +3,7 @@
  * This file is the listener: host key, start-up checks of the database,
  * accept, per-connection fork, the connection caps and the daily cleanup.
  * The parent only listens, counts and forks; all SSH and database work for
- * a connection happens in that connection's child (session.c, DESIGN §3).
+ * a connection happens in that connection's child (session.c, doc/design.md §3).
  * Settings and --help are in options.c, the log in log.c. */
 #include <config.h>
 
@@ -70,7 +70,7 @@ static int prepare_database(const char *path)
     return rc ? -1 : 0;
 }
 
-/* The call-history retention of SPEC §3.7 (92 days) and the 24 hours of
+/* The call-history retention of doc/spec.md §3.7 (92 days) and the 24 hours of
  * the file areas, at start and then daily.  It runs in a short-lived
  * child: the parent never holds a database connection that a fork could
  * carry into a session. */

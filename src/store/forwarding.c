@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Forwarding settings of an extension (SPEC §3.5): one row per extension
+/* Forwarding settings of an extension (doc/spec.md §3.5): one row per extension
  * once anything was set; no row reads as everything off, version 0. */
 #include <config.h>
 

@@ -212,7 +212,7 @@ typedef int (*store_locked_cb)(const struct store_locked *locked, void *ctx);
 int store_locked_each(struct store *st, int64_t site_id, store_locked_cb cb, void *ctx);
 int store_web_user_unlock(struct store *st, int64_t site_id, const char *web_user,
                           const struct store_actor *who);
-/* An extension user's login state (lockout counts, SPEC §3.6) and own
+/* An extension user's login state (lockout counts, doc/spec.md §3.6) and own
  * password change (ユーザーカスコン); the change is audited. */
 int store_web_user_lock_get(struct store *st, int64_t ext_id, int *failures, int64_t *locked_at);
 int store_web_user_set_lock(struct store *st, int64_t ext_id, int failures, int64_t locked_at);
@@ -230,7 +230,7 @@ int store_unassign(struct store *st, int64_t site_id, const char *ext, const cha
 /* The site's numbering plan: operator numbers, feature codes, extensions. */
 int store_plan_load(struct store *st, int64_t site_id, struct core_plan *plan);
 
-/* ---- pickup and call hunting groups (SPEC §3.3) ----
+/* ---- pickup and call hunting groups (doc/spec.md §3.3) ----
  * kind is enum core_group_kind.  Writes happen inside the caller's
  * transaction; a change to a group's members, order, type or
  * representative goes through store_group_touch, which refuses
@@ -298,7 +298,7 @@ int store_ext_groups(struct store *st, int64_t ext_id, char *refs, size_t n);
 typedef int (*store_ext_group_cb)(int role, int number, void *ctx);
 int store_ext_group_each(struct store *st, int64_t ext_id, store_ext_group_cb cb, void *ctx);
 
-/* ---- forwarding (転送, SPEC §3.5) ---- */
+/* ---- forwarding (転送, doc/spec.md §3.5) ---- */
 /* The extension's settings; everything off and version 0 when never set. */
 int store_fwd_get(struct store *st, int64_t ext_id, struct core_fwd *out);
 /* Saves all five settings of ext (id, and its number for the audit log)
@@ -340,7 +340,7 @@ struct store_audit_filter {
 int store_audit_page(struct store *st, int64_t site_id, const struct store_audit_filter *f,
                      int64_t from_id, bool newer, int limit, store_audit_cb cb, void *ctx);
 
-/* ---- call records (通信履歴, SPEC §3.7) ---- */
+/* ---- call records (通信履歴, doc/spec.md §3.7) ---- */
 struct store_cdr_file {
     int64_t id;
     char day[CORE_CDR_DAY_LEN + 1]; /* "YYYY-MM-DD" */
@@ -408,7 +408,7 @@ int store_secret_get(struct store *st, int64_t site_id, struct store_secret *out
 int store_secret_set(struct store *st, int64_t site_id, const char *question, const char *hash,
                      const struct store_actor *who);
 int store_secret_set_lock(struct store *st, int64_t site_id, int failures, int64_t locked_at);
-/* ---- row locks (SPEC §5, DESIGN §2 Edit) ----
+/* ---- row locks (doc/spec.md §5, doc/design.md §2 Edit) ----
  * A lease on an object ("ext:12", "site:3:hold-code") held by one session
  * (an opaque id unique to a console process) on behalf of a holder (the
  * administrator's name).  Leases are coordination state, not site data:
