@@ -47,7 +47,7 @@ static int provision(const char *path, long rows, struct store **out, int64_t *s
         .domain = "bench.example.jp", .capacity = capacity, .site_number = "9"};
     struct core_problems pr;
     core_problems_init(&pr);
-    int rc = ops_site_add(st, &site, &bench_actor, &pr, site_id);
+    int rc = ops_site_add(&(struct ops_ctx){.st = st, .actor = bench_actor}, &site, &pr, site_id);
     /* In batches of 5,000 mobiles. */
     enum { BATCH = 5000 };
     static char mobiles[BATCH][12];
@@ -58,7 +58,8 @@ static int provision(const char *path, long rows, struct store **out, int64_t *s
             snprintf(mobiles[n], sizeof mobiles[n], "090%08ld", k);
             args[n] = mobiles[n];
         }
-        rc = ops_line_add(st, "bench.example.jp", args, n, &bench_actor, &pr);
+        rc = ops_line_add(&(struct ops_ctx){.st = st, .actor = bench_actor}, "bench.example.jp",
+                          args, n, &pr);
     }
     core_problems_free(&pr);
     if (rc) {
@@ -127,8 +128,9 @@ static int run(const char *dir, long rows, int cols)
     memset(phase_at, 0, sizeof phase_at);
     struct ops_bulk_result res;
     double t0 = now(), start = t0;
-    int rc = ops_bulk(st, site_id, OPS_BULK_REGISTER, csv, NULL, 0, false, &bench_actor, &pr, &res,
-                      on_phase, NULL);
+    struct ops_bulk_request req = {.mode = OPS_BULK_REGISTER, .path = csv, .progress = on_phase};
+    int rc = ops_bulk(&(struct ops_ctx){.st = st, .site_id = site_id, .actor = bench_actor}, &req,
+                      &pr, &res);
     double ours = now() - t0;
     store_close(st);
     if (rc || res.created != rows) {

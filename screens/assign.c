@@ -24,12 +24,11 @@ struct assign_state {
 static void submit(void *ctx, struct tui_form *form)
 {
     (void)ctx;
-    struct scr_console *c = scr_console();
     tui_form_clear_errors(form);
     struct core_problems problems;
     core_problems_init(&problems);
     const char *ext = tui_form_value(form, F_EXT), *mobile = tui_form_value(form, F_MOBILE);
-    if (ops_assign(c->st, c->session.site.id, ext, mobile, &c->session.actor, &problems)) {
+    if (ops_assign(scr_ops(), ext, mobile, &problems)) {
         scr_show_problems(form, field_map, OPS_F_MOBILE + 1, &problems);
     } else {
         char text[256];

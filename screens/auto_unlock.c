@@ -37,11 +37,9 @@ static void save(void *ctx, struct tui_form *form)
     struct unlock_state *s = ctx;
     if (!s->lock.held)
         return;
-    struct scr_console *c = scr_console();
     struct core_problem p;
     int on = tui_form_choice(form, F_MODE) == 0;
-    if (ops_site_access_set(c->st, s->site.id, s->site.version, on, -1, -1, &c->session.actor,
-                            &p)) {
+    if (ops_site_access_set(scr_ops(), s->site.version, on, -1, -1, &p)) {
         load(s);
         scr_show_problem(NULL, NULL, 0, &p);
         return;

@@ -234,7 +234,6 @@ static char *read_inbox(struct bulk_state *s, const struct io_area *area, const 
 
 static void run(struct bulk_state *s, bool dry_run)
 {
-    struct scr_console *c = scr_console();
     const char *path = tui_form_value(s->form, F_FILE);
     const struct io_area *area = scr_area();
     if (scr_remote() && !area)
@@ -253,8 +252,14 @@ static void run(struct bulk_state *s, bool dry_run)
     core_problems_free(&s->problems);
     core_problems_init(&s->problems);
     struct ops_bulk_result res;
-    int rc = ops_bulk(c->st, c->session.site.id, s->mode, buf ? NULL : path, buf, len, dry_run,
-                      &c->session.actor, &s->problems, &res, on_progress, s);
+    struct ops_bulk_request req = {.mode = s->mode,
+                                   .path = buf ? NULL : path,
+                                   .buf = buf,
+                                   .len = len,
+                                   .dry_run = dry_run,
+                                   .progress = on_progress,
+                                   .progress_ctx = s};
+    int rc = ops_bulk(scr_ops(), &req, &s->problems, &res);
     free(buf);
     tui_list_seek(s->list, NULL);
     char text[512];
@@ -270,7 +275,7 @@ static void run(struct bulk_state *s, bool dry_run)
         s->on_list = s->problems.count > 1;
         return;
     }
-    const char *enc = io_encoding_name((enum io_encoding)res.encoding);
+    const char *enc = io_encoding_name(res.encoding);
     if (s->mode == OPS_BULK_REGISTER)
         snprintf(text, sizeof text,
                  dry_run ? _("Checked %ld rows (%s): no problem. %ld profiles would be registered,"

@@ -27,15 +27,15 @@ struct export_state {
 static void submit(void *ctx, struct tui_form *form)
 {
     struct export_state *s = ctx;
-    struct scr_console *c = scr_console();
     struct scr_output out;
     s->fetch[0] = '\0';
     if (!scr_open_output(form, F_FILE, _("Bulk export"), &out))
         return;
     long rows = 0;
     struct core_problem p;
-    int rc = ops_bulk_export(c->st, c->session.site.id, out.f,
-                             tui_form_choice(form, F_ENCODING) == 1, &rows, &p);
+    int rc = ops_bulk_export(scr_ops(), out.f,
+                             tui_form_choice(form, F_ENCODING) == 1 ? IO_ENC_UTF8 : IO_ENC_CP932,
+                             &rows, &p);
     if (scr_close_output(&out, rc == 0) != 0 && !rc)
         core_problem_set(&p, rc = E_FILE_WRITE, out.shown);
     if (rc) {

@@ -92,10 +92,8 @@ static void activate(void *ctx, const char *key)
 static void answer(void *ctx, struct tui_form *form)
 {
     struct files_state *s = ctx;
-    struct scr_console *c = scr_console();
     struct core_problem p;
-    int rc = ops_secret_verify(c->st, c->session.site.id, tui_form_value(form, F_ANSWER),
-                               &c->session.actor, &p);
+    int rc = ops_secret_verify(scr_ops(), tui_form_value(form, F_ANSWER), &p);
     tui_form_set_value(form, F_ANSWER, "");
     if (rc) {
         scr_show_problem(NULL, NULL, 0, &p);

@@ -28,7 +28,6 @@ struct get_state {
 static void submit(void *ctx, struct tui_form *form)
 {
     struct get_state *s = ctx;
-    struct scr_console *c = scr_console();
     struct scr_output out;
     s->fetch[0] = '\0';
     if (!scr_open_output(form, F_FILE, _("Download"), &out))
@@ -36,8 +35,9 @@ static void submit(void *ctx, struct tui_form *form)
     tui_progress(_("Download"), 0, s->file.records);
     long written = 0;
     struct core_problem p;
-    int rc = ops_cdr_export(c->st, c->session.site.id, s->file.day, s->file.part, out.f,
-                            tui_form_choice(form, F_ENCODING) == 0, &written, &p);
+    int rc = ops_cdr_export(scr_ops(), s->file.day, s->file.part, out.f,
+                            tui_form_choice(form, F_ENCODING) == 0 ? IO_ENC_CP932 : IO_ENC_UTF8,
+                            &written, &p);
     if (scr_close_output(&out, rc == 0) != 0 && !rc)
         core_problem_set(&p, rc = E_FILE_WRITE, out.shown);
     tui_progress(_("Download"), written, s->file.records);

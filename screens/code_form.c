@@ -34,7 +34,6 @@ static void save(void *ctx, struct tui_form *form)
     struct code_state *s = ctx;
     if (!s->lock.held)
         return;
-    struct scr_console *c = scr_console();
     struct ops_codes_input in = OPS_CODES_UNCHANGED;
     s->desc->read(form, &in);
     tui_form_clear_errors(form);
@@ -45,8 +44,7 @@ static void save(void *ctx, struct tui_form *form)
     struct core_problems problems;
     core_problems_init(&problems);
     struct core_problem warning;
-    int rc = ops_site_codes_set(c->st, s->site.id, s->site.version, &in, &c->session.actor,
-                                &problems, &warning);
+    int rc = ops_site_codes_set(scr_ops(), s->site.version, &in, &problems, &warning);
     if (rc == E_CHANGED_MEANWHILE) {
         /* Someone saved first: show what is stored now, keep nothing stale. */
         load(s);

@@ -205,6 +205,19 @@ int scr_fetch_result(int rc)
     return rc;
 }
 
+const struct ops_ctx *scr_ops(void)
+{
+    bool remote = console.opts && console.opts->preauth_user;
+    console.ops = (struct ops_ctx){
+        .st = console.st,
+        .site_id = console.logged_in ? console.session.site.id : 0,
+        .actor = console.session.actor,
+        .source = remote ? OPS_SOURCE_SSH : OPS_SOURCE_CONSOLE,
+        .lock_session = console.lock_session,
+    };
+    return &console.ops;
+}
+
 void scr_enter_session(void)
 {
     console.logged_in = true;
@@ -275,7 +288,7 @@ int console_run(const struct console_opts *opts)
                  (long)getpid(), (long long)store_now());
     tui_set_idle(1000, idle_tick, NULL);
     if (opts->preauth_user) {
-        if (ops_session_load(console.st, opts->preauth_domain, opts->preauth_user, opts->source,
+        if (ops_session_load(scr_ops(), opts->preauth_domain, opts->preauth_user, opts->source,
                              &console.session) == CORE_OK) {
             if (opts->must_change)
                 console.session.must_change = true;

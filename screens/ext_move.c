@@ -45,10 +45,8 @@ static const struct tui_screen scr_move_preview_screen;
 
 static int plan_of(struct move_request *r, struct core_problems *problems)
 {
-    struct scr_console *c = scr_console();
-    return r->kind == OPS_TRANSFER
-               ? ops_transfer_plan(c->st, c->session.site.id, r->a, r->b, &r->plan, problems)
-               : ops_exchange_plan(c->st, c->session.site.id, r->a, r->b, &r->plan, problems);
+    return r->kind == OPS_TRANSFER ? ops_transfer_plan(scr_ops(), r->a, r->b, &r->plan, problems)
+                                   : ops_exchange_plan(scr_ops(), r->a, r->b, &r->plan, problems);
 }
 
 static void next(void *ctx, struct tui_form *form)
@@ -271,14 +269,12 @@ static void execute(void *state)
                                                : N_("Exchange of extension numbers")),
                      question))
         return;
-    struct scr_console *c = scr_console();
     struct core_problems problems;
     core_problems_init(&problems);
     struct ops_move_plan now;
-    int rc = r->kind == OPS_TRANSFER ? ops_transfer(c->st, c->session.site.id, r->a, r->b, clear,
-                                                    &r->plan, &c->session.actor, &problems, &now)
-                                     : ops_exchange(c->st, c->session.site.id, r->a, r->b, clear,
-                                                    &r->plan, &c->session.actor, &problems, &now);
+    int rc = r->kind == OPS_TRANSFER
+                 ? ops_transfer(scr_ops(), r->a, r->b, clear, &r->plan, &problems, &now)
+                 : ops_exchange(scr_ops(), r->a, r->b, clear, &r->plan, &problems, &now);
     if (rc == E_CHANGED_MEANWHILE) {
         /* Show what would change now; the user confirms again. */
         r->plan = now;

@@ -27,12 +27,11 @@ struct fwd_view_state {
 static void show(void *ctx, struct tui_form *form)
 {
     struct fwd_view_state *s = ctx;
-    struct scr_console *c = scr_console();
     tui_form_clear_errors(form);
     s->found = false;
     struct core_problem p;
     const char *ext = tui_form_value(form, F_EXT);
-    if (ops_fwd_get(c->st, c->session.site.id, ext, &s->fwd, &p)) {
+    if (ops_fwd_get(scr_ops(), ext, &s->fwd, &p)) {
         scr_show_problem(form, field_map, OPS_FWD_FIELDS, &p);
         return;
     }

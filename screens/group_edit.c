@@ -102,7 +102,7 @@ static int load(struct edit_state *s)
     char number[16];
     number_text(s, number, sizeof number);
     struct core_problem p;
-    int rc = ops_group_get(c->st, c->session.site.id, s->kind, number, &s->g, &p);
+    int rc = ops_group_get(scr_ops(), s->kind, number, &s->g, &p);
     if (rc) {
         scr_show_problem(NULL, NULL, 0, &p);
         return rc;
@@ -178,19 +178,17 @@ static void show_problems(struct edit_state *s, const struct core_problems *prob
 
 static void create(struct edit_state *s)
 {
-    struct scr_console *c = scr_console();
     struct core_problems problems;
     core_problems_init(&problems);
     tui_form_clear_errors(s->head);
     struct store_group g;
     int rc;
     if (s->kind == CORE_HUNT)
-        rc = ops_hunt_add(c->st, c->session.site.id, tui_form_value(s->head, H_NUMBER),
+        rc = ops_hunt_add(scr_ops(), tui_form_value(s->head, H_NUMBER),
                           tui_form_choice(s->head, H_TYPE), tui_form_value(s->head, H_REP),
-                          &c->session.actor, &problems, &g);
+                          &problems, &g);
     else
-        rc = ops_pickup_add(c->st, c->session.site.id, tui_form_value(s->head, 0),
-                            &c->session.actor, &problems, &g);
+        rc = ops_pickup_add(scr_ops(), tui_form_value(s->head, 0), &problems, &g);
     if (rc) {
         show_problems(s, &problems);
     } else {
@@ -242,7 +240,6 @@ enum member_change { ADD, REMOVE };
 
 static void change_members(struct edit_state *s, enum member_change how, const char *selected)
 {
-    struct scr_console *c = scr_console();
     char text[MEMBERS_TEXT_MAX * 4 + 1];
     snprintf(text, sizeof text, "%s", selected ? selected : tui_form_value(s->entry, 0));
     const char *exts[CORE_GROUP_MEMBERS_MAX + 1];
@@ -265,12 +262,10 @@ static void change_members(struct edit_state *s, enum member_change how, const c
     struct core_problems problems;
     core_problems_init(&problems);
     struct store_group g = s->g;
-    int rc =
-        how == ADD
-            ? ops_group_members_add(c->st, c->session.site.id, s->kind, number, s->g.version, exts,
-                                    n, &c->session.actor, &problems, &g)
-            : ops_group_members_remove(c->st, c->session.site.id, s->kind, number, s->g.version,
-                                       exts, n, &c->session.actor, &problems, &g);
+    int rc = how == ADD ? ops_group_members_add(scr_ops(), s->kind, number, s->g.version, exts, n,
+                                                &problems, &g)
+                        : ops_group_members_remove(scr_ops(), s->kind, number, s->g.version, exts,
+                                                   n, &problems, &g);
     if (saved(s, rc, &problems, &g)) {
         if (!selected)
             tui_form_set_value(s->entry, 0, "");
@@ -286,16 +281,14 @@ static void change_members(struct edit_state *s, enum member_change how, const c
 
 static void save_settings(struct edit_state *s)
 {
-    struct scr_console *c = scr_console();
     char number[16];
     number_text(s, number, sizeof number);
     struct core_problems problems;
     core_problems_init(&problems);
     tui_form_clear_errors(s->head);
     struct store_group g = s->g;
-    int rc = ops_hunt_update(c->st, c->session.site.id, number, s->g.version,
-                             tui_form_choice(s->head, 0), tui_form_value(s->head, 1),
-                             &c->session.actor, &problems, &g);
+    int rc = ops_hunt_update(scr_ops(), number, s->g.version, tui_form_choice(s->head, 0),
+                             tui_form_value(s->head, 1), &problems, &g);
     if (saved(s, rc, &problems, &g)) {
         char msg[160];
         snprintf(msg, sizeof msg, _("Group %s has been updated."), number);
@@ -502,14 +495,13 @@ static void move_member(struct edit_state *s, int delta)
         return;
     }
     int index = atoi(key) - 1;
-    struct scr_console *c = scr_console();
     char number[16];
     number_text(s, number, sizeof number);
     struct core_problems problems;
     core_problems_init(&problems);
     struct store_group g = s->g;
-    int rc = ops_hunt_move(c->st, c->session.site.id, number, s->g.version, s->members[index].ext,
-                           delta, &c->session.actor, &problems, &g);
+    int rc =
+        ops_hunt_move(scr_ops(), number, s->g.version, s->members[index].ext, delta, &problems, &g);
     if (rc) {
         if (rc == E_CHANGED_MEANWHILE)
             load(s);

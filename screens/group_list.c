@@ -200,10 +200,9 @@ static void do_delete(void *state)
     }
     char number[16];
     snprintf(number, sizeof number, "%s", key);
-    struct scr_console *c = scr_console();
     struct core_problem p;
     struct store_group g;
-    if (ops_group_get(c->st, c->session.site.id, s->kind, number, &g, &p)) {
+    if (ops_group_get(scr_ops(), s->kind, number, &g, &p)) {
         scr_show_problem(NULL, NULL, 0, &p);
         return;
     }
@@ -211,8 +210,7 @@ static void do_delete(void *state)
     snprintf(question, sizeof question, _("Delete group %s (members: %d)?"), number, g.members);
     if (!tui_confirm(_("Delete"), question))
         return;
-    if (ops_group_delete(c->st, c->session.site.id, s->kind, number, g.version, &c->session.actor,
-                         &p)) {
+    if (ops_group_delete(scr_ops(), s->kind, number, g.version, &p)) {
         scr_show_problem(NULL, NULL, 0, &p);
         return;
     }

@@ -40,7 +40,6 @@ static void save(void *ctx, struct tui_form *form)
     struct restrict_state *s = ctx;
     if (!s->lock.held)
         return;
-    struct scr_console *c = scr_console();
     int admin = tui_form_choice(form, F_ADMIN) == 0, user = tui_form_choice(form, F_USER) == 0;
     if (admin && !s->site.trusted_networks[0] &&
         !tui_confirm(_("Internet access restriction"),
@@ -48,8 +47,7 @@ static void save(void *ctx, struct tui_form *form)
                        " administrator can log in over SSH. Set it anyway?")))
         return;
     struct core_problem p;
-    if (ops_site_access_set(c->st, s->site.id, s->site.version, -1, admin, user, &c->session.actor,
-                            &p)) {
+    if (ops_site_access_set(scr_ops(), s->site.version, -1, admin, user, &p)) {
         load(s);
         scr_show_problem(NULL, NULL, 0, &p);
         return;

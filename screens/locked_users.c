@@ -62,9 +62,8 @@ static int fetch(void *ctx, const char *key, enum tui_list_dir dir, int max_rows
     (void)max_rows;
     if (dir == TUI_LIST_BEFORE && key)
         return 0; /* one page holds every locked account */
-    struct scr_console *c = scr_console();
     struct fetch_ctx f = {sink, key ? key : "", key != NULL};
-    int rc = ops_locked_each(c->st, c->session.site.id, add_row, &f);
+    int rc = ops_locked_each(scr_ops(), add_row, &f);
     return scr_fetch_result(rc);
 }
 
@@ -78,11 +77,10 @@ static void unlock_key(const char *key)
     snprintf(question, sizeof question, _("Unlock %s?"), name);
     if (!tui_confirm(_("Unlock"), question))
         return;
-    struct scr_console *c = scr_console();
     struct core_problem p;
     char copy[80];
     snprintf(copy, sizeof copy, "%s", name);
-    if (ops_unlock(c->st, c->session.site.id, is_user, copy, &c->session.actor, &p)) {
+    if (ops_unlock(scr_ops(), is_user, copy, &p)) {
         scr_show_problem(NULL, NULL, 0, &p);
         return;
     }

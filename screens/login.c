@@ -52,7 +52,7 @@ static void submit(void *ctx, struct tui_form *form)
     (void)ctx;
     struct scr_console *c = scr_console();
     tui_form_clear_errors(form);
-    int rc = ops_login(c->st, tui_form_value(form, F_DOMAIN), tui_form_value(form, F_USER),
+    int rc = ops_login(scr_ops(), tui_form_value(form, F_DOMAIN), tui_form_value(form, F_USER),
                        tui_form_value(form, F_PASSWORD), c->opts->source, &c->session);
     /* The password never stays in the form, whatever happened. */
     tui_form_set_value(form, F_PASSWORD, "");

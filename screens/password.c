@@ -37,7 +37,7 @@ static void submit(void *ctx, struct tui_form *form)
     struct scr_console *c = scr_console();
     tui_form_clear_errors(form);
     struct core_problem p;
-    int rc = ops_change_password(c->st, &c->session, tui_form_value(form, F_CURRENT),
+    int rc = ops_change_password(scr_ops(), &c->session, tui_form_value(form, F_CURRENT),
                                  tui_form_value(form, F_NEW), tui_form_value(form, F_AGAIN), &p);
     clear_form(form);
     if (rc) {

@@ -57,7 +57,6 @@ static void save(void *ctx, struct tui_form *form)
     struct edit_state *s = ctx;
     if (tui_form_readonly(form))
         return;
-    struct scr_console *c = scr_console();
     struct ops_ext_input in = {
         .ext = s->ext,
         .sip_id = tui_form_value(form, F_SIP_ID),
@@ -68,8 +67,7 @@ static void save(void *ctx, struct tui_form *form)
     struct core_problems problems;
     core_problems_init(&problems);
     tui_form_clear_errors(form);
-    int rc = ops_ext_update(c->st, c->session.site.id, s->ext, s->profile.version, &in,
-                            &c->session.actor, &problems);
+    int rc = ops_ext_update(scr_ops(), s->ext, s->profile.version, &in, &problems);
     if (rc == E_CHANGED_MEANWHILE) {
         /* Someone saved first: show their version, keep nothing stale. */
         load(s);

@@ -171,9 +171,8 @@ static void delete_selected(struct list_state *s, bool force)
              ext);
     if (!tui_confirm(force ? _("Force delete") : _("Delete"), question))
         return;
-    struct scr_console *c = scr_console();
     struct core_problem p;
-    if (ops_ext_delete(c->st, c->session.site.id, ext, force, &c->session.actor, &p)) {
+    if (ops_ext_delete(scr_ops(), ext, force, &p)) {
         scr_show_problem(NULL, NULL, 0, &p);
         return;
     }

@@ -54,7 +54,6 @@ static void registered(struct new_state *s)
 
 static void register_profile(struct new_state *s)
 {
-    struct scr_console *c = scr_console();
     struct ops_ext_input in = {.ext = s->ext, .is_virtual = s->is_virtual};
     if (!s->is_virtual) {
         in.sip_id = tui_form_value(s->step2, S2_SIP_ID);
@@ -65,7 +64,7 @@ static void register_profile(struct new_state *s)
     struct core_problems problems;
     core_problems_init(&problems);
     tui_form_clear_errors(s->step2);
-    int rc = ops_ext_register(c->st, c->session.site.id, &in, &c->session.actor, &problems);
+    int rc = ops_ext_register(scr_ops(), &in, &problems);
     if (rc) {
         bool on_number = problems.count && problems.items[0].field == OPS_F_EXT;
         if (on_number || s->is_virtual) {
@@ -84,11 +83,10 @@ static void register_profile(struct new_state *s)
 static void next(void *ctx, struct tui_form *form)
 {
     struct new_state *s = ctx;
-    struct scr_console *c = scr_console();
     tui_form_clear_errors(form);
     snprintf(s->ext, sizeof s->ext, "%s", tui_form_value(form, S1_EXT));
     struct core_problem p;
-    if (ops_ext_check_number(c->st, c->session.site.id, s->ext, &p)) {
+    if (ops_ext_check_number(scr_ops(), s->ext, &p)) {
         scr_show_problem(form, step1_map, OPS_F_MOBILE + 1, &p);
         return;
     }

@@ -20,9 +20,13 @@ struct scr_console {
     char lock_session[64]; /* this console's id in the locks table */
     struct io_area area;   /* over SSH: the administrator's files (scr_area) */
     bool area_open;
+    struct ops_ctx ops; /* filled by scr_ops() */
 };
 
 struct scr_console *scr_console(void);
+/* The context of this console's operations: its store, and once logged
+ * in, the site, the administrator (or user) and the console's locks. */
+const struct ops_ctx *scr_ops(void);
 
 /* Shows a problem in the result area and, when it belongs to a field of
  * the form (field_map[problem->field] >= 0), at that field too. */

@@ -31,12 +31,10 @@ static void load(struct secret_state *s)
 static void submit(void *ctx, struct tui_form *form)
 {
     struct secret_state *s = ctx;
-    struct scr_console *c = scr_console();
     tui_form_clear_errors(form);
     struct core_problem p;
-    int rc = ops_secret_set(c->st, c->session.site.id, tui_form_value(form, F_CURRENT),
-                            tui_form_value(form, F_QUESTION), tui_form_value(form, F_ANSWER),
-                            &c->session.actor, &p);
+    int rc = ops_secret_set(scr_ops(), tui_form_value(form, F_CURRENT),
+                            tui_form_value(form, F_QUESTION), tui_form_value(form, F_ANSWER), &p);
     tui_form_set_value(form, F_CURRENT, "");
     tui_form_set_value(form, F_ANSWER, "");
     if (rc) {

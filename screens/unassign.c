@@ -113,7 +113,7 @@ static void do_delete(void *state)
         return;
     struct scr_console *c = scr_console();
     struct core_problem p;
-    if (ops_unassign(c->st, c->session.site.id, s->ext.ext, s->ext.mobile, &c->session.actor, &p)) {
+    if (ops_unassign(scr_ops(), s->ext.ext, s->ext.mobile, &p)) {
         scr_show_problem(s->form, field_map, OPS_F_MOBILE + 1, &p);
         return;
     }

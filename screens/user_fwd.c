@@ -43,7 +43,7 @@ static int load(struct user_fwd_state *s)
 {
     struct scr_console *c = scr_console();
     struct core_problem p;
-    int rc = ops_fwd_get(c->st, c->session.site.id, own_ext(), &s->fwd, &p);
+    int rc = ops_fwd_get(scr_ops(), own_ext(), &s->fwd, &p);
     if (rc) {
         scr_show_problem(NULL, NULL, 0, &p);
         return rc;
@@ -84,7 +84,6 @@ static void save(void *ctx, struct tui_form *form)
     struct user_fwd_state *s = ctx;
     if (tui_form_readonly(form))
         return;
-    struct scr_console *c = scr_console();
     struct core_fwd want;
     memset(&want, 0, sizeof want);
     for (int k = 0; k < CORE_FWD_KINDS; k++)
@@ -94,8 +93,8 @@ static void save(void *ctx, struct tui_form *form)
     struct core_problems problems;
     core_problems_init(&problems);
     tui_form_clear_errors(form);
-    int rc = ops_fwd_save(c->st, c->session.site.id, own_ext(), s->fwd.version, &want,
-                          tui_form_value(form, F_DELAY), &c->session.actor, &problems, &s->fwd);
+    int rc = ops_fwd_save(scr_ops(), own_ext(), s->fwd.version, &want,
+                          tui_form_value(form, F_DELAY), &problems, &s->fwd);
     if (rc == E_CHANGED_MEANWHILE) {
         load(s);
         scr_show_problems(NULL, NULL, 0, &problems);

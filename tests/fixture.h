@@ -28,4 +28,10 @@ static inline int first_code(struct core_problems *pr)
     return code;
 }
 
+/* The context of an operation in a test: the file's actor `op` acting on
+ * site_ (0 for operations that name the site by its domain) through st_. */
+#define TEST_CTX(st_, site_)                                                                       \
+    (&(const struct ops_ctx){                                                                      \
+        .st = (st_), .site_id = (site_), .actor = op, .source = OPS_SOURCE_CLI})
+
 #endif

@@ -242,8 +242,9 @@ static void test_store(struct store *st, int64_t site)
     struct ops_cdr_result res;
     setenv("KASCON_NOW", "1714532400", 1); /* 2024-05-01 12:00 JST */
     setenv("TZ", "JST-9", 1);
-    tap_is(ops_cdr_demo(st, "tokyo.example.jp", 1, CORE_CDR_FILE_MAX + 1, 7, &op, &pr, &res), 0,
-           "demo of 40,001 calls");
+    tap_is(
+        ops_cdr_demo(TEST_CTX(st, 0), "tokyo.example.jp", 1, CORE_CDR_FILE_MAX + 1, 7, &pr, &res),
+        0, "demo of 40,001 calls");
     tap_is(res.files, 2, "a day over 40,000 records has two parts");
     struct store_cdr_file f1, f2;
     tap_is(store_cdr_file_find(st, site, "2024-05-01", 1, &f1), 0, "part 1");
@@ -281,7 +282,7 @@ static void test_store(struct store *st, int64_t site)
     setenv("KASCON_NOW", "1722481200", 1); /* 2024-08-01 12:00: oldest kept is 2024-05-02 */
     int files = 0;
     long records = 0;
-    tap_is(ops_cdr_purge(st, 0, &op, &files, &records), 0, "purge");
+    tap_is(ops_cdr_purge(TEST_CTX(st, 0), &files, &records), 0, "purge");
     tap_ok(files == 2 && records == CORE_CDR_FILE_MAX + 1, "both parts deleted (%d, %ld)", files,
            records);
     int left = 0;
@@ -297,39 +298,39 @@ static void test_secret(struct store *st, int64_t site)
 {
     struct core_problem p;
     setenv("KASCON_NOW", "1714532400", 1);
-    tap_is(ops_secret_verify(st, site, "x", &op, &p), E_SECRET_NOT_SET, "no question yet");
-    tap_is(ops_secret_set(st, site, NULL, "最初のペットの名前は？", "ポチ", &op, &p), 0,
+    tap_is(ops_secret_verify(TEST_CTX(st, site), "x", &p), E_SECRET_NOT_SET, "no question yet");
+    tap_is(ops_secret_set(TEST_CTX(st, site), NULL, "最初のペットの名前は？", "ポチ", &p), 0,
            "first setting needs no current answer");
-    tap_is(ops_secret_set(st, site, "タマ", "新しい質問", "ミケ", &op, &p), E_SECRET_WRONG,
+    tap_is(ops_secret_set(TEST_CTX(st, site), "タマ", "新しい質問", "ミケ", &p), E_SECRET_WRONG,
            "a change needs the current answer");
     tap_is(p.field, 0, "... reported on the current-answer field");
-    tap_is(ops_secret_set(st, site, "ポチ", "新しい質問", "ミケ", &op, &p), 0,
+    tap_is(ops_secret_set(TEST_CTX(st, site), "ポチ", "新しい質問", "ミケ", &p), 0,
            "change with the answer");
     char long_q[128];
     repeat(long_q, sizeof long_q, "字", 31);
-    tap_is(ops_secret_set(st, site, "ミケ", long_q, "ミケ", &op, &p), E_SECRET_LENGTH,
+    tap_is(ops_secret_set(TEST_CTX(st, site), "ミケ", long_q, "ミケ", &p), E_SECRET_LENGTH,
            "31-character question refused");
     tap_is(p.field, 1, "... on the question field");
-    tap_is(ops_secret_verify(st, site, "ミケ", &op, &p), 0, "right answer opens the history");
+    tap_is(ops_secret_verify(TEST_CTX(st, site), "ミケ", &p), 0, "right answer opens the history");
     struct store_secret s;
     store_secret_get(st, site, &s);
     tap_ok(!strncmp(s.answer_hash, "$y$", 3) && !strstr(s.answer_hash, "ミケ"),
            "answer kept as yescrypt hash");
-    tap_is(ops_secret_verify(st, site, "a", &op, &p), E_SECRET_WRONG, "wrong 1");
-    tap_is(ops_secret_verify(st, site, "b", &op, &p), E_SECRET_WRONG, "wrong 2");
-    tap_is(ops_secret_verify(st, site, "c", &op, &p), E_SECRET_LOCKED, "wrong 3 locks");
-    tap_is(ops_secret_verify(st, site, "ミケ", &op, &p), E_SECRET_LOCKED,
+    tap_is(ops_secret_verify(TEST_CTX(st, site), "a", &p), E_SECRET_WRONG, "wrong 1");
+    tap_is(ops_secret_verify(TEST_CTX(st, site), "b", &p), E_SECRET_WRONG, "wrong 2");
+    tap_is(ops_secret_verify(TEST_CTX(st, site), "c", &p), E_SECRET_LOCKED, "wrong 3 locks");
+    tap_is(ops_secret_verify(TEST_CTX(st, site), "ミケ", &p), E_SECRET_LOCKED,
            "locked: right answer refused");
-    tap_is(ops_secret_set(st, site, "ミケ", "q", "a", &op, &p), E_SECRET_LOCKED,
+    tap_is(ops_secret_set(TEST_CTX(st, site), "ミケ", "q", "a", &p), E_SECRET_LOCKED,
            "locked: no change either");
     setenv("KASCON_NOW", "1714536000", 1); /* 60 minutes later */
-    tap_is(ops_secret_verify(st, site, "ミケ", &op, &p), 0, "unlocked after 60 minutes");
+    tap_is(ops_secret_verify(TEST_CTX(st, site), "ミケ", &p), 0, "unlocked after 60 minutes");
     store_secret_get(st, site, &s);
     tap_is(s.failures, 0, "failures reset by success");
     store_begin(st);
     store_site_reset_secret(st, site, &op);
     store_commit(st);
-    tap_is(ops_secret_verify(st, site, "ミケ", &op, &p), E_SECRET_NOT_SET,
+    tap_is(ops_secret_verify(TEST_CTX(st, site), "ミケ", &p), E_SECRET_NOT_SET,
            "operator reset clears it");
 }
 
@@ -350,7 +351,7 @@ int main(void)
     core_problems_init(&pr);
     struct ops_site_input in = {.domain = "tokyo.example.jp", .capacity = "10"};
     int64_t site = 0;
-    tap_is(ops_site_add(st, &in, &op, &pr, &site), 0, "site");
+    tap_is(ops_site_add(TEST_CTX(st, 0), &in, &pr, &site), 0, "site");
     core_problems_free(&pr);
     test_store(st, site);
     test_secret(st, site);

@@ -56,12 +56,12 @@ static int ext_with_mobile(struct store *st, int64_t site, const char *domain, c
     struct core_problems pr;
     core_problems_init(&pr);
     struct ops_ext_input in = {.ext = ext};
-    int rc = ops_ext_register(st, site, &in, &op, &pr);
+    int rc = ops_ext_register(TEST_CTX(st, site), &in, &pr);
     if (!rc && mobile) {
         char *m[] = {(char *)mobile};
-        rc = ops_line_add(st, domain, m, 1, &op, &pr);
+        rc = ops_line_add(TEST_CTX(st, 0), domain, m, 1, &pr);
         if (!rc)
-            rc = ops_assign(st, site, ext, mobile, &op, &pr);
+            rc = ops_assign(TEST_CTX(st, site), ext, mobile, &pr);
     }
     core_problems_free(&pr);
     return rc;
@@ -124,53 +124,56 @@ static void forwarding(struct store *st, int64_t site)
     core_problems_init(&pr);
     struct core_fwd f;
     struct core_problem p;
-    tap_is(ops_fwd_get(st, site, "201", &f, &p), CORE_OK, "get forwarding never set");
+    tap_is(ops_fwd_get(TEST_CTX(st, site), "201", &f, &p), CORE_OK, "get forwarding never set");
     tap_ok(!core_fwd_any(&f) && f.version == 0, "... all off, version 0");
-    tap_is(ops_fwd_get(st, site, "299", &f, &p), E_EXT_NOT_FOUND, "unknown extension");
-    tap_is(ops_fwd_set(st, site, "201", 0, CORE_FWD_UNCONDITIONAL, "202", NULL, &op, &pr, &f),
+    tap_is(ops_fwd_get(TEST_CTX(st, site), "299", &f, &p), E_EXT_NOT_FOUND, "unknown extension");
+    tap_is(ops_fwd_set(TEST_CTX(st, site), "201", 0, CORE_FWD_UNCONDITIONAL, "202", NULL, &pr, &f),
            CORE_OK, "201 unconditional to 202");
     tap_is(f.version, 1, "... version 1");
-    tap_is(ops_fwd_set(st, site, "202", OPS_ANY_VERSION, CORE_FWD_UNCONDITIONAL, "201", NULL, &op,
-                       &pr, NULL),
+    tap_is(ops_fwd_set(TEST_CTX(st, site), "202", OPS_ANY_VERSION, CORE_FWD_UNCONDITIONAL, "201",
+                       NULL, &pr, NULL),
            E_FWD_LOOP, "202 unconditional to 201 is a loop");
     tap_ok(pr.count && pr.items[0].field == OPS_FWD_F_DEST &&
                pr.items[0].other_kind == CORE_OTHER_TEXT,
            "... at the destination, naming the circle (%s)", pr.count ? pr.items[0].other : "");
     first_code(&pr);
-    tap_is(
-        ops_fwd_set(st, site, "202", OPS_ANY_VERSION, CORE_FWD_BUSY, "201", NULL, &op, &pr, NULL),
-        E_FWD_LOOP, "202 busy to 201 loops through 201's unconditional");
+    tap_is(ops_fwd_set(TEST_CTX(st, site), "202", OPS_ANY_VERSION, CORE_FWD_BUSY, "201", NULL, &pr,
+                       NULL),
+           E_FWD_LOOP, "202 busy to 201 loops through 201's unconditional");
     first_code(&pr);
-    tap_is(ops_fwd_set(st, site, "201", 1, CORE_FWD_BUSY, "201", NULL, &op, &pr, NULL), E_FWD_SELF,
-           "self forwarding refused");
+    tap_is(ops_fwd_set(TEST_CTX(st, site), "201", 1, CORE_FWD_BUSY, "201", NULL, &pr, NULL),
+           E_FWD_SELF, "self forwarding refused");
     first_code(&pr);
-    tap_is(ops_fwd_set(st, site, "201", 1, CORE_FWD_BUSY, "12", NULL, &op, &pr, NULL),
+    tap_is(ops_fwd_set(TEST_CTX(st, site), "201", 1, CORE_FWD_BUSY, "12", NULL, &pr, NULL),
            E_FWD_SPECIAL, "special number refused");
     first_code(&pr);
-    tap_is(ops_fwd_set(st, site, "201", 1, CORE_FWD_NO_ANSWER, "0312345678", "99", &op, &pr, NULL),
+    tap_is(ops_fwd_set(TEST_CTX(st, site), "201", 1, CORE_FWD_NO_ANSWER, "0312345678", "99", &pr,
+                       NULL),
            E_FWD_DELAY, "bad delay refused");
     tap_is(pr.items[0].field, OPS_FWD_F_DELAY, "... at the delay");
     first_code(&pr);
-    tap_is(ops_fwd_set(st, site, "201", 0, CORE_FWD_NO_ANSWER, "0312345678", "20", &op, &pr, &f),
-           E_CHANGED_MEANWHILE, "stale version refused");
+    tap_is(
+        ops_fwd_set(TEST_CTX(st, site), "201", 0, CORE_FWD_NO_ANSWER, "0312345678", "20", &pr, &f),
+        E_CHANGED_MEANWHILE, "stale version refused");
     first_code(&pr);
     tap_is(f.version, 1, "... and the current settings returned");
-    tap_is(ops_fwd_set(st, site, "201", 1, CORE_FWD_NO_ANSWER, "0312345678", "20", &op, &pr, &f),
-           CORE_OK, "no-answer with 20 s");
+    tap_is(
+        ops_fwd_set(TEST_CTX(st, site), "201", 1, CORE_FWD_NO_ANSWER, "0312345678", "20", &pr, &f),
+        CORE_OK, "no-answer with 20 s");
     tap_ok(!strcmp(f.dest[CORE_FWD_NO_ANSWER], "0312345678") && f.delay == 20 && f.version == 2,
            "... stored with its delay");
-    tap_is(ops_fwd_set(st, site, "201", 2, CORE_FWD_NO_ANSWER, NULL, NULL, &op, &pr, &f), CORE_OK,
-           "no-answer off");
+    tap_is(ops_fwd_set(TEST_CTX(st, site), "201", 2, CORE_FWD_NO_ANSWER, NULL, NULL, &pr, &f),
+           CORE_OK, "no-answer off");
     tap_is(f.delay, 0, "... and its delay with it");
-    tap_is(ops_fwd_voicemail(st, site, "201", 3, true, &op, &pr, &f), CORE_OK, "voicemail on");
+    tap_is(ops_fwd_voicemail(TEST_CTX(st, site), "201", 3, true, &pr, &f), CORE_OK, "voicemail on");
     tap_ok(f.voicemail && !strcmp(f.dest[CORE_FWD_UNCONDITIONAL], "202"),
            "... other settings kept");
     char text[64];
     core_fwd_describe(&f, CORE_FWD_BUSY, text, sizeof text);
     tap_ok(!strcmp(text, "-"), "an unset kind reads -");
-    tap_is(
-        ops_fwd_set(st, site, "202", OPS_ANY_VERSION, CORE_FWD_NO_ANSWER, "203", "", &op, &pr, &f),
-        CORE_OK, "202 no-answer to 203 with the default delay");
+    tap_is(ops_fwd_set(TEST_CTX(st, site), "202", OPS_ANY_VERSION, CORE_FWD_NO_ANSWER, "203", "",
+                       &pr, &f),
+           CORE_OK, "202 no-answer to 203 with the default delay");
     core_fwd_describe(&f, CORE_FWD_NO_ANSWER, text, sizeof text);
     tap_ok(!strcmp(text, "203 (after 15 s)"), "... described with its delay (%s)", text);
     tap_is(audited(st, site, "fwd.set", "201"), 4, "every change audited");
@@ -210,60 +213,62 @@ static void moves(struct store *st, int64_t site, const char *path)
     tap_is(ext_with_mobile(st, site, D, "302", "09000000302"), CORE_OK, "302 with a mobile");
     tap_is(ext_with_mobile(st, site, D, "303", NULL), CORE_OK, "303 without");
     char *spare[] = {"09000000309"};
-    tap_is(ops_line_add(st, D, spare, 1, &op, &pr), CORE_OK, "an unassigned mobile");
+    tap_is(ops_line_add(TEST_CTX(st, 0), D, spare, 1, &pr), CORE_OK, "an unassigned mobile");
     struct store_group g;
     const char *m302[] = {"302"}, *m301[] = {"301"};
-    ops_pickup_add(st, site, "7", &op, &pr, &g);
-    tap_is(ops_group_members_add(st, site, CORE_PICKUP, "7", 0, m302, 1, &op, &pr, &g), CORE_OK,
-           "302 in pickup group 7");
-    ops_pickup_add(st, site, "8", &op, &pr, &g);
-    ops_group_members_add(st, site, CORE_PICKUP, "8", 0, m301, 1, &op, &pr, &g);
-    ops_fwd_set(st, site, "301", OPS_ANY_VERSION, CORE_FWD_BUSY, "09011112222", NULL, &op, &pr,
+    ops_pickup_add(TEST_CTX(st, site), "7", &pr, &g);
+    tap_is(ops_group_members_add(TEST_CTX(st, site), CORE_PICKUP, "7", OPS_ANY_VERSION, m302, 1,
+                                 &pr, &g),
+           CORE_OK, "302 in pickup group 7");
+    ops_pickup_add(TEST_CTX(st, site), "8", &pr, &g);
+    ops_group_members_add(TEST_CTX(st, site), CORE_PICKUP, "8", OPS_ANY_VERSION, m301, 1, &pr, &g);
+    ops_fwd_set(TEST_CTX(st, site), "301", OPS_ANY_VERSION, CORE_FWD_BUSY, "09011112222", NULL, &pr,
                 NULL);
-    ops_fwd_set(st, site, "302", OPS_ANY_VERSION, CORE_FWD_UNCONDITIONAL, "303", NULL, &op, &pr,
-                NULL);
-    ops_fwd_set(st, site, "201", OPS_ANY_VERSION, CORE_FWD_BUSY, "302", NULL, &op, &pr, NULL);
+    ops_fwd_set(TEST_CTX(st, site), "302", OPS_ANY_VERSION, CORE_FWD_UNCONDITIONAL, "303", NULL,
+                &pr, NULL);
+    ops_fwd_set(TEST_CTX(st, site), "201", OPS_ANY_VERSION, CORE_FWD_BUSY, "302", NULL, &pr, NULL);
     tap_is(first_code(&pr), CORE_OK, "groups and forwarding set up");
 
     /* ---- refusals ---- */
     struct ops_move_plan plan, done;
-    tap_is(ops_transfer_plan(st, site, "301", "09000000301", &plan, &pr), E_TRANSFER_SAME,
+    tap_is(ops_transfer_plan(TEST_CTX(st, site), "301", "09000000301", &plan, &pr), E_TRANSFER_SAME,
            "transfer to its own mobile");
     tap_is(pr.items[0].field, OPS_M_OTHER, "... at the recipient");
     first_code(&pr);
-    tap_is(ops_transfer_plan(st, site, "301", "301", &plan, &pr), E_TRANSFER_SAME,
+    tap_is(ops_transfer_plan(TEST_CTX(st, site), "301", "301", &plan, &pr), E_TRANSFER_SAME,
            "transfer to itself");
     first_code(&pr);
-    tap_is(ops_transfer_plan(st, site, "301", "303", &plan, &pr), E_EXT_NO_MOBILE,
+    tap_is(ops_transfer_plan(TEST_CTX(st, site), "301", "303", &plan, &pr), E_EXT_NO_MOBILE,
            "recipient extension without a mobile");
     first_code(&pr);
-    tap_is(ops_transfer_plan(st, site, "301", "09000000999", &plan, &pr), E_MOBILE_NOT_PROVISIONED,
-           "recipient mobile not provisioned");
+    tap_is(ops_transfer_plan(TEST_CTX(st, site), "301", "09000000999", &plan, &pr),
+           E_MOBILE_NOT_PROVISIONED, "recipient mobile not provisioned");
     first_code(&pr);
-    tap_is(ops_transfer_plan(st, site, "301", "9000000309", &plan, &pr), E_MOBILE_LEADING_ZERO,
-           "a recipient mobile without its leading 0 is explained");
+    tap_is(ops_transfer_plan(TEST_CTX(st, site), "301", "9000000309", &plan, &pr),
+           E_MOBILE_LEADING_ZERO, "a recipient mobile without its leading 0 is explained");
     first_code(&pr);
-    tap_is(ops_transfer_plan(st, site, "399", "09000000309", &plan, &pr), E_EXT_NOT_FOUND,
+    tap_is(ops_transfer_plan(TEST_CTX(st, site), "399", "09000000309", &plan, &pr), E_EXT_NOT_FOUND,
            "unknown extension");
     tap_is(pr.items[0].field, OPS_M_EXT, "... at the extension");
     first_code(&pr);
-    tap_is(ops_exchange_plan(st, site, "301", "301", &plan, &pr), E_EXCHANGE_SAME,
+    tap_is(ops_exchange_plan(TEST_CTX(st, site), "301", "301", &plan, &pr), E_EXCHANGE_SAME,
            "exchange with itself");
     first_code(&pr);
-    tap_is(ops_exchange_plan(st, site, "301", "303", &plan, &pr), E_EXT_NO_MOBILE,
+    tap_is(ops_exchange_plan(TEST_CTX(st, site), "301", "303", &plan, &pr), E_EXT_NO_MOBILE,
            "exchange with an extension without a mobile");
     tap_is(pr.items[0].field, OPS_M_OTHER, "... at the second extension");
     first_code(&pr);
     tap_is(ext_with_mobile(st, site, D, "304", "09000000304"), CORE_OK, "304");
-    tap_is(ops_hunt_add(st, site, "9", CORE_HUNT_PILOT, "304", &op, &pr, &g), CORE_OK,
+    tap_is(ops_hunt_add(TEST_CTX(st, site), "9", CORE_HUNT_PILOT, "304", &pr, &g), CORE_OK,
            "304 represents hunting group 9");
-    tap_is(ops_transfer_plan(st, site, "301", "304", &plan, &pr), E_DELETE_REPRESENTATIVE,
+    tap_is(ops_transfer_plan(TEST_CTX(st, site), "301", "304", &plan, &pr), E_DELETE_REPRESENTATIVE,
            "a representative's profile cannot be deleted by a transfer");
     tap_ok(pr.count && pr.items[0].other_kind == CORE_OTHER_GROUPS, "... naming the group");
     first_code(&pr);
 
     /* ---- transfer 301 to B's mobile (guide §6.1) ---- */
-    tap_is(ops_transfer_plan(st, site, "301", "302", &plan, &pr), CORE_OK, "transfer plan");
+    tap_is(ops_transfer_plan(TEST_CTX(st, site), "301", "302", &plan, &pr), CORE_OK,
+           "transfer plan");
     tap_is(plan.count, 2, "... two extensions");
     tap_ok(!strcmp(plan.sides[0].mobile_before, "09000000301") &&
                !strcmp(plan.sides[0].mobile_after, "09000000302"),
@@ -278,15 +283,15 @@ static void moves(struct store *st, int64_t site, const char *path)
     ops_move_describe(&plan, false, count_line, NULL);
     tap_ok(lines_seen >= 5, "the plan is described (%d lines)", lines_seen);
     struct ops_move_plan seen;
-    tap_is(ops_transfer_plan(st, site, "301", "09000000302", &seen, &pr), CORE_OK,
+    tap_is(ops_transfer_plan(TEST_CTX(st, site), "301", "09000000302", &seen, &pr), CORE_OK,
            "the recipient named by the mobile");
     tap_ok(seen.count == 2 && seen.sides[1].ext_id == plan.sides[1].ext_id, "... the same plan");
 
     /* A change between preview and confirmation is caught. */
-    ops_fwd_set(st, site, "301", OPS_ANY_VERSION, CORE_FWD_OUT_OF_COVERAGE, "0312345678", NULL, &op,
-                &pr, NULL);
-    tap_is(ops_transfer(st, site, "301", "302", true, &plan, &op, &pr, &done), E_CHANGED_MEANWHILE,
-           "a plan gone stale is refused");
+    ops_fwd_set(TEST_CTX(st, site), "301", OPS_ANY_VERSION, CORE_FWD_OUT_OF_COVERAGE, "0312345678",
+                NULL, &pr, NULL);
+    tap_is(ops_transfer(TEST_CTX(st, site), "301", "302", true, &plan, &pr, &done),
+           E_CHANGED_MEANWHILE, "a plan gone stale is refused");
     first_code(&pr);
     tap_ok(!strcmp(holder(st, "09000000302"), "302") && registered(st, site, "302"),
            "... and nothing changed");
@@ -302,7 +307,7 @@ static void moves(struct store *st, int64_t site, const char *path)
                         " BEGIN SELECT RAISE(ABORT, 'injected'); END",
                         NULL, NULL, NULL),
            SQLITE_OK, "inject a failure into the final audit entry");
-    tap_is(ops_transfer(st, site, "301", "302", true, &done, &op, &pr, NULL), E_STORAGE,
+    tap_is(ops_transfer(TEST_CTX(st, site), "301", "302", true, &done, &pr, NULL), E_STORAGE,
            "transfer fails at its last step");
     first_code(&pr);
     tap_ok(!strcmp(holder(st, "09000000301"), "301") && !strcmp(holder(st, "09000000302"), "302") &&
@@ -310,9 +315,9 @@ static void moves(struct store *st, int64_t site, const char *path)
            "... mobiles and profiles as before");
     struct core_fwd f;
     struct core_problem p;
-    ops_fwd_get(st, site, "301", &f, &p);
+    ops_fwd_get(TEST_CTX(st, site), "301", &f, &p);
     tap_ok(!strcmp(f.dest[CORE_FWD_BUSY], "09011112222"), "... forwarding as before");
-    tap_is(ops_exchange(st, site, "301", "302", false, NULL, &op, &pr, NULL), E_STORAGE,
+    tap_is(ops_exchange(TEST_CTX(st, site), "301", "302", false, NULL, &pr, NULL), E_STORAGE,
            "exchange fails at its last step");
     first_code(&pr);
     tap_ok(!strcmp(holder(st, "09000000301"), "301") && !strcmp(holder(st, "09000000302"), "302"),
@@ -322,43 +327,44 @@ static void moves(struct store *st, int64_t site, const char *path)
 
     int before = 0, after = 0;
     store_ext_count(st, site, &before);
-    tap_is(ops_transfer(st, site, "301", "302", false, &done, &op, &pr, &plan), CORE_OK,
+    tap_is(ops_transfer(TEST_CTX(st, site), "301", "302", false, &done, &pr, &plan), CORE_OK,
            "transfer 301 to B, forwarding kept");
     store_ext_count(st, site, &after);
     tap_ok(!strcmp(holder(st, "09000000302"), "301"), "... B's mobile is on 301");
     tap_ok(!strcmp(holder(st, "09000000301"), ""), "... A's mobile is unassigned");
     tap_ok(!registered(st, site, "302") && after == before - 1, "... 302 deleted (one more left)");
-    ops_fwd_get(st, site, "301", &f, &p);
+    ops_fwd_get(TEST_CTX(st, site), "301", &f, &p);
     tap_ok(!strcmp(f.dest[CORE_FWD_BUSY], "09011112222"), "... 301's forwarding kept");
     char refs[64];
-    ops_ext_groups(st, site, "301", refs, sizeof refs, &p);
+    ops_ext_groups(TEST_CTX(st, site), "301", refs, sizeof refs, &p);
     tap_ok(!strcmp(refs, "p8"), "... 301 stays in its group (%s)", refs);
     tap_is(audited(st, site, "ext.transfer", "301"), 1, "... audited");
 
     /* A recipient with no extension yet: the spare mobile. */
-    tap_is(ops_transfer(st, site, "301", "09000000309", true, NULL, &op, &pr, &plan), CORE_OK,
+    tap_is(ops_transfer(TEST_CTX(st, site), "301", "09000000309", true, NULL, &pr, &plan), CORE_OK,
            "transfer 301 to an unassigned mobile, forwarding cleared");
     tap_is(plan.count, 1, "... nothing deleted");
-    ops_fwd_get(st, site, "301", &f, &p);
+    ops_fwd_get(TEST_CTX(st, site), "301", &f, &p);
     tap_ok(!core_fwd_any(&f), "... forwarding cleared");
     tap_ok(!strcmp(holder(st, "09000000309"), "301") && !strcmp(holder(st, "09000000302"), ""),
            "... the spare mobile is on 301, B's is free");
 
     /* ---- exchange (guide §6.2) ---- */
-    ops_fwd_set(st, site, "304", OPS_ANY_VERSION, CORE_FWD_BUSY, "301", NULL, &op, &pr, NULL);
-    tap_is(ops_exchange_plan(st, site, "301", "304", &plan, &pr), CORE_OK, "exchange plan");
-    tap_is(ops_exchange(st, site, "301", "304", false, &plan, &op, &pr, &done), CORE_OK,
+    ops_fwd_set(TEST_CTX(st, site), "304", OPS_ANY_VERSION, CORE_FWD_BUSY, "301", NULL, &pr, NULL);
+    tap_is(ops_exchange_plan(TEST_CTX(st, site), "301", "304", &plan, &pr), CORE_OK,
+           "exchange plan");
+    tap_is(ops_exchange(TEST_CTX(st, site), "301", "304", false, &plan, &pr, &done), CORE_OK,
            "exchange 301 and 304");
     tap_ok(!strcmp(holder(st, "09000000309"), "304") && !strcmp(holder(st, "09000000304"), "301"),
            "... mobiles swapped");
-    ops_fwd_get(st, site, "304", &f, &p);
+    ops_fwd_get(TEST_CTX(st, site), "304", &f, &p);
     tap_ok(!strcmp(f.dest[CORE_FWD_BUSY], "301"), "... forwarding kept with the number");
-    tap_is(ops_exchange(st, site, "301", "304", false, &plan, &op, &pr, &done), E_CHANGED_MEANWHILE,
-           "the same plan again is stale");
+    tap_is(ops_exchange(TEST_CTX(st, site), "301", "304", false, &plan, &pr, &done),
+           E_CHANGED_MEANWHILE, "the same plan again is stale");
     first_code(&pr);
-    tap_is(ops_exchange(st, site, "304", "301", true, NULL, &op, &pr, &done), CORE_OK,
+    tap_is(ops_exchange(TEST_CTX(st, site), "304", "301", true, NULL, &pr, &done), CORE_OK,
            "exchange back, forwarding cleared");
-    ops_fwd_get(st, site, "304", &f, &p);
+    ops_fwd_get(TEST_CTX(st, site), "304", &f, &p);
     tap_ok(!core_fwd_any(&f) && !strcmp(holder(st, "09000000304"), "304"),
            "... swapped back, forwarding cleared");
     tap_is(audited(st, site, "ext.exchange", NULL), 2, "exchanges audited");
@@ -377,7 +383,7 @@ int main(void)
     core_problems_init(&pr);
     struct ops_site_input site_in = {.domain = "f.example.jp", .capacity = "100"};
     int64_t site = 0;
-    tap_is(ops_site_add(st, &site_in, &op, &pr, &site), CORE_OK, "site");
+    tap_is(ops_site_add(TEST_CTX(st, 0), &site_in, &pr, &site), CORE_OK, "site");
     tap_is(ext_with_mobile(st, site, "f.example.jp", "201", "09000000201"), CORE_OK, "201");
     tap_is(ext_with_mobile(st, site, "f.example.jp", "202", "09000000202"), CORE_OK, "202");
     tap_is(ext_with_mobile(st, site, "f.example.jp", "203", NULL), CORE_OK, "203");

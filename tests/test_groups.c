@@ -101,15 +101,15 @@ int main(void)
     core_problems_init(&pr);
     struct ops_site_input site_in = {.domain = "g.example.jp", .capacity = "100000"};
     int64_t site = 0;
-    tap_is(ops_site_add(st, &site_in, &op, &pr, &site), CORE_OK, "site");
+    tap_is(ops_site_add(TEST_CTX(st, 0), &site_in, &pr, &site), CORE_OK, "site");
     tap_is(bulk_ext(st, site, 200, 80), CORE_OK, "extensions 200-279");
 
     /* ---- pickup groups ---- */
     struct store_group g;
-    tap_is(ops_pickup_add(st, site, "1", &op, &pr, &g), CORE_OK, "pickup group 1");
-    tap_is(ops_pickup_add(st, site, "1", &op, &pr, NULL), E_DUP_GROUP, "duplicate number");
+    tap_is(ops_pickup_add(TEST_CTX(st, site), "1", &pr, &g), CORE_OK, "pickup group 1");
+    tap_is(ops_pickup_add(TEST_CTX(st, site), "1", &pr, NULL), E_DUP_GROUP, "duplicate number");
     first_code(&pr);
-    tap_is(ops_pickup_add(st, site, "0", &op, &pr, NULL), E_GROUP_NUMBER_FORMAT, "bad number");
+    tap_is(ops_pickup_add(TEST_CTX(st, site), "0", &pr, NULL), E_GROUP_NUMBER_FORMAT, "bad number");
     tap_is(pr.items[0].field, OPS_G_NUMBER, "... at the number field");
     first_code(&pr);
     char exts[80][8];
@@ -118,15 +118,16 @@ int main(void)
         snprintf(exts[i], sizeof exts[i], "%d", 200 + i);
         list[i] = exts[i];
     }
-    tap_is(ops_group_members_add(st, site, CORE_PICKUP, "1", g.version, list, 64, &op, &pr, &g),
-           CORE_OK, "64 members");
-    tap_is(g.members, 64, "... counted");
     tap_is(
-        ops_group_members_add(st, site, CORE_PICKUP, "1", g.version, list + 64, 1, &op, &pr, NULL),
-        E_GROUP_MEMBERS_FULL, "65th member refused");
+        ops_group_members_add(TEST_CTX(st, site), CORE_PICKUP, "1", g.version, list, 64, &pr, &g),
+        CORE_OK, "64 members");
+    tap_is(g.members, 64, "... counted");
+    tap_is(ops_group_members_add(TEST_CTX(st, site), CORE_PICKUP, "1", g.version, list + 64, 1, &pr,
+                                 NULL),
+           E_GROUP_MEMBERS_FULL, "65th member refused");
     first_code(&pr);
     const char *bad[] = {"270", "999", "12", "270"};
-    ops_group_members_add(st, site, CORE_PICKUP, "1", 0, bad, 4, &op, &pr, NULL);
+    ops_group_members_add(TEST_CTX(st, site), CORE_PICKUP, "1", OPS_ANY_VERSION, bad, 4, &pr, NULL);
     tap_is(pr.count, 4, "every bad member reported (%zu)", pr.count);
     tap_ok(pr.count == 4 && pr.items[0].code == E_EXT_NOT_FOUND && pr.items[0].row == 2,
            "unregistered extension at place 2");
@@ -135,21 +136,24 @@ int main(void)
            "bad format, and a repeat");
     tap_ok(pr.count == 4 && pr.items[3].code == E_GROUP_MEMBERS_FULL, "and the 65th member");
     first_code(&pr);
-    tap_is(ops_pickup_add(st, site, "2", &op, &pr, NULL), CORE_OK, "pickup group 2");
-    tap_is(ops_group_members_add(st, site, CORE_PICKUP, "2", 0, list, 2, &op, &pr, NULL), CORE_OK,
-           "an extension may be in several pickup groups");
+    tap_is(ops_pickup_add(TEST_CTX(st, site), "2", &pr, NULL), CORE_OK, "pickup group 2");
+    tap_is(ops_group_members_add(TEST_CTX(st, site), CORE_PICKUP, "2", OPS_ANY_VERSION, list, 2,
+                                 &pr, NULL),
+           CORE_OK, "an extension may be in several pickup groups");
     /* Version check: a stale copy cannot save. */
     struct store_group stale = g;
-    tap_is(ops_group_members_remove(st, site, CORE_PICKUP, "1", g.version, list, 1, &op, &pr, &g),
-           CORE_OK, "remove member 200");
+    tap_is(
+        ops_group_members_remove(TEST_CTX(st, site), CORE_PICKUP, "1", g.version, list, 1, &pr, &g),
+        CORE_OK, "remove member 200");
     tap_is(g.members, 63, "... 63 left");
     struct store_group now;
-    tap_is(ops_group_members_remove(st, site, CORE_PICKUP, "1", stale.version, list + 1, 1, &op,
-                                    &pr, &now),
+    tap_is(ops_group_members_remove(TEST_CTX(st, site), CORE_PICKUP, "1", stale.version, list + 1,
+                                    1, &pr, &now),
            E_CHANGED_MEANWHILE, "stale version refused");
     first_code(&pr);
     tap_is(now.version, g.version, "... and the current group handed back");
-    tap_is(ops_group_members_remove(st, site, CORE_PICKUP, "1", 0, list, 1, &op, &pr, NULL),
+    tap_is(ops_group_members_remove(TEST_CTX(st, site), CORE_PICKUP, "1", OPS_ANY_VERSION, list, 1,
+                                    &pr, NULL),
            E_NOT_MEMBER, "removing a non-member");
     first_code(&pr);
     /* The store's own check, for a change that slips past the first read. */
@@ -158,11 +162,13 @@ int main(void)
     tap_is(store_group_touch(st, &stale), E_CHANGED_MEANWHILE,
            "UPDATE ... AND version=? changes no row");
     store_rollback(st);
-    tap_is(ops_group_delete(st, site, CORE_PICKUP, "2", 1, &op, &(struct core_problem){0}),
+    tap_is(ops_group_delete(TEST_CTX(st, site), CORE_PICKUP, "2", 1, &(struct core_problem){0}),
            E_CHANGED_MEANWHILE, "delete with a stale version refused");
     struct core_problem p;
-    tap_is(ops_group_delete(st, site, CORE_PICKUP, "2", 0, &op, &p), CORE_OK, "delete pickup 2");
-    tap_is(ops_group_get(st, site, CORE_PICKUP, "2", &now, &p), E_GROUP_NOT_FOUND, "... gone");
+    tap_is(ops_group_delete(TEST_CTX(st, site), CORE_PICKUP, "2", OPS_ANY_VERSION, &p), CORE_OK,
+           "delete pickup 2");
+    tap_is(ops_group_get(TEST_CTX(st, site), CORE_PICKUP, "2", &now, &p), E_GROUP_NOT_FOUND,
+           "... gone");
 
     /* 4096 pickup groups per site. */
     store_begin(st);
@@ -175,81 +181,89 @@ int main(void)
     int count = 0;
     store_group_count(st, CORE_PICKUP, site, &count);
     tap_is(count, 4096, "4096 pickup groups");
-    tap_is(ops_pickup_add(st, site, "5000", &op, &pr, NULL), E_PICKUP_GROUPS_FULL,
+    tap_is(ops_pickup_add(TEST_CTX(st, site), "5000", &pr, NULL), E_PICKUP_GROUPS_FULL,
            "the 4097th refused");
     tap_ok(strstr(first_text(&pr), "4096") != NULL, "... saying 4096 (%s)", text);
 
     /* ---- hunting groups ---- */
-    tap_is(ops_hunt_add(st, site, "1", CORE_HUNT_PILOT, "279", &op, &pr, &g), CORE_OK,
+    tap_is(ops_hunt_add(TEST_CTX(st, site), "1", CORE_HUNT_PILOT, "279", &pr, &g), CORE_OK,
            "hunting group 1, pilot, representative 279");
-    tap_is(ops_hunt_add(st, site, "2", CORE_HUNT_ROUND_ROBIN, "279", &op, &pr, NULL),
+    tap_is(ops_hunt_add(TEST_CTX(st, site), "2", CORE_HUNT_ROUND_ROBIN, "279", &pr, NULL),
            E_HUNT_REP_TAKEN, "one group per representative");
     tap_ok(strstr(first_text(&pr), "hunting group 1") != NULL, "... naming it (%s)", text);
-    tap_is(ops_hunt_add(st, site, "2", CORE_HUNT_ROUND_ROBIN, "9999", &op, &pr, NULL),
+    tap_is(ops_hunt_add(TEST_CTX(st, site), "2", CORE_HUNT_ROUND_ROBIN, "9999", &pr, NULL),
            E_EXT_NOT_FOUND, "representative must be registered");
     tap_is(pr.items[0].field, OPS_G_REP, "... at the representative field");
     first_code(&pr);
-    tap_is(ops_hunt_add(st, site, "2", 7, "278", &op, &pr, NULL), E_HUNT_TYPE, "bad type");
+    tap_is(ops_hunt_add(TEST_CTX(st, site), "2", 7, "278", &pr, NULL), E_HUNT_TYPE, "bad type");
     first_code(&pr);
-    tap_is(ops_hunt_add(st, site, "2", CORE_HUNT_ROUND_ROBIN, "278", &op, &pr, NULL), CORE_OK,
+    tap_is(ops_hunt_add(TEST_CTX(st, site), "2", CORE_HUNT_ROUND_ROBIN, "278", &pr, NULL), CORE_OK,
            "hunting group 2, round robin");
     const char *h1[] = {"201", "202", "203"};
-    tap_is(ops_group_members_add(st, site, CORE_HUNT, "1", 0, h1, 3, &op, &pr, &g), CORE_OK,
-           "three members of hunting 1");
-    tap_is(ops_group_members_add(st, site, CORE_HUNT, "2", 0, h1 + 1, 1, &op, &pr, NULL),
+    tap_is(
+        ops_group_members_add(TEST_CTX(st, site), CORE_HUNT, "1", OPS_ANY_VERSION, h1, 3, &pr, &g),
+        CORE_OK, "three members of hunting 1");
+    tap_is(ops_group_members_add(TEST_CTX(st, site), CORE_HUNT, "2", OPS_ANY_VERSION, h1 + 1, 1,
+                                 &pr, NULL),
            E_IN_OTHER_HUNT, "an extension in one hunting group only");
     tap_ok(strstr(first_text(&pr), "hunting group 1") != NULL, "... naming the holder (%s)", text);
     const char *rep[] = {"279"};
-    tap_is(ops_group_members_add(st, site, CORE_HUNT, "2", 0, rep, 1, &op, &pr, NULL),
+    tap_is(ops_group_members_add(TEST_CTX(st, site), CORE_HUNT, "2", OPS_ANY_VERSION, rep, 1, &pr,
+                                 NULL),
            E_HUNT_REP_MEMBER, "a representative is not a member");
     first_code(&pr);
-    tap_is(ops_hunt_update(st, site, "2", 0, CORE_HUNT_ROUND_ROBIN, "201", &op, &pr, NULL),
+    tap_is(ops_hunt_update(TEST_CTX(st, site), "2", OPS_ANY_VERSION, CORE_HUNT_ROUND_ROBIN, "201",
+                           &pr, NULL),
            E_HUNT_REP_MEMBER, "a member is not a representative");
     first_code(&pr);
     const char *order[] = {"203", "201", "202"};
-    tap_is(ops_hunt_order(st, site, "1", g.version, order, 3, &op, &pr, &g), CORE_OK,
+    tap_is(ops_hunt_order(TEST_CTX(st, site), "1", g.version, order, 3, &pr, &g), CORE_OK,
            "new pilot order");
-    tap_is(ops_hunt_move(st, site, "1", g.version, "202", -1, &op, &pr, &g), CORE_OK,
+    tap_is(ops_hunt_move(TEST_CTX(st, site), "1", g.version, "202", -1, &pr, &g), CORE_OK,
            "move 202 up");
-    tap_is(ops_hunt_order(st, site, "1", 0, order, 2, &op, &pr, NULL), E_ORDER_MISMATCH,
-           "an order must list every member");
+    tap_is(ops_hunt_order(TEST_CTX(st, site), "1", OPS_ANY_VERSION, order, 2, &pr, NULL),
+           E_ORDER_MISMATCH, "an order must list every member");
     first_code(&pr);
     const char *stranger[] = {"250"};
-    tap_is(ops_hunt_order(st, site, "1", 0, stranger, 1, &op, &pr, NULL), E_NOT_MEMBER,
-           "order of non-members refused");
+    tap_is(ops_hunt_order(TEST_CTX(st, site), "1", OPS_ANY_VERSION, stranger, 1, &pr, NULL),
+           E_NOT_MEMBER, "order of non-members refused");
     first_code(&pr);
     const char *h2[] = {"210"};
-    ops_group_members_add(st, site, CORE_HUNT, "2", 0, h2, 1, &op, &pr, NULL);
-    tap_is(ops_hunt_order(st, site, "2", 0, h2, 1, &op, &pr, NULL), E_ORDER_NOT_PILOT,
-           "order belongs to pilot groups");
+    ops_group_members_add(TEST_CTX(st, site), CORE_HUNT, "2", OPS_ANY_VERSION, h2, 1, &pr, NULL);
+    tap_is(ops_hunt_order(TEST_CTX(st, site), "2", OPS_ANY_VERSION, h2, 1, &pr, NULL),
+           E_ORDER_NOT_PILOT, "order belongs to pilot groups");
     first_code(&pr);
-    tap_is(ops_hunt_update(st, site, "2", 0, CORE_HUNT_PILOT, "277", &op, &pr, &g), CORE_OK,
-           "change type and representative");
+    tap_is(
+        ops_hunt_update(TEST_CTX(st, site), "2", OPS_ANY_VERSION, CORE_HUNT_PILOT, "277", &pr, &g),
+        CORE_OK, "change type and representative");
     tap_ok(g.pilot == 1 && !strcmp(g.rep, "277"), "... saved");
 
     /* Where used and deleting. */
     char where[64];
-    tap_is(ops_ext_groups(st, site, "201", where, sizeof where, &p), CORE_OK, "where used");
+    tap_is(ops_ext_groups(TEST_CTX(st, site), "201", where, sizeof where, &p), CORE_OK,
+           "where used");
     tap_ok(!strcmp(where, "p1 h1"), "201: pickup 1 (as 1 of 63), hunting 1 (%s)", where);
-    tap_is(ops_ext_delete(st, site, "201", false, &op, &p), E_DELETE_IN_GROUP, "delete refused");
+    tap_is(ops_ext_delete(TEST_CTX(st, site), "201", false, &p), E_DELETE_IN_GROUP,
+           "delete refused");
     core_problem_format(&p, text, sizeof text);
     tap_ok(strstr(text, "pickup group 1") && strstr(text, "hunting group 1"),
            "... naming both (%s)", text);
     struct store_group h1g;
-    ops_group_get(st, site, CORE_HUNT, "1", &h1g, &p);
-    tap_is(ops_ext_delete(st, site, "201", true, &op, &p), CORE_OK,
+    ops_group_get(TEST_CTX(st, site), CORE_HUNT, "1", &h1g, &p);
+    tap_is(ops_ext_delete(TEST_CTX(st, site), "201", true, &p), CORE_OK,
            "force delete removes it from both");
     struct store_group h1after;
-    ops_group_get(st, site, CORE_HUNT, "1", &h1after, &p);
+    ops_group_get(TEST_CTX(st, site), CORE_HUNT, "1", &h1after, &p);
     tap_is(h1after.members, 2, "... hunting 1 has two members");
     tap_ok(h1after.version > h1g.version, "... and a new version: an open editor must reload");
-    tap_is(ops_ext_delete(st, site, "279", true, &op, &p), E_DELETE_REPRESENTATIVE,
+    tap_is(ops_ext_delete(TEST_CTX(st, site), "279", true, &p), E_DELETE_REPRESENTATIVE,
            "force delete refuses a representative");
     core_problem_format(&p, text, sizeof text);
     tap_ok(strstr(text, "representative of hunting group 1") != NULL, "... naming the group (%s)",
            text);
-    tap_is(ops_group_delete(st, site, CORE_HUNT, "1", 0, &op, &p), CORE_OK, "delete hunting 1");
-    tap_is(ops_ext_delete(st, site, "279", false, &op, &p), CORE_OK,
+    tap_is(ops_group_delete(TEST_CTX(st, site), CORE_HUNT, "1", OPS_ANY_VERSION, &p), CORE_OK,
+           "delete hunting 1");
+    tap_is(ops_ext_delete(TEST_CTX(st, site), "279", false, &p), CORE_OK,
            "then the representative goes");
 
     /* 10,000 hunting groups, each with its own representative, and a list
@@ -273,7 +287,7 @@ int main(void)
     tap_is(rc, CORE_OK, "hunting groups inserted");
     store_group_count(st, CORE_HUNT, site, &count);
     tap_is(count, CORE_HUNT_GROUPS_MAX, "10,000 hunting groups");
-    tap_is(ops_hunt_add(st, site, "99999", CORE_HUNT_ROUND_ROBIN, "39999", &op, &pr, NULL),
+    tap_is(ops_hunt_add(TEST_CTX(st, site), "99999", CORE_HUNT_ROUND_ROBIN, "39999", &pr, NULL),
            E_HUNT_GROUPS_FULL, "the 10,001st refused");
     tap_ok(strstr(first_text(&pr), "10000") != NULL, "... saying 10000 (%s)", text);
     double t0 = now_ms();

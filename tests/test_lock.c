@@ -109,64 +109,71 @@ static void login_tests(struct store *st)
     struct ops_site_input site_in = {.domain = "tokyo.example.jp", .capacity = "3"};
     int64_t site_id = 0;
     at(100000);
-    tap_is(ops_site_add(st, &site_in, &op, &pr, &site_id), CORE_OK, "site add");
+    tap_is(ops_site_add(TEST_CTX(st, 0), &site_in, &pr, &site_id), CORE_OK, "site add");
     core_problems_free(&pr);
     struct core_problem p;
-    tap_is(ops_admin_add(st, "tokyo.example.jp", "admin", "secret12", &op, &p), CORE_OK,
+    tap_is(ops_admin_add(TEST_CTX(st, 0), "tokyo.example.jp", "admin", "secret12", &p), CORE_OK,
            "admin add");
-    tap_is(ops_admin_key_add(st, "tokyo.example.jp", "admin", key_a, &op, &p), CORE_OK, "key add");
-    tap_is(ops_admin_key_add(st, "tokyo.example.jp", "admin", key_a, &op, &p), E_DUP_KEY,
+    tap_is(ops_admin_key_add(TEST_CTX(st, 0), "tokyo.example.jp", "admin", key_a, &p), CORE_OK,
+           "key add");
+    tap_is(ops_admin_key_add(TEST_CTX(st, 0), "tokyo.example.jp", "admin", key_a, &p), E_DUP_KEY,
            "same key again");
-    tap_is(ops_admin_key_add(st, "tokyo.example.jp", "nobody", key_b, &op, &p), E_ADMIN_NOT_FOUND,
-           "key for an unknown admin");
+    tap_is(ops_admin_key_add(TEST_CTX(st, 0), "tokyo.example.jp", "nobody", key_b, &p),
+           E_ADMIN_NOT_FOUND, "key for an unknown admin");
     char key[CORE_PUBKEY_MAX + 64], comment[CORE_PUBKEY_COMMENT_MAX], other[CORE_PUBKEY_MAX + 64];
     core_pubkey_parse(key_a, key, sizeof key, comment, sizeof comment);
     core_pubkey_parse(key_b, other, sizeof other, comment, sizeof comment);
-    tap_ok(ops_admin_has_key(st, "tokyo.example.jp", "admin", key), "probe: registered key");
-    tap_ok(ops_admin_has_key(st, NULL, "admin", key), "probe: single site, domain left out");
-    tap_ok(!ops_admin_has_key(st, "tokyo.example.jp", "admin", other), "probe: other key");
+    tap_ok(ops_admin_has_key(TEST_CTX(st, 0), "tokyo.example.jp", "admin", key),
+           "probe: registered key");
+    tap_ok(ops_admin_has_key(TEST_CTX(st, 0), NULL, "admin", key),
+           "probe: single site, domain left out");
+    tap_ok(!ops_admin_has_key(TEST_CTX(st, 0), "tokyo.example.jp", "admin", other),
+           "probe: other key");
     struct ops_session s;
-    tap_is(ops_login_key(st, "tokyo.example.jp", "admin", key, "127.0.0.1", &s), CORE_OK,
-           "key login");
-    tap_is(ops_login_key(st, "tokyo.example.jp", "admin", other, "127.0.0.1", &s), E_LOGIN_FAILED,
-           "unregistered key refused");
+    tap_is(ops_login_key(TEST_CTX(st, 0), "tokyo.example.jp", "admin", key, "127.0.0.1", &s),
+           CORE_OK, "key login");
+    tap_is(ops_login_key(TEST_CTX(st, 0), "tokyo.example.jp", "admin", other, "127.0.0.1", &s),
+           E_LOGIN_FAILED, "unregistered key refused");
     struct store_admin a;
     store_admin_find(st, site_id, "admin", &a);
     tap_is(a.failures, 0, "... and not counted as a wrong password");
     for (int i = 0; i < 3; i++)
-        ops_login_remote(st, "tokyo.example.jp", "admin", "wrong123", "192.0.2.1", &s);
+        ops_login_remote(TEST_CTX(st, 0), "tokyo.example.jp", "admin", "wrong123", "192.0.2.1", &s);
     tap_is(s.outcome, OPS_LOGIN_LOCKED_NOW, "third wrong password over SSH locks");
-    tap_is(ops_login_key(st, "tokyo.example.jp", "admin", key, "127.0.0.1", &s), E_LOGIN_FAILED,
-           "locked: registered key refused");
+    tap_is(ops_login_key(TEST_CTX(st, 0), "tokyo.example.jp", "admin", key, "127.0.0.1", &s),
+           E_LOGIN_FAILED, "locked: registered key refused");
     tap_is(s.outcome, OPS_LOGIN_REFUSED_LOCKED, "... as locked");
-    tap_is(ops_login(st, "tokyo.example.jp", "admin", "secret12", "console", &s), E_LOGIN_FAILED,
-           "locked over SSH: the console refuses too");
+    tap_is(ops_login(TEST_CTX(st, 0), "tokyo.example.jp", "admin", "secret12", "console", &s),
+           E_LOGIN_FAILED, "locked over SSH: the console refuses too");
     at(100000 + CORE_LOCK_SECONDS + 60);
-    tap_is(ops_login_key(st, "tokyo.example.jp", "admin", key, "127.0.0.1", &s), CORE_OK,
-           "after 60 minutes: automatic unlock");
+    tap_is(ops_login_key(TEST_CTX(st, 0), "tokyo.example.jp", "admin", key, "127.0.0.1", &s),
+           CORE_OK, "after 60 minutes: automatic unlock");
     tap_ok(s.auto_unlocked, "... reported as such");
 
     char *set[] = {"restrict-admin=on", "trusted-networks=192.0.2.0/24"};
-    tap_is(ops_site_set(st, "tokyo.example.jp", set, 2, &op, &pr), CORE_OK,
+    tap_is(ops_site_set(TEST_CTX(st, 0), "tokyo.example.jp", set, 2, &pr), CORE_OK,
            "restrict admin logins");
     core_problems_free(&pr);
-    tap_is(ops_login_remote(st, "tokyo.example.jp", "admin", "secret12", "127.0.0.1", &s),
-           E_LOGIN_FAILED, "outside the trusted networks: refused");
+    tap_is(
+        ops_login_remote(TEST_CTX(st, 0), "tokyo.example.jp", "admin", "secret12", "127.0.0.1", &s),
+        E_LOGIN_FAILED, "outside the trusted networks: refused");
     tap_is(s.outcome, OPS_LOGIN_REFUSED_NETWORK, "... for the network");
     store_admin_find(st, site_id, "admin", &a);
     tap_is(a.failures, 0, "... not counted");
-    tap_is(ops_login_key(st, "tokyo.example.jp", "admin", key, "127.0.0.1", &s), E_LOGIN_FAILED,
-           "a key does not pass the restriction either");
-    tap_is(ops_login_remote(st, "tokyo.example.jp", "admin", "secret12", "192.0.2.9", &s), CORE_OK,
-           "inside the trusted networks: accepted");
-    tap_is(ops_login(st, "tokyo.example.jp", "admin", "secret12", "console", &s), CORE_OK,
-           "the local console is not restricted");
+    tap_is(ops_login_key(TEST_CTX(st, 0), "tokyo.example.jp", "admin", key, "127.0.0.1", &s),
+           E_LOGIN_FAILED, "a key does not pass the restriction either");
+    tap_is(
+        ops_login_remote(TEST_CTX(st, 0), "tokyo.example.jp", "admin", "secret12", "192.0.2.9", &s),
+        CORE_OK, "inside the trusted networks: accepted");
+    tap_is(ops_login(TEST_CTX(st, 0), "tokyo.example.jp", "admin", "secret12", "console", &s),
+           CORE_OK, "the local console is not restricted");
 
-    tap_is(ops_admin_key_remove(st, "tokyo.example.jp", "admin", 99, &op, &p), E_KEY_NOT_FOUND,
-           "remove an unknown key id");
-    tap_is(ops_admin_key_remove(st, "tokyo.example.jp", "admin", 1, &op, &p), CORE_OK,
+    tap_is(ops_admin_key_remove(TEST_CTX(st, 0), "tokyo.example.jp", "admin", 99, &p),
+           E_KEY_NOT_FOUND, "remove an unknown key id");
+    tap_is(ops_admin_key_remove(TEST_CTX(st, 0), "tokyo.example.jp", "admin", 1, &p), CORE_OK,
            "remove key 1");
-    tap_ok(!ops_admin_has_key(st, NULL, "admin", key), "removed key no longer offered");
+    tap_ok(!ops_admin_has_key(TEST_CTX(st, 0), NULL, "admin", key),
+           "removed key no longer offered");
 }
 
 int main(void)

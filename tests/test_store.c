@@ -19,7 +19,7 @@ static int reg(struct store *st, int64_t site, const char *ext, const char *sip,
     struct core_problems pr;
     core_problems_init(&pr);
     struct ops_ext_input in = {.ext = ext, .sip_id = sip, .web_user = user, .web_password = pw};
-    ops_ext_register(st, site, &in, &op, &pr);
+    ops_ext_register(TEST_CTX(st, site), &in, &pr);
     return first_code(&pr);
 }
 
@@ -48,17 +48,17 @@ int main(void)
     core_problems_init(&pr);
     struct ops_site_input site_in = {"Tokyo.Example.JP", "3", "81", "82", "*71", "*72", "*73"};
     int64_t site = 0;
-    tap_is(ops_site_add(st, &site_in, &op, &pr, &site), CORE_OK, "site add");
+    tap_is(ops_site_add(TEST_CTX(st, 0), &site_in, &pr, &site), CORE_OK, "site add");
     first_code(&pr);
     struct store_site s;
     tap_is(store_site_find(st, "tokyo.example.jp", &s), CORE_OK, "domain stored lower-case");
     tap_is(s.auto_unlock, 1, "auto unlock defaults on");
     struct ops_site_input dup = {.domain = "tokyo.example.jp", .capacity = "3"};
-    ops_site_add(st, &dup, &op, &pr, NULL);
+    ops_site_add(TEST_CTX(st, 0), &dup, &pr, NULL);
     tap_is(first_code(&pr), E_DUP_SITE, "duplicate site refused");
     struct ops_site_input bad_codes = {
         .domain = "osaka.example.jp", .capacity = "3", .site_number = "8", .gw_id = "81"};
-    ops_site_add(st, &bad_codes, &op, &pr, NULL);
+    ops_site_add(TEST_CTX(st, 0), &bad_codes, &pr, NULL);
     tap_is(pr.count ? pr.items[0].code : 0, E_PREFIX_COLLISION,
            "operator codes must be prefix-free");
     tap_ok(pr.count && !strcmp(pr.items[0].other, "8"), "collision names site number 8");
@@ -84,19 +84,20 @@ int main(void)
     tap_is(reg(st, site, "203", NULL, NULL, NULL), E_CAPACITY, "capacity 3 reached");
 
     char *mobiles[] = {"09011112222", "08011112222"};
-    tap_is(ops_line_add(st, "tokyo.example.jp", mobiles, 2, &op, &pr), CORE_OK, "provision lines");
+    tap_is(ops_line_add(TEST_CTX(st, 0), "tokyo.example.jp", mobiles, 2, &pr), CORE_OK,
+           "provision lines");
     char *again[] = {"07011112222", "09011112222"};
-    ops_line_add(st, "tokyo.example.jp", again, 2, &op, &pr);
+    ops_line_add(TEST_CTX(st, 0), "tokyo.example.jp", again, 2, &pr);
     tap_is(first_code(&pr), E_DUP_LINE, "duplicate line refused");
     struct store_line line;
     tap_is(store_line_find(st, "07011112222", &line), E_MOBILE_NOT_PROVISIONED,
            "refused batch added nothing");
 
-    tap_is(ops_assign(st, site, "200", "09011112222", &op, &pr), CORE_OK, "assign mobile");
-    tap_is(ops_assign(st, site, "201", "09011112222", &op, &pr), E_MOBILE_ASSIGNED,
+    tap_is(ops_assign(TEST_CTX(st, site), "200", "09011112222", &pr), CORE_OK, "assign mobile");
+    tap_is(ops_assign(TEST_CTX(st, site), "201", "09011112222", &pr), E_MOBILE_ASSIGNED,
            "mobile already assigned");
     first_code(&pr);
-    tap_is(ops_assign(st, site, "201", "09099999999", &op, &pr), E_MOBILE_NOT_PROVISIONED,
+    tap_is(ops_assign(TEST_CTX(st, site), "201", "09099999999", &pr), E_MOBILE_NOT_PROVISIONED,
            "not provisioned");
     first_code(&pr);
     int unassigned = 0;
@@ -104,22 +105,23 @@ int main(void)
     tap_is(unassigned, 1, "one unassigned line left");
 
     struct core_problem p;
-    tap_is(ops_ext_delete(st, site, "200", false, &op, &p), E_DELETE_ASSIGNED,
+    tap_is(ops_ext_delete(TEST_CTX(st, site), "200", false, &p), E_DELETE_ASSIGNED,
            "delete refused while assigned");
-    tap_is(ops_unassign(st, site, "200", "08011112222", &op, &p), E_MOBILE_NOT_ASSIGNED,
+    tap_is(ops_unassign(TEST_CTX(st, site), "200", "08011112222", &p), E_MOBILE_NOT_ASSIGNED,
            "unassign wrong pair");
-    tap_is(ops_unassign(st, site, "200", "09011112222", &op, &p), CORE_OK, "unassign");
+    tap_is(ops_unassign(TEST_CTX(st, site), "200", "09011112222", &p), CORE_OK, "unassign");
 
     const char *member[] = {"200"};
-    ops_pickup_add(st, site, "1", &op, &pr, NULL);
-    ops_group_members_add(st, site, CORE_PICKUP, "1", 0, member, 1, &op, &pr, NULL);
+    ops_pickup_add(TEST_CTX(st, site), "1", &pr, NULL);
+    ops_group_members_add(TEST_CTX(st, site), CORE_PICKUP, "1", OPS_ANY_VERSION, member, 1, &pr,
+                          NULL);
     tap_is(first_code(&pr), CORE_OK, "pickup group 1 with member 200");
-    tap_is(ops_ext_delete(st, site, "200", false, &op, &p), E_DELETE_IN_GROUP,
+    tap_is(ops_ext_delete(TEST_CTX(st, site), "200", false, &p), E_DELETE_IN_GROUP,
            "delete refused in a group");
     char text[512];
     core_problem_format(&p, text, sizeof text);
     tap_ok(strstr(text, "pickup group 1") != NULL, "the refusal names pickup group 1 (%s)", text);
-    tap_is(ops_ext_delete(st, site, "200", true, &op, &p), CORE_OK, "force delete");
+    tap_is(ops_ext_delete(TEST_CTX(st, site), "200", true, &p), CORE_OK, "force delete");
     tap_is(store_ext_find(st, site, "200", &e), E_EXT_NOT_FOUND, "200 is gone");
 
     /* Optimistic version check: a stale copy cannot overwrite. */
@@ -136,32 +138,33 @@ int main(void)
     store_rollback(st);
 
     /* Login and lockout through the operations. */
-    tap_is(ops_admin_add(st, "tokyo.example.jp", "admin", "secret12", &op, &p), CORE_OK,
+    tap_is(ops_admin_add(TEST_CTX(st, 0), "tokyo.example.jp", "admin", "secret12", &p), CORE_OK,
            "admin add");
     struct ops_session sess;
-    tap_is(ops_login(st, "tokyo.example.jp", "admin", "secret12", "test", &sess), CORE_OK, "login");
+    tap_is(ops_login(TEST_CTX(st, 0), "tokyo.example.jp", "admin", "secret12", "test", &sess),
+           CORE_OK, "login");
     tap_ok(!sess.must_change, "fresh password not expired");
-    tap_is(ops_login(st, "", "admin", "secret12", "test", &sess), CORE_OK,
+    tap_is(ops_login(TEST_CTX(st, 0), "", "admin", "secret12", "test", &sess), CORE_OK,
            "single site: domain optional");
-    tap_is(ops_login(st, "tokyo.example.jp", "nobody", "secret12", "test", &sess), E_LOGIN_FAILED,
-           "unknown user: same failure");
+    tap_is(ops_login(TEST_CTX(st, 0), "tokyo.example.jp", "nobody", "secret12", "test", &sess),
+           E_LOGIN_FAILED, "unknown user: same failure");
     for (int i = 0; i < 3; i++)
-        ops_login(st, "tokyo.example.jp", "admin", "wrong123", "test", &sess);
-    tap_is(ops_login(st, "tokyo.example.jp", "admin", "secret12", "test", &sess), E_LOGIN_FAILED,
-           "locked: right password refused");
-    tap_is(ops_admin_unlock(st, "tokyo.example.jp", "admin", &op, &p), CORE_OK, "unlock");
-    tap_is(ops_login(st, "tokyo.example.jp", "admin", "secret12", "test", &sess), CORE_OK,
-           "login after unlock");
-    tap_is(ops_change_password(st, &sess, "secret12", "newpass34", "newpass35", &p), E_PW_MISMATCH,
-           "confirmation mismatch");
-    tap_is(ops_change_password(st, &sess, "wrongpw1", "newpass34", "newpass34", &p),
+        ops_login(TEST_CTX(st, 0), "tokyo.example.jp", "admin", "wrong123", "test", &sess);
+    tap_is(ops_login(TEST_CTX(st, 0), "tokyo.example.jp", "admin", "secret12", "test", &sess),
+           E_LOGIN_FAILED, "locked: right password refused");
+    tap_is(ops_admin_unlock(TEST_CTX(st, 0), "tokyo.example.jp", "admin", &p), CORE_OK, "unlock");
+    tap_is(ops_login(TEST_CTX(st, 0), "tokyo.example.jp", "admin", "secret12", "test", &sess),
+           CORE_OK, "login after unlock");
+    tap_is(ops_change_password(TEST_CTX(st, 0), &sess, "secret12", "newpass34", "newpass35", &p),
+           E_PW_MISMATCH, "confirmation mismatch");
+    tap_is(ops_change_password(TEST_CTX(st, 0), &sess, "wrongpw1", "newpass34", "newpass34", &p),
            E_PW_CURRENT_WRONG, "wrong current password");
-    tap_is(ops_change_password(st, &sess, "secret12", "newpass34", "newpass34", &p), CORE_OK,
-           "change password");
-    tap_is(ops_admin_reset(st, "tokyo.example.jp", "admin", "reset123", &op, &p), CORE_OK,
+    tap_is(ops_change_password(TEST_CTX(st, 0), &sess, "secret12", "newpass34", "newpass34", &p),
+           CORE_OK, "change password");
+    tap_is(ops_admin_reset(TEST_CTX(st, 0), "tokyo.example.jp", "admin", "reset123", &p), CORE_OK,
            "operator reset");
-    tap_is(ops_login(st, "tokyo.example.jp", "admin", "reset123", "test", &sess), CORE_OK,
-           "login after reset");
+    tap_is(ops_login(TEST_CTX(st, 0), "tokyo.example.jp", "admin", "reset123", "test", &sess),
+           CORE_OK, "login after reset");
     tap_ok(sess.must_change, "reset password must be changed");
 
     /* Extension users (ユーザーカスコン): their web console user name, the
@@ -170,20 +173,20 @@ int main(void)
            "register 204 (web user hanako)");
     tap_is(reg(st, site, "205", NULL, "admin", "abcd1234"), E_WEB_USER_ADMIN,
            "a web user named like an administrator is refused (240)");
-    tap_is(ops_admin_add(st, "tokyo.example.jp", "hanako", "secret12", &op, &p), E_ADMIN_WEB_USER,
-           "an administrator named like a web user is refused (249)");
-    tap_is(ops_login(st, "tokyo.example.jp", "hanako", "hana1234", "test", &sess), CORE_OK,
-           "a web user logs in");
+    tap_is(ops_admin_add(TEST_CTX(st, 0), "tokyo.example.jp", "hanako", "secret12", &p),
+           E_ADMIN_WEB_USER, "an administrator named like a web user is refused (249)");
+    tap_is(ops_login(TEST_CTX(st, 0), "tokyo.example.jp", "hanako", "hana1234", "test", &sess),
+           CORE_OK, "a web user logs in");
     tap_ok(sess.is_user && !strcmp(sess.ext.ext, "204") && !sess.must_change &&
                !strcmp(sess.actor.name, "hanako"),
            "... as the extension user of 204");
-    tap_is(
-        ops_login_key(st, "tokyo.example.jp", "hanako", "ssh-ed25519 AAAAC3Nz", "192.0.2.9", &sess),
-        E_LOGIN_FAILED, "users have no public keys");
+    tap_is(ops_login_key(TEST_CTX(st, 0), "tokyo.example.jp", "hanako", "ssh-ed25519 AAAAC3Nz",
+                         "192.0.2.9", &sess),
+           E_LOGIN_FAILED, "users have no public keys");
     for (int i = 0; i < 3; i++)
-        ops_login(st, "tokyo.example.jp", "hanako", "wrong123", "test", &sess);
-    tap_is(ops_login(st, "tokyo.example.jp", "hanako", "hana1234", "test", &sess), E_LOGIN_FAILED,
-           "three wrong passwords lock the user");
+        ops_login(TEST_CTX(st, 0), "tokyo.example.jp", "hanako", "wrong123", "test", &sess);
+    tap_is(ops_login(TEST_CTX(st, 0), "tokyo.example.jp", "hanako", "hana1234", "test", &sess),
+           E_LOGIN_FAILED, "three wrong passwords lock the user");
     int failures = 0;
     int64_t locked_at = 0;
     store_ext_find(st, site, "204", &e);
@@ -192,25 +195,28 @@ int main(void)
     char later[32];
     snprintf(later, sizeof later, "%lld", (long long)(store_now() + 61 * 60));
     setenv("KASCON_NOW", later, 1);
-    tap_is(ops_login(st, "tokyo.example.jp", "hanako", "hana1234", "test", &sess), CORE_OK,
-           "自動ロック解除 lifts a user's lock after 60 minutes");
+    tap_is(ops_login(TEST_CTX(st, 0), "tokyo.example.jp", "hanako", "hana1234", "test", &sess),
+           CORE_OK, "自動ロック解除 lifts a user's lock after 60 minutes");
     unsetenv("KASCON_NOW");
     char *restrict_users[] = {"restrict-user=on", "trusted-networks=192.0.2.0/24"};
-    tap_is(ops_site_set(st, "tokyo.example.jp", restrict_users, 2, &op, &pr), CORE_OK,
+    tap_is(ops_site_set(TEST_CTX(st, 0), "tokyo.example.jp", restrict_users, 2, &pr), CORE_OK,
            "restrict users to 192.0.2.0/24");
-    tap_is(ops_login_remote(st, "tokyo.example.jp", "hanako", "hana1234", "198.51.100.7", &sess),
+    tap_is(ops_login_remote(TEST_CTX(st, 0), "tokyo.example.jp", "hanako", "hana1234",
+                            "198.51.100.7", &sess),
            E_LOGIN_FAILED, "a user outside the trusted networks is refused");
     tap_is(sess.outcome, OPS_LOGIN_REFUSED_NETWORK, "... for the network");
-    tap_is(ops_login_remote(st, "tokyo.example.jp", "admin", "reset123", "198.51.100.7", &sess),
+    tap_is(ops_login_remote(TEST_CTX(st, 0), "tokyo.example.jp", "admin", "reset123",
+                            "198.51.100.7", &sess),
            CORE_OK, "administrators are not restricted by restrict-user");
-    tap_is(ops_login_remote(st, "tokyo.example.jp", "hanako", "hana1234", "192.0.2.7", &sess),
+    tap_is(ops_login_remote(TEST_CTX(st, 0), "tokyo.example.jp", "hanako", "hana1234", "192.0.2.7",
+                            &sess),
            CORE_OK, "a user inside the trusted networks logs in");
-    tap_is(ops_change_password(st, &sess, "hana1234", "abcdefgh", "abcdefgh", &p), E_WEB_PW_MIX,
-           "a user's new password follows the web rules");
-    tap_is(ops_change_password(st, &sess, "hana1234", "hana5678", "hana5678", &p), CORE_OK,
-           "a user changes the password");
-    tap_is(ops_login(st, "tokyo.example.jp", "hanako", "hana5678", "test", &sess), CORE_OK,
-           "... and logs in with the new one");
+    tap_is(ops_change_password(TEST_CTX(st, 0), &sess, "hana1234", "abcdefgh", "abcdefgh", &p),
+           E_WEB_PW_MIX, "a user's new password follows the web rules");
+    tap_is(ops_change_password(TEST_CTX(st, 0), &sess, "hana1234", "hana5678", "hana5678", &p),
+           CORE_OK, "a user changes the password");
+    tap_is(ops_login(TEST_CTX(st, 0), "tokyo.example.jp", "hanako", "hana5678", "test", &sess),
+           CORE_OK, "... and logs in with the new one");
 
     int entries = 0;
     store_audit_page(st, site, NULL, 0, false, 1000, count_audit, &entries);

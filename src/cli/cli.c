@@ -53,6 +53,17 @@ int cli_parse_on_off(const char *text)
     return -1;
 }
 
+const struct ops_ctx *cli_ops(struct cli *cli, int64_t site_id)
+{
+    cli->ops = (struct ops_ctx){
+        .st = cli->st,
+        .site_id = site_id,
+        .actor = cli->actor,
+        .source = cli->remote ? OPS_SOURCE_SSH : OPS_SOURCE_CLI,
+    };
+    return &cli->ops;
+}
+
 int cli_site(struct cli *cli, const char *domain, struct store_site *site)
 {
     char normalized[CORE_DOMAIN_MAX + 1];

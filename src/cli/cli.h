@@ -15,7 +15,13 @@ struct cli {
     struct store *st;
     struct store_actor actor;
     const char *prog;
+    bool remote;        /* an exec verb of kascond: the actor's source is an address */
+    struct ops_ctx ops; /* filled by cli_ops() */
 };
+
+/* The context of an operation of this verb: the operator acting on
+ * site_id (0 when the operation names the site by its domain). */
+const struct ops_ctx *cli_ops(struct cli *cli, int64_t site_id);
 
 struct cli_verb {
     const char *noun;

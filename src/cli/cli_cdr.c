@@ -78,7 +78,7 @@ int cli_cdr_load(struct cli *cli, int argc, char **argv)
     struct core_problems problems;
     core_problems_init(&problems);
     struct ops_cdr_result r;
-    ops_cdr_load(cli->st, pos[0], pos[1], format, &cli->actor, &problems, &r);
+    ops_cdr_load(cli_ops(cli, 0), pos[0], pos[1], format, &problems, &r);
     if (r.rows || problems.count == 0)
         fprintf(stderr, _("%s: detected encoding: %s\n"), cli->prog,
                 _(cdrio_encoding_msgid(r.encoding)));
@@ -119,7 +119,7 @@ int cli_cdr_demo(struct cli *cli, int argc, char **argv)
     struct core_problems problems;
     core_problems_init(&problems);
     struct ops_cdr_result r;
-    ops_cdr_demo(cli->st, domain, (int)days, per_day, (uint64_t)seed, &cli->actor, &problems, &r);
+    ops_cdr_demo(cli_ops(cli, 0), domain, (int)days, per_day, (uint64_t)seed, &problems, &r);
     int rc = cli_problems(cli, &problems);
     core_problems_free(&problems);
     if (rc == CLI_OK)
@@ -192,7 +192,8 @@ int cli_cdr_export(struct cli *cli, int argc, char **argv)
     }
     long written = 0;
     struct core_problem p;
-    rc = ops_cdr_export(cli->st, site.id, pos[1], (int)part, out, cp932, &written, &p);
+    rc = ops_cdr_export(cli_ops(cli, site.id), pos[1], (int)part, out,
+                        cp932 ? IO_ENC_CP932 : IO_ENC_UTF8, &written, &p);
     if (out != stdout && fclose(out) != 0 && !rc) {
         rc = E_FILE_WRITE;
         core_problem_set(&p, rc, path);
@@ -301,7 +302,7 @@ int cli_cdr_purge(struct cli *cli, int argc, char **argv)
     }
     int files = 0;
     long records = 0;
-    int rc = ops_cdr_purge(cli->st, site_id, &cli->actor, &files, &records);
+    int rc = ops_cdr_purge(cli_ops(cli, site_id), &files, &records);
     if (rc)
         return storage_problem(cli, rc);
     printf(_("%d call history files older than 92 days deleted (%ld records)\n"), files, records);

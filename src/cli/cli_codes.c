@@ -58,7 +58,7 @@ int cli_code_set(struct cli *cli, int argc, char **argv)
     struct core_problems problems;
     core_problems_init(&problems);
     struct core_problem warning;
-    ops_site_codes_set(cli->st, site.id, 0, &in, &cli->actor, &problems, &warning);
+    ops_site_codes_set(cli_ops(cli, site.id), OPS_ANY_VERSION, &in, &problems, &warning);
     int rc = cli_report(cli, &problems);
     if (rc)
         return rc;

@@ -92,9 +92,9 @@ static int demo_groups(struct cli *cli, int64_t site_id)
             snprintf(ext[m], sizeof ext[m], "%d", DEMO_FIRST_EXT + (g - 1) * 10 + m);
             members[m] = ext[m];
         }
-        if (!ops_pickup_add(cli->st, site_id, number, &cli->actor, &problems, NULL))
-            ops_group_members_add(cli->st, site_id, CORE_PICKUP, number, 0, members, 8, &cli->actor,
-                                  &problems, NULL);
+        if (!ops_pickup_add(cli_ops(cli, site_id), number, &problems, NULL))
+            ops_group_members_add(cli_ops(cli, site_id), CORE_PICKUP, number, OPS_ANY_VERSION,
+                                  members, 8, &problems, NULL);
     }
     for (int g = 1; g <= 3 && !problems.count; g++) {
         char rep[16];
@@ -104,11 +104,10 @@ static int demo_groups(struct cli *cli, int64_t site_id)
             snprintf(ext[m], sizeof ext[m], "%d", DEMO_FIRST_EXT + 100 + (g - 1) * 5 + m);
             members[m] = ext[m];
         }
-        if (!ops_hunt_add(cli->st, site_id, number,
-                          g == 2 ? CORE_HUNT_PILOT : CORE_HUNT_ROUND_ROBIN, rep, &cli->actor,
-                          &problems, NULL))
-            ops_group_members_add(cli->st, site_id, CORE_HUNT, number, 0, members, 5, &cli->actor,
-                                  &problems, NULL);
+        if (!ops_hunt_add(cli_ops(cli, site_id), number,
+                          g == 2 ? CORE_HUNT_PILOT : CORE_HUNT_ROUND_ROBIN, rep, &problems, NULL))
+            ops_group_members_add(cli_ops(cli, site_id), CORE_HUNT, number, OPS_ANY_VERSION,
+                                  members, 5, &problems, NULL);
     }
     return report(cli, &problems);
 }
@@ -133,7 +132,7 @@ int cli_demo(struct cli *cli, int argc, char **argv)
     core_problems_init(&problems);
     struct ops_site_input site = {domain, "500", "81", "82", "*71", "*72", "*73"};
     int64_t site_id = 0;
-    ops_site_add(cli->st, &site, &cli->actor, &problems, &site_id);
+    ops_site_add(cli_ops(cli, 0), &site, &problems, &site_id);
     if (report(cli, &problems))
         return CLI_REFUSED;
     if (demo_codes(cli, domain))
@@ -145,7 +144,7 @@ int cli_demo(struct cli *cli, int argc, char **argv)
         snprintf(mobiles[i], sizeof mobiles[i], "0%d0%08d", 7 + i % 3, 12340000 + i);
         mobile_args[i] = mobiles[i];
     }
-    ops_line_add(cli->st, domain, mobile_args, DEMO_LINES, &cli->actor, &problems);
+    ops_line_add(cli_ops(cli, 0), domain, mobile_args, DEMO_LINES, &problems);
     if (report(cli, &problems))
         return CLI_REFUSED;
 
@@ -160,9 +159,9 @@ int cli_demo(struct cli *cli, int argc, char **argv)
             .web_password = i < DEMO_WEB_USERS ? pw : NULL,
             .is_virtual = i >= DEMO_PROFILES - DEMO_VIRTUAL,
         };
-        ops_ext_register(cli->st, site_id, &in, &cli->actor, &problems);
+        ops_ext_register(cli_ops(cli, site_id), &in, &problems);
         if (i < DEMO_ASSIGNED && problems.count == 0)
-            ops_assign(cli->st, site_id, ext, mobiles[i], &cli->actor, &problems);
+            ops_assign(cli_ops(cli, site_id), ext, mobiles[i], &problems);
         if (report(cli, &problems))
             return CLI_REFUSED;
     }
@@ -172,7 +171,7 @@ int cli_demo(struct cli *cli, int argc, char **argv)
     char password[16];
     struct core_problem p;
     if (random_password(password, sizeof password) ||
-        ops_admin_add(cli->st, domain, "admin", password, &cli->actor, &p)) {
+        ops_admin_add(cli_ops(cli, 0), domain, "admin", password, &p)) {
         cli_problem(cli, &p);
         return CLI_REFUSED;
     }

@@ -79,8 +79,9 @@ static int bulk(struct cli *cli, int argc, char **argv, enum ops_bulk_mode mode)
     struct core_problems problems;
     core_problems_init(&problems);
     struct ops_bulk_result res;
-    rc = ops_bulk(cli->st, site.id, mode, buf ? NULL : file, buf, len, dry_run, &cli->actor,
-                  &problems, &res, NULL, NULL);
+    struct ops_bulk_request req = {
+        .mode = mode, .path = buf ? NULL : file, .buf = buf, .len = len, .dry_run = dry_run};
+    rc = ops_bulk(cli_ops(cli, site.id), &req, &problems, &res);
     free(buf);
     if (res.encoding != IO_ENC_UNKNOWN)
         printf(_("encoding: %s\n"), io_encoding_name(res.encoding));
@@ -157,7 +158,7 @@ int cli_ext_export(struct cli *cli, int argc, char **argv)
     }
     long rows = 0;
     struct core_problem p;
-    rc = ops_bulk_export(cli->st, site.id, out, utf8, &rows, &p);
+    rc = ops_bulk_export(cli_ops(cli, site.id), out, utf8 ? IO_ENC_UTF8 : IO_ENC_CP932, &rows, &p);
     if (out != stdout && fclose(out) != 0 && !rc)
         core_problem_set(&p, rc = E_FILE_WRITE, path);
     if (rc) {

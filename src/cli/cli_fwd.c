@@ -48,8 +48,7 @@ static int set_one(struct cli *cli, const char *domain, const char *ext, int kin
     struct core_problems problems;
     core_problems_init(&problems);
     struct core_fwd f;
-    ops_fwd_set(cli->st, site.id, ext, OPS_ANY_VERSION, kind, dest, delay, &cli->actor, &problems,
-                &f);
+    ops_fwd_set(cli_ops(cli, site.id), ext, OPS_ANY_VERSION, kind, dest, delay, &problems, &f);
     return print_result(cli, &problems, &f);
 }
 
@@ -61,7 +60,7 @@ int cli_fwd_show(struct cli *cli, int argc, char **argv)
         return CLI_REFUSED;
     struct core_fwd f;
     struct core_problem p;
-    if (ops_fwd_get(cli->st, site.id, argv[1], &f, &p)) {
+    if (ops_fwd_get(cli_ops(cli, site.id), argv[1], &f, &p)) {
         cli_problem(cli, &p);
         return CLI_REFUSED;
     }
@@ -117,7 +116,6 @@ int cli_fwd_voicemail(struct cli *cli, int argc, char **argv)
     struct core_problems problems;
     core_problems_init(&problems);
     struct core_fwd f;
-    ops_fwd_voicemail(cli->st, site.id, argv[1], OPS_ANY_VERSION, on == 1, &cli->actor, &problems,
-                      &f);
+    ops_fwd_voicemail(cli_ops(cli, site.id), argv[1], OPS_ANY_VERSION, on == 1, &problems, &f);
     return print_result(cli, &problems, &f);
 }

@@ -39,7 +39,7 @@ int cli_pickup_add(struct cli *cli, int argc, char **argv)
         return CLI_REFUSED;
     struct core_problems problems;
     core_problems_init(&problems);
-    ops_pickup_add(cli->st, site.id, argv[1], &cli->actor, &problems, NULL);
+    ops_pickup_add(cli_ops(cli, site.id), argv[1], &problems, NULL);
     int rc = cli_report(cli, &problems);
     if (!rc)
         printf(_("pickup group %s created\n"), argv[1]);
@@ -72,7 +72,7 @@ int cli_hunt_add(struct cli *cli, int argc, char **argv)
         return CLI_REFUSED;
     struct core_problems problems;
     core_problems_init(&problems);
-    ops_hunt_add(cli->st, site.id, pos[1], type, rep, &cli->actor, &problems, NULL);
+    ops_hunt_add(cli_ops(cli, site.id), pos[1], type, rep, &problems, NULL);
     int rc = cli_report(cli, &problems);
     if (!rc)
         printf(_("hunting group %s created\n"), pos[1]);
@@ -102,12 +102,12 @@ int cli_hunt_set(struct cli *cli, int argc, char **argv)
         return CLI_REFUSED;
     struct store_group g;
     struct core_problem p;
-    if (ops_group_get(cli->st, site.id, CORE_HUNT, pos[1], &g, &p))
+    if (ops_group_get(cli_ops(cli, site.id), CORE_HUNT, pos[1], &g, &p))
         return one_problem(cli, &p);
     struct core_problems problems;
     core_problems_init(&problems);
-    ops_hunt_update(cli->st, site.id, pos[1], g.version, type_text ? type : g.pilot,
-                    rep ? rep : g.rep, &cli->actor, &problems, NULL);
+    ops_hunt_update(cli_ops(cli, site.id), pos[1], g.version, type_text ? type : g.pilot,
+                    rep ? rep : g.rep, &problems, NULL);
     int rc = cli_report(cli, &problems);
     if (!rc)
         printf(_("hunting group %s changed\n"), pos[1]);
@@ -122,7 +122,7 @@ int cli_group_delete(struct cli *cli, int argc, char **argv)
     if (cli_site(cli, argv[0], &site))
         return CLI_REFUSED;
     struct core_problem p;
-    if (ops_group_delete(cli->st, site.id, kind, argv[1], 0, &cli->actor, &p))
+    if (ops_group_delete(cli_ops(cli, site.id), kind, argv[1], OPS_ANY_VERSION, &p))
         return one_problem(cli, &p);
     printf(_("%s %s deleted\n"), kind_word(kind), argv[1]);
     return CLI_OK;
@@ -212,7 +212,7 @@ int cli_group_show(struct cli *cli, int argc, char **argv)
         return CLI_REFUSED;
     struct store_group g;
     struct core_problem p;
-    if (ops_group_get(cli->st, site.id, kind, argv[1], &g, &p))
+    if (ops_group_get(cli_ops(cli, site.id), kind, argv[1], &g, &p))
         return one_problem(cli, &p);
     printf(_("%s %d, version %lld\n"), kind_word(kind), g.number, (long long)g.version);
     if (kind == CORE_HUNT) {
@@ -240,11 +240,11 @@ int cli_group_member(struct cli *cli, int argc, char **argv)
     core_problems_init(&problems);
     struct store_group g;
     if (adding)
-        ops_group_members_add(cli->st, site.id, kind, argv[2], 0, exts, argc - 3, &cli->actor,
+        ops_group_members_add(cli_ops(cli, site.id), kind, argv[2], OPS_ANY_VERSION, exts, argc - 3,
                               &problems, &g);
     else
-        ops_group_members_remove(cli->st, site.id, kind, argv[2], 0, exts, argc - 3, &cli->actor,
-                                 &problems, &g);
+        ops_group_members_remove(cli_ops(cli, site.id), kind, argv[2], OPS_ANY_VERSION, exts,
+                                 argc - 3, &problems, &g);
     int rc = cli_report(cli, &problems);
     if (!rc)
         printf(_("%s %s: %d members\n"), kind_word(kind), argv[2], g.members);
@@ -258,8 +258,8 @@ int cli_hunt_order(struct cli *cli, int argc, char **argv)
         return CLI_REFUSED;
     struct core_problems problems;
     core_problems_init(&problems);
-    ops_hunt_order(cli->st, site.id, argv[1], 0, (const char *const *)argv + 2, argc - 2,
-                   &cli->actor, &problems, NULL);
+    ops_hunt_order(cli_ops(cli, site.id), argv[1], OPS_ANY_VERSION, (const char *const *)argv + 2,
+                   argc - 2, &problems, NULL);
     int rc = cli_report(cli, &problems);
     if (!rc)
         printf(_("hunting group %s: order saved\n"), argv[1]);
@@ -286,7 +286,7 @@ int cli_ext_groups(struct cli *cli, int argc, char **argv)
         return CLI_REFUSED;
     char refs[64];
     struct core_problem p;
-    if (ops_ext_groups(cli->st, site.id, argv[1], refs, sizeof refs, &p))
+    if (ops_ext_groups(cli_ops(cli, site.id), argv[1], refs, sizeof refs, &p))
         return one_problem(cli, &p);
     if (!refs[0])
         fprintf(stderr, _("%s: extension %s is in no group\n"), cli->prog, argv[1]);

@@ -44,11 +44,11 @@ static int run(struct cli *cli, int argc, char **argv, int kind)
     core_problems_init(&problems);
     struct ops_move_plan plan;
     if (dry_run)
-        (kind == OPS_TRANSFER ? ops_transfer_plan : ops_exchange_plan)(cli->st, site.id, pos[1],
-                                                                       pos[2], &plan, &problems);
+        (kind == OPS_TRANSFER ? ops_transfer_plan : ops_exchange_plan)(
+            cli_ops(cli, site.id), pos[1], pos[2], &plan, &problems);
     else
-        (kind == OPS_TRANSFER ? ops_transfer : ops_exchange)(
-            cli->st, site.id, pos[1], pos[2], clear, NULL, &cli->actor, &problems, &plan);
+        (kind == OPS_TRANSFER ? ops_transfer : ops_exchange)(cli_ops(cli, site.id), pos[1], pos[2],
+                                                             clear, NULL, &problems, &plan);
     int rc = cli_report(cli, &problems);
     if (rc) {
         fprintf(stderr, _("%s: nothing was changed\n"), cli->prog);

@@ -48,7 +48,7 @@ int cli_site_add(struct cli *cli, int argc, char **argv)
     struct core_problems problems;
     core_problems_init(&problems);
     int64_t id = 0;
-    ops_site_add(cli->st, &in, &cli->actor, &problems, &id);
+    ops_site_add(cli_ops(cli, 0), &in, &problems, &id);
     int rc = cli_report(cli, &problems);
     if (rc == CLI_OK)
         printf(_("site %s created\n"), in.domain);
@@ -63,7 +63,7 @@ int cli_site_set(struct cli *cli, int argc, char **argv)
         return rc;
     struct core_problems problems;
     core_problems_init(&problems);
-    ops_site_set(cli->st, site.domain, argv + 1, argc - 1, &cli->actor, &problems);
+    ops_site_set(cli_ops(cli, 0), site.domain, argv + 1, argc - 1, &problems);
     for (size_t i = 0; i < problems.count; i++) {
         struct core_problem *p = &problems.items[i];
         if (p->field >= 0 && p->code != E_PREFIX_COLLISION && !p->other[0])
@@ -104,8 +104,8 @@ int cli_site_list(struct cli *cli, int argc, char **argv)
     return CLI_OK;
 }
 
-typedef int (*admin_password_op)(struct store *, const char *, const char *, const char *,
-                                 const struct store_actor *, struct core_problem *);
+typedef int (*admin_password_op)(const struct ops_ctx *, const char *, const char *, const char *,
+                                 struct core_problem *);
 
 static int admin_with_password(struct cli *cli, char **argv, admin_password_op op)
 {
@@ -115,7 +115,7 @@ static int admin_with_password(struct cli *cli, char **argv, admin_password_op o
         return CLI_USAGE;
     }
     struct core_problem p;
-    int rc = op(cli->st, argv[0], argv[1], password, &cli->actor, &p);
+    int rc = op(cli_ops(cli, 0), argv[0], argv[1], password, &p);
     memset(password, 0, sizeof password);
     if (rc) {
         cli_problem(cli, &p);
@@ -147,7 +147,7 @@ int cli_admin_unlock(struct cli *cli, int argc, char **argv)
 {
     (void)argc;
     struct core_problem p;
-    if (ops_admin_unlock(cli->st, argv[0], argv[1], &cli->actor, &p)) {
+    if (ops_admin_unlock(cli_ops(cli, 0), argv[0], argv[1], &p)) {
         cli_problem(cli, &p);
         return CLI_REFUSED;
     }
@@ -163,7 +163,7 @@ int cli_line_add(struct cli *cli, int argc, char **argv)
         return rc;
     struct core_problems problems;
     core_problems_init(&problems);
-    ops_line_add(cli->st, site.domain, argv + 1, argc - 1, &cli->actor, &problems);
+    ops_line_add(cli_ops(cli, 0), site.domain, argv + 1, argc - 1, &problems);
     rc = cli_report(cli, &problems);
     if (rc == CLI_OK)
         printf(ngettext("%d mobile number provisioned for %s\n",
@@ -259,10 +259,10 @@ int cli_admin_key(struct cli *cli, int argc, char **argv)
             fprintf(stderr, _("%s: no public key on standard input\n"), cli->prog);
             return CLI_USAGE;
         }
-        if ((rc = ops_admin_key_add(cli->st, domain, name, line, &cli->actor, &p)) == CORE_OK)
+        if ((rc = ops_admin_key_add(cli_ops(cli, 0), domain, name, line, &p)) == CORE_OK)
             printf(_("key added for administrator %s of %s\n"), name, domain);
     } else if (!strcmp(action, "list") && argc == 3) {
-        rc = ops_admin_key_each(cli->st, domain, name, print_key, NULL, &p);
+        rc = ops_admin_key_each(cli_ops(cli, 0), domain, name, print_key, NULL, &p);
     } else if (!strcmp(action, "remove") && argc == 4) {
         char *end = NULL;
         long long id = strtoll(argv[3], &end, 10);
@@ -271,7 +271,7 @@ int cli_admin_key(struct cli *cli, int argc, char **argv)
                     cli->prog);
             return CLI_USAGE;
         }
-        if ((rc = ops_admin_key_remove(cli->st, domain, name, id, &cli->actor, &p)) == CORE_OK)
+        if ((rc = ops_admin_key_remove(cli_ops(cli, 0), domain, name, id, &p)) == CORE_OK)
             printf(_("key %lld removed from administrator %s of %s\n"), id, name, domain);
     } else {
         fprintf(stderr,

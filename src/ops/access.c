@@ -26,19 +26,24 @@ static int still_locked(const struct store_locked *l, void *ctx)
     return f->cb(l, f->ctx);
 }
 
-int ops_locked_each(struct store *st, int64_t site_id, store_locked_cb cb, void *ctx)
+int ops_locked_each(const struct ops_ctx *ctx, store_locked_cb cb, void *cb_ctx)
 {
+    struct store *st = ctx->st;
+    int64_t site_id = ctx->site_id;
     struct store_site site;
     int rc = store_site_get(st, site_id, &site);
     if (rc)
         return rc;
-    struct locked_filter f = {site.auto_unlock != 0, store_now(), cb, ctx};
+    struct locked_filter f = {site.auto_unlock != 0, store_now(), cb, cb_ctx};
     return store_locked_each(st, site_id, still_locked, &f);
 }
 
-int ops_unlock(struct store *st, int64_t site_id, bool is_user, const char *name,
-               const struct store_actor *who, struct core_problem *problem)
+int ops_unlock(const struct ops_ctx *ctx, bool is_user, const char *name,
+               struct core_problem *problem)
 {
+    struct store *st = ctx->st;
+    int64_t site_id = ctx->site_id;
+    const struct store_actor *who = &ctx->actor;
     int rc = store_begin(st);
     if (!rc) {
         if (is_user) {
@@ -64,10 +69,12 @@ int ops_unlock(struct store *st, int64_t site_id, bool is_user, const char *name
     return rc;
 }
 
-int ops_site_access_set(struct store *st, int64_t site_id, int64_t version, int auto_unlock,
-                        int restrict_admin, int restrict_user, const struct store_actor *who,
-                        struct core_problem *problem)
+int ops_site_access_set(const struct ops_ctx *ctx, int64_t version, int auto_unlock,
+                        int restrict_admin, int restrict_user, struct core_problem *problem)
 {
+    struct store *st = ctx->st;
+    int64_t site_id = ctx->site_id;
+    const struct store_actor *who = &ctx->actor;
     int rc = store_begin(st);
     struct store_site site;
     if (!rc)

@@ -659,11 +659,19 @@ static void bulk_free(struct bulk *b)
     free(b->lines);
 }
 
-int ops_bulk(struct store *st, int64_t site_id, enum ops_bulk_mode mode, const char *path,
-             const void *buf, size_t len, bool dry_run, const struct store_actor *who,
-             struct core_problems *problems, struct ops_bulk_result *res,
-             ops_bulk_progress_fn progress_fn, void *progress_ctx)
+int ops_bulk(const struct ops_ctx *ctx, const struct ops_bulk_request *req,
+             struct core_problems *problems, struct ops_bulk_result *res)
 {
+    enum ops_bulk_mode mode = req->mode;
+    const char *path = req->path;
+    const void *buf = req->buf;
+    size_t len = req->len;
+    bool dry_run = req->dry_run;
+    ops_bulk_progress_fn progress_fn = req->progress;
+    void *progress_ctx = req->progress_ctx;
+    struct store *st = ctx->st;
+    int64_t site_id = ctx->site_id;
+    const struct store_actor *who = &ctx->actor;
     memset(res, 0, sizeof *res);
     struct bulk b = {
         .mode = mode, .problems = problems, .progress = progress_fn, .progress_ctx = progress_ctx};
@@ -782,12 +790,14 @@ static int export_row(const struct store_ext *e, void *ctx)
     return rc;
 }
 
-int ops_bulk_export(struct store *st, int64_t site_id, FILE *out, bool utf8, long *rows,
+int ops_bulk_export(const struct ops_ctx *ctx, FILE *out, enum io_encoding encoding, long *rows,
                     struct core_problem *problem_out)
 {
+    struct store *st = ctx->st;
+    int64_t site_id = ctx->site_id;
     struct export_ctx x;
     memset(&x, 0, sizeof x);
-    int rc = io_csv_writer_open(&x.w, out, utf8 ? IO_ENC_UTF8 : IO_ENC_CP932, &x.io);
+    int rc = io_csv_writer_open(&x.w, out, encoding, &x.io);
     do {
         x.rows = 0;
         if (!rc)

@@ -39,9 +39,11 @@ void ops_cdr_oldest_day(int64_t now, char out[CORE_CDR_DAY_LEN + 1])
     core_day_text(n - (CORE_CDR_KEEP_DAYS - 1), out);
 }
 
-int ops_cdr_purge(struct store *st, int64_t site_id, const struct store_actor *who, int *files,
-                  long *records)
+int ops_cdr_purge(const struct ops_ctx *ctx, int *files, long *records)
 {
+    struct store *st = ctx->st;
+    int64_t site_id = ctx->site_id;
+    const struct store_actor *who = &ctx->actor;
     char oldest[CORE_CDR_DAY_LEN + 1];
     ops_cdr_oldest_day(store_now(), oldest);
     int rc = store_begin(st);
@@ -212,10 +214,12 @@ static int on_record(char *const *fields, int count, long row, void *ctx)
     return 0;
 }
 
-int ops_cdr_load(struct store *st, const char *domain, const char *path, enum ops_cdr_format format,
-                 const struct store_actor *who, struct core_problems *problems,
+int ops_cdr_load(const struct ops_ctx *ctx, const char *domain, const char *path,
+                 enum ops_cdr_format format, struct core_problems *problems,
                  struct ops_cdr_result *result)
 {
+    struct store *st = ctx->st;
+    const struct store_actor *who = &ctx->actor;
     memset(result, 0, sizeof *result);
     size_t from = problems->count;
     struct frame fr;
@@ -283,10 +287,11 @@ static int site_extensions(struct store *st, int64_t site_id, struct ext_list *l
     return rc;
 }
 
-int ops_cdr_demo(struct store *st, const char *domain, int days, long per_day, uint64_t seed,
-                 const struct store_actor *who, struct core_problems *problems,
-                 struct ops_cdr_result *result)
+int ops_cdr_demo(const struct ops_ctx *ctx, const char *domain, int days, long per_day,
+                 uint64_t seed, struct core_problems *problems, struct ops_cdr_result *result)
 {
+    struct store *st = ctx->st;
+    const struct store_actor *who = &ctx->actor;
     memset(result, 0, sizeof *result);
     size_t from = problems->count;
     struct store_site site;
@@ -363,9 +368,11 @@ static int export_file(struct store *st, const struct store_cdr_file *f, struct 
     return rc;
 }
 
-int ops_cdr_export(struct store *st, int64_t site_id, const char *day, int part, FILE *out,
-                   bool cp932, long *written, struct core_problem *problem)
+int ops_cdr_export(const struct ops_ctx *ctx, const char *day, int part, FILE *out,
+                   enum io_encoding encoding, long *written, struct core_problem *problem)
 {
+    struct store *st = ctx->st;
+    int64_t site_id = ctx->site_id;
     *written = 0;
     core_problem_set(problem, CORE_OK, NULL);
     int rc = core_check_day(day);
@@ -375,7 +382,7 @@ int ops_cdr_export(struct store *st, int64_t site_id, const char *day, int part,
     }
     struct core_cdr *page = malloc(EXPORT_PAGE * sizeof *page);
     struct cdrio_writer *w = NULL;
-    if (!page || cdrio_writer_open(out, cp932, &w)) {
+    if (!page || cdrio_writer_open(out, encoding == IO_ENC_CP932, &w)) {
         free(page);
         core_problem_set(problem, E_STORAGE, NULL);
         return E_STORAGE;
@@ -448,9 +455,11 @@ static int site_domain(struct store *st, int64_t site_id, char *out, size_t n)
     return rc;
 }
 
-int ops_secret_verify(struct store *st, int64_t site_id, const char *answer,
-                      const struct store_actor *who, struct core_problem *problem)
+int ops_secret_verify(const struct ops_ctx *ctx, const char *answer, struct core_problem *problem)
 {
+    struct store *st = ctx->st;
+    int64_t site_id = ctx->site_id;
+    const struct store_actor *who = &ctx->actor;
     core_problem_set(problem, CORE_OK, NULL);
     int rc = store_begin(st);
     struct store_secret secret;
@@ -485,10 +494,12 @@ int ops_secret_verify(struct store *st, int64_t site_id, const char *answer,
     return rc;
 }
 
-int ops_secret_set(struct store *st, int64_t site_id, const char *current_answer,
-                   const char *question, const char *answer, const struct store_actor *who,
-                   struct core_problem *problem)
+int ops_secret_set(const struct ops_ctx *ctx, const char *current_answer, const char *question,
+                   const char *answer, struct core_problem *problem)
 {
+    struct store *st = ctx->st;
+    int64_t site_id = ctx->site_id;
+    const struct store_actor *who = &ctx->actor;
     core_problem_set(problem, CORE_OK, NULL);
     int rc = core_check_secret_text(question);
     if (rc) {

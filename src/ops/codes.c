@@ -28,10 +28,12 @@ struct code_change {
     size_t size;
 };
 
-int ops_site_codes_set(struct store *st, int64_t site_id, int64_t version,
-                       const struct ops_codes_input *in, const struct store_actor *who,
+int ops_site_codes_set(const struct ops_ctx *ctx, int64_t version, const struct ops_codes_input *in,
                        struct core_problems *problems, struct core_problem *warning)
 {
+    struct store *st = ctx->st;
+    int64_t site_id = ctx->site_id;
+    const struct store_actor *who = &ctx->actor;
     size_t from = problems->count;
     if (warning)
         core_problem_set(warning, CORE_OK, NULL);
@@ -57,7 +59,7 @@ int ops_site_codes_set(struct store *st, int64_t site_id, int64_t version,
         return rc;
     }
     rc = store_site_get(st, site_id, &site);
-    if (!rc && version && site.version != version)
+    if (!rc && version != OPS_ANY_VERSION && site.version != version)
         rc = E_CHANGED_MEANWHILE;
     if (!rc)
         rc = store_plan_load(st, site_id, &plan);

@@ -23,9 +23,11 @@ static int find_ext(struct store *st, int64_t site_id, const char *ext, struct s
     return rc;
 }
 
-int ops_fwd_get(struct store *st, int64_t site_id, const char *ext, struct core_fwd *out,
+int ops_fwd_get(const struct ops_ctx *ctx, const char *ext, struct core_fwd *out,
                 struct core_problem *problem)
 {
+    struct store *st = ctx->st;
+    int64_t site_id = ctx->site_id;
     struct store_ext e;
     int rc = find_ext(st, site_id, ext, &e, problem);
     if (!rc && (rc = store_fwd_get(st, e.id, out)))
@@ -69,7 +71,7 @@ static int update(struct store *st, int64_t site_id, const char *ext, int64_t ve
         core_problems_add(problems, &p);
     else if ((rc = store_fwd_get(st, e.id, &fwd)))
         core_problems_add_code(problems, rc, NULL, -1);
-    else if (version >= 0 && fwd.version != version) {
+    else if (version != OPS_ANY_VERSION && fwd.version != version) {
         if (out)
             *out = fwd;
         core_problems_add_code(problems, rc = E_CHANGED_MEANWHILE, ext, -1);
@@ -135,10 +137,13 @@ static void check_setting(int kind, const char *dest, const char *delay, int *se
         core_problems_add_code(problems, rc, delay, OPS_FWD_F_DELAY);
 }
 
-int ops_fwd_set(struct store *st, int64_t site_id, const char *ext, int64_t version, int kind,
-                const char *dest, const char *delay, const struct store_actor *who,
-                struct core_problems *problems, struct core_fwd *out)
+int ops_fwd_set(const struct ops_ctx *ctx, const char *ext, int64_t version, int kind,
+                const char *dest, const char *delay, struct core_problems *problems,
+                struct core_fwd *out)
 {
+    struct store *st = ctx->st;
+    int64_t site_id = ctx->site_id;
+    const struct store_actor *who = &ctx->actor;
     size_t from = problems->count;
     if (kind < 0 || kind >= CORE_FWD_KINDS) {
         core_problems_add_code(problems, E_FWD_KIND, core_fwd_kind_name(kind), -1);
@@ -153,20 +158,25 @@ int ops_fwd_set(struct store *st, int64_t site_id, const char *ext, int64_t vers
     return update(st, site_id, ext, version, &want, 1u << kind, who, problems, out);
 }
 
-int ops_fwd_voicemail(struct store *st, int64_t site_id, const char *ext, int64_t version, bool on,
-                      const struct store_actor *who, struct core_problems *problems,
-                      struct core_fwd *out)
+int ops_fwd_voicemail(const struct ops_ctx *ctx, const char *ext, int64_t version, bool on,
+                      struct core_problems *problems, struct core_fwd *out)
 {
+    struct store *st = ctx->st;
+    int64_t site_id = ctx->site_id;
+    const struct store_actor *who = &ctx->actor;
     struct core_fwd want;
     memset(&want, 0, sizeof want);
     want.voicemail = on;
     return update(st, site_id, ext, version, &want, FWD_VOICEMAIL_BIT, who, problems, out);
 }
 
-int ops_fwd_save(struct store *st, int64_t site_id, const char *ext, int64_t version,
-                 const struct core_fwd *want, const char *delay, const struct store_actor *who,
-                 struct core_problems *problems, struct core_fwd *out)
+int ops_fwd_save(const struct ops_ctx *ctx, const char *ext, int64_t version,
+                 const struct core_fwd *want, const char *delay, struct core_problems *problems,
+                 struct core_fwd *out)
 {
+    struct store *st = ctx->st;
+    int64_t site_id = ctx->site_id;
+    const struct store_actor *who = &ctx->actor;
     size_t from = problems->count;
     struct core_fwd checked = *want;
     for (int kind = 0; kind < CORE_FWD_KINDS; kind++)

@@ -111,7 +111,7 @@ static int load_group(struct store *st, int64_t site_id, int kind, const char *n
         add(problems, rc, rc == E_STORAGE ? NULL : number, OPS_G_NUMBER, 0);
         return rc;
     }
-    if (version && version != g->version) {
+    if (version != OPS_ANY_VERSION && version != g->version) {
         if (out)
             *out = *g;
         add(problems, E_CHANGED_MEANWHILE, number, -1, 0);
@@ -147,9 +147,11 @@ static int check_rep(struct store *st, int64_t site_id, const char *rep, int own
     return CORE_OK;
 }
 
-int ops_group_get(struct store *st, int64_t site_id, int kind, const char *number,
-                  struct store_group *out, struct core_problem *problem)
+int ops_group_get(const struct ops_ctx *ctx, int kind, const char *number, struct store_group *out,
+                  struct core_problem *problem)
 {
+    struct store *st = ctx->st;
+    int64_t site_id = ctx->site_id;
     int n = 0;
     int rc = parse_number(number, &n, problem);
     if (rc)
@@ -207,18 +209,22 @@ static int group_add(struct store *st, int64_t site_id, struct store_group *g, c
     return rc;
 }
 
-int ops_pickup_add(struct store *st, int64_t site_id, const char *number,
-                   const struct store_actor *who, struct core_problems *problems,
+int ops_pickup_add(const struct ops_ctx *ctx, const char *number, struct core_problems *problems,
                    struct store_group *out)
 {
+    struct store *st = ctx->st;
+    int64_t site_id = ctx->site_id;
+    const struct store_actor *who = &ctx->actor;
     struct store_group g = {.kind = CORE_PICKUP};
     return group_add(st, site_id, &g, number, NULL, who, problems, out);
 }
 
-int ops_hunt_add(struct store *st, int64_t site_id, const char *number, int type, const char *rep,
-                 const struct store_actor *who, struct core_problems *problems,
-                 struct store_group *out)
+int ops_hunt_add(const struct ops_ctx *ctx, const char *number, int type, const char *rep,
+                 struct core_problems *problems, struct store_group *out)
 {
+    struct store *st = ctx->st;
+    int64_t site_id = ctx->site_id;
+    const struct store_actor *who = &ctx->actor;
     if (type != CORE_HUNT_ROUND_ROBIN && type != CORE_HUNT_PILOT) {
         add(problems, E_HUNT_TYPE, NULL, OPS_G_TYPE, 0);
         return E_HUNT_TYPE;
@@ -237,10 +243,12 @@ static void object_of(const struct store_group *g, char *buf, size_t n)
     snprintf(buf, n, "%s %d", g->kind == CORE_HUNT ? "hunting" : "pickup", g->number);
 }
 
-int ops_hunt_update(struct store *st, int64_t site_id, const char *number, int64_t version,
-                    int type, const char *rep, const struct store_actor *who,
-                    struct core_problems *problems, struct store_group *out)
+int ops_hunt_update(const struct ops_ctx *ctx, const char *number, int64_t version, int type,
+                    const char *rep, struct core_problems *problems, struct store_group *out)
 {
+    struct store *st = ctx->st;
+    int64_t site_id = ctx->site_id;
+    const struct store_actor *who = &ctx->actor;
     size_t from = problems->count;
     if (type != CORE_HUNT_ROUND_ROBIN && type != CORE_HUNT_PILOT) {
         add(problems, E_HUNT_TYPE, NULL, OPS_G_TYPE, 0);
@@ -274,9 +282,12 @@ int ops_hunt_update(struct store *st, int64_t site_id, const char *number, int64
     return rc;
 }
 
-int ops_group_delete(struct store *st, int64_t site_id, int kind, const char *number,
-                     int64_t version, const struct store_actor *who, struct core_problem *problem)
+int ops_group_delete(const struct ops_ctx *ctx, int kind, const char *number, int64_t version,
+                     struct core_problem *problem)
 {
+    struct store *st = ctx->st;
+    int64_t site_id = ctx->site_id;
+    const struct store_actor *who = &ctx->actor;
     struct core_problems problems;
     core_problems_init(&problems);
     int rc = store_begin(st);
@@ -385,11 +396,13 @@ static int member_op_end(struct member_op *op, int rc, struct core_problems *pro
     return rc;
 }
 
-int ops_group_members_add(struct store *st, int64_t site_id, int kind, const char *number,
-                          int64_t version, const char *const *exts, int count,
-                          const struct store_actor *who, struct core_problems *problems,
+int ops_group_members_add(const struct ops_ctx *ctx, int kind, const char *number, int64_t version,
+                          const char *const *exts, int count, struct core_problems *problems,
                           struct store_group *out)
 {
+    struct store *st = ctx->st;
+    int64_t site_id = ctx->site_id;
+    const struct store_actor *who = &ctx->actor;
     struct member_op op = {.st = st, .site_id = site_id};
     int rc = member_op_begin(&op, kind, number, version, count, out, problems);
     if (rc)
@@ -436,11 +449,13 @@ int ops_group_members_add(struct store *st, int64_t site_id, int kind, const cha
     return member_op_end(&op, rc, problems, number, out);
 }
 
-int ops_group_members_remove(struct store *st, int64_t site_id, int kind, const char *number,
+int ops_group_members_remove(const struct ops_ctx *ctx, int kind, const char *number,
                              int64_t version, const char *const *exts, int count,
-                             const struct store_actor *who, struct core_problems *problems,
-                             struct store_group *out)
+                             struct core_problems *problems, struct store_group *out)
 {
+    struct store *st = ctx->st;
+    int64_t site_id = ctx->site_id;
+    const struct store_actor *who = &ctx->actor;
     struct member_op op = {.st = st, .site_id = site_id};
     int rc = member_op_begin(&op, kind, number, version, count, out, problems);
     if (rc)
@@ -479,10 +494,13 @@ int ops_group_members_remove(struct store *st, int64_t site_id, int kind, const 
     return member_op_end(&op, rc, problems, number, out);
 }
 
-int ops_hunt_order(struct store *st, int64_t site_id, const char *number, int64_t version,
-                   const char *const *exts, int count, const struct store_actor *who,
-                   struct core_problems *problems, struct store_group *out)
+int ops_hunt_order(const struct ops_ctx *ctx, const char *number, int64_t version,
+                   const char *const *exts, int count, struct core_problems *problems,
+                   struct store_group *out)
 {
+    struct store *st = ctx->st;
+    int64_t site_id = ctx->site_id;
+    const struct store_actor *who = &ctx->actor;
     struct member_op op = {.st = st, .site_id = site_id};
     int rc = member_op_begin(&op, CORE_HUNT, number, version, count, out, problems);
     if (rc)
@@ -518,13 +536,13 @@ int ops_hunt_order(struct store *st, int64_t site_id, const char *number, int64_
     return member_op_end(&op, rc, problems, number, out);
 }
 
-int ops_hunt_move(struct store *st, int64_t site_id, const char *number, int64_t version,
-                  const char *ext, int delta, const struct store_actor *who,
-                  struct core_problems *problems, struct store_group *out)
+int ops_hunt_move(const struct ops_ctx *ctx, const char *number, int64_t version, const char *ext,
+                  int delta, struct core_problems *problems, struct store_group *out)
 {
+    struct store *st = ctx->st;
     struct store_group g;
     struct core_problem p;
-    if (ops_group_get(st, site_id, CORE_HUNT, number, &g, &p)) {
+    if (ops_group_get(ctx, CORE_HUNT, number, &g, &p)) {
         core_problems_add(problems, &p);
         return p.code;
     }
@@ -551,13 +569,15 @@ int ops_hunt_move(struct store *st, int64_t site_id, const char *number, int64_t
     }
     /* The order is written against the version the caller read: a
      * concurrent change makes it E_CHANGED_MEANWHILE, not a silent merge. */
-    return ops_hunt_order(st, site_id, number, version ? version : g.version, order, set.count, who,
-                          problems, out);
+    return ops_hunt_order(ctx, number, version != OPS_ANY_VERSION ? version : g.version, order,
+                          set.count, problems, out);
 }
 
-int ops_ext_groups(struct store *st, int64_t site_id, const char *ext, char *refs, size_t n,
+int ops_ext_groups(const struct ops_ctx *ctx, const char *ext, char *refs, size_t n,
                    struct core_problem *problem)
 {
+    struct store *st = ctx->st;
+    int64_t site_id = ctx->site_id;
     refs[0] = '\0';
     int rc = core_check_extension(ext);
     struct store_ext e;

@@ -155,15 +155,19 @@ static int make_plan(struct store *st, int64_t site_id, int kind, const char *ex
                                 : exchange_plan(st, site_id, ext, other, plan, problems);
 }
 
-int ops_transfer_plan(struct store *st, int64_t site_id, const char *ext, const char *to,
+int ops_transfer_plan(const struct ops_ctx *ctx, const char *ext, const char *to,
                       struct ops_move_plan *plan, struct core_problems *problems)
 {
+    struct store *st = ctx->st;
+    int64_t site_id = ctx->site_id;
     return make_plan(st, site_id, OPS_TRANSFER, ext, to, plan, problems);
 }
 
-int ops_exchange_plan(struct store *st, int64_t site_id, const char *ext1, const char *ext2,
+int ops_exchange_plan(const struct ops_ctx *ctx, const char *ext1, const char *ext2,
                       struct ops_move_plan *plan, struct core_problems *problems)
 {
+    struct store *st = ctx->st;
+    int64_t site_id = ctx->site_id;
     return make_plan(st, site_id, OPS_EXCHANGE, ext1, ext2, plan, problems);
 }
 
@@ -255,17 +259,23 @@ static int move(struct store *st, int64_t site_id, int kind, const char *ext, co
     return CORE_OK;
 }
 
-int ops_transfer(struct store *st, int64_t site_id, const char *ext, const char *to, bool clear_fwd,
-                 const struct ops_move_plan *shown, const struct store_actor *who,
-                 struct core_problems *problems, struct ops_move_plan *done)
+int ops_transfer(const struct ops_ctx *ctx, const char *ext, const char *to, bool clear_fwd,
+                 const struct ops_move_plan *shown, struct core_problems *problems,
+                 struct ops_move_plan *done)
 {
+    struct store *st = ctx->st;
+    int64_t site_id = ctx->site_id;
+    const struct store_actor *who = &ctx->actor;
     return move(st, site_id, OPS_TRANSFER, ext, to, clear_fwd, shown, who, problems, done);
 }
 
-int ops_exchange(struct store *st, int64_t site_id, const char *ext1, const char *ext2,
-                 bool clear_fwd, const struct ops_move_plan *shown, const struct store_actor *who,
-                 struct core_problems *problems, struct ops_move_plan *done)
+int ops_exchange(const struct ops_ctx *ctx, const char *ext1, const char *ext2, bool clear_fwd,
+                 const struct ops_move_plan *shown, struct core_problems *problems,
+                 struct ops_move_plan *done)
 {
+    struct store *st = ctx->st;
+    int64_t site_id = ctx->site_id;
+    const struct store_actor *who = &ctx->actor;
     return move(st, site_id, OPS_EXCHANGE, ext1, ext2, clear_fwd, shown, who, problems, done);
 }
 

@@ -33,9 +33,10 @@ static int finish(struct store *st, const struct core_problems *problems, size_t
     return rc;
 }
 
-int ops_ext_check_number(struct store *st, int64_t site_id, const char *ext,
-                         struct core_problem *problem)
+int ops_ext_check_number(const struct ops_ctx *ctx, const char *ext, struct core_problem *problem)
 {
+    struct store *st = ctx->st;
+    int64_t site_id = ctx->site_id;
     int rc = core_check_extension(ext);
     if (rc) {
         core_problem_set(problem, rc, ext);
@@ -83,9 +84,12 @@ static void check_profile_fields(const struct ops_ext_input *in, const char *sip
                                has_user ? OPS_F_WEB_PASSWORD : OPS_F_WEB_USER);
 }
 
-int ops_ext_register(struct store *st, int64_t site_id, const struct ops_ext_input *in,
-                     const struct store_actor *who, struct core_problems *problems)
+int ops_ext_register(const struct ops_ctx *ctx, const struct ops_ext_input *in,
+                     struct core_problems *problems)
 {
+    struct store *st = ctx->st;
+    int64_t site_id = ctx->site_id;
+    const struct store_actor *who = &ctx->actor;
     size_t from = problems->count;
     const char *sip_id = in->sip_id && *in->sip_id ? in->sip_id : in->ext;
     const char *sip_pw = in->sip_password && *in->sip_password ? in->sip_password : in->ext;
@@ -97,7 +101,7 @@ int ops_ext_register(struct store *st, int64_t site_id, const struct ops_ext_inp
     if (rc)
         return core_problems_add_code(problems, rc, NULL, -1);
     struct core_problem p;
-    if (ops_ext_check_number(st, site_id, in->ext, &p))
+    if (ops_ext_check_number(ctx, in->ext, &p))
         core_problems_add(problems, &p);
     struct store_ext other;
     if (store_ext_find_sip_id(st, site_id, sip_id, &other) == CORE_OK)
@@ -156,9 +160,12 @@ static int single_write(struct store *st, int rc, const char *value, int field,
     return rc;
 }
 
-int ops_ext_delete(struct store *st, int64_t site_id, const char *ext, bool force,
-                   const struct store_actor *who, struct core_problem *problem)
+int ops_ext_delete(const struct ops_ctx *ctx, const char *ext, bool force,
+                   struct core_problem *problem)
 {
+    struct store *st = ctx->st;
+    int64_t site_id = ctx->site_id;
+    const struct store_actor *who = &ctx->actor;
     int rc = core_check_extension(ext);
     if (rc) {
         core_problem_set(problem, rc, ext);
@@ -184,9 +191,12 @@ int ops_ext_delete(struct store *st, int64_t site_id, const char *ext, bool forc
     return single_write(st, rc, ext, OPS_F_EXT, problem);
 }
 
-int ops_assign(struct store *st, int64_t site_id, const char *ext, const char *mobile,
-               const struct store_actor *who, struct core_problems *problems)
+int ops_assign(const struct ops_ctx *ctx, const char *ext, const char *mobile,
+               struct core_problems *problems)
 {
+    struct store *st = ctx->st;
+    int64_t site_id = ctx->site_id;
+    const struct store_actor *who = &ctx->actor;
     size_t from = problems->count;
     check_field(problems, core_check_extension(ext), ext, OPS_F_EXT);
     check_field(problems, core_check_mobile(mobile), mobile, OPS_F_MOBILE);
@@ -207,9 +217,12 @@ int ops_assign(struct store *st, int64_t site_id, const char *ext, const char *m
     return finish(st, problems, from, CORE_OK);
 }
 
-int ops_unassign(struct store *st, int64_t site_id, const char *ext, const char *mobile,
-                 const struct store_actor *who, struct core_problem *problem)
+int ops_unassign(const struct ops_ctx *ctx, const char *ext, const char *mobile,
+                 struct core_problem *problem)
 {
+    struct store *st = ctx->st;
+    int64_t site_id = ctx->site_id;
+    const struct store_actor *who = &ctx->actor;
     int rc = store_begin(st);
     if (!rc)
         rc = store_unassign(st, site_id, ext, mobile, who);
@@ -226,9 +239,11 @@ struct code_field {
     size_t n;
 };
 
-int ops_site_add(struct store *st, const struct ops_site_input *in, const struct store_actor *who,
+int ops_site_add(const struct ops_ctx *ctx, const struct ops_site_input *in,
                  struct core_problems *problems, int64_t *site_id)
 {
+    struct store *st = ctx->st;
+    const struct store_actor *who = &ctx->actor;
     size_t from = problems->count;
     struct store_site site;
     memset(&site, 0, sizeof site);
@@ -378,9 +393,11 @@ bad:
     return rc;
 }
 
-int ops_site_set(struct store *st, const char *domain, char *const *assignments, int count,
-                 const struct store_actor *who, struct core_problems *problems)
+int ops_site_set(const struct ops_ctx *ctx, const char *domain, char *const *assignments, int count,
+                 struct core_problems *problems)
 {
+    struct store *st = ctx->st;
+    const struct store_actor *who = &ctx->actor;
     size_t from = problems->count;
     int rc = store_begin(st);
     if (rc)
@@ -432,9 +449,11 @@ static int find_site_admin(struct store *st, const char *domain, const char *nam
     return rc;
 }
 
-int ops_admin_add(struct store *st, const char *domain, const char *name, const char *password,
-                  const struct store_actor *who, struct core_problem *problem)
+int ops_admin_add(const struct ops_ctx *ctx, const char *domain, const char *name,
+                  const char *password, struct core_problem *problem)
 {
+    struct store *st = ctx->st;
+    const struct store_actor *who = &ctx->actor;
     int rc = core_check_admin_name(name);
     if (rc) {
         core_problem_set(problem, rc, name);
@@ -463,9 +482,11 @@ int ops_admin_add(struct store *st, const char *domain, const char *name, const 
     return single_write(st, rc, name, -1, problem);
 }
 
-int ops_admin_reset(struct store *st, const char *domain, const char *name, const char *password,
-                    const struct store_actor *who, struct core_problem *problem)
+int ops_admin_reset(const struct ops_ctx *ctx, const char *domain, const char *name,
+                    const char *password, struct core_problem *problem)
 {
+    struct store *st = ctx->st;
+    const struct store_actor *who = &ctx->actor;
     int rc = core_check_admin_password(password);
     if (rc) {
         core_problem_set(problem, rc, NULL);
@@ -494,9 +515,11 @@ int ops_admin_reset(struct store *st, const char *domain, const char *name, cons
     return rc;
 }
 
-int ops_admin_unlock(struct store *st, const char *domain, const char *name,
-                     const struct store_actor *who, struct core_problem *problem)
+int ops_admin_unlock(const struct ops_ctx *ctx, const char *domain, const char *name,
+                     struct core_problem *problem)
 {
+    struct store *st = ctx->st;
+    const struct store_actor *who = &ctx->actor;
     int rc = store_begin(st);
     if (rc)
         return single_write(st, rc, NULL, -1, problem);
@@ -514,9 +537,11 @@ int ops_admin_unlock(struct store *st, const char *domain, const char *name,
     return rc;
 }
 
-int ops_line_add(struct store *st, const char *domain, char *const *mobiles, int count,
-                 const struct store_actor *who, struct core_problems *problems)
+int ops_line_add(const struct ops_ctx *ctx, const char *domain, char *const *mobiles, int count,
+                 struct core_problems *problems)
 {
+    struct store *st = ctx->st;
+    const struct store_actor *who = &ctx->actor;
     size_t from = problems->count;
     for (int i = 0; i < count; i++)
         check_field(problems, core_check_mobile(mobiles[i]), mobiles[i], i);
@@ -685,9 +710,10 @@ static int login_common(struct store *st, const struct login_attempt *in, const 
     return CORE_OK;
 }
 
-int ops_session_load(struct store *st, const char *domain, const char *user, const char *source,
-                     struct ops_session *session)
+int ops_session_load(const struct ops_ctx *ctx, const char *domain, const char *user,
+                     const char *source, struct ops_session *session)
 {
+    struct store *st = ctx->st;
     memset(session, 0, sizeof *session);
     snprintf(session->source, sizeof session->source, "%s", source ? source : "console");
     struct core_lock_state lock;
@@ -701,29 +727,34 @@ int ops_session_load(struct store *st, const char *domain, const char *user, con
     return CORE_OK;
 }
 
-int ops_login(struct store *st, const char *domain, const char *user, const char *password,
+int ops_login(const struct ops_ctx *ctx, const char *domain, const char *user, const char *password,
               const char *source, struct ops_session *session)
 {
+    struct store *st = ctx->st;
     struct login_attempt in = {domain, user, password ? password : "", NULL, NULL};
     return login_common(st, &in, source, session);
 }
 
-int ops_login_remote(struct store *st, const char *domain, const char *user, const char *password,
-                     const char *address, struct ops_session *session)
+int ops_login_remote(const struct ops_ctx *ctx, const char *domain, const char *user,
+                     const char *password, const char *address, struct ops_session *session)
 {
+    struct store *st = ctx->st;
     struct login_attempt in = {domain, user, password ? password : "", NULL, address};
     return login_common(st, &in, address, session);
 }
 
-int ops_login_key(struct store *st, const char *domain, const char *user, const char *key,
+int ops_login_key(const struct ops_ctx *ctx, const char *domain, const char *user, const char *key,
                   const char *address, struct ops_session *session)
 {
+    struct store *st = ctx->st;
     struct login_attempt in = {domain, user, NULL, key ? key : "", address};
     return login_common(st, &in, address, session);
 }
 
-bool ops_admin_has_key(struct store *st, const char *domain, const char *user, const char *key)
+bool ops_admin_has_key(const struct ops_ctx *ctx, const char *domain, const char *user,
+                       const char *key)
 {
+    struct store *st = ctx->st;
     struct store_site site;
     struct store_admin admin;
     return resolve_site(st, domain, &site) == CORE_OK &&
@@ -731,9 +762,11 @@ bool ops_admin_has_key(struct store *st, const char *domain, const char *user, c
            store_admin_key_find(st, admin.id, key ? key : "") == CORE_OK;
 }
 
-int ops_admin_key_add(struct store *st, const char *domain, const char *name, const char *line,
-                      const struct store_actor *who, struct core_problem *problem)
+int ops_admin_key_add(const struct ops_ctx *ctx, const char *domain, const char *name,
+                      const char *line, struct core_problem *problem)
 {
+    struct store *st = ctx->st;
+    const struct store_actor *who = &ctx->actor;
     char key[CORE_PUBKEY_MAX + 64], comment[CORE_PUBKEY_COMMENT_MAX];
     int rc = core_pubkey_parse(line ? line : "", key, sizeof key, comment, sizeof comment);
     if (rc) {
@@ -751,9 +784,11 @@ int ops_admin_key_add(struct store *st, const char *domain, const char *name, co
     return single_write(st, rc, comment, -1, problem);
 }
 
-int ops_admin_key_remove(struct store *st, const char *domain, const char *name, int64_t key_id,
-                         const struct store_actor *who, struct core_problem *problem)
+int ops_admin_key_remove(const struct ops_ctx *ctx, const char *domain, const char *name,
+                         int64_t key_id, struct core_problem *problem)
 {
+    struct store *st = ctx->st;
+    const struct store_actor *who = &ctx->actor;
     int rc = store_begin(st);
     if (rc)
         return single_write(st, rc, NULL, -1, problem);
@@ -768,19 +803,21 @@ int ops_admin_key_remove(struct store *st, const char *domain, const char *name,
     return single_write(st, rc, id, -1, problem);
 }
 
-int ops_admin_key_each(struct store *st, const char *domain, const char *name,
-                       store_admin_key_cb cb, void *ctx, struct core_problem *problem)
+int ops_admin_key_each(const struct ops_ctx *ctx, const char *domain, const char *name,
+                       store_admin_key_cb cb, void *cb_ctx, struct core_problem *problem)
 {
+    struct store *st = ctx->st;
     struct store_admin admin;
     int rc = find_site_admin(st, domain, name, &admin, problem);
-    if (!rc && (rc = store_admin_key_each(st, admin.id, cb, ctx)))
+    if (!rc && (rc = store_admin_key_each(st, admin.id, cb, cb_ctx)))
         core_problem_set(problem, rc, NULL);
     return rc;
 }
 
-int ops_change_password(struct store *st, struct ops_session *session, const char *current,
+int ops_change_password(const struct ops_ctx *ctx, struct ops_session *session, const char *current,
                         const char *next, const char *again, struct core_problem *problem)
 {
+    struct store *st = ctx->st;
     if (!core_password_verify(current ? current : "", account_hash(session))) {
         core_problem_set(problem, E_PW_CURRENT_WRONG, NULL);
         problem->field = 0;

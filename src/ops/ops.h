@@ -20,7 +20,31 @@
 #include "core/pubkey.h"
 #include "core/problem.h"
 #include "core/rules.h"
+#include "io/io.h"
 #include "store/store.h"
+
+/* Where a request comes from: the console on a terminal, the console or an
+ * exec verb over SSH, or kasconctl. */
+enum ops_source { OPS_SOURCE_CONSOLE, OPS_SOURCE_SSH, OPS_SOURCE_CLI };
+
+/* Who acts on what: the first argument of every operation.  One value
+ * carries the store, the site acted on (0 for the operator's verbs that
+ * name a site by its domain, and before a login), the actor written to
+ * the audit log, where the request comes from, and the session whose
+ * locks (the locks table) are this actor's.  The front end fills it once
+ * (at login, or per kasconctl verb) and passes it down unchanged. */
+struct ops_ctx {
+    struct store *st;
+    int64_t site_id;
+    struct store_actor actor; /* audited as who, from where */
+    enum ops_source source;
+    const char *lock_session; /* the session's id in the locks table, or NULL */
+};
+
+/* A version-checked write saves only if the row's version is still the
+ * one the caller read (E_CHANGED_MEANWHILE otherwise); a script that read
+ * nothing passes OPS_ANY_VERSION to write over whatever is current. */
+#define OPS_ANY_VERSION (-1)
 
 /* Fields of a new extension profile (doc/spec.md §3.1), as typed.  Empty SIP
  * values take the extension number. */
@@ -46,17 +70,15 @@ enum ops_ext_field {
 /* Checks every field (format, duplicates in the site, numbering plan,
  * capacity) and, if no problem, registers the profile.  Every problem found
  * is appended to *problems; returns CORE_OK or the first problem's code. */
-int ops_ext_register(struct store *st, int64_t site_id, const struct ops_ext_input *in,
-                     const struct store_actor *who, struct core_problems *problems);
+int ops_ext_register(const struct ops_ctx *ctx, const struct ops_ext_input *in,
+                     struct core_problems *problems);
 /* Only the checks of step 1 of §3.4 (the extension number itself). */
-int ops_ext_check_number(struct store *st, int64_t site_id, const char *ext,
-                         struct core_problem *problem);
+int ops_ext_check_number(const struct ops_ctx *ctx, const char *ext, struct core_problem *problem);
 /* Changes the SIP and web credentials of a profile read at `version`.
  * Empty SIP password and web password keep the stored ones; an empty web
  * user removes the web login. */
-int ops_ext_update(struct store *st, int64_t site_id, const char *ext, int64_t version,
-                   const struct ops_ext_input *in, const struct store_actor *who,
-                   struct core_problems *problems);
+int ops_ext_update(const struct ops_ctx *ctx, const char *ext, int64_t version,
+                   const struct ops_ext_input *in, struct core_problems *problems);
 /* 一括登録 / 一括削除 (doc/spec.md §4) from a file (path) or a buffer (path NULL).
  * Every problem goes to *problems with its row (record number) and
  * column (0-based; -1 for the whole row, or the file); nothing changes
@@ -66,32 +88,38 @@ enum ops_bulk_mode { OPS_BULK_REGISTER, OPS_BULK_DELETE };
 enum ops_bulk_phase { OPS_BULK_READ, OPS_BULK_CHECK, OPS_BULK_HASH, OPS_BULK_APPLY };
 typedef void (*ops_bulk_progress_fn)(void *ctx, int phase, long done, long total);
 struct ops_bulk_result {
-    int encoding; /* enum io_encoding detected */
+    enum io_encoding encoding; /* detected */
     long rows, created, assigned, deleted, unassigned;
 };
-int ops_bulk(struct store *st, int64_t site_id, enum ops_bulk_mode mode, const char *path,
-             const void *buf, size_t len, bool dry_run, const struct store_actor *who,
-             struct core_problems *problems, struct ops_bulk_result *result,
-             ops_bulk_progress_fn progress, void *progress_ctx);
+struct ops_bulk_request {
+    enum ops_bulk_mode mode;
+    const char *path; /* the file, or NULL to read buf */
+    const void *buf;
+    size_t len;
+    bool dry_run;
+    ops_bulk_progress_fn progress; /* may be NULL */
+    void *progress_ctx;
+};
+int ops_bulk(const struct ops_ctx *ctx, const struct ops_bulk_request *req,
+             struct core_problems *problems, struct ops_bulk_result *result);
 /* 一括出力: the 10-column register format of every ordinary profile, in
  * extension order, CP932 (or UTF-8), the web password column empty. */
-int ops_bulk_export(struct store *st, int64_t site_id, FILE *out, bool utf8, long *rows,
+int ops_bulk_export(const struct ops_ctx *ctx, FILE *out, enum io_encoding encoding, long *rows,
                     struct core_problem *problem);
 /* Locked administrators and web users still locked now (auto unlock). */
-int ops_locked_each(struct store *st, int64_t site_id, store_locked_cb cb, void *ctx);
-int ops_unlock(struct store *st, int64_t site_id, bool is_user, const char *name,
-               const struct store_actor *who, struct core_problem *problem);
+int ops_locked_each(const struct ops_ctx *ctx, store_locked_cb cb, void *cb_ctx);
+int ops_unlock(const struct ops_ctx *ctx, bool is_user, const char *name,
+               struct core_problem *problem);
 /* 自動ロック解除 and インターネットアクセス規制: -1 leaves a value as it is. */
-int ops_site_access_set(struct store *st, int64_t site_id, int64_t version, int auto_unlock,
-                        int restrict_admin, int restrict_user, const struct store_actor *who,
-                        struct core_problem *problem);
+int ops_site_access_set(const struct ops_ctx *ctx, int64_t version, int auto_unlock,
+                        int restrict_admin, int restrict_user, struct core_problem *problem);
 /* 保留特番設定 (§5.2), ダイヤル確定特番設定 (§5.4) and プッシュ音設定 (§5.5).
  * NULL codes and -1 options stay as they are.  An empty hold code or
  * DTMF-send code deletes it; the dial-confirm code cannot be emptied.
  * Each code passes its rule, then the numbering plan (site number, GW id,
  * every other code, every extension; the collision names the value).
  * Saved in one transaction, audited, only if the site's version is still
- * `version` (0: whatever is current, for scripts); otherwise
+ * `version` (OPS_ANY_VERSION: whatever is current, for scripts); otherwise
  * E_CHANGED_MEANWHILE.  Every problem goes to *problems with field = enum
  * ops_code_field.  A one-character hold code is saved, and *warning
  * (if not NULL) gets W_HOLD_CODE_ONE_CHAR; its code is 0 otherwise. */
@@ -114,15 +142,14 @@ struct ops_codes_input {
     {                                                                                              \
         NULL, -1, NULL, -1, NULL                                                                   \
     }
-int ops_site_codes_set(struct store *st, int64_t site_id, int64_t version,
-                       const struct ops_codes_input *in, const struct store_actor *who,
+int ops_site_codes_set(const struct ops_ctx *ctx, int64_t version, const struct ops_codes_input *in,
                        struct core_problems *problems, struct core_problem *warning);
-int ops_ext_delete(struct store *st, int64_t site_id, const char *ext, bool force,
-                   const struct store_actor *who, struct core_problem *problem);
-int ops_assign(struct store *st, int64_t site_id, const char *ext, const char *mobile,
-               const struct store_actor *who, struct core_problems *problems);
-int ops_unassign(struct store *st, int64_t site_id, const char *ext, const char *mobile,
-                 const struct store_actor *who, struct core_problem *problem);
+int ops_ext_delete(const struct ops_ctx *ctx, const char *ext, bool force,
+                   struct core_problem *problem);
+int ops_assign(const struct ops_ctx *ctx, const char *ext, const char *mobile,
+               struct core_problems *problems);
+int ops_unassign(const struct ops_ctx *ctx, const char *ext, const char *mobile,
+                 struct core_problem *problem);
 
 /* Operator: sites, administrators, lines. */
 struct ops_site_input {
@@ -134,20 +161,20 @@ struct ops_site_input {
     const char *pickup_code;
     const char *group_pickup_code;
 };
-int ops_site_add(struct store *st, const struct ops_site_input *in, const struct store_actor *who,
+int ops_site_add(const struct ops_ctx *ctx, const struct ops_site_input *in,
                  struct core_problems *problems, int64_t *site_id);
 /* KEY=VALUE settings of `kasconctl site set`; all applied or none. */
-int ops_site_set(struct store *st, const char *domain, char *const *assignments, int count,
-                 const struct store_actor *who, struct core_problems *problems);
-int ops_admin_add(struct store *st, const char *domain, const char *name, const char *password,
-                  const struct store_actor *who, struct core_problem *problem);
+int ops_site_set(const struct ops_ctx *ctx, const char *domain, char *const *assignments, int count,
+                 struct core_problems *problems);
+int ops_admin_add(const struct ops_ctx *ctx, const char *domain, const char *name,
+                  const char *password, struct core_problem *problem);
 /* Operator reset: new password, expired so that it must be changed. */
-int ops_admin_reset(struct store *st, const char *domain, const char *name, const char *password,
-                    const struct store_actor *who, struct core_problem *problem);
-int ops_admin_unlock(struct store *st, const char *domain, const char *name,
-                     const struct store_actor *who, struct core_problem *problem);
-int ops_line_add(struct store *st, const char *domain, char *const *mobiles, int count,
-                 const struct store_actor *who, struct core_problems *problems);
+int ops_admin_reset(const struct ops_ctx *ctx, const char *domain, const char *name,
+                    const char *password, struct core_problem *problem);
+int ops_admin_unlock(const struct ops_ctx *ctx, const char *domain, const char *name,
+                     struct core_problem *problem);
+int ops_line_add(const struct ops_ctx *ctx, const char *domain, char *const *mobiles, int count,
+                 struct core_problems *problems);
 
 /* Administrator login (§2.5, §3.6).  Every failure, whatever its cause,
  * returns E_LOGIN_FAILED after the same work.  On success fills *admin
@@ -173,40 +200,41 @@ struct ops_session {
     struct store_actor actor; /* points into admin.name and source */
     char source[64];
 };
-int ops_login(struct store *st, const char *domain, const char *user, const char *password,
+int ops_login(const struct ops_ctx *ctx, const char *domain, const char *user, const char *password,
               const char *source, struct ops_session *session);
 /* A session for a user the SSH server has authenticated already. */
-int ops_session_load(struct store *st, const char *domain, const char *user, const char *source,
-                     struct ops_session *session);
+int ops_session_load(const struct ops_ctx *ctx, const char *domain, const char *user,
+                     const char *source, struct ops_session *session);
 /* The same over SSH from `address`: also refuses, as a failure that is
  * not counted, an address outside the site's trusted networks when
  * restrict_admin is on (インターネットアクセス規制設定). */
-int ops_login_remote(struct store *st, const char *domain, const char *user, const char *password,
-                     const char *address, struct ops_session *session);
+int ops_login_remote(const struct ops_ctx *ctx, const char *domain, const char *user,
+                     const char *password, const char *address, struct ops_session *session);
 /* Public-key login: `key` is the canonical "TYPE BASE64" of a key whose
  * signature the SSH layer has verified.  A key never bypasses a lock. */
-int ops_login_key(struct store *st, const char *domain, const char *user, const char *key,
+int ops_login_key(const struct ops_ctx *ctx, const char *domain, const char *user, const char *key,
                   const char *address, struct ops_session *session);
 /* Whether the administrator registered this key (the SSH "may I use this
  * key" probe); false for unknown users too. */
-bool ops_admin_has_key(struct store *st, const char *domain, const char *user, const char *key);
+bool ops_admin_has_key(const struct ops_ctx *ctx, const char *domain, const char *user,
+                       const char *key);
 /* kasconctl admin key add/remove/list: `line` as in a *.pub file. */
-int ops_admin_key_add(struct store *st, const char *domain, const char *name, const char *line,
-                      const struct store_actor *who, struct core_problem *problem);
-int ops_admin_key_remove(struct store *st, const char *domain, const char *name, int64_t key_id,
-                         const struct store_actor *who, struct core_problem *problem);
-int ops_admin_key_each(struct store *st, const char *domain, const char *name,
-                       store_admin_key_cb cb, void *ctx, struct core_problem *problem);
+int ops_admin_key_add(const struct ops_ctx *ctx, const char *domain, const char *name,
+                      const char *line, struct core_problem *problem);
+int ops_admin_key_remove(const struct ops_ctx *ctx, const char *domain, const char *name,
+                         int64_t key_id, struct core_problem *problem);
+int ops_admin_key_each(const struct ops_ctx *ctx, const char *domain, const char *name,
+                       store_admin_key_cb cb, void *cb_ctx, struct core_problem *problem);
 /* パスワード変更: current password, new one twice. Field 0/1/2 in problem. */
-int ops_change_password(struct store *st, struct ops_session *session, const char *current,
+int ops_change_password(const struct ops_ctx *ctx, struct ops_session *session, const char *current,
                         const char *next, const char *again, struct core_problem *problem);
 
 /* ---- pickup groups (§5.1) and call hunting groups (§5.3) ----
  * kind is enum core_group_kind; numbers are given as typed and checked by
  * core.  Every change runs in one transaction, is audited with the
  * members before and after, and is saved only if the group's version is
- * still `version` (the one the caller read; 0 means "whatever is current",
- * for scripts): otherwise E_CHANGED_MEANWHILE, and *out holds the group
+ * still `version` (the one the caller read, or OPS_ANY_VERSION for
+ * scripts): otherwise E_CHANGED_MEANWHILE, and *out holds the group
  * as it is now so that the caller can show it again.  On success *out
  * (may be NULL) holds the group after the change.
  *
@@ -214,43 +242,37 @@ int ops_change_password(struct store *st, struct ops_session *session, const cha
  * field OPS_G_MEMBERS and row = its 1-based place in the list. */
 enum ops_group_field { OPS_G_NUMBER, OPS_G_TYPE, OPS_G_REP, OPS_G_MEMBERS, OPS_G_FIELDS };
 
-int ops_group_get(struct store *st, int64_t site_id, int kind, const char *number,
-                  struct store_group *out, struct core_problem *problem);
-int ops_pickup_add(struct store *st, int64_t site_id, const char *number,
-                   const struct store_actor *who, struct core_problems *problems,
+int ops_group_get(const struct ops_ctx *ctx, int kind, const char *number, struct store_group *out,
+                  struct core_problem *problem);
+int ops_pickup_add(const struct ops_ctx *ctx, const char *number, struct core_problems *problems,
                    struct store_group *out);
 /* The representative must be a registered extension of the site that is
  * neither a hunting group member nor another group's representative. */
-int ops_hunt_add(struct store *st, int64_t site_id, const char *number, int type, const char *rep,
-                 const struct store_actor *who, struct core_problems *problems,
-                 struct store_group *out);
+int ops_hunt_add(const struct ops_ctx *ctx, const char *number, int type, const char *rep,
+                 struct core_problems *problems, struct store_group *out);
 /* Changes a hunting group's type and representative. */
-int ops_hunt_update(struct store *st, int64_t site_id, const char *number, int64_t version,
-                    int type, const char *rep, const struct store_actor *who,
-                    struct core_problems *problems, struct store_group *out);
-int ops_group_delete(struct store *st, int64_t site_id, int kind, const char *number,
-                     int64_t version, const struct store_actor *who, struct core_problem *problem);
+int ops_hunt_update(const struct ops_ctx *ctx, const char *number, int64_t version, int type,
+                    const char *rep, struct core_problems *problems, struct store_group *out);
+int ops_group_delete(const struct ops_ctx *ctx, int kind, const char *number, int64_t version,
+                     struct core_problem *problem);
 /* Adds members at the end of the order.  A pickup member may be in any
  * number of pickup groups; a hunting member in no other hunting group
  * (E_IN_OTHER_HUNT names it) and no group's representative. */
-int ops_group_members_add(struct store *st, int64_t site_id, int kind, const char *number,
-                          int64_t version, const char *const *exts, int count,
-                          const struct store_actor *who, struct core_problems *problems,
+int ops_group_members_add(const struct ops_ctx *ctx, int kind, const char *number, int64_t version,
+                          const char *const *exts, int count, struct core_problems *problems,
                           struct store_group *out);
-int ops_group_members_remove(struct store *st, int64_t site_id, int kind, const char *number,
+int ops_group_members_remove(const struct ops_ctx *ctx, int kind, const char *number,
                              int64_t version, const char *const *exts, int count,
-                             const struct store_actor *who, struct core_problems *problems,
-                             struct store_group *out);
+                             struct core_problems *problems, struct store_group *out);
 /* A pilot group's new order: every member exactly once. */
-int ops_hunt_order(struct store *st, int64_t site_id, const char *number, int64_t version,
-                   const char *const *exts, int count, const struct store_actor *who,
-                   struct core_problems *problems, struct store_group *out);
+int ops_hunt_order(const struct ops_ctx *ctx, const char *number, int64_t version,
+                   const char *const *exts, int count, struct core_problems *problems,
+                   struct store_group *out);
 /* Moves one member of a pilot group up (delta -1) or down (+1). */
-int ops_hunt_move(struct store *st, int64_t site_id, const char *number, int64_t version,
-                  const char *ext, int delta, const struct store_actor *who,
-                  struct core_problems *problems, struct store_group *out);
+int ops_hunt_move(const struct ops_ctx *ctx, const char *number, int64_t version, const char *ext,
+                  int delta, struct core_problems *problems, struct store_group *out);
 /* Where an extension is used, as core group references ("p1 h3 r7"). */
-int ops_ext_groups(struct store *st, int64_t site_id, const char *ext, char *refs, size_t n,
+int ops_ext_groups(const struct ops_ctx *ctx, const char *ext, char *refs, size_t n,
                    struct core_problem *problem);
 
 /* ---- forwarding (転送, doc/spec.md §3.5) ----
@@ -258,25 +280,23 @@ int ops_ext_groups(struct store *st, int64_t site_id, const char *ext, char *ref
  * user's own console will too.  `version` is the forwarding version the
  * caller read (core_fwd.version), or OPS_ANY_VERSION for scripts; when it
  * moved, E_CHANGED_MEANWHILE and *out holds the settings as they are. */
-#define OPS_ANY_VERSION (-1)
 enum ops_fwd_field { OPS_FWD_F_EXT, OPS_FWD_F_DEST, OPS_FWD_F_DELAY, OPS_FWD_FIELDS };
-int ops_fwd_get(struct store *st, int64_t site_id, const char *ext, struct core_fwd *out,
+int ops_fwd_get(const struct ops_ctx *ctx, const char *ext, struct core_fwd *out,
                 struct core_problem *problem);
 /* Sets one kind (enum core_fwd_kind) to dest, or turns it off when dest is
  * NULL or empty; delay (text, seconds) is the no-answer delay, empty for
  * the default. */
-int ops_fwd_set(struct store *st, int64_t site_id, const char *ext, int64_t version, int kind,
-                const char *dest, const char *delay, const struct store_actor *who,
-                struct core_problems *problems, struct core_fwd *out);
-int ops_fwd_voicemail(struct store *st, int64_t site_id, const char *ext, int64_t version, bool on,
-                      const struct store_actor *who, struct core_problems *problems,
-                      struct core_fwd *out);
+int ops_fwd_set(const struct ops_ctx *ctx, const char *ext, int64_t version, int kind,
+                const char *dest, const char *delay, struct core_problems *problems,
+                struct core_fwd *out);
+int ops_fwd_voicemail(const struct ops_ctx *ctx, const char *ext, int64_t version, bool on,
+                      struct core_problems *problems, struct core_fwd *out);
 /* Every setting at once (the user's 各種転送設定 form): want->dest[kind] ""
  * for off, want->voicemail, and delay as typed; all checked, then saved in
  * one transaction or not at all.  A destination's problem has row kind + 1. */
-int ops_fwd_save(struct store *st, int64_t site_id, const char *ext, int64_t version,
-                 const struct core_fwd *want, const char *delay, const struct store_actor *who,
-                 struct core_problems *problems, struct core_fwd *out);
+int ops_fwd_save(const struct ops_ctx *ctx, const char *ext, int64_t version,
+                 const struct core_fwd *want, const char *delay, struct core_problems *problems,
+                 struct core_fwd *out);
 
 /* ---- 内線番号の譲渡 / 交換 (transfer, exchange: doc/spec.md §6, guide §6.1, §6.2) ----
  * Transfer hands an extension number to the person using another mobile:
@@ -312,16 +332,16 @@ struct ops_move_plan {
     int count; /* sides: 1, or 2 */
     struct ops_move_side sides[2];
 };
-int ops_transfer_plan(struct store *st, int64_t site_id, const char *ext, const char *to,
+int ops_transfer_plan(const struct ops_ctx *ctx, const char *ext, const char *to,
                       struct ops_move_plan *plan, struct core_problems *problems);
-int ops_transfer(struct store *st, int64_t site_id, const char *ext, const char *to, bool clear_fwd,
-                 const struct ops_move_plan *shown, const struct store_actor *who,
-                 struct core_problems *problems, struct ops_move_plan *done);
-int ops_exchange_plan(struct store *st, int64_t site_id, const char *ext1, const char *ext2,
+int ops_transfer(const struct ops_ctx *ctx, const char *ext, const char *to, bool clear_fwd,
+                 const struct ops_move_plan *shown, struct core_problems *problems,
+                 struct ops_move_plan *done);
+int ops_exchange_plan(const struct ops_ctx *ctx, const char *ext1, const char *ext2,
                       struct ops_move_plan *plan, struct core_problems *problems);
-int ops_exchange(struct store *st, int64_t site_id, const char *ext1, const char *ext2,
-                 bool clear_fwd, const struct ops_move_plan *shown, const struct store_actor *who,
-                 struct core_problems *problems, struct ops_move_plan *done);
+int ops_exchange(const struct ops_ctx *ctx, const char *ext1, const char *ext2, bool clear_fwd,
+                 const struct ops_move_plan *shown, struct core_problems *problems,
+                 struct ops_move_plan *done);
 /* The plan in the user's language, one line at a time, for the console's
  * preview and kasconctl alike. */
 void ops_move_describe(const struct ops_move_plan *plan, bool clear_fwd,
@@ -346,33 +366,29 @@ void ops_cdr_oldest_day(int64_t now, char out[CORE_CDR_DAY_LEN + 1]);
 /* Loads a file all or nothing: every bad record becomes a problem (row,
  * column), and if there is any, nothing changes.  Days past the retention
  * period are purged first and old records skipped. */
-int ops_cdr_load(struct store *st, const char *domain, const char *path, enum ops_cdr_format format,
-                 const struct store_actor *who, struct core_problems *problems,
+int ops_cdr_load(const struct ops_ctx *ctx, const char *domain, const char *path,
+                 enum ops_cdr_format format, struct core_problems *problems,
                  struct ops_cdr_result *result);
 /* Demo traffic: per_day calls for each of the last `days` days (today
  * included) between the site's extensions and outside numbers. */
-int ops_cdr_demo(struct store *st, const char *domain, int days, long per_day, uint64_t seed,
-                 const struct store_actor *who, struct core_problems *problems,
-                 struct ops_cdr_result *result);
+int ops_cdr_demo(const struct ops_ctx *ctx, const char *domain, int days, long per_day,
+                 uint64_t seed, struct core_problems *problems, struct ops_cdr_result *result);
 /* The retention rule for one site, or all (site_id 0): kascond runs it daily. */
-int ops_cdr_purge(struct store *st, int64_t site_id, const struct store_actor *who, int *files,
-                  long *records);
+int ops_cdr_purge(const struct ops_ctx *ctx, int *files, long *records);
 /* Writes a day's file (part N, or all parts when part is 0) as the native
  * 12-column CSV: the writer behind the console's 取得.  *problem names the
  * record (row) that could not be written. */
-int ops_cdr_export(struct store *st, int64_t site_id, const char *day, int part, FILE *out,
-                   bool cp932, long *written, struct core_problem *problem);
+int ops_cdr_export(const struct ops_ctx *ctx, const char *day, int part, FILE *out,
+                   enum io_encoding encoding, long *written, struct core_problem *problem);
 
 /* Secret question (§6.3).  Question and answer: 1-30 characters each.
  * Setting the first one needs no current answer; a change needs it, and a
  * wrong one counts towards the lock like a wrong answer at the gate.
  * problem->field: 0 current answer, 1 question, 2 answer. */
-int ops_secret_set(struct store *st, int64_t site_id, const char *current_answer,
-                   const char *question, const char *answer, const struct store_actor *who,
-                   struct core_problem *problem);
+int ops_secret_set(const struct ops_ctx *ctx, const char *current_answer, const char *question,
+                   const char *answer, struct core_problem *problem);
 /* The gate of 通信履歴参照: three wrong answers lock the site's call
  * history for 60 minutes (E_SECRET_LOCKED); E_SECRET_WRONG otherwise. */
-int ops_secret_verify(struct store *st, int64_t site_id, const char *answer,
-                      const struct store_actor *who, struct core_problem *problem);
+int ops_secret_verify(const struct ops_ctx *ctx, const char *answer, struct core_problem *problem);
 
 #endif

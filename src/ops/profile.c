@@ -7,10 +7,12 @@
 
 #include "ops/ops.h"
 
-int ops_ext_update(struct store *st, int64_t site_id, const char *ext, int64_t version,
-                   const struct ops_ext_input *in, const struct store_actor *who,
-                   struct core_problems *problems)
+int ops_ext_update(const struct ops_ctx *ctx, const char *ext, int64_t version,
+                   const struct ops_ext_input *in, struct core_problems *problems)
 {
+    struct store *st = ctx->st;
+    int64_t site_id = ctx->site_id;
+    const struct store_actor *who = &ctx->actor;
     size_t from = problems->count;
     const char *sip_id = in->sip_id && *in->sip_id ? in->sip_id : ext;
     const char *web_user = in->web_user ? in->web_user : "";

@@ -151,8 +151,8 @@ static bool judge_password(struct session *s, const char *method, const char *fu
     split_user(full_user ? full_user : "", user, sizeof user, domain, sizeof domain);
     int rc = E_STORAGE;
     if (session_open_store(s))
-        rc = ops_login_remote(s->st, domain, user, password ? password : "", s->peer->addr,
-                              &s->login);
+        rc = ops_login_remote(&(struct ops_ctx){.st = s->st}, domain, user,
+                              password ? password : "", s->peer->addr, &s->login);
     if (rc == CORE_OK) {
         log_outcome(s, method, full_user, NULL);
         note_authenticated(s);
@@ -213,12 +213,15 @@ int session_auth_pubkey(ssh_session ssh, const char *full_user, struct ssh_key_s
     if (signature_state == SSH_PUBLICKEY_STATE_NONE)
         /* "May I use this key?": answered from the registration alone; the
          * lock and the network are judged when the signed request comes. */
-        return ops_admin_has_key(s->st, domain, user, key) ? SSH_AUTH_SUCCESS : SSH_AUTH_DENIED;
+        return ops_admin_has_key(&(struct ops_ctx){.st = s->st}, domain, user, key)
+                   ? SSH_AUTH_SUCCESS
+                   : SSH_AUTH_DENIED;
     if (signature_state != SSH_PUBLICKEY_STATE_VALID)
         return SSH_AUTH_DENIED;
     char fp[128];
     key_fingerprint(pubkey, fp, sizeof fp);
-    int rc = ops_login_key(s->st, domain, user, key, s->peer->addr, &s->login);
+    int rc =
+        ops_login_key(&(struct ops_ctx){.st = s->st}, domain, user, key, s->peer->addr, &s->login);
     if (rc == CORE_OK || rc == E_LOGIN_FAILED)
         log_outcome(s, "publickey", full_user, fp);
     if (rc == CORE_OK) {

@@ -105,7 +105,8 @@ static void command_child(struct session *s, int in, int out, int err)
     signal(SIGPIPE, SIG_DFL);
     signal(SIGALRM, SIG_DFL);
     session_apply_locale(s);
-    struct cli cli = {.prog = "kascon", .actor = {s->login.admin.name, s->peer->addr}};
+    struct cli cli = {
+        .prog = "kascon", .remote = true, .actor = {s->login.admin.name, s->peer->addr}};
     if (s->login.must_change) {
         fprintf(stderr,
                 _("%s: your password has expired: log in to the console (ssh -t) and"

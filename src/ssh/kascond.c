@@ -89,7 +89,8 @@ static void daily_cleanup(const char *path, const char *files_root)
     static const struct store_actor who = {"kascond", "retention"};
     int rc = store_open(path, &st);
     if (!rc)
-        rc = ops_cdr_purge(st, 0, &who, &files, &records);
+        rc = ops_cdr_purge(&(struct ops_ctx){.st = st, .site_id = 0, .actor = who}, &files,
+                           &records);
     if (rc)
         sshd_log(LOG_DAEMON | LOG_ERR, "Call-history retention failed: %s",
                  st ? store_errmsg(st) : "out of memory");
