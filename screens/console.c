@@ -228,10 +228,19 @@ void scr_enter_session(void)
                      (void *)(console.session.is_user ? &scr_user_main_menu : &scr_main_menu));
 }
 
-void scr_logout(void)
+/* The end of a login: its locks go and, on a local terminal, the logout
+ * is audited (over SSH the server audits the end of the connection). */
+static void end_session(void)
 {
     scr_lock_release_all();
+    if (console.logged_in && !console.opts->preauth_user)
+        ops_logout(scr_ops(), NULL);
     console.logged_in = false;
+}
+
+void scr_logout(void)
+{
+    end_session();
     memset(&console.session, 0, sizeof console.session);
     if (console.opts->preauth_user) {
         /* Over SSH the server authenticated the session: logging out ends it. */
@@ -302,7 +311,7 @@ int console_run(const struct console_opts *opts)
     if (!rc)
         tui_run();
     tui_shutdown();
-    scr_lock_release_all();
+    end_session();
     if (console.area_open)
         io_area_close(&console.area);
     store_close(console.st);

@@ -68,6 +68,8 @@ run_locale() {
   wait_for "$L_MAIN" >/dev/null
   keys F10; keys y
   check "$lang: logout returns to the login screen" wait_for "$L_LOGIN"
+  check "$lang: ... the logout is audited, from the console" \
+    test "$(q "select action || ' ' || actor || ' ' || source from audit order by id desc limit 1")" = "logout admin console"
   # Three wrong passwords lock; then the right one is refused the same way.
   # After a failure the console keeps the domain and user and waits in the
   # password field, as a person would retype only the password.

@@ -40,43 +40,17 @@ static int report(struct cli *cli, struct core_problems *problems)
     return rc;
 }
 
-static int demo_codes(struct cli *cli, const char *domain)
+static int demo_codes(struct cli *cli, int64_t site_id)
 {
     /* Administrator-set codes, checked by the same rules and plan. */
-    int rc = store_begin(cli->st);
-    struct store_site site;
-    if (!rc)
-        rc = store_site_find(cli->st, domain, &site);
-    struct core_plan plan;
-    core_plan_init(&plan);
-    if (!rc)
-        rc = store_plan_load(cli->st, site.id, &plan);
-    int warning = 0;
-    struct core_problem p;
-    const char *hold = "#1", *confirm = "#2", *dtmf = "*3";
-    if (!rc)
-        rc = core_check_hold_code(hold, &warning) || core_check_dial_confirm_code(confirm) ||
-                     core_check_dtmf_send_code(dtmf)
-                 ? E_SETTING_VALUE
-                 : CORE_OK;
-    core_plan_add(&plan, PLAN_HOLD_CODE, hold);
-    core_plan_add(&plan, PLAN_DIAL_CONFIRM_CODE, confirm);
-    core_plan_add(&plan, PLAN_DTMF_SEND_CODE, dtmf);
-    if (!rc)
-        rc = core_plan_check_all(&plan, &p);
-    core_plan_free(&plan);
-    if (!rc) {
-        snprintf(site.hold_code, sizeof site.hold_code, "%s", hold);
-        snprintf(site.dial_confirm_code, sizeof site.dial_confirm_code, "%s", confirm);
-        snprintf(site.dtmf_send_code, sizeof site.dtmf_send_code, "%s", dtmf);
-        rc = store_site_update(cli->st, &site, &cli->actor);
-    }
-    if (!rc)
-        return store_commit(cli->st);
-    store_rollback(cli->st);
-    core_problem_set(&p, rc, NULL);
-    cli_problem(cli, &p);
-    return CLI_REFUSED;
+    struct ops_codes_input in = OPS_CODES_UNCHANGED;
+    in.hold_code = "#1";
+    in.dial_confirm_code = "#2";
+    in.dtmf_send_code = "*3";
+    struct core_problems problems;
+    core_problems_init(&problems);
+    ops_site_codes_set(cli_ops(cli, site_id), OPS_ANY_VERSION, &in, &problems, NULL);
+    return report(cli, &problems);
 }
 
 /* Groups through the same operations as the console and the verbs. */
@@ -135,7 +109,7 @@ int cli_demo(struct cli *cli, int argc, char **argv)
     ops_site_add(cli_ops(cli, 0), &site, &problems, &site_id);
     if (report(cli, &problems))
         return CLI_REFUSED;
-    if (demo_codes(cli, domain))
+    if (demo_codes(cli, site_id))
         return CLI_REFUSED;
 
     static char mobiles[DEMO_LINES][CORE_MOBILE_LEN + 1];

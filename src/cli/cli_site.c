@@ -224,15 +224,8 @@ int cli_secret_reset(struct cli *cli, int argc, char **argv)
     int rc = cli_site(cli, argv[0], &site);
     if (rc)
         return rc;
-    rc = store_begin(cli->st);
-    if (!rc)
-        rc = store_site_reset_secret(cli->st, site.id, &cli->actor);
-    if (!rc)
-        rc = store_commit(cli->st);
-    if (rc) {
-        store_rollback(cli->st);
-        struct core_problem p;
-        core_problem_set(&p, rc, NULL);
+    struct core_problem p;
+    if (ops_secret_reset(cli_ops(cli, site.id), &p)) {
         cli_problem(cli, &p);
         return CLI_REFUSED;
     }

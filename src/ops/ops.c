@@ -857,3 +857,36 @@ int ops_change_password(const struct ops_ctx *ctx, struct ops_session *session, 
     }
     return rc;
 }
+
+int ops_logout(const struct ops_ctx *ctx, int *released)
+{
+    int count = 0;
+    int rc = store_begin(ctx->st);
+    if (!rc && ctx->lock_session && *ctx->lock_session)
+        rc = store_lock_release_session(ctx->st, ctx->lock_session, &count);
+    if (!rc)
+        rc = store_audit(ctx->st, ctx->site_id, &ctx->actor, "logout", ctx->actor.name, NULL,
+                         ctx->actor.source);
+    if (!rc)
+        rc = store_commit(ctx->st);
+    if (rc)
+        store_rollback(ctx->st);
+    if (released)
+        *released = rc ? 0 : count;
+    return rc;
+}
+
+int ops_secret_reset(const struct ops_ctx *ctx, struct core_problem *problem)
+{
+    core_problem_set(problem, CORE_OK, NULL);
+    int rc = store_begin(ctx->st);
+    if (!rc)
+        rc = store_site_reset_secret(ctx->st, ctx->site_id, &ctx->actor);
+    if (!rc)
+        rc = store_commit(ctx->st);
+    if (rc) {
+        store_rollback(ctx->st);
+        core_problem_set(problem, rc, NULL);
+    }
+    return rc;
+}

@@ -225,6 +225,10 @@ int ops_admin_key_remove(const struct ops_ctx *ctx, const char *domain, const ch
                          int64_t key_id, struct core_problem *problem);
 int ops_admin_key_each(const struct ops_ctx *ctx, const char *domain, const char *name,
                        store_admin_key_cb cb, void *cb_ctx, struct core_problem *problem);
+/* The end of a session, however it ended: releases the locks of
+ * ctx->lock_session and audits "logout" for ctx->actor, in one
+ * transaction.  *released (if not NULL) gets the number of locks. */
+int ops_logout(const struct ops_ctx *ctx, int *released);
 /* パスワード変更: current password, new one twice. Field 0/1/2 in problem. */
 int ops_change_password(const struct ops_ctx *ctx, struct ops_session *session, const char *current,
                         const char *next, const char *again, struct core_problem *problem);
@@ -387,6 +391,9 @@ int ops_cdr_export(const struct ops_ctx *ctx, const char *day, int part, FILE *o
  * problem->field: 0 current answer, 1 question, 2 answer. */
 int ops_secret_set(const struct ops_ctx *ctx, const char *current_answer, const char *question,
                    const char *answer, struct core_problem *problem);
+/* The operator's reset (kasconctl secret reset): the site's question and
+ * answer are cleared, with its failures and lock; audited. */
+int ops_secret_reset(const struct ops_ctx *ctx, struct core_problem *problem);
 /* The gate of 通信履歴参照: three wrong answers lock the site's call
  * history for 60 minutes (E_SECRET_LOCKED); E_SECRET_WRONG otherwise. */
 int ops_secret_verify(const struct ops_ctx *ctx, const char *answer, struct core_problem *problem);

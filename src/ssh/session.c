@@ -69,18 +69,12 @@ static void finish(struct session *s)
 {
     if (!s->authenticated || !session_open_store(s))
         return;
-    int released = 0;
-    struct store_actor actor = {s->login.admin.name, s->peer->addr};
-    if (store_begin(s->st) == CORE_OK) {
-        int rc = store_lock_release_session(s->st, s->lock_session, &released);
-        if (!rc)
-            rc = store_audit(s->st, s->login.site.id, &actor, "logout", s->login.admin.name, NULL,
-                             s->peer->addr);
-        if (!rc)
-            store_commit(s->st);
-        else
-            store_rollback(s->st);
-    }
+    struct ops_ctx ctx = {.st = s->st,
+                          .site_id = s->login.site.id,
+                          .actor = {s->login.admin.name, s->peer->addr},
+                          .source = OPS_SOURCE_SSH,
+                          .lock_session = s->lock_session};
+    ops_logout(&ctx, NULL);
     session_close_store(s);
 }
 
