@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Call history (通信履歴, doc/spec.md §3.7): loading a file or demo traffic
+ * all or nothing, the 92-day retention, writing a day's file, and the secret
+ * question (§6.3) that guards 通信履歴参照. */
 #include <config.h>
 
 #include <stdlib.h>
