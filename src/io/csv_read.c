@@ -206,17 +206,21 @@ struct source {
     const unsigned char *mem;
     size_t memlen, pos;
     FILE *fp;
+    struct io_sha256 sum; /* of every byte read */
 };
 
 static size_t source_read(struct source *src, unsigned char *buf, size_t n)
 {
-    if (src->fp)
-        return fread(buf, 1, n, src->fp);
-    if (n > src->memlen - src->pos)
-        n = src->memlen - src->pos;
-    if (n > 0)
-        memcpy(buf, src->mem + src->pos, n);
-    src->pos += n;
+    if (src->fp) {
+        n = fread(buf, 1, n, src->fp);
+    } else {
+        if (n > src->memlen - src->pos)
+            n = src->memlen - src->pos;
+        if (n > 0)
+            memcpy(buf, src->mem + src->pos, n);
+        src->pos += n;
+    }
+    io_sha256_update(&src->sum, buf, n);
     return n;
 }
 
@@ -396,6 +400,7 @@ static int read_records(struct source *src, long long total, const struct io_csv
 
     if (chunk > CHUNK_MAX)
         chunk = CHUNK_MAX;
+    io_sha256_init(&src->sum);
     if (res->encoding == IO_ENC_UTF8_BOM)
         base = (long long)source_read(src, bom, sizeof bom);
     cd = res->encoding == IO_ENC_CP932 ? iconv_open("UTF-8", "CP932") : (iconv_t)-1;
@@ -418,6 +423,8 @@ static int read_records(struct source *src, long long total, const struct io_csv
         else if (res->records == 0)
             code = io_fail(res, E_FILE_EMPTY, 0, -1, -1);
     }
+    if (!code)
+        io_sha256_hex(&src->sum, res->sha256);
     csv_free(&csv);
     if (cd != (iconv_t)-1)
         iconv_close(cd);

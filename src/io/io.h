@@ -46,6 +46,7 @@ struct io_csv_result {
     int field;                 /* 0-based column the error is in, or -1 */
     long long offset;          /* byte offset in the file of the error, or -1 */
     int sys_errno;             /* errno behind E_FILE_READ and E_FILE_WRITE */
+    char sha256[65];           /* reader: the file's SHA-256 in hex, once read whole */
 };
 
 /* English name of an encoding for messages ("CP932", "UTF-8", ...). */

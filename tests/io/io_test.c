@@ -330,6 +330,37 @@ static void test_writer(void)
            E_UNENCODABLE, "writer: only CP932 and UTF-8 written");
 }
 
+/* The checksum a bulk operation's audit entry names: what sha256sum prints,
+ * whatever the chunk size, with the BOM counted. */
+static void test_checksum(void)
+{
+    struct collect c = {0};
+    struct io_csv_result res;
+    static const char abc[] = "abc\r\n";
+    struct io_csv_callbacks cb = {on_record, NULL, 1};
+    io_csv_read_mem(abc, sizeof abc - 1, &cb, &c, &res);
+    tap_ok(
+        res.code == 0 &&
+            !strcmp(res.sha256, "552bab6864c7a7b69a502ed1854b9245c0e1a30f008aaa0b281da62585fdb025"),
+        "checksum: SHA-256 of the whole file, in 1-byte chunks");
+    static char big[70000];
+    for (size_t i = 0; i < sizeof big; i++)
+        big[i] = i % 40 == 39 ? '\n' : (char)('a' + i % 26);
+    memset(&c, 0, sizeof c);
+    cb.chunk_size = 0;
+    io_csv_read_mem(big, sizeof big, &cb, &c, &res);
+    tap_ok(
+        res.code == 0 &&
+            !strcmp(res.sha256, "9dc90f6a2fa50451e99aa39d0c36f77e6cd56cbc39f8e436ed0be2533513c124"),
+        "checksum: 70,000 bytes across 64 KiB reads");
+    static const char bom[] = "\xEF\xBB\xBFx\n";
+    io_csv_read_mem(bom, sizeof bom - 1, &cb, &c, &res);
+    tap_ok(
+        res.code == 0 &&
+            !strcmp(res.sha256, "dc79faf9efbee8e42b42346da7a977c74a27581ae8f3465f431176f43e521415"),
+        "checksum: the BOM is part of the file");
+}
+
 int main(void)
 {
     test_sniff();
@@ -338,5 +369,6 @@ int main(void)
     test_errors();
     test_file();
     test_writer();
+    test_checksum();
     return tap_done() || tap_failed != 0;
 }
