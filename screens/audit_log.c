@@ -101,9 +101,28 @@ static int find_one(const struct store_audit_entry *e, void *ctx)
     return 1;
 }
 
+/* A bulk operation's rows under its entry: the first ones, or those the
+ * object filter names. */
+#define ROWS_SHOWN 10
+
+struct rows_text {
+    char *buf;
+    size_t n, len;
+};
+
+static int add_row(const struct store_audit_row *r, void *ctx)
+{
+    struct rows_text *t = ctx;
+    int w = snprintf(t->buf + t->len, t->n - t->len, "\n%ld: %s %s %s", r->row, r->action,
+                     r->object, r->detail);
+    if (w > 0 && (size_t)w < t->n - t->len)
+        t->len += (size_t)w;
+    return 0;
+}
+
 static void activate(void *ctx, const char *key)
 {
-    (void)ctx;
+    struct audit_state *s = ctx;
     struct scr_console *c = scr_console();
     struct store_audit_entry e;
     memset(&e, 0, sizeof e);
@@ -111,12 +130,23 @@ static void activate(void *ctx, const char *key)
     store_audit_page(c->st, c->session.site.id, NULL, id + 1, false, 1, find_one, &e);
     if (e.id != id)
         return;
-    char at[32], text[1600];
+    char at[32], text[4096];
     when(e.at, at, sizeof at);
-    snprintf(text, sizeof text, "%s: %s\n%s: %s\n%s: %s\n%s: %s\n%s: %s\n%s: %s\n%s: %s", _("When"),
-             at, _("Who"), e.actor, _("From"), e.source, _("Action"), e.action, _("Object"),
-             e.object, _("Before"), e.before[0] ? e.before : "-", _("After"),
-             e.after[0] ? e.after : "-");
+    int w = snprintf(text, sizeof text, "%s: %s\n%s: %s\n%s: %s\n%s: %s\n%s: %s\n%s: %s\n%s: %s",
+                     _("When"), at, _("Who"), e.actor, _("From"), e.source, _("Action"), e.action,
+                     _("Object"), e.object, _("Before"), e.before[0] ? e.before : "-", _("After"),
+                     e.after[0] ? e.after : "-");
+    long rows = 0;
+    if (w > 0 && (size_t)w < sizeof text && store_audit_row_count(c->st, e.id, &rows) == CORE_OK &&
+        rows > 0) {
+        struct rows_text t = {text, sizeof text, (size_t)w};
+        int n = snprintf(text + t.len, sizeof text - t.len, "\n%s",
+                         s->object[0] ? _("Rows (those the filter names):")
+                                      : _("Rows (the first ones):"));
+        if (n > 0 && (size_t)n < sizeof text - t.len)
+            t.len += (size_t)n;
+        store_audit_rows(c->st, e.id, s->object, 0, ROWS_SHOWN, add_row, &t);
+    }
     tui_message(_("Audit log"), text);
 }
 

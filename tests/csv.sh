@@ -15,6 +15,12 @@ check "10-column CP932 file imports" run_ctl 0 ext import $D "$TMP/ok.csv"
 check "... with a summary" grep -q '2 profiles created, 2 mobiles assigned' "$TMP/out"
 check "web passwords stored as yescrypt hashes" test "$(sqlite3 "$KASCON_DB" "select count(*) from extensions where web_pw_hash like '\$y\$%'")" = 2
 check "empty SIP ID and password take the extension" test "$(sqlite3 "$KASCON_DB" "select sip_id||'/'||sip_password from extensions where ext='2001'")" = 2001/2001
+check "the import is one audit entry: file, rows, checksum, who" \
+  test "$(q "select action||' '||object||' '||actor||' '||after from audit where action like 'bulk.%'")" = \
+  "bulk.register ok.csv operator rows=2 created=2 assigned=2 deleted=0 sha256=$(sha256sum <"$TMP/ok.csv" | cut -d' ' -f1)"
+check "... with its rows, compact" \
+  test "$(q "select group_concat(row||' '||action||' '||object||' '||detail, ',') from audit_rows")" = \
+  "1 ext.add 2001 09011110001,2 ext.add 2002 09011110002"
 
 # 2-column form, UTF-8 with BOM, quoted fields and trailing blanks.
 printf '\xef\xbb\xbf"2003" , 09011110003 \n' >"$TMP/two.csv"
@@ -97,7 +103,8 @@ K pickup member remove $D 1 2003 >/dev/null 2>&1
 check "the export file deletes everything it lists" run_ctl 0 ext delete $D "$TMP/export.csv"
 check "... 3 profiles deleted" grep -q '3 profiles deleted, 3 mobiles unassigned' "$TMP/out"
 check "... and the mobiles are free again" test "$(K line list $D --unassigned | wc -l)" = 6
-check "bulk changes are audited" test "$(sqlite3 "$KASCON_DB" "select count(*) from audit where action='ext.delete'")" = 3
+check "bulk changes are audited: one entry" test "$(q "select count(*) from audit where action='bulk.delete' and object='export.csv' and after like 'rows=3 %'")" = 1
+check "... and its three rows" test "$(q "select count(*) from audit_rows r join audit a on a.id = r.audit_id where a.action='bulk.delete' and r.action='ext.delete'")" = 3
 printf '2001,09011110001,0000000000,,,0,0,web2001,abcd1234,0\n' | K ext import $D - >/dev/null 2>&1
 check "import from standard input" test "$(sqlite3 "$KASCON_DB" "select count(*) from extensions where ext='2001'")" = 1
 done_testing

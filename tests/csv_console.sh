@@ -17,10 +17,10 @@ run_locale() {
   local lang=$1
   if [ "$lang" = C.UTF-8 ]; then
     L_MAIN="Main menu"; L_EXT="Extension number management"; L_PROBLEMS="problems in the file"
-    L_DONE="Registered from 2 rows"; L_EXPORTED="profiles written to"; L_DELETED="Deleted from 2 rows"
+    L_DONE="Registered from 2 rows"; L_EXPORTED="profiles written to"; L_DELETED="Deleted from 2 rows"; L_ROWS="Rows (the first ones):"
   else
     L_MAIN="メインメニュー"; L_EXT="内線番号管理"; L_PROBLEMS="件のエラーがあります"
-    L_DONE="から一括登録しました"; L_EXPORTED="内線番号プロフィール 2 件を"; L_DELETED="から一括削除しました"
+    L_DONE="から一括登録しました"; L_EXPORTED="内線番号プロフィール 2 件を"; L_DELETED="から一括削除しました"; L_ROWS="行（先頭から）:"
   fi
   start_console "$lang"
   wait_for "$L_MAIN" 3 >/dev/null 2>&1 || { type_text $D; keys Tab; type_text admin; keys Tab; type_text secret12; keys Enter; }
@@ -44,6 +44,11 @@ run_locale() {
   keys C-u; type_text "$TMP/files/export-$lang.csv"; keys F2
   check "$lang: bulk delete with the export file" wait_for "$L_DELETED"
   check "$lang: ... no profile left" test "$(sqlite3 "$KASCON_DB" 'select count(*) from extensions')" = 0
+  keys Escape Escape Escape; wait_for "$L_MAIN" >/dev/null; keys 4 4
+  check "$lang: the audit log shows the bulk delete as one entry" wait_for "bulk.delete"
+  keys Enter
+  check "$lang: ... and Enter shows its rows" wait_for "$L_ROWS"
+  check "$lang: ... each with its extension and mobile" wait_for "ext.delete 2001 09011110001"
 }
 run_locale C.UTF-8
 run_locale ja_JP.UTF-8

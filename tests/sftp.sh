@@ -176,7 +176,7 @@ check "ext import exits 0" is "$?" 0
 check "... reports what it did" grep -q '2 rows imported: 2 profiles created, 2 mobiles assigned' "$TMP/exec.out"
 check "... the profiles are there" is "$(q 'select count(*) from extensions')" 2
 check "... audited as the administrator with the source address" \
-  is "$(q "select count(*) from audit where action='ext.add' and actor='admin' and source='127.0.0.1'")" 2
+  is "$(q "select count(*) from audit a join audit_rows r on r.audit_id = a.id where a.action='bulk.register' and r.action='ext.add' and a.actor='admin' and a.source='127.0.0.1'")" 2
 ssh_as "$U" ext list </dev/null >"$TMP/list.out"
 check "ext list" grep -q '^2001	mobile	09011110001' "$TMP/list.out"
 check "line list --unassigned" is "$(ssh_as "$U" line list --unassigned </dev/null | cut -f1)" 09011110003
@@ -236,7 +236,7 @@ press en F2
 check "一括登録 from the uploaded file" shows en "Registered from 2 rows"
 check "... both profiles are there" is "$(q 'select count(*) from extensions')" 2
 check "... audited with the source address" \
-  is "$(q "select count(*) from audit where action='ext.add' and actor='admin' and source='127.0.0.1'")" 4
+  is "$(q "select count(*) from audit a join audit_rows r on r.audit_id = a.id where a.action='bulk.register' and r.action='ext.add' and a.actor='admin' and a.source='127.0.0.1'")" 4
 press en Escape 5 F2
 check "一括出力 writes to outbox/" shows en "2 profiles written to outbox/kascon-export.csv."
 check "... and shows the scp command" shows en "scp -P $PORT admin@$DOMAIN@127.0.0.1:outbox/kascon-export.csv ."

@@ -64,6 +64,7 @@ struct bulk {
     size_t nweb;
     struct snap_line *lines; /* sorted by mobile */
     size_t nlines;
+    struct store_bulk_guard guard;           /* the site's extensions as checked */
     char (*admins)[CORE_ADMIN_NAME_MAX + 1]; /* sorted: web users may not take these names */
     size_t nadmins;
     struct core_problems *problems;
@@ -155,6 +156,8 @@ static int take_ext(const struct store_ext *e, void *ctx)
         return E_NO_MEMORY;
     struct snap_ext *s = &b->exts[b->nexts++];
     s->id = e->id;
+    if (e->id > b->guard.max_id)
+        b->guard.max_id = e->id;
     snprintf(s->ext, sizeof s->ext, "%s", e->ext);
     snprintf(s->sip_id, sizeof s->sip_id, "%s", e->sip_id);
     snprintf(s->web_user, sizeof s->web_user, "%s", e->web_user);
@@ -231,6 +234,7 @@ static int load_snapshot(struct store *st, int64_t site_id, struct bulk *b)
         rc = store_admin_names(st, site_id, take_admin, b);
     if (rc)
         return rc;
+    b->guard.count = (int64_t)b->nexts;
     /* qsort and bsearch take no NULL array, even an empty one. */
     if (b->nexts)
         qsort(b->exts, b->nexts, sizeof *b->exts, cmp_ext);
@@ -596,52 +600,68 @@ static int hash_passwords(struct bulk *b, int threads)
 
 /* ---- applying ---- */
 
+/* Stages the rows (no lock), then writes them set-wise in one short
+ * transaction: only this part holds the database's write lock. */
 static int apply(struct store *st, int64_t site_id, struct bulk *b, const struct store_actor *who,
-                 struct ops_bulk_result *res)
+                 const char *path, const char *sha256, struct ops_bulk_result *res)
 {
     struct store_bulk *sb = NULL;
-    int rc = store_begin(st);
-    if (!rc)
-        rc = store_bulk_open(st, site_id, who, &sb);
+    progress(b, OPS_BULK_APPLY, 0, (long)b->nrows);
+    int rc = store_bulk_open(st, site_id, &sb);
     for (size_t i = 0; !rc && i < b->nrows; i++) {
         struct row *r = &b->rows[i];
         const char *ext = field(r, COL_EXT), *mobile = field(r, COL_MOBILE);
+        struct store_bulk_row sr = {.no = r->no,
+                                    .ext = ext,
+                                    .mobile = mobile,
+                                    .ext_id = r->ext_id,
+                                    .line_id = r->line_id,
+                                    .new_profile = r->new_profile};
         if (b->mode == OPS_BULK_DELETE) {
-            rc = store_bulk_delete_ext(sb, r->ext_id, ext, mobile);
             res->deleted++;
             res->unassigned += *mobile != '\0';
-        } else {
-            int64_t id = r->ext_id;
-            if (r->new_profile) {
-                struct store_ext e;
-                memset(&e, 0, sizeof e);
-                snprintf(e.ext, sizeof e.ext, "%s", ext);
-                bool full = r->ncols == COLS_REGISTER;
-                const char *sip = full && *field(r, COL_SIP_ID) ? field(r, COL_SIP_ID) : ext;
-                const char *pw = full && *field(r, COL_SIP_PW) ? field(r, COL_SIP_PW) : ext;
-                snprintf(e.sip_id, sizeof e.sip_id, "%s", sip);
-                snprintf(e.sip_password, sizeof e.sip_password, "%s", pw);
-                if (full) {
-                    snprintf(e.web_user, sizeof e.web_user, "%s", field(r, COL_WEB_USER));
-                    snprintf(e.web_pw_hash, sizeof e.web_pw_hash, "%s", r->hash);
-                }
-                snprintf(e.mobile, sizeof e.mobile, "%s", mobile);
-                rc = store_bulk_add_ext(sb, &e, r->line_id, &id);
-                res->created++;
-                res->assigned += r->line_id != 0;
-            } else if (r->line_id) {
-                rc = store_bulk_assign(sb, id, r->line_id, ext, mobile);
-                res->assigned++;
+        } else if (r->new_profile) {
+            bool full = r->ncols == COLS_REGISTER;
+            sr.sip_id = full && *field(r, COL_SIP_ID) ? field(r, COL_SIP_ID) : ext;
+            sr.sip_password = full && *field(r, COL_SIP_PW) ? field(r, COL_SIP_PW) : ext;
+            if (full) {
+                sr.web_user = field(r, COL_WEB_USER);
+                sr.web_pw_hash = r->hash;
             }
+            res->created++;
+            res->assigned += r->line_id != 0;
+        } else if (r->line_id) {
+            res->assigned++;
+        } else {
+            continue; /* already assigned as the file says: nothing to do */
         }
-        if ((i & 1023) == 0)
-            progress(b, OPS_BULK_APPLY, (long)i, (long)b->nrows);
+        rc = store_bulk_stage(sb, &sr);
     }
-    store_bulk_close(sb);
+    if (!rc)
+        rc = store_bulk_staged(sb);
+    const char *base = path ? strrchr(path, '/') : NULL;
+    struct store_bulk_summary sum = {.action = b->mode == OPS_BULK_DELETE ? "bulk.delete"
+                                                                          : "bulk.register",
+                                     .file = base   ? base + 1
+                                             : path ? path
+                                                    : "-",
+                                     .sha256 = sha256,
+                                     .rows = (long)b->nrows,
+                                     .created = res->created,
+                                     .assigned = res->assigned,
+                                     .deleted = res->deleted};
+    if (!rc)
+        rc = store_begin(st);
+    if (!rc)
+        rc = b->mode == OPS_BULK_DELETE ? store_bulk_apply_delete(sb, &sum, who)
+                                        : store_bulk_apply_register(sb, &b->guard, &sum, who);
+    /* Further set-wise writes of the same rows (temp.bulk_rows) belong
+     * here, inside the one transaction, before the commit. */
     if (!rc)
         rc = store_commit(st);
     if (rc)
         store_rollback(st);
+    store_bulk_close(sb);
     progress(b, OPS_BULK_APPLY, (long)b->nrows, (long)b->nrows);
     return rc;
 }
@@ -693,7 +713,11 @@ int ops_bulk(const struct ops_ctx *ctx, const struct ops_bulk_request *req,
     struct store_site site;
     struct core_plan plan;
     core_plan_init(&plan);
-    rc = store_site_get(st, site_id, &site);
+    /* One read snapshot for every check: consistent, and it blocks no
+     * writer (WAL).  The apply compares it with the site again. */
+    rc = store_begin_read(st);
+    if (!rc)
+        rc = store_site_get(st, site_id, &site);
     if (!rc)
         rc = load_snapshot(st, site_id, &b);
     if (!rc && mode == OPS_BULK_REGISTER)
@@ -731,6 +755,7 @@ int ops_bulk(const struct ops_ctx *ctx, const struct ops_bulk_request *req,
     }
     free(scratch);
     core_plan_free(&plan);
+    store_rollback(st);
     if (!rc && b.nomem)
         rc = E_NO_MEMORY;
     if (!rc && problems->count > from) {
@@ -747,7 +772,7 @@ int ops_bulk(const struct ops_ctx *ctx, const struct ops_bulk_request *req,
         if (mode == OPS_BULK_REGISTER)
             rc = hash_passwords(&b, cpus > 0 ? (int)cpus : 1);
         if (!rc)
-            rc = apply(st, site_id, &b, who, res);
+            rc = apply(st, site_id, &b, who, path, io.sha256, res);
         if (rc) {
             struct core_problem p;
             core_problem_set(&p, rc, NULL);

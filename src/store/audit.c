@@ -51,13 +51,21 @@ static int visit_audit(sqlite3_stmt *s, void *ctx)
 int store_audit_page(struct store *st, int64_t site_id, const struct store_audit_filter *f,
                      int64_t from_id, bool newer, int limit, store_audit_cb cb, void *ctx)
 {
+    /* Each direction its own statement, so that every page is one range
+     * of the (site_id, id) index: "(?2 = 0 OR id < ?2)" would read the
+     * site's whole log for every page.  The object filter also finds a
+     * bulk operation by one of its rows. */
 #define AUDIT_PAGE(cond, order)                                                                    \
     "SELECT id, at, actor, source, action, object, before, after FROM audit"                       \
-    " WHERE site_id = ?1 AND " cond " AND (?3 = '' OR instr(lower(object), lower(?3)) > 0)"        \
+    " WHERE site_id = ?1 AND " cond " AND (?3 = '' OR instr(lower(object), lower(?3)) > 0"         \
+    " OR EXISTS (SELECT 1 FROM audit_rows r WHERE r.audit_id = audit.id"                           \
+    " AND instr(lower(r.object), lower(?3)) > 0))"                                                 \
     " AND (?4 = '' OR actor = ?4) ORDER BY id " order " LIMIT ?5"
-    sqlite3_stmt *s = store_prepare(st, newer ? AUDIT_PAGE("id > ?2", "ASC")
-                                              : AUDIT_PAGE("(?2 = 0 OR id < ?2)", "DESC"));
+    const char *sql = newer          ? AUDIT_PAGE("id > ?2", "ASC")
+                      : from_id == 0 ? AUDIT_PAGE("?2 = 0", "DESC")
+                                     : AUDIT_PAGE("id < ?2", "DESC");
 #undef AUDIT_PAGE
+    sqlite3_stmt *s = store_prepare(st, sql);
     if (!s)
         return E_STORAGE;
     sqlite3_bind_int64(s, 1, site_id);
@@ -67,4 +75,53 @@ int store_audit_page(struct store *st, int64_t site_id, const struct store_audit
     sqlite3_bind_int(s, 5, limit);
     struct audit_visit v = {cb, ctx};
     return store_each_row(st, s, visit_audit, &v);
+}
+
+struct rows_visit {
+    store_audit_row_cb cb;
+    void *ctx;
+};
+
+static int visit_row(sqlite3_stmt *s, void *ctx)
+{
+    struct rows_visit *v = ctx;
+    struct store_audit_row r;
+    memset(&r, 0, sizeof r);
+    r.row = (long)sqlite3_column_int64(s, 0);
+    store_column_copy(s, 1, r.action, sizeof r.action);
+    store_column_copy(s, 2, r.object, sizeof r.object);
+    store_column_copy(s, 3, r.detail, sizeof r.detail);
+    return v->cb(&r, v->ctx);
+}
+
+int store_audit_rows(struct store *st, int64_t audit_id, const char *object, long after_row,
+                     int limit, store_audit_row_cb cb, void *ctx)
+{
+    sqlite3_stmt *s = store_prepare(st, "SELECT row, action, object, detail FROM audit_rows"
+                                        " WHERE audit_id = ?1 AND row > ?2"
+                                        " AND (?3 = '' OR instr(lower(object), lower(?3)) > 0)"
+                                        " ORDER BY row LIMIT ?4");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, audit_id);
+    sqlite3_bind_int64(s, 2, after_row);
+    store_bind_text(s, 3, object ? object : "");
+    sqlite3_bind_int(s, 4, limit);
+    struct rows_visit v = {cb, ctx};
+    return store_each_row(st, s, visit_row, &v);
+}
+
+int store_audit_row_count(struct store *st, int64_t audit_id, long *count)
+{
+    *count = 0;
+    sqlite3_stmt *s = store_prepare(st, "SELECT count(*) FROM audit_rows WHERE audit_id = ?");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, audit_id);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *count = (long)sqlite3_column_int64(s, 0);
+    int out = rc == SQLITE_ROW ? CORE_OK : store_fail(st);
+    sqlite3_finalize(s);
+    return out;
 }

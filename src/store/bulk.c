@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Bulk changes of extension profiles (一括登録, 一括削除): the statements
- * are prepared once and reused for every row, inside the caller's single
- * transaction, so that 100,000 rows cost 100,000 steps, not prepares. */
+/* Bulk changes of extension profiles (一括登録, 一括削除), set-wise.  The
+ * checked rows are staged in a TEMP table before the write transaction
+ * (temp tables take no lock on the database); the apply then writes
+ * extensions, assignments and the audit with a few INSERT ... SELECT and
+ * DELETE ... IN statements, so the write lock is held for the B-tree work
+ * alone: no per-row statement, no hashing, no checking. */
 #include <config.h>
 
 #include <stdio.h>
@@ -10,128 +13,246 @@
 
 #include "store/internal.h"
 
-enum { S_INSERT, S_ASSIGN, S_UNASSIGN, S_FORWARDING, S_DELETE, S_AUDIT, S_COUNT };
-
-static const char *const sql[S_COUNT] = {
-    [S_INSERT] = "INSERT INTO extensions (site_id, ext, ext_num, is_virtual, sip_id, sip_password,"
-                 " web_user, web_pw_hash) VALUES (?,?,?,0,?,?,?,?)",
-    [S_ASSIGN] = "INSERT INTO assignments (extension_id, line_id) VALUES (?, ?)",
-    [S_UNASSIGN] = "DELETE FROM assignments WHERE extension_id = ?",
-    [S_FORWARDING] = "DELETE FROM forwarding WHERE extension_id = ?",
-    [S_DELETE] = "DELETE FROM extensions WHERE id = ?",
-    [S_AUDIT] = "INSERT INTO audit (at, site_id, actor, source, action, object, before, after)"
-                " VALUES (?,?,?,?,?,?,?,?)",
-};
-
 struct store_bulk {
     struct store *st;
     int64_t site_id;
-    const struct store_actor *who;
-    int64_t now;
-    sqlite3_stmt *s[S_COUNT];
+    sqlite3_stmt *stage;
+    long staged, created; /* rows staged; new profiles among them */
 };
+
+static int exec_constant(struct store *st, const char *sql)
+{
+    sqlite3_stmt *s = store_prepare(st, sql);
+    return s ? store_step_done(st, s) : E_STORAGE;
+}
 
 void store_bulk_close(struct store_bulk *b)
 {
     if (!b)
         return;
-    for (int i = 0; i < S_COUNT; i++)
-        sqlite3_finalize(b->s[i]);
+    sqlite3_finalize(b->stage);
+    exec_constant(b->st, "DROP TABLE IF EXISTS temp.bulk_rows");
     free(b);
 }
 
-int store_bulk_open(struct store *st, int64_t site_id, const struct store_actor *who,
-                    struct store_bulk **out)
+int store_bulk_open(struct store *st, int64_t site_id, struct store_bulk **out)
 {
+    *out = NULL;
     struct store_bulk *b = calloc(1, sizeof *b);
     if (!b)
         return E_NO_MEMORY;
     b->st = st;
     b->site_id = site_id;
-    b->who = who;
-    b->now = store_now();
-    for (int i = 0; i < S_COUNT; i++) {
-        if (!(b->s[i] = store_prepare(st, sql[i]))) {
-            store_bulk_close(b);
-            return E_STORAGE;
-        }
+    /* In memory: the rows are gone with the connection anyway. */
+    int rc = exec_constant(st, "PRAGMA temp_store = MEMORY");
+    if (!rc)
+        rc = exec_constant(st, "DROP TABLE IF EXISTS temp.bulk_rows");
+    if (!rc)
+        rc = exec_constant(st, "CREATE TEMP TABLE bulk_rows ("
+                               " no INTEGER PRIMARY KEY, ext TEXT NOT NULL, ext_num INTEGER,"
+                               " sip_id TEXT, sip_password TEXT, web_user TEXT, web_pw_hash TEXT,"
+                               " mobile TEXT, ext_id INTEGER, line_id INTEGER, new_seq INTEGER)");
+    if (!rc && !(b->stage = store_prepare(st, "INSERT INTO temp.bulk_rows VALUES"
+                                              " (?,?,?,?,?,?,?,?,?,?,?)")))
+        rc = E_STORAGE;
+    /* One transaction for the staging: it writes the temp table only, so
+     * it takes no lock on the database file. */
+    if (!rc)
+        rc = exec_constant(st, "BEGIN");
+    if (rc) {
+        store_bulk_close(b);
+        return rc;
     }
     *out = b;
     return CORE_OK;
 }
 
-/* Steps a reused statement and resets it for the next row. */
+static void bind_id(sqlite3_stmt *s, int i, int64_t id)
+{
+    if (id)
+        sqlite3_bind_int64(s, i, id);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+/* The strings stay put until the step: bound without a copy. */
+static void bind_str(sqlite3_stmt *s, int i, const char *v)
+{
+    if (v && *v)
+        sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+int store_bulk_stage(struct store_bulk *b, const struct store_bulk_row *r)
+{
+    sqlite3_stmt *s = b->stage;
+    sqlite3_bind_int64(s, 1, r->no);
+    sqlite3_bind_text(s, 2, r->ext, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 3, strtoll(r->ext, NULL, 10));
+    bind_str(s, 4, r->sip_id);
+    bind_str(s, 5, r->sip_password);
+    bind_str(s, 6, r->web_user);
+    bind_str(s, 7, r->web_pw_hash);
+    bind_str(s, 8, r->mobile);
+    bind_id(s, 9, r->ext_id);
+    bind_id(s, 10, r->line_id);
+    /* A new profile's place among the new ones: its id is the highest
+     * id at apply time plus this (see store_bulk_apply_register). */
+    if (r->new_profile)
+        sqlite3_bind_int64(s, 11, ++b->created);
+    else
+        sqlite3_bind_null(s, 11);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return store_fail(b->st);
+    b->staged++;
+    return CORE_OK;
+}
+
+int store_bulk_staged(struct store_bulk *b)
+{
+    sqlite3_finalize(b->stage);
+    b->stage = NULL;
+    return exec_constant(b->st, "COMMIT");
+}
+
+/* A constraint that fails now passed the checks against the snapshot:
+ * another session changed the site in between. */
 static int run(struct store_bulk *b, sqlite3_stmt *s)
 {
+    if (!s)
+        return E_STORAGE;
     int rc = sqlite3_step(s);
-    int out = rc == SQLITE_DONE ? CORE_OK : store_fail(b->st);
-    sqlite3_reset(s); /* every parameter is bound again for the next row */
+    int out = CORE_OK;
+    if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+        store_fail(b->st);
+        out = E_CHANGED_MEANWHILE;
+    } else if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+        out = store_fail(b->st);
+    }
+    sqlite3_finalize(s);
     return out;
 }
 
-static int audit(struct store_bulk *b, const char *action, const char *object, const char *before,
-                 const char *after)
+static sqlite3_stmt *with_site(struct store_bulk *b, const char *sql)
 {
-    sqlite3_stmt *s = b->s[S_AUDIT];
-    sqlite3_bind_int64(s, 1, b->now);
-    sqlite3_bind_int64(s, 2, b->site_id);
-    store_bind_text(s, 3, b->who && b->who->name ? b->who->name : "?");
-    store_bind_text(s, 4, b->who && b->who->source ? b->who->source : "?");
-    store_bind_text(s, 5, action);
-    store_bind_text(s, 6, object);
-    store_bind_opt(s, 7, before);
-    store_bind_opt(s, 8, after);
+    sqlite3_stmt *s = store_prepare(b->st, sql);
+    if (s)
+        sqlite3_bind_int64(s, 1, b->site_id);
+    return s;
+}
+
+int store_bulk_site_state(struct store *st, int64_t site_id, struct store_bulk_guard *out)
+{
+    sqlite3_stmt *s = store_prepare(
+        st, "SELECT count(*), coalesce(max(id), 0) FROM extensions WHERE site_id = ?");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, site_id);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        out->count = sqlite3_column_int64(s, 0);
+        out->max_id = sqlite3_column_int64(s, 1);
+    }
+    int result = rc == SQLITE_ROW ? CORE_OK : store_fail(st);
+    sqlite3_finalize(s);
+    return result;
+}
+
+/* The one audit entry of the operation, then its rows in compact form. */
+static int audit(struct store_bulk *b, const struct store_bulk_summary *sum,
+                 const struct store_actor *who, const char *detail_sql)
+{
+    char after[256];
+    snprintf(after, sizeof after, "rows=%ld created=%ld assigned=%ld deleted=%ld sha256=%s",
+             sum->rows, sum->created, sum->assigned, sum->deleted, sum->sha256);
+    int rc = store_audit(b->st, b->site_id, who, sum->action, sum->file, NULL, after);
+    if (rc)
+        return rc;
+    sqlite3_stmt *s = store_prepare(b->st, detail_sql);
+    if (s)
+        sqlite3_bind_int64(s, 1, sqlite3_last_insert_rowid(b->st->db));
     return run(b, s);
 }
 
-int store_bulk_add_ext(struct store_bulk *b, const struct store_ext *e, int64_t line_id,
-                       int64_t *id)
+/* The highest extension id of any site: new profiles get the ids after
+ * it, in file order, so that their assignments need no lookup by number
+ * and the inserts append to the table's B-tree. */
+static int max_ext_id(struct store_bulk *b, int64_t *out)
 {
-    sqlite3_stmt *s = b->s[S_INSERT];
-    sqlite3_bind_int64(s, 1, b->site_id);
-    store_bind_text(s, 2, e->ext);
-    sqlite3_bind_int64(s, 3, strtoll(e->ext, NULL, 10));
-    store_bind_text(s, 4, e->sip_id);
-    store_bind_text(s, 5, e->sip_password);
-    store_bind_opt(s, 6, e->web_user);
-    store_bind_opt(s, 7, e->web_pw_hash);
-    int rc = run(b, s);
-    if (rc)
-        return rc;
-    *id = sqlite3_last_insert_rowid(b->st->db);
-    if (line_id) {
-        /* The new profile and its mobile: one audit entry tells both. */
-        s = b->s[S_ASSIGN];
-        sqlite3_bind_int64(s, 1, *id);
-        sqlite3_bind_int64(s, 2, line_id);
-        if ((rc = run(b, s)))
-            return rc;
-    }
-    char after[160];
-    snprintf(after, sizeof after, "virtual=0 sip_id=%s web_user=%s mobile=%s (bulk)", e->sip_id,
-             e->web_user[0] ? e->web_user : "-", e->mobile[0] ? e->mobile : "-");
-    return audit(b, "ext.add", e->ext, NULL, after);
+    sqlite3_stmt *s = store_prepare(b->st, "SELECT coalesce(max(id), 0) FROM extensions");
+    if (!s)
+        return E_STORAGE;
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int64(s, 0);
+    int result = rc == SQLITE_ROW ? CORE_OK : store_fail(b->st);
+    sqlite3_finalize(s);
+    return result;
 }
 
-int store_bulk_assign(struct store_bulk *b, int64_t ext_id, int64_t line_id, const char *ext,
-                      const char *mobile)
+int store_bulk_apply_register(struct store_bulk *b, const struct store_bulk_guard *guard,
+                              const struct store_bulk_summary *sum, const struct store_actor *who)
 {
-    sqlite3_stmt *s = b->s[S_ASSIGN];
-    sqlite3_bind_int64(s, 1, ext_id);
-    sqlite3_bind_int64(s, 2, line_id);
-    int rc = run(b, s);
-    return rc ? rc : audit(b, "ext.assign", ext, "mobile=-", mobile);
+    struct store_bulk_guard now;
+    int64_t base = 0;
+    int rc = store_bulk_site_state(b->st, b->site_id, &now);
+    if (!rc && (now.count != guard->count || now.max_id != guard->max_id))
+        rc = E_CHANGED_MEANWHILE;
+    if (!rc)
+        rc = max_ext_id(b, &base);
+    sqlite3_stmt *s = NULL;
+    if (!rc && (s = with_site(b, "INSERT INTO extensions (id, site_id, ext, ext_num, is_virtual,"
+                                 " sip_id, sip_password, web_user, web_pw_hash)"
+                                 " SELECT ?2 + new_seq, ?1, ext, ext_num, 0, sip_id, sip_password,"
+                                 " web_user, web_pw_hash FROM temp.bulk_rows"
+                                 " WHERE new_seq IS NOT NULL ORDER BY no")))
+        sqlite3_bind_int64(s, 2, base);
+    if (!rc)
+        rc = run(b, s);
+    s = NULL;
+    if (!rc && (s = store_prepare(b->st, "INSERT INTO assignments (extension_id, line_id)"
+                                         " SELECT coalesce(ext_id, ?1 + new_seq), line_id"
+                                         " FROM temp.bulk_rows WHERE line_id IS NOT NULL"
+                                         " ORDER BY no")))
+        sqlite3_bind_int64(s, 1, base);
+    if (!rc)
+        rc = run(b, s);
+    if (!rc)
+        rc = audit(b, sum, who,
+                   "INSERT INTO audit_rows (audit_id, row, action, object, detail)"
+                   " SELECT ?1, no, CASE WHEN new_seq IS NOT NULL THEN 'ext.add' ELSE 'ext.assign'"
+                   " END, ext, coalesce(mobile, '-') FROM temp.bulk_rows");
+    return rc;
 }
 
-int store_bulk_delete_ext(struct store_bulk *b, int64_t ext_id, const char *ext, const char *mobile)
+int store_bulk_apply_delete(struct store_bulk *b, const struct store_bulk_summary *sum,
+                            const struct store_actor *who)
 {
-    int rc;
-    for (int i = S_UNASSIGN; i <= S_DELETE; i++) {
-        sqlite3_bind_int64(b->s[i], 1, ext_id);
-        if ((rc = run(b, b->s[i])))
-            return rc;
-    }
-    char before[64];
-    snprintf(before, sizeof before, "mobile=%s (bulk)", mobile && *mobile ? mobile : "-");
-    return audit(b, "ext.delete", ext, before, NULL);
+    /* Every profile is still there with the mobile the file names. */
+    sqlite3_stmt *s =
+        with_site(b, "SELECT count(*) FROM temp.bulk_rows r JOIN extensions e ON e.id = r.ext_id"
+                     " AND e.site_id = ?1 LEFT JOIN assignments a ON a.extension_id = e.id"
+                     " LEFT JOIN lines l ON l.id = a.line_id WHERE coalesce(l.mobile, '') = "
+                     "coalesce(r.mobile, '')");
+    if (!s)
+        return E_STORAGE;
+    int rc = sqlite3_step(s) == SQLITE_ROW ? CORE_OK : store_fail(b->st);
+    if (!rc && sqlite3_column_int64(s, 0) != b->staged)
+        rc = E_CHANGED_MEANWHILE;
+    sqlite3_finalize(s);
+    static const char *const deletes[] = {
+        "DELETE FROM assignments WHERE extension_id IN (SELECT ext_id FROM temp.bulk_rows)",
+        "DELETE FROM forwarding WHERE extension_id IN (SELECT ext_id FROM temp.bulk_rows)",
+        "DELETE FROM extensions WHERE id IN (SELECT ext_id FROM temp.bulk_rows)",
+    };
+    for (size_t i = 0; !rc && i < sizeof deletes / sizeof deletes[0]; i++)
+        rc = run(b, store_prepare(b->st, deletes[i]));
+    if (!rc)
+        rc = audit(b, sum, who,
+                   "INSERT INTO audit_rows (audit_id, row, action, object, detail)"
+                   " SELECT ?1, no, 'ext.delete', ext, coalesce(mobile, '-') FROM temp.bulk_rows");
+    return rc;
 }

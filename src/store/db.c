@@ -125,6 +125,13 @@ static const char *const migrations[] = {
     " object TEXT PRIMARY KEY,"
     " session TEXT NOT NULL, holder TEXT NOT NULL,"
     " taken_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);",
+    /* 2: a bulk operation is one audit entry; its rows, compact, here
+     * (clustered by entry, so showing them is one range read) */
+    "CREATE TABLE audit_rows ("
+    " audit_id INTEGER NOT NULL REFERENCES audit(id) ON DELETE CASCADE,"
+    " row INTEGER NOT NULL,"
+    " action TEXT NOT NULL, object TEXT NOT NULL, detail TEXT,"
+    " PRIMARY KEY (audit_id, row)) WITHOUT ROWID;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

@@ -185,19 +185,44 @@ int store_ext_page(struct store *st, int64_t site_id, int virtual_filter, const 
  * unchanged (E_CHANGED_MEANWHILE otherwise); bumps ext->version. */
 int store_ext_update(struct store *st, struct store_ext *ext, const struct store_actor *who);
 
-/* Bulk register and delete (一括登録/一括削除): statements prepared once,
- * used inside the caller's transaction, each change audited. */
+/* Bulk register and delete (一括登録/一括削除), set-wise.  The caller
+ * stages every checked row (store_bulk_stage, then store_bulk_staged),
+ * outside any write transaction; then, inside its BEGIN IMMEDIATE
+ * transaction, one apply call writes them all and audits the operation
+ * as one entry (file, rows, checksum, who, when) with its rows in
+ * audit_rows.  The staged rows stay in temp.bulk_rows until
+ * store_bulk_close, for any other set-wise write of the same
+ * transaction. */
 struct store_bulk;
-int store_bulk_open(struct store *st, int64_t site_id, const struct store_actor *who,
-                    struct store_bulk **out);
-/* Adds a profile and, when line_id is not 0, assigns that line to it. */
-int store_bulk_add_ext(struct store_bulk *bulk, const struct store_ext *ext, int64_t line_id,
-                       int64_t *id);
-int store_bulk_assign(struct store_bulk *bulk, int64_t ext_id, int64_t line_id, const char *ext,
-                      const char *mobile);
-/* Unassigns, drops forwarding and deletes the profile (no group check). */
-int store_bulk_delete_ext(struct store_bulk *bulk, int64_t ext_id, const char *ext,
-                          const char *mobile);
+struct store_bulk_row {
+    long no; /* the file's row number */
+    const char *ext, *sip_id, *sip_password, *web_user, *web_pw_hash, *mobile;
+    int64_t ext_id;  /* existing profile (2-column assign, delete), or 0 */
+    int64_t line_id; /* the mobile to assign, or 0 */
+    bool new_profile;
+};
+/* The site's extensions as the checks saw them: an apply refuses with
+ * E_CHANGED_MEANWHILE when they changed since. */
+struct store_bulk_guard {
+    int64_t count, max_id;
+};
+struct store_bulk_summary {
+    const char *action; /* "bulk.register", "bulk.delete" */
+    const char *file;   /* the file's name, or "-" */
+    const char *sha256;
+    long rows, created, assigned, deleted;
+};
+int store_bulk_open(struct store *st, int64_t site_id, struct store_bulk **out);
+int store_bulk_stage(struct store_bulk *bulk, const struct store_bulk_row *row);
+int store_bulk_staged(struct store_bulk *bulk);
+int store_bulk_site_state(struct store *st, int64_t site_id, struct store_bulk_guard *out);
+int store_bulk_apply_register(struct store_bulk *bulk, const struct store_bulk_guard *guard,
+                              const struct store_bulk_summary *sum, const struct store_actor *who);
+/* Unassigns, drops forwarding and deletes the profiles (no group check:
+ * a profile put in a group meanwhile fails the foreign key). */
+int store_bulk_apply_delete(struct store_bulk *bulk, const struct store_bulk_summary *sum,
+                            const struct store_actor *who);
+/* Drops the staged rows. */
 void store_bulk_close(struct store_bulk *bulk);
 
 /* Locked administrators and extension users of a site (ロック中ユーザー一覧). */
@@ -339,6 +364,18 @@ struct store_audit_filter {
  * newer, oldest first, entries with id > from_id (paging back up). */
 int store_audit_page(struct store *st, int64_t site_id, const struct store_audit_filter *f,
                      int64_t from_id, bool newer, int limit, store_audit_cb cb, void *ctx);
+/* The rows of a bulk operation's entry (一括登録/一括削除), in file order:
+ * row numbers after after_row, objects containing `object` ("" for all). */
+struct store_audit_row {
+    long row;
+    char action[32];
+    char object[64];
+    char detail[64];
+};
+typedef int (*store_audit_row_cb)(const struct store_audit_row *row, void *ctx);
+int store_audit_rows(struct store *st, int64_t audit_id, const char *object, long after_row,
+                     int limit, store_audit_row_cb cb, void *ctx);
+int store_audit_row_count(struct store *st, int64_t audit_id, long *count);
 
 /* ---- call records (通信履歴, doc/spec.md §3.7) ---- */
 struct store_cdr_file {
