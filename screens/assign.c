@@ -2,8 +2,6 @@
 /* 内線番号管理 > 新規登録 (§3.5): assign a provisioned mobile to an extension. */
 #include <config.h>
 
-#include <stdlib.h>
-
 #include "i18n.h"
 #include "screens/screens.h"
 
@@ -16,10 +14,6 @@ static const struct tui_field fields[F_COUNT] = {
 };
 
 static const int field_map[] = {[OPS_F_EXT] = F_EXT, -1, -1, -1, -1, [OPS_F_MOBILE] = F_MOBILE};
-
-struct assign_state {
-    struct tui_form *form;
-};
 
 static void submit(void *ctx, struct tui_form *form)
 {
@@ -41,43 +35,8 @@ static void submit(void *ctx, struct tui_form *form)
     core_problems_free(&problems);
 }
 
-static int assign_enter(void **state, void *arg)
-{
-    (void)arg;
-    struct assign_state *s = calloc(1, sizeof *s);
-    if (!s || !(s->form = tui_form_new(fields, F_COUNT, submit, s))) {
-        free(s);
-        return -1;
-    }
-    *state = s;
-    return 0;
-}
-
-static void assign_leave(void *state)
-{
-    struct assign_state *s = state;
-    tui_form_free(s->form);
-    free(s);
-}
-
-static void assign_draw(void *state, const struct tui_rect *body)
-{
-    tui_form_draw(((struct assign_state *)state)->form, body);
-}
-
-static int assign_key(void *state, int key)
-{
-    return tui_form_key(((struct assign_state *)state)->form, key);
-}
-
-static void do_register(void *state)
-{
-    struct assign_state *s = state;
-    submit(s, s->form);
-}
-
 static const struct tui_action assign_actions[] = {
-    {KEY_F(2), N_("Register"), N_("Assign the mobile number to the extension."), do_register, NULL},
+    {KEY_F(2), N_("Register"), N_("Assign the mobile number to the extension."), tui_submit, NULL},
     {0, NULL, NULL, NULL, NULL},
 };
 
@@ -87,8 +46,5 @@ const struct tui_screen scr_assign_screen = {
                " Register. The extension profile must exist, and the mobile must be registered"
                " for Office Link use at this site: Unassigned numbers lists the ones still free."),
     .actions = assign_actions,
-    .enter = assign_enter,
-    .leave = assign_leave,
-    .draw = assign_draw,
-    .key = assign_key,
+    .form = &(const struct tui_form_spec){fields, F_COUNT, submit},
 };

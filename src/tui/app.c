@@ -25,7 +25,9 @@
 struct frame {
     const struct tui_screen *screen;
     void *state;
-    const char *title; /* msgid overriding the screen's, or NULL */
+    bool owned;            /* state allocated here (state_size) */
+    struct tui_form *form; /* a form screen's form */
+    const char *title;     /* msgid overriding the screen's, or NULL */
     char subtitle[256];
     char result[512];
     bool result_error;
@@ -158,6 +160,21 @@ int tui_depth(void)
     return app.depth;
 }
 
+/* Gives back what a frame holds: the screen's own resources, its form,
+ * then the state the toolkit allocated. */
+static void frame_release(struct frame *f)
+{
+    if (f->screen->leave)
+        f->screen->leave(f->state);
+    else if (f->screen->free)
+        f->screen->free(f->state);
+    tui_form_free(f->form);
+    if (f->owned)
+        free(f->state);
+    f->form = NULL;
+    f->state = NULL;
+}
+
 int tui_push(const struct tui_screen *screen, void *arg)
 {
     if (app.depth >= MAX_DEPTH)
@@ -170,9 +187,27 @@ int tui_push(const struct tui_screen *screen, void *arg)
         int rc = screen->enter(&f->state, arg);
         if (rc != 0)
             return rc;
+        app.depth++;
+        return 0;
     }
+    if (screen->state_size) {
+        if (!(f->state = calloc(1, screen->state_size)))
+            return -1;
+        f->owned = true;
+    }
+    /* The new screen is the top one while init runs (tui_screen_form). */
     app.depth++;
-    return 0;
+    int rc = 0;
+    if (screen->form && !(f->form = tui_form_new(screen->form->fields, screen->form->count,
+                                                 screen->form->submit, f->state)))
+        rc = -1;
+    if (!rc && screen->init)
+        rc = screen->init(f->state, arg);
+    if (rc) {
+        app.depth--;
+        frame_release(f);
+    }
+    return rc;
 }
 
 void tui_pop(void)
@@ -181,8 +216,21 @@ void tui_pop(void)
     if (!f)
         return;
     app.depth--;
-    if (f->screen->leave)
-        f->screen->leave(f->state);
+    frame_release(f);
+}
+
+struct tui_form *tui_screen_form(void)
+{
+    struct frame *f = top();
+    return f ? f->form : NULL;
+}
+
+void tui_submit(void *state)
+{
+    (void)state;
+    struct tui_form *form = tui_screen_form();
+    if (form)
+        tui_form_submit(form);
 }
 
 void tui_set_title(const char *msgid)
@@ -444,6 +492,8 @@ void tui_paint_stack(void)
     struct tui_rect body = {2, 1, LINES - 5 - lines, COLS - 2};
     if (body.h > 0 && body.w > 0 && f->screen->draw)
         f->screen->draw(f->state, &body);
+    else if (body.h > 0 && body.w > 0 && f->form)
+        tui_form_draw(f->form, &body);
     paint_title(f);
     if (LINES >= 6)
         paint_result(f, LINES - 2 - lines, lines);
@@ -483,6 +533,8 @@ static void dispatch(int key)
             key = k;
     }
     if (f->screen->key && f->screen->key(f->state, key) == TUI_HANDLED)
+        return;
+    if (f->form && tui_form_key(f->form, key) == TUI_HANDLED)
         return;
     for (const struct tui_action *a = f->screen->actions; a && a->key; a++)
         if (a->key == key && action_enabled(a, f->state)) {

@@ -495,6 +495,12 @@ static int click(struct tui_form *form, int y, int x)
     return TUI_UNHANDLED;
 }
 
+void tui_form_submit(struct tui_form *form)
+{
+    if (!form->readonly && form->submit)
+        form->submit(form->ctx, form);
+}
+
 int tui_form_key(struct tui_form *form, int key)
 {
     if (form->n == 0)
@@ -513,8 +519,8 @@ int tui_form_key(struct tui_form *form, int key)
     if (tui_key_is_enter(key)) {
         if (form->focus + 1 < form->n)
             form->focus++;
-        else if (!form->readonly && form->submit)
-            form->submit(form->ctx, form);
+        else
+            tui_form_submit(form);
         return TUI_HANDLED;
     }
     if (key == KEY_MOUSE)

@@ -59,16 +59,34 @@ struct tui_action {
     bool (*enabled)(void *state);
 };
 
+struct tui_form_spec;
+
+/* A screen is one const declaration (as tig's view_ops): its words, its
+ * actions, the size of its state and the callbacks on that state.  The
+ * toolkit allocates the state (zeroed, state_size bytes) when the screen
+ * is pushed and frees it when it is popped; with state_size 0 the state
+ * is the argument of tui_push.  A form screen names its form (fields and
+ * submit function): the toolkit builds it before init, draws it, gives
+ * it the keys the screen leaves and frees it. */
 struct tui_screen {
     const char *title;                /* msgid */
     const char *help;                 /* msgid, shown by F1 */
     const struct tui_action *actions; /* may be NULL */
-    /* Builds the screen's state from the argument given to tui_push;
-     * nonzero refuses the push. NULL means state = arg. */
-    int (*enter)(void **state, void *arg);
-    void (*leave)(void *state); /* frees what enter built */
+    size_t state_size;
+    const struct tui_form_spec *form; /* may be NULL */
+    /* Fills the state from the argument of tui_push; nonzero refuses the
+     * push (free is called all the same).  While it runs, the screen is
+     * the top one (tui_screen_form).  May be NULL. */
+    int (*init)(void *state, void *arg);
+    /* Releases what init (or later work) took; not the state itself.  Safe
+     * on a state init left half-filled.  May be NULL. */
+    void (*free)(void *state);
+    /* May be NULL for a form screen: the form is drawn in the body. */
     void (*draw)(void *state, const struct tui_rect *body);
-    int (*key)(void *state, int key); /* TUI_HANDLED or TUI_UNHANDLED */
+    int (*key)(void *state, int key); /* TUI_HANDLED or TUI_UNHANDLED; may be NULL */
+    /* Older form of init and free: enter builds the state itself. */
+    int (*enter)(void **state, void *arg);
+    void (*leave)(void *state);
 };
 
 /* Call after setlocale(). Returns 0, or -1 when the terminal is unusable. */
@@ -83,6 +101,11 @@ void tui_pop(void);
  * handled (login -> main menu, logout -> login). */
 void tui_reset_to(const struct tui_screen *screen, void *arg);
 int tui_depth(void);
+/* The form of the top screen (a form screen's), or NULL. */
+struct tui_form *tui_screen_form(void);
+/* An action's run function that submits the top screen's form, as Enter
+ * on its last field does (the form screen's F2 保存 / 登録). */
+void tui_submit(void *state);
 /* Replaces the top screen's title msgid (one screen serving many menus);
  * may be called from its draw callback. */
 void tui_set_title(const char *msgid);
@@ -168,11 +191,21 @@ struct tui_field {
 struct tui_form;
 typedef void (*tui_form_submit_fn)(void *ctx, struct tui_form *form);
 
+/* A form screen's form: the fields, and the function Enter on the last
+ * field and tui_submit call, with the screen's state as ctx. */
+struct tui_form_spec {
+    const struct tui_field *fields;
+    size_t count;
+    tui_form_submit_fn submit;
+};
+
 struct tui_form *tui_form_new(const struct tui_field *fields, size_t n, tui_form_submit_fn submit,
                               void *ctx);
 void tui_form_free(struct tui_form *form);
 void tui_form_draw(struct tui_form *form, const struct tui_rect *r);
 int tui_form_key(struct tui_form *form, int key);
+/* What Enter on the last field does: calls submit unless read-only. */
+void tui_form_submit(struct tui_form *form);
 /* UTF-8 value of a text-like field; for a choice, the choice's msgid.
  * Valid until the field changes. */
 const char *tui_form_value(struct tui_form *form, size_t field);
