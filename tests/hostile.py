@@ -153,6 +153,127 @@ def cmd_console_resize(a):
     return 0 if started and alive else 1
 
 
+def area_bytes(area):
+    """Bytes in inbox/ and outbox/, temporary files included."""
+    total = 0
+    for box in ('inbox', 'outbox'):
+        d = os.path.join(area, box)
+        for name in os.listdir(d):
+            st = os.lstat(os.path.join(d, name))
+            total += st.st_size
+    return total
+
+
+def upload(sftp, name, size, chunk=32768):
+    """Writes size bytes to inbox/NAME; True if every write and the close
+    were accepted."""
+    try:
+        f = sftp.open('inbox/' + name, 'wb')
+        f.set_pipelined(False)
+        data = b'x' * chunk
+        done = 0
+        while done < size:
+            n = min(chunk, size - done)
+            f.write(data[:n])
+            f.flush()
+            done += n
+        f.close()
+        return True
+    except (IOError, OSError) as e:
+        msg = str(e)
+        if 'area is full' in msg:
+            upload.full_messages += 1
+        return False
+
+
+upload.full_messages = 0
+
+
+def cmd_quota(a):
+    size = a.size
+    peak = [0]
+    stop = [False]
+
+    def watch():
+        while not stop[0]:
+            peak[0] = max(peak[0], area_bytes(a.area))
+            time.sleep(0.005)
+    w = threading.Thread(target=watch)
+    w.start()
+    # Ten handles of one login, written in turns.
+    t = connect(a.port, a.user, a.password)
+    sftp = paramiko.SFTPClient.from_transport(t)
+    files = []
+    for i in range(a.count):
+        f = sftp.open('inbox/handle%d.csv' % i, 'wb')
+        f.set_pipelined(False)
+        files.append(f)
+    ok = [True] * a.count
+    data = b'y' * 32768
+    done = 0
+    while done < size:
+        n = min(32768, size - done)
+        for i, f in enumerate(files):
+            if not ok[i]:
+                continue
+            try:
+                f.write(data[:n])
+                f.flush()
+            except (IOError, OSError) as e:
+                if 'area is full' in str(e):
+                    upload.full_messages += 1
+                ok[i] = False
+        done += n
+    for i, f in enumerate(files):
+        try:
+            f.close()
+        except (IOError, OSError):
+            ok[i] = False
+    handles_ok = sum(ok)
+    sftp.close()
+    t.close()
+    # Ten logins of the same administrator at once.
+    results = []
+
+    def one(i):
+        tt = connect(a.port, a.user, a.password)
+        ss = paramiko.SFTPClient.from_transport(tt)
+        results.append(upload(ss, 'login%d.csv' % i, size))
+        ss.close()
+        tt.close()
+    for f in os.listdir(os.path.join(a.area, 'inbox')):
+        os.unlink(os.path.join(a.area, 'inbox', f))
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(a.count)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    stop[0] = True
+    w.join()
+    print('quota_bytes %d' % a.quota)
+    print('requested_bytes %d' % (2 * a.count * size))
+    print('peak_area_bytes %d' % peak[0])
+    print('handles_completed %d' % handles_ok)
+    print('logins_completed %d' % sum(results))
+    print('refusals_with_message %d' % upload.full_messages)
+    return 0
+
+
+def cmd_interrupt(a):
+    """An upload whose connection drops half way."""
+    t = connect(a.port, a.user, a.password)
+    sftp = paramiko.SFTPClient.from_transport(t)
+    f = sftp.open('inbox/interrupted.csv', 'wb')
+    f.set_pipelined(False)
+    for _ in range(8):
+        f.write(b'z' * 32768)
+        f.flush()
+    parts = [n for n in os.listdir(os.path.join(a.area, 'inbox')) if n.endswith('.part')]
+    print('part_while_uploading %d' % len(parts))
+    t.sock.close()  # no close request, no SSH disconnect: the line drops
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--port', type=int)
@@ -163,9 +284,13 @@ def main():
     ap.add_argument('--expect', default='')
     ap.add_argument('--kascon')
     ap.add_argument('--db')
+    ap.add_argument('--area')
+    ap.add_argument('--size', type=int, default=0)
+    ap.add_argument('--quota', type=int, default=0)
     ap.add_argument('command')
     a = ap.parse_args()
-    return {'resize': cmd_resize, 'console-resize': cmd_console_resize}[a.command](a)
+    return {'resize': cmd_resize, 'console-resize': cmd_console_resize, 'quota': cmd_quota,
+            'interrupt': cmd_interrupt}[a.command](a)
 
 
 if __name__ == '__main__':

@@ -78,6 +78,30 @@ if [ -n "${KASCON:-}" ] && [ -x "$KASCON" ]; then
   check "... within 64 MiB $(memo "(peak ${rss} KiB)")" memory_within "$rss"
 fi
 
+# ---- the quota: reserved as bytes are written ----
+AREA="$TMP/files/$(q "select id from sites where domain='$D'")/admin"
+mkdir -p "$TMP/pc"
+head -c 1000 /dev/zero >"$TMP/pc/small.csv"
+timeout 30 sshpass -p "$PW" sftp -F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+  -o LogLevel=ERROR -o BatchMode=no -b - -P "$PORT" "admin@$D@127.0.0.1" <<<"put $TMP/pc/small.csv inbox/small.csv" >/dev/null 2>&1
+rm -f "$AREA/inbox/small.csv"
+hostile --user "admin@$D" --password "$PW" --area "$AREA" --size $((900 * 1024)) --quota $((2048 * 1024)) \
+  --count 10 quota >"$TMP/quota.out"
+peak=$(figure peak_area_bytes "$TMP/quota.out")
+check "ten handles of one login, then ten logins of the same administrator, never hold more than the quota (peak $peak of $((2048 * 1024)) bytes)" \
+  test -n "$peak" -a "$peak" -le $((2048 * 1024))
+sed 's/^/# /' "$TMP/quota.out"
+check "... every upload refused was told the area is full (SSH_FX_FAILURE with the message)" \
+  test "$(figure refusals_with_message "$TMP/quota.out")" -eq \
+  $((20 - $(figure handles_completed "$TMP/quota.out") - $(figure logins_completed "$TMP/quota.out")))
+check "... and nothing is left in the area but complete files" \
+  bash -c "! ls -A '$AREA/inbox' | grep -q part"
+rm -f "$AREA"/inbox/*
+hostile --user "admin@$D" --password "$PW" --area "$AREA" interrupt >"$TMP/interrupt.out"
+check "an upload in progress has its temporary file" grep -q '^part_while_uploading 1' "$TMP/interrupt.out"
+check "... which goes when the connection drops, not 24 hours later" \
+  wait_for 15 bash -c "! ls -A '$AREA/inbox' | grep -q part"
+
 check "every session has ended" wait_for 15 bash -c "! pgrep -P $server_pid >/dev/null"
 check "no sanitizer reports from any kascond process" bash -c "! grep -q 'Sanitizer\|runtime error' '$TMP/server.log'"
 kill "$server_pid"

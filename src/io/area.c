@@ -5,9 +5,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -164,11 +166,47 @@ int io_area_expire_all(const char *root, time_t now)
     return x.removed;
 }
 
+/* The process that writes a temporary file ".NAME.PID-N.part", or 0 when
+ * the name is not one. */
+static pid_t temp_owner(const char *name)
+{
+    size_t n = strlen(name);
+    if (name[0] != '.' || n < 8 || strcmp(name + n - 5, ".part"))
+        return 0;
+    const char *p = name + n - 5;
+    while (p > name && p[-1] != '.')
+        p--;
+    char *end = NULL;
+    long pid = strtol(p, &end, 10);
+    return end != p && *end == '-' && pid > 0 ? (pid_t)pid : 0;
+}
+
 static void add_size(int dirfd, const char *name, void *ctx)
 {
     struct stat sb;
-    if (fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(sb.st_mode))
-        *(long long *)ctx += (long long)sb.st_size;
+    if (fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(sb.st_mode))
+        return;
+    /* An upload counts until its connection ends: the temporary file of
+     * a session process that is gone (killed) goes now. */
+    pid_t owner = temp_owner(name);
+    if (owner && kill(owner, 0) != 0 && errno == ESRCH) {
+        unlinkat(dirfd, name, 0);
+        return;
+    }
+    *(long long *)ctx += (long long)sb.st_size;
+}
+
+int io_area_lock(const struct io_area *area)
+{
+    while (flock(area->dir, LOCK_EX) != 0)
+        if (errno != EINTR)
+            return errno;
+    return 0;
+}
+
+void io_area_unlock(const struct io_area *area)
+{
+    flock(area->dir, LOCK_UN);
 }
 
 long long io_area_usage(const struct io_area *area)

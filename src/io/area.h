@@ -43,8 +43,15 @@ int io_area_expire(const struct io_area *area, time_t now);
 /* The same for every area under ROOT (kascond's daily run). */
 int io_area_expire_all(const char *root, time_t now);
 
-/* Bytes held in both boxes, temporary files included. */
+/* Bytes held in both boxes, temporary files of live uploads included;
+ * those of session processes that are gone are removed. */
 long long io_area_usage(const struct io_area *area);
+
+/* The area's quota lock (flock on its directory), shared by every session
+ * of the administrator: whoever holds it may compare io_area_usage with
+ * the quota and then write.  Returns 0 or an errno value. */
+int io_area_lock(const struct io_area *area);
+void io_area_unlock(const struct io_area *area);
 
 struct io_area_file {
     char name[IO_AREA_NAME_MAX + 1];

@@ -80,7 +80,9 @@ void srv_do_open(struct sftp_server *srv, sftp_client_message msg)
     }
     long long usage = 0;
     if (st == SSH_FX_OK && writing) {
+        io_area_lock(srv->area);
         usage = io_area_usage(srv->area);
+        io_area_unlock(srv->area);
         if (usage >= srv->cfg->max_area_size) {
             sshd_log(LOG_DAEMON | LOG_NOTICE,
                      "sftp: refused upload of inbox/%s for %s from %s: area full (%lld bytes)",
@@ -96,7 +98,6 @@ void srv_do_open(struct sftp_server *srv, sftp_client_message msg)
     if (st == SSH_FX_OK) {
         h->box = vp.box;
         h->writing = writing;
-        h->base = usage;
         snprintf(h->name, sizeof h->name, "%s", vp.name);
         h->fd = writing ? io_area_create_temp(srv->area, vp.box, vp.name, h->temp, sizeof h->temp)
                         : io_area_open_read(srv->area, vp.box, vp.name);
@@ -169,7 +170,13 @@ void srv_do_write(struct sftp_server *srv, sftp_client_message msg)
         return;
     }
     long long grown = (long long)end > h->size ? (long long)end : h->size;
-    if (h->base + grown > srv->cfg->max_area_size) {
+    /* The quota is reserved as bytes are written: under the area's lock,
+     * what every upload of this administrator (every handle, every
+     * parallel login) holds on disk now, plus what this write adds. */
+    io_area_lock(srv->area);
+    long long usage = io_area_usage(srv->area);
+    if (usage + (grown - h->size) > srv->cfg->max_area_size) {
+        io_area_unlock(srv->area);
         snprintf(text, sizeof text, "Your file area is full: at most %lld bytes in all",
                  srv->cfg->max_area_size);
         refuse_write(srv, msg, h, text);
@@ -181,12 +188,15 @@ void srv_do_write(struct sftp_server *srv, sftp_client_message msg)
         ssize_t w = pwrite(h->fd, p + done, len - done, (off_t)(msg->offset + done));
         if (w < 0 && errno == EINTR)
             continue;
-        if (w <= 0) {
-            h->failed = true;
-            srv_reply_status(srv, msg, SSH_FX_FAILURE, NULL);
-            return;
-        }
+        if (w <= 0)
+            break;
         done += (size_t)w;
+    }
+    io_area_unlock(srv->area);
+    if (done < len) {
+        h->failed = true;
+        srv_reply_status(srv, msg, SSH_FX_FAILURE, NULL);
+        return;
     }
     h->size = grown;
     srv_reply_status(srv, msg, SSH_FX_OK, NULL);

@@ -26,7 +26,7 @@ struct handle {
     enum io_area_box box;
     char name[IO_AREA_NAME_MAX + 1];
     char temp[IO_AREA_TEMP_MAX];
-    long long size, base;       /* bytes written; the area's usage at open */
+    long long size;             /* bytes written (the file's size) */
     struct io_area_file *files; /* a directory's listing, taken at open */
     size_t count, next;
 };
