@@ -160,27 +160,21 @@ static void apply_filter(void *ctx, struct tui_form *form)
     tui_result_clear();
 }
 
-static int audit_enter(void **state, void *arg)
+static int audit_init(void *state, void *arg)
 {
     (void)arg;
-    struct audit_state *s = calloc(1, sizeof *s);
-    if (!s)
-        return -1;
+    struct audit_state *s = state;
     if (scr_filter_list_init(&s->fl, fields, F_COUNT, apply_filter, columns, C_COUNT, fetch,
-                             activate, s)) {
-        free(s);
+                             activate, s))
         return -1;
-    }
     s->fl.on_list = true;
-    *state = s;
     return 0;
 }
 
-static void audit_leave(void *state)
+static void audit_free(void *state)
 {
     struct audit_state *s = state;
     scr_filter_list_free(&s->fl);
-    free(s);
 }
 
 static void audit_draw(void *state, const struct tui_rect *body)
@@ -215,8 +209,9 @@ const struct tui_screen scr_audit_screen = {
            " filter: part of the object (an extension, \"pickup 3\", ...) and/or an"
            " administrator's name, then Enter."),
     .actions = audit_actions,
-    .enter = audit_enter,
-    .leave = audit_leave,
+    .state_size = sizeof(struct audit_state),
+    .init = audit_init,
+    .free = audit_free,
     .draw = audit_draw,
     .key = audit_key,
 };

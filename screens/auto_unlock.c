@@ -50,25 +50,19 @@ static void save(void *ctx, struct tui_form *form)
                          " stay locked until unlocked."));
 }
 
-static int unlock_enter(void **state, void *arg)
+static int unlock_init(void *state, void *arg)
 {
     (void)arg;
-    struct unlock_state *s = calloc(1, sizeof *s);
-    if (!s || !(s->form = tui_form_new(fields, F_COUNT, save, s))) {
-        free(s);
-        return -1;
-    }
+    struct unlock_state *s = state;
+    s->form = tui_screen_form();
     load(s);
-    *state = s;
     return 0;
 }
 
-static void unlock_leave(void *state)
+static void unlock_free(void *state)
 {
     struct unlock_state *s = state;
     scr_lock_release(&s->lock);
-    tui_form_free(s->form);
-    free(s);
 }
 
 static void unlock_draw(void *state, const struct tui_rect *body)
@@ -77,24 +71,13 @@ static void unlock_draw(void *state, const struct tui_rect *body)
     scr_lock_draw_form(&s->lock, s->form, body);
 }
 
-static int unlock_key(void *state, int key)
-{
-    return tui_form_key(((struct unlock_state *)state)->form, key);
-}
-
-static void do_set(void *state)
-{
-    struct unlock_state *s = state;
-    save(s, s->form);
-}
-
 static bool can_set(void *state)
 {
     return ((struct unlock_state *)state)->lock.held;
 }
 
 static const struct tui_action unlock_actions[] = {
-    {KEY_F(2), N_("Set"), N_("Save the setting."), do_set, can_set},
+    {KEY_F(2), N_("Set"), N_("Save the setting."), tui_submit, can_set},
     {0, NULL, NULL, NULL, NULL},
 };
 
@@ -104,8 +87,9 @@ const struct tui_screen scr_auto_unlock_screen = {
                " minutes after it began. Manual only: it stays until unlocked in Locked users"
                " (or by the carrier). The setting applies to every way of logging in."),
     .actions = unlock_actions,
-    .enter = unlock_enter,
-    .leave = unlock_leave,
+    .state_size = sizeof(struct unlock_state),
+    .form = &(const struct tui_form_spec){fields, F_COUNT, save},
+    .init = unlock_init,
+    .free = unlock_free,
     .draw = unlock_draw,
-    .key = unlock_key,
 };

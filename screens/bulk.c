@@ -297,21 +297,15 @@ static void submit(void *ctx, struct tui_form *form)
     run(ctx, false);
 }
 
-static int bulk_enter(void **state, void *arg)
+static int bulk_init(void *state, void *arg)
 {
-    struct bulk_state *s = calloc(1, sizeof *s);
-    if (!s)
-        return -1;
+    struct bulk_state *s = state;
     s->mode = *(const enum ops_bulk_mode *)arg;
     core_problems_init(&s->problems);
-    s->form = tui_form_new(fields, F_COUNT, submit, s);
+    s->form = tui_screen_form();
     s->list = tui_list_new(columns, C_COUNT, fetch, activate, s);
-    if (!s->form || !s->list) {
-        tui_form_free(s->form);
-        tui_list_free(s->list);
-        free(s);
+    if (!s->list)
         return -1;
-    }
     /* Over SSH the newest upload is the likely one. */
     const struct io_area *area = scr_area();
     struct io_area_file *files = NULL;
@@ -319,17 +313,14 @@ static int bulk_enter(void **state, void *arg)
     if (area && io_area_list(area, IO_AREA_INBOX, &files, &count) == 0 && count)
         tui_form_set_value(s->form, F_FILE, files[0].name);
     free(files);
-    *state = s;
     return 0;
 }
 
-static void bulk_leave(void *state)
+static void bulk_free(void *state)
 {
     struct bulk_state *s = state;
-    tui_form_free(s->form);
     tui_list_free(s->list);
     core_problems_free(&s->problems);
-    free(s);
 }
 
 static void bulk_draw(void *state, const struct tui_rect *body)
@@ -420,8 +411,10 @@ const struct tui_screen scr_bulk_screen = {
                " problems without changing anything. Shift-Tab moves to the list of problems;"
                " Enter shows one in full."),
     .actions = bulk_actions,
-    .enter = bulk_enter,
-    .leave = bulk_leave,
+    .state_size = sizeof(struct bulk_state),
+    .form = &(const struct tui_form_spec){fields, F_COUNT, submit},
+    .init = bulk_init,
+    .free = bulk_free,
     .draw = bulk_draw,
     .key = bulk_key,
 };

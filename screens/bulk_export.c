@@ -49,24 +49,13 @@ static void submit(void *ctx, struct tui_form *form)
         scr_scp_command(IO_AREA_OUTBOX, out.name, s->fetch, sizeof s->fetch);
 }
 
-static int export_enter(void **state, void *arg)
+static int export_init(void *state, void *arg)
 {
     (void)arg;
-    struct export_state *s = calloc(1, sizeof *s);
-    if (!s || !(s->form = tui_form_new(fields, F_COUNT, submit, s))) {
-        free(s);
-        return -1;
-    }
-    tui_form_set_value(s->form, F_FILE, "kascon-export.csv");
-    *state = s;
-    return 0;
-}
-
-static void export_leave(void *state)
-{
     struct export_state *s = state;
-    tui_form_free(s->form);
-    free(s);
+    s->form = tui_screen_form();
+    tui_form_set_value(s->form, F_FILE, "kascon-export.csv");
+    return 0;
 }
 
 static void export_draw(void *state, const struct tui_rect *body)
@@ -76,19 +65,8 @@ static void export_draw(void *state, const struct tui_rect *body)
     scr_draw_fetch(body, 3, s->fetch);
 }
 
-static int export_key(void *state, int key)
-{
-    return tui_form_key(((struct export_state *)state)->form, key);
-}
-
-static void do_export(void *state)
-{
-    struct export_state *s = state;
-    submit(s, s->form);
-}
-
 static const struct tui_action export_actions[] = {
-    {KEY_F(2), N_("Execute"), N_("Write the file."), do_export, NULL},
+    {KEY_F(2), N_("Execute"), N_("Write the file."), tui_submit, NULL},
     {0, NULL, NULL, NULL, NULL},
 };
 
@@ -98,8 +76,8 @@ const struct tui_screen scr_bulk_export_screen = {
                " (CP932) for Excel, or UTF-8. The web console password column stays empty (only"
                " a hash of it is stored); the first three columns are the bulk delete format."),
     .actions = export_actions,
-    .enter = export_enter,
-    .leave = export_leave,
+    .state_size = sizeof(struct export_state),
+    .form = &(const struct tui_form_spec){fields, F_COUNT, submit},
+    .init = export_init,
     .draw = export_draw,
-    .key = export_key,
 };

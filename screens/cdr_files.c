@@ -105,33 +105,24 @@ static void answer(void *ctx, struct tui_form *form)
     tui_result_clear();
 }
 
-static int files_enter(void **state, void *arg)
+static int files_init(void *state, void *arg)
 {
     (void)arg;
-    struct files_state *s = calloc(1, sizeof *s);
-    if (!s)
-        return -1;
-    s->form = tui_form_new(fields, F_COUNT, answer, s);
+    struct files_state *s = state;
+    s->form = tui_screen_form();
     s->list = tui_list_new(columns, C_COUNT, fetch, activate, s);
-    if (!s->form || !s->list) {
-        tui_form_free(s->form);
-        tui_list_free(s->list);
-        free(s);
+    if (!s->list)
         return -1;
-    }
     struct scr_console *c = scr_console();
     store_secret_get(c->st, c->session.site.id, &s->secret);
-    *state = s;
     return 0;
 }
 
-static void files_leave(void *state)
+static void files_free(void *state)
 {
     struct files_state *s = state;
-    tui_form_free(s->form);
     tui_list_free(s->list);
     free(s->files);
-    free(s);
 }
 
 static void files_draw(void *state, const struct tui_rect *body)
@@ -196,8 +187,10 @@ const struct tui_screen scr_cdr_files_screen = {
                " for 60 minutes). The files are listed by day, newest first; a day with more"
                " than 40,000 records has several parts. Records are kept for 92 days."),
     .actions = files_actions,
-    .enter = files_enter,
-    .leave = files_leave,
+    .state_size = sizeof(struct files_state),
+    .form = &(const struct tui_form_spec){fields, F_COUNT, answer},
+    .init = files_init,
+    .free = files_free,
     .draw = files_draw,
     .key = files_key,
 };

@@ -52,26 +52,15 @@ static void submit(void *ctx, struct tui_form *form)
         scr_scp_command(IO_AREA_OUTBOX, out.name, s->fetch, sizeof s->fetch);
 }
 
-static int get_enter(void **state, void *arg)
+static int get_init(void *state, void *arg)
 {
-    struct get_state *s = calloc(1, sizeof *s);
-    if (!s || !(s->form = tui_form_new(fields, F_COUNT, submit, s))) {
-        free(s);
-        return -1;
-    }
+    struct get_state *s = state;
+    s->form = tui_screen_form();
     s->file = *(const struct store_cdr_file *)arg;
     char name[64];
     snprintf(name, sizeof name, "cdr-%s-%d.csv", s->file.day, s->file.part);
     tui_form_set_value(s->form, F_FILE, name);
-    *state = s;
     return 0;
-}
-
-static void get_leave(void *state)
-{
-    struct get_state *s = state;
-    tui_form_free(s->form);
-    free(s);
 }
 
 static void get_draw(void *state, const struct tui_rect *body)
@@ -84,19 +73,8 @@ static void get_draw(void *state, const struct tui_rect *body)
     scr_draw_fetch(body, 3, s->fetch);
 }
 
-static int get_key(void *state, int key)
-{
-    return tui_form_key(((struct get_state *)state)->form, key);
-}
-
-static void do_get(void *state)
-{
-    struct get_state *s = state;
-    submit(s, s->form);
-}
-
 static const struct tui_action get_actions[] = {
-    {KEY_F(2), N_("Execute"), N_("Write the file."), do_get, NULL},
+    {KEY_F(2), N_("Execute"), N_("Write the file."), tui_submit, NULL},
     {0, NULL, NULL, NULL, NULL},
 };
 
@@ -105,8 +83,8 @@ const struct tui_screen scr_cdr_get_screen = {
     .help = N_("Writes the file's records as CSV with the twelve columns of the guide (A to L):"
                " Shift_JIS (CP932) for Excel, or UTF-8."),
     .actions = get_actions,
-    .enter = get_enter,
-    .leave = get_leave,
+    .state_size = sizeof(struct get_state),
+    .form = &(const struct tui_form_spec){fields, F_COUNT, submit},
+    .init = get_init,
     .draw = get_draw,
-    .key = get_key,
 };

@@ -131,31 +131,22 @@ static void apply_filter(void *ctx, struct tui_form *form)
     tui_result_ok(_("Filter applied."));
 }
 
-static int view_enter(void **state, void *arg)
+static int view_init(void *state, void *arg)
 {
-    struct view_state *s = calloc(1, sizeof *s);
-    if (!s)
-        return -1;
+    struct view_state *s = state;
     s->file = *(const struct store_cdr_file *)arg;
     s->filter = (struct store_cdr_filter){NULL, NULL, NULL, -1, -1};
-    s->form = tui_form_new(fields, F_COUNT, apply_filter, s);
+    s->form = tui_screen_form();
     s->list = tui_list_new(columns, C_COUNT, fetch, activate, s);
-    if (!s->form || !s->list) {
-        tui_form_free(s->form);
-        tui_list_free(s->list);
-        free(s);
+    if (!s->list)
         return -1;
-    }
-    *state = s;
     return 0;
 }
 
-static void view_leave(void *state)
+static void view_free(void *state)
 {
     struct view_state *s = state;
-    tui_form_free(s->form);
     tui_list_free(s->list);
-    free(s);
 }
 
 static void view_draw(void *state, const struct tui_rect *body)
@@ -214,8 +205,10 @@ const struct tui_screen scr_cdr_view_screen = {
                " number (caller, callee, received or transferring party), call type or cause"
                " code."),
     .actions = view_actions,
-    .enter = view_enter,
-    .leave = view_leave,
+    .state_size = sizeof(struct view_state),
+    .form = &(const struct tui_form_spec){fields, F_COUNT, apply_filter},
+    .init = view_init,
+    .free = view_free,
     .draw = view_draw,
     .key = view_key,
 };

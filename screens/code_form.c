@@ -10,15 +10,8 @@
 #include "i18n.h"
 #include "screens/screens.h"
 
-struct code_state {
-    const struct scr_code_form *desc;
-    struct tui_form *form;
-    struct store_site site;
-    struct scr_lock lock;
-};
-
 /* Reads the site and shows it; takes the lock unless held already. */
-static void load(struct code_state *s)
+static void load(struct scr_code_state *s)
 {
     struct scr_console *c = scr_console();
     store_site_get(c->st, c->session.site.id, &s->site);
@@ -31,7 +24,7 @@ static void load(struct code_state *s)
 
 static void save(void *ctx, struct tui_form *form)
 {
-    struct code_state *s = ctx;
+    struct scr_code_state *s = ctx;
     if (!s->lock.held)
         return;
     struct ops_codes_input in = OPS_CODES_UNCHANGED;
@@ -76,32 +69,26 @@ static void save(void *ctx, struct tui_form *form)
     core_problems_free(&problems);
 }
 
-int scr_code_form_enter(void **state, const struct scr_code_form *desc)
+int scr_code_form_init(void *state, const struct scr_code_form *desc)
 {
-    struct code_state *s = calloc(1, sizeof *s);
-    if (!s)
-        return -1;
+    struct scr_code_state *s = state;
     s->desc = desc;
-    if (!(s->form = tui_form_new(desc->fields, desc->nfields, save, s))) {
-        free(s);
+    if (!(s->form = tui_form_new(desc->fields, desc->nfields, save, s)))
         return -1;
-    }
     load(s);
-    *state = s;
     return 0;
 }
 
-void scr_code_form_leave(void *state)
+void scr_code_form_free(void *state)
 {
-    struct code_state *s = state;
+    struct scr_code_state *s = state;
     scr_lock_release(&s->lock);
     tui_form_free(s->form);
-    free(s);
 }
 
 void scr_code_form_draw(void *state, const struct tui_rect *body)
 {
-    struct code_state *s = state;
+    struct scr_code_state *s = state;
     struct tui_rect r = *body;
     scr_lock_draw_banner(&s->lock, &r);
     int used = tui_draw_wrapped(&r, TUI_DIM, _(s->desc->notes)) + 1;
@@ -112,18 +99,18 @@ void scr_code_form_draw(void *state, const struct tui_rect *body)
 
 int scr_code_form_key(void *state, int key)
 {
-    return tui_form_key(((struct code_state *)state)->form, key);
+    return tui_form_key(((struct scr_code_state *)state)->form, key);
 }
 
 static void do_set(void *state)
 {
-    struct code_state *s = state;
+    struct scr_code_state *s = state;
     save(s, s->form);
 }
 
 static void do_reload(void *state)
 {
-    struct code_state *s = state;
+    struct scr_code_state *s = state;
     load(s);
     if (s->lock.held)
         tui_result_ok(_("The setting is yours to edit now."));
@@ -131,7 +118,7 @@ static void do_reload(void *state)
 
 static bool can_set(void *state)
 {
-    return ((struct code_state *)state)->lock.held;
+    return ((struct scr_code_state *)state)->lock.held;
 }
 static bool is_readonly(void *state)
 {

@@ -45,10 +45,10 @@ static const struct scr_code_form form = {
     .done = done,
 };
 
-static int dial_enter(void **state, void *arg)
+static int dial_init(void *state, void *arg)
 {
     (void)arg;
-    return scr_code_form_enter(state, &form);
+    return scr_code_form_init(state, &form);
 }
 
 const struct tui_screen scr_dial_confirm_screen = {
@@ -57,8 +57,9 @@ const struct tui_screen scr_dial_confirm_screen = {
                " transfer target's number. Dialling the dial-confirm code after the number starts"
                " the transfer at once."),
     .actions = scr_code_form_actions,
-    .enter = dial_enter,
-    .leave = scr_code_form_leave,
+    .state_size = sizeof(struct scr_code_state),
+    .init = dial_init,
+    .free = scr_code_form_free,
     .draw = scr_code_form_draw,
     .key = scr_code_form_key,
 };

@@ -60,10 +60,10 @@ static const struct scr_code_form form = {
     .done = done,
 };
 
-static int erase_enter(void **state, void *arg)
+static int erase_init(void *state, void *arg)
 {
     (void)arg;
-    return scr_code_form_enter(state, &form);
+    return scr_code_form_init(state, &form);
 }
 
 const struct tui_screen scr_dtmf_erase_screen = {
@@ -72,8 +72,9 @@ const struct tui_screen scr_dtmf_erase_screen = {
                " With Erase, automated voice systems on outside calls can be operated only after"
                " dialling the DTMF-send code during the call."),
     .actions = scr_code_form_actions,
-    .enter = erase_enter,
-    .leave = scr_code_form_leave,
+    .state_size = sizeof(struct scr_code_state),
+    .init = erase_init,
+    .free = scr_code_form_free,
     .draw = scr_code_form_draw,
     .key = scr_code_form_key,
 };

@@ -47,10 +47,10 @@ static const struct scr_code_form form = {
     .done = done,
 };
 
-static int send_enter(void **state, void *arg)
+static int send_init(void *state, void *arg)
 {
     (void)arg;
-    return scr_code_form_enter(state, &form);
+    return scr_code_form_init(state, &form);
 }
 
 const struct tui_screen scr_dtmf_send_screen = {
@@ -58,8 +58,9 @@ const struct tui_screen scr_dtmf_send_screen = {
     .help = N_("Dialling the DTMF-send code during a call sends the DTMF tones for that call only,"
                " e.g. to operate an automated voice system while the site erases the tones."),
     .actions = scr_code_form_actions,
-    .enter = send_enter,
-    .leave = scr_code_form_leave,
+    .state_size = sizeof(struct scr_code_state),
+    .init = send_init,
+    .free = scr_code_form_free,
     .draw = scr_code_form_draw,
     .key = scr_code_form_key,
 };

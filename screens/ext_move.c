@@ -66,50 +66,24 @@ static void next(void *ctx, struct tui_form *form)
     core_problems_free(&problems);
 }
 
-static int choose_enter(void **state, int kind)
+static int choose_init(struct choose_state *s, int kind)
 {
-    struct choose_state *s = calloc(1, sizeof *s);
-    if (!s)
-        return -1;
     s->req.kind = kind;
-    s->form =
-        tui_form_new(kind == OPS_TRANSFER ? transfer_fields : exchange_fields, F_COUNT, next, s);
-    if (!s->form) {
-        free(s);
-        return -1;
-    }
+    s->form = tui_screen_form();
     s->req.origin = s->form;
-    *state = s;
     return 0;
 }
 
-static int transfer_enter(void **state, void *arg)
+static int transfer_init(void *state, void *arg)
 {
     (void)arg;
-    return choose_enter(state, OPS_TRANSFER);
+    return choose_init(state, OPS_TRANSFER);
 }
 
-static int exchange_enter(void **state, void *arg)
+static int exchange_init(void *state, void *arg)
 {
     (void)arg;
-    return choose_enter(state, OPS_EXCHANGE);
-}
-
-static void choose_leave(void *state)
-{
-    struct choose_state *s = state;
-    tui_form_free(s->form);
-    free(s);
-}
-
-static void choose_draw(void *state, const struct tui_rect *body)
-{
-    tui_form_draw(((struct choose_state *)state)->form, body);
-}
-
-static int choose_key(void *state, int key)
-{
-    return tui_form_key(((struct choose_state *)state)->form, key);
+    return choose_init(state, OPS_EXCHANGE);
 }
 
 static void do_next(void *state)
@@ -133,10 +107,9 @@ const struct tui_screen scr_transfer_screen = {
                " its groups). You then choose whether the extension's forwarding settings are kept"
                " or cleared."),
     .actions = choose_actions,
-    .enter = transfer_enter,
-    .leave = choose_leave,
-    .draw = choose_draw,
-    .key = choose_key,
+    .state_size = sizeof(struct choose_state),
+    .form = &(const struct tui_form_spec){transfer_fields, F_COUNT, next},
+    .init = transfer_init,
 };
 
 const struct tui_screen scr_exchange_screen = {
@@ -146,10 +119,9 @@ const struct tui_screen scr_exchange_screen = {
                " memberships stay with the numbers, and you choose whether their forwarding"
                " settings are kept or cleared."),
     .actions = choose_actions,
-    .enter = exchange_enter,
-    .leave = choose_leave,
-    .draw = choose_draw,
-    .key = choose_key,
+    .state_size = sizeof(struct choose_state),
+    .form = &(const struct tui_form_spec){exchange_fields, F_COUNT, next},
+    .init = exchange_init,
 };
 
 /* ---- the preview: what will change, keep or clear forwarding, execute ---- */
@@ -177,28 +149,20 @@ static void take_locks(struct preview_state *s)
     tui_form_set_readonly(s->form, s->blocked != 0);
 }
 
-static int preview_enter(void **state, void *arg)
+static int preview_init(void *state, void *arg)
 {
-    struct preview_state *s = calloc(1, sizeof *s);
-    if (!s)
-        return -1;
+    struct preview_state *s = state;
     s->req = *(const struct move_request *)arg;
-    if (!(s->form = tui_form_new(preview_fields, 1, NULL, s))) {
-        free(s);
-        return -1;
-    }
+    s->form = tui_screen_form();
     take_locks(s);
-    *state = s;
     return 0;
 }
 
-static void preview_leave(void *state)
+static void preview_free(void *state)
 {
     struct preview_state *s = state;
     for (int i = 0; i < 2; i++)
         scr_lock_release(&s->locks[i]);
-    tui_form_free(s->form);
-    free(s);
 }
 
 struct draw_lines {
@@ -229,11 +193,6 @@ static void preview_draw(void *state, const struct tui_rect *body)
     ops_move_describe(&s->req.plan, tui_form_choice(s->form, 0) == 1, draw_line, &d);
     struct tui_rect f = {d.r.y + 1, r.x, 2, r.w};
     tui_form_draw(s->form, &f);
-}
-
-static int preview_key(void *state, int key)
-{
-    return tui_form_key(((struct preview_state *)state)->form, key);
 }
 
 static bool can_execute(void *state)
@@ -308,8 +267,9 @@ static const struct tui_screen scr_move_preview_screen = {
                " one of these extensions meanwhile, nothing is done and the changes are shown"
                " again."),
     .actions = preview_actions,
-    .enter = preview_enter,
-    .leave = preview_leave,
+    .state_size = sizeof(struct preview_state),
+    .form = &(const struct tui_form_spec){preview_fields, 1, NULL},
+    .init = preview_init,
+    .free = preview_free,
     .draw = preview_draw,
-    .key = preview_key,
 };

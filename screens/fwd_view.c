@@ -40,23 +40,12 @@ static void show(void *ctx, struct tui_form *form)
     tui_result_clear();
 }
 
-static int fwd_view_enter(void **state, void *arg)
+static int fwd_view_init(void *state, void *arg)
 {
     (void)arg;
-    struct fwd_view_state *s = calloc(1, sizeof *s);
-    if (!s || !(s->form = tui_form_new(fields, F_COUNT, show, s))) {
-        free(s);
-        return -1;
-    }
-    *state = s;
-    return 0;
-}
-
-static void fwd_view_leave(void *state)
-{
     struct fwd_view_state *s = state;
-    tui_form_free(s->form);
-    free(s);
+    s->form = tui_screen_form();
+    return 0;
 }
 
 static void fwd_view_draw(void *state, const struct tui_rect *body)
@@ -87,19 +76,8 @@ static void fwd_view_draw(void *state, const struct tui_rect *body)
     }
 }
 
-static int fwd_view_key(void *state, int key)
-{
-    return tui_form_key(((struct fwd_view_state *)state)->form, key);
-}
-
-static void do_show(void *state)
-{
-    struct fwd_view_state *s = state;
-    show(s, s->form);
-}
-
 static const struct tui_action fwd_view_actions[] = {
-    {KEY_F(3), N_("Show"), N_("Show the forwarding settings of the extension."), do_show, NULL},
+    {KEY_F(3), N_("Show"), N_("Show the forwarding settings of the extension."), tui_submit, NULL},
     {0, NULL, NULL, NULL, NULL},
 };
 
@@ -111,8 +89,8 @@ const struct tui_screen scr_fwd_view_screen = {
                " their forwarding themselves (with feature codes or their own console): when a"
                " call does not reach an extension, look here first."),
     .actions = fwd_view_actions,
-    .enter = fwd_view_enter,
-    .leave = fwd_view_leave,
+    .state_size = sizeof(struct fwd_view_state),
+    .form = &(const struct tui_form_spec){fields, F_COUNT, show},
+    .init = fwd_view_init,
     .draw = fwd_view_draw,
-    .key = fwd_view_key,
 };

@@ -315,12 +315,10 @@ static void submit_entry(void *ctx, struct tui_form *form)
         change_members(s, ADD, NULL);
 }
 
-static int edit_enter(void **state, void *arg)
+static int edit_init(void *state, void *arg)
 {
     const struct scr_group_ref *ref = arg;
-    struct edit_state *s = calloc(1, sizeof *s);
-    if (!s)
-        return -1;
+    struct edit_state *s = state;
     s->kind = ref->kind;
     s->entry = tui_form_new(entry_fields, 1, submit_entry, s);
     s->list = tui_list_new(columns, C_COUNT, fetch, NULL, s);
@@ -344,24 +342,18 @@ static int edit_enter(void **state, void *arg)
     }
     if (!ok || (s->registered && load(s))) {
         scr_lock_release(&s->lock);
-        tui_form_free(s->head);
-        tui_form_free(s->entry);
-        tui_list_free(s->list);
-        free(s);
         return -1;
     }
-    *state = s;
     return 0;
 }
 
-static void edit_leave(void *state)
+static void edit_free(void *state)
 {
     struct edit_state *s = state;
     scr_lock_release(&s->lock);
     tui_form_free(s->head);
     tui_form_free(s->entry);
     tui_list_free(s->list);
-    free(s);
 }
 
 static void edit_draw(void *state, const struct tui_rect *body)
@@ -572,8 +564,9 @@ const struct tui_screen scr_group_edit_screen = {
                " the selected member. Tab moves between the areas. While you edit, other"
                " administrators see this group read-only."),
     .actions = edit_actions,
-    .enter = edit_enter,
-    .leave = edit_leave,
+    .state_size = sizeof(struct edit_state),
+    .init = edit_init,
+    .free = edit_free,
     .draw = edit_draw,
     .key = edit_key,
 };

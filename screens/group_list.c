@@ -127,28 +127,22 @@ static void activate(void *ctx, const char *key)
         s->stale = true;
 }
 
-static int list_enter(void **state, void *arg)
+static int list_init(void *state, void *arg)
 {
-    struct list_state *s = calloc(1, sizeof *s);
-    if (!s)
-        return -1;
+    struct list_state *s = state;
     s->kind = arg ? *(const int *)arg : CORE_PICKUP;
     if (scr_filter_list_init(&s->fl, s->kind == CORE_HUNT ? hunt_fields : pickup_fields, F_COUNT,
                              show, columns, s->kind == CORE_HUNT ? C_COUNT : C_TYPE, fetch,
-                             activate, s)) {
-        free(s);
+                             activate, s))
         return -1;
-    }
     refresh_count(s);
-    *state = s;
     return 0;
 }
 
-static void list_leave(void *state)
+static void list_free(void *state)
 {
     struct list_state *s = state;
     scr_filter_list_free(&s->fl);
-    free(s);
 }
 
 static void list_draw(void *state, const struct tui_rect *body)
@@ -240,8 +234,9 @@ const struct tui_screen scr_group_list_screen = {
                " Enter on a group opens its members; F2 registers a new group. Tab moves between"
                " the fields and the list."),
     .actions = list_actions,
-    .enter = list_enter,
-    .leave = list_leave,
+    .state_size = sizeof(struct list_state),
+    .init = list_init,
+    .free = list_free,
     .draw = list_draw,
     .key = list_key,
 };

@@ -56,10 +56,10 @@ static const struct scr_code_form form = {
     .done = done,
 };
 
-static int hold_enter(void **state, void *arg)
+static int hold_init(void *state, void *arg)
 {
     (void)arg;
-    return scr_code_form_enter(state, &form);
+    return scr_code_form_init(state, &form);
 }
 
 const struct tui_screen scr_hold_code_screen = {
@@ -69,8 +69,9 @@ const struct tui_screen scr_hold_code_screen = {
                " code ends that call and returns to the caller. Do not disconnect (the default):"
                " it does not."),
     .actions = scr_code_form_actions,
-    .enter = hold_enter,
-    .leave = scr_code_form_leave,
+    .state_size = sizeof(struct scr_code_state),
+    .init = hold_init,
+    .free = scr_code_form_free,
     .draw = scr_code_form_draw,
     .key = scr_code_form_key,
 };

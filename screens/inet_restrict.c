@@ -56,25 +56,19 @@ static void save(void *ctx, struct tui_form *form)
     tui_result_ok(_("The internet access restriction has been set."));
 }
 
-static int restrict_enter(void **state, void *arg)
+static int restrict_init(void *state, void *arg)
 {
     (void)arg;
-    struct restrict_state *s = calloc(1, sizeof *s);
-    if (!s || !(s->form = tui_form_new(fields, F_COUNT, save, s))) {
-        free(s);
-        return -1;
-    }
+    struct restrict_state *s = state;
+    s->form = tui_screen_form();
     load(s);
-    *state = s;
     return 0;
 }
 
-static void restrict_leave(void *state)
+static void restrict_free(void *state)
 {
     struct restrict_state *s = state;
     scr_lock_release(&s->lock);
-    tui_form_free(s->form);
-    free(s);
 }
 
 static void restrict_draw(void *state, const struct tui_rect *body)
@@ -91,24 +85,13 @@ static void restrict_draw(void *state, const struct tui_rect *body)
     tui_form_draw(s->form, &r);
 }
 
-static int restrict_key(void *state, int key)
-{
-    return tui_form_key(((struct restrict_state *)state)->form, key);
-}
-
-static void do_set(void *state)
-{
-    struct restrict_state *s = state;
-    save(s, s->form);
-}
-
 static bool can_set(void *state)
 {
     return ((struct restrict_state *)state)->lock.held;
 }
 
 static const struct tui_action restrict_actions[] = {
-    {KEY_F(2), N_("Set"), N_("Save the setting."), do_set, can_set},
+    {KEY_F(2), N_("Set"), N_("Save the setting."), tui_submit, can_set},
     {0, NULL, NULL, NULL, NULL},
 };
 
@@ -119,8 +102,9 @@ const struct tui_screen scr_inet_restrict_screen = {
                " allowed. Set separately for the system administrator console and the user"
                " console."),
     .actions = restrict_actions,
-    .enter = restrict_enter,
-    .leave = restrict_leave,
+    .state_size = sizeof(struct restrict_state),
+    .form = &(const struct tui_form_spec){fields, F_COUNT, save},
+    .init = restrict_init,
+    .free = restrict_free,
     .draw = restrict_draw,
-    .key = restrict_key,
 };

@@ -96,23 +96,19 @@ static void activate(void *ctx, const char *key)
     tui_list_reload(s->list);
 }
 
-static int locked_enter(void **state, void *arg)
+static int locked_init(void *state, void *arg)
 {
     (void)arg;
-    struct locked_state *s = calloc(1, sizeof *s);
-    if (!s || !(s->list = tui_list_new(columns, C_COUNT, fetch, activate, s))) {
-        free(s);
+    struct locked_state *s = state;
+    if (!(s->list = tui_list_new(columns, C_COUNT, fetch, activate, s)))
         return -1;
-    }
-    *state = s;
     return 0;
 }
 
-static void locked_leave(void *state)
+static void locked_free(void *state)
 {
     struct locked_state *s = state;
     tui_list_free(s->list);
-    free(s);
 }
 
 static void locked_draw(void *state, const struct tui_rect *body)
@@ -150,8 +146,9 @@ const struct tui_screen scr_locked_users_screen = {
                " passwords in a row. With automatic unlock on, a lock lifts by itself 60 minutes"
                " after it began; Unlock lifts it now."),
     .actions = locked_actions,
-    .enter = locked_enter,
-    .leave = locked_leave,
+    .state_size = sizeof(struct locked_state),
+    .init = locked_init,
+    .free = locked_free,
     .draw = locked_draw,
     .key = locked_key,
 };

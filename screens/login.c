@@ -72,49 +72,17 @@ static void submit(void *ctx, struct tui_form *form)
     scr_enter_session();
 }
 
-static int login_enter(void **state, void *arg)
+static int login_init(void *state, void *arg)
 {
     (void)arg;
-    struct login_state *s = calloc(1, sizeof *s);
-    if (!s)
-        return -1;
-    s->form = tui_form_new(fields, F_COUNT, submit, s);
-    if (!s->form) {
-        free(s);
-        return -1;
-    }
-    *state = s;
+    struct login_state *s = state;
+    s->form = tui_screen_form();
     return 0;
-}
-
-static void login_leave(void *state)
-{
-    struct login_state *s = state;
-    tui_form_free(s->form);
-    free(s);
-}
-
-static void login_draw(void *state, const struct tui_rect *body)
-{
-    struct login_state *s = state;
-    tui_form_draw(s->form, body);
-}
-
-static int login_key(void *state, int key)
-{
-    struct login_state *s = state;
-    return tui_form_key(s->form, key);
-}
-
-static void do_login(void *state)
-{
-    struct login_state *s = state;
-    submit(s, s->form);
 }
 
 static const struct tui_action login_actions[] = {
     {KEY_F(2), N_("Log in"), N_("Log in with the site domain name, user name and password."),
-     do_login, NULL},
+     tui_submit, NULL},
     {0, NULL, NULL, NULL, NULL},
 };
 
@@ -125,8 +93,7 @@ const struct tui_screen scr_login_screen = {
                " Tab or Enter moves to the next field; Enter on the password logs in."
                " Three wrong passwords lock the account."),
     .actions = login_actions,
-    .enter = login_enter,
-    .leave = login_leave,
-    .draw = login_draw,
-    .key = login_key,
+    .state_size = sizeof(struct login_state),
+    .form = &(const struct tui_form_spec){fields, F_COUNT, submit},
+    .init = login_init,
 };

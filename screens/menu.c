@@ -121,35 +121,24 @@ static void choose(void *ctx, size_t index, const void *data)
         tui_push(e->screen, (void *)e->arg);
 }
 
-static int menu_enter(void **state, void *arg)
+static int menu_init(void *state, void *arg)
 {
-    struct menu_state *s = calloc(1, sizeof *s);
-    if (!s)
-        return -1;
+    struct menu_state *s = state;
     s->menu = arg;
     s->items = calloc(s->menu->count, sizeof *s->items);
-    if (!s->items) {
-        free(s);
+    if (!s->items)
         return -1;
-    }
     for (size_t i = 0; i < s->menu->count; i++)
         s->items[i].label = s->menu->entries[i].label;
     s->widget = tui_menu_new(s->items, s->menu->count, choose, s);
-    if (!s->widget) {
-        free(s->items);
-        free(s);
-        return -1;
-    }
-    *state = s;
-    return 0;
+    return s->widget ? 0 : -1;
 }
 
-static void menu_leave(void *state)
+static void menu_free(void *state)
 {
     struct menu_state *s = state;
     tui_menu_free(s->widget);
     free(s->items);
-    free(s);
 }
 
 static void menu_draw(void *state, const struct tui_rect *body)
@@ -193,8 +182,9 @@ const struct tui_screen scr_menu_screen = {
     .help = N_("Choose an item with the arrow keys and Enter, type its number, or click it."
                " Esc goes back one level."),
     .actions = menu_actions,
-    .enter = menu_enter,
-    .leave = menu_leave,
+    .state_size = sizeof(struct menu_state),
+    .init = menu_init,
+    .free = menu_free,
     .draw = menu_draw,
     .key = menu_key,
 };

@@ -56,27 +56,13 @@ static void submit(void *ctx, struct tui_form *form)
     tui_result_ok(_("The password has been changed."));
 }
 
-static int password_enter(void **state, void *arg)
+static int password_init(void *state, void *arg)
 {
     (void)arg;
-    struct password_state *s = calloc(1, sizeof *s);
-    if (!s)
-        return -1;
-    s->forced = scr_console()->session.must_change;
-    s->form = tui_form_new(fields, F_COUNT, submit, s);
-    if (!s->form) {
-        free(s);
-        return -1;
-    }
-    *state = s;
-    return 0;
-}
-
-static void password_leave(void *state)
-{
     struct password_state *s = state;
-    tui_form_free(s->form);
-    free(s);
+    s->forced = scr_console()->session.must_change;
+    s->form = tui_screen_form();
+    return 0;
 }
 
 static void password_draw(void *state, const struct tui_rect *body)
@@ -104,14 +90,8 @@ static int password_key(void *state, int key)
     return tui_form_key(s->form, key);
 }
 
-static void do_set(void *state)
-{
-    struct password_state *s = state;
-    submit(s, s->form);
-}
-
 static const struct tui_action password_actions[] = {
-    {KEY_F(2), N_("Set"), N_("Change the password."), do_set, NULL},
+    {KEY_F(2), N_("Set"), N_("Change the password."), tui_submit, NULL},
     {0, NULL, NULL, NULL, NULL},
 };
 
@@ -123,8 +103,9 @@ const struct tui_screen scr_password_screen = {
                " password is exactly 8 letters and digits, with at least one of each, and differs"
                " from the user name."),
     .actions = password_actions,
-    .enter = password_enter,
-    .leave = password_leave,
+    .state_size = sizeof(struct password_state),
+    .form = &(const struct tui_form_spec){fields, F_COUNT, submit},
+    .init = password_init,
     .draw = password_draw,
     .key = password_key,
 };

@@ -83,28 +83,20 @@ static void save(void *ctx, struct tui_form *form)
     core_problems_free(&problems);
 }
 
-static int edit_enter(void **state, void *arg)
+static int edit_init(void *state, void *arg)
 {
-    struct edit_state *s = calloc(1, sizeof *s);
-    if (!s)
-        return -1;
+    struct edit_state *s = state;
     snprintf(s->ext, sizeof s->ext, "%s", (const char *)arg);
-    s->form = tui_form_new(fields, F_COUNT, save, s);
-    if (!s->form || load(s)) {
-        tui_form_free(s->form);
-        free(s);
+    s->form = tui_screen_form();
+    if (load(s))
         return -1;
-    }
-    *state = s;
     return 0;
 }
 
-static void edit_leave(void *state)
+static void edit_free(void *state)
 {
     struct edit_state *s = state;
     scr_lock_release(&s->lock);
-    tui_form_free(s->form);
-    free(s);
 }
 
 static void edit_draw(void *state, const struct tui_rect *body)
@@ -115,17 +107,6 @@ static void edit_draw(void *state, const struct tui_rect *body)
              s->profile.mobile[0] ? s->profile.mobile : "-");
     tui_set_subtitle(sub);
     scr_lock_draw_form(&s->lock, s->form, body);
-}
-
-static int edit_key(void *state, int key)
-{
-    return tui_form_key(((struct edit_state *)state)->form, key);
-}
-
-static void do_save(void *state)
-{
-    struct edit_state *s = state;
-    save(s, s->form);
 }
 
 static void do_reload(void *state)
@@ -146,7 +127,7 @@ static bool is_readonly(void *state)
 }
 
 static const struct tui_action edit_actions[] = {
-    {KEY_F(2), N_("Save"), N_("Save the changes."), do_save, can_save},
+    {KEY_F(2), N_("Save"), N_("Save the changes."), tui_submit, can_save},
     {KEY_F(5), N_("Reload"),
      N_("Read the profile again and try to take it for editing (after the other administrator"
         " has finished)."),
@@ -161,8 +142,9 @@ const struct tui_screen scr_profile_edit_screen = {
                " user name removes the web console login. While you edit, other administrators"
                " see this profile read-only."),
     .actions = edit_actions,
-    .enter = edit_enter,
-    .leave = edit_leave,
+    .state_size = sizeof(struct edit_state),
+    .form = &(const struct tui_form_spec){fields, F_COUNT, save},
+    .init = edit_init,
+    .free = edit_free,
     .draw = edit_draw,
-    .key = edit_key,
 };

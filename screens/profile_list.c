@@ -105,26 +105,20 @@ static void activate(void *ctx, const char *key)
         s->stale = true;
 }
 
-static int list_enter(void **state, void *arg)
+static int list_init(void *state, void *arg)
 {
-    struct list_state *s = calloc(1, sizeof *s);
-    if (!s)
-        return -1;
+    struct list_state *s = state;
     s->is_virtual = arg && *(const bool *)arg;
-    if (scr_filter_list_init(&s->fl, fields, F_COUNT, show, columns, C_COUNT, fetch, activate, s)) {
-        free(s);
+    if (scr_filter_list_init(&s->fl, fields, F_COUNT, show, columns, C_COUNT, fetch, activate, s))
         return -1;
-    }
     refresh_counts(s);
-    *state = s;
     return 0;
 }
 
-static void list_leave(void *state)
+static void list_free(void *state)
 {
     struct list_state *s = state;
     scr_filter_list_free(&s->fl);
-    free(s);
 }
 
 static void list_draw(void *state, const struct tui_rect *body)
@@ -228,8 +222,9 @@ const struct tui_screen scr_profile_list_screen = {
                " arrows and PgUp/PgDn move in the list. The line above the list shows how many"
                " profiles are registered and how many the contract still allows."),
     .actions = list_actions,
-    .enter = list_enter,
-    .leave = list_leave,
+    .state_size = sizeof(struct list_state),
+    .init = list_init,
+    .free = list_free,
     .draw = list_draw,
     .key = list_key,
 };

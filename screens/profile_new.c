@@ -108,31 +108,23 @@ static void submit2(void *ctx, struct tui_form *form)
     register_profile(ctx);
 }
 
-static int new_enter(void **state, void *arg)
+static int new_init(void *state, void *arg)
 {
-    struct new_state *s = calloc(1, sizeof *s);
-    if (!s)
-        return -1;
+    struct new_state *s = state;
     s->is_virtual = arg && *(const bool *)arg;
     s->step = 1;
     s->step1 = tui_form_new(step1_fields, S1_COUNT, next, s);
     s->step2 = tui_form_new(step2_fields, S2_COUNT, submit2, s);
-    if (!s->step1 || !s->step2) {
-        tui_form_free(s->step1);
-        tui_form_free(s->step2);
-        free(s);
+    if (!s->step1 || !s->step2)
         return -1;
-    }
-    *state = s;
     return 0;
 }
 
-static void new_leave(void *state)
+static void new_free(void *state)
 {
     struct new_state *s = state;
     tui_form_free(s->step1);
     tui_form_free(s->step2);
-    free(s);
 }
 
 static void new_draw(void *state, const struct tui_rect *body)
@@ -190,8 +182,9 @@ const struct tui_screen scr_profile_new_screen = {
                " with at least one of each), then Register. The result is shown under"
                " Result; repeat for the next extension."),
     .actions = new_actions,
-    .enter = new_enter,
-    .leave = new_leave,
+    .state_size = sizeof(struct new_state),
+    .init = new_init,
+    .free = new_free,
     .draw = new_draw,
     .key = new_key,
 };

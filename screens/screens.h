@@ -168,8 +168,15 @@ struct scr_code_form {
     /* The result line of a save, translated. */
     void (*done)(const struct ops_codes_input *in, char *buf, size_t n);
 };
-int scr_code_form_enter(void **state, const struct scr_code_form *desc);
-void scr_code_form_leave(void *state);
+/* The state of a feature-code screen (state_size), filled by init. */
+struct scr_code_state {
+    const struct scr_code_form *desc;
+    struct tui_form *form;
+    struct store_site site;
+    struct scr_lock lock;
+};
+int scr_code_form_init(void *state, const struct scr_code_form *desc);
+void scr_code_form_free(void *state);
 void scr_code_form_draw(void *state, const struct tui_rect *body);
 int scr_code_form_key(void *state, int key);
 extern const struct tui_action scr_code_form_actions[];

@@ -47,26 +47,15 @@ static void submit(void *ctx, struct tui_form *form)
     tui_result_ok(_("The secret question has been set."));
 }
 
-static int secret_enter(void **state, void *arg)
+static int secret_init(void *state, void *arg)
 {
     (void)arg;
-    struct secret_state *s = calloc(1, sizeof *s);
-    if (!s || !(s->form = tui_form_new(fields, F_COUNT, submit, s))) {
-        free(s);
-        return -1;
-    }
+    struct secret_state *s = state;
+    s->form = tui_screen_form();
     load(s);
     tui_form_set_value(s->form, F_QUESTION, s->secret.question);
     tui_form_set_focus(s->form, s->secret.answer_hash[0] ? F_CURRENT : F_QUESTION);
-    *state = s;
     return 0;
-}
-
-static void secret_leave(void *state)
-{
-    struct secret_state *s = state;
-    tui_form_free(s->form);
-    free(s);
 }
 
 static void secret_draw(void *state, const struct tui_rect *body)
@@ -80,19 +69,8 @@ static void secret_draw(void *state, const struct tui_rect *body)
     tui_form_draw(s->form, &r);
 }
 
-static int secret_key(void *state, int key)
-{
-    return tui_form_key(((struct secret_state *)state)->form, key);
-}
-
-static void do_set(void *state)
-{
-    struct secret_state *s = state;
-    submit(s, s->form);
-}
-
 static const struct tui_action secret_actions[] = {
-    {KEY_F(2), N_("Set"), N_("Save the secret question and its answer."), do_set, NULL},
+    {KEY_F(2), N_("Set"), N_("Save the secret question and its answer."), tui_submit, NULL},
     {0, NULL, NULL, NULL, NULL},
 };
 
@@ -103,8 +81,8 @@ const struct tui_screen scr_secret_screen = {
                " allowed). The first setting needs no current answer; a change needs it. If the"
                " answer is lost, the carrier can reset it."),
     .actions = secret_actions,
-    .enter = secret_enter,
-    .leave = secret_leave,
+    .state_size = sizeof(struct secret_state),
+    .form = &(const struct tui_form_spec){fields, F_COUNT, submit},
+    .init = secret_init,
     .draw = secret_draw,
-    .key = secret_key,
 };

@@ -43,23 +43,12 @@ static void search(void *ctx, struct tui_form *form)
     tui_result_clear();
 }
 
-static int unassign_enter(void **state, void *arg)
+static int unassign_init(void *state, void *arg)
 {
     (void)arg;
-    struct unassign_state *s = calloc(1, sizeof *s);
-    if (!s || !(s->form = tui_form_new(fields, F_COUNT, search, s))) {
-        free(s);
-        return -1;
-    }
-    *state = s;
-    return 0;
-}
-
-static void unassign_leave(void *state)
-{
     struct unassign_state *s = state;
-    tui_form_free(s->form);
-    free(s);
+    s->form = tui_screen_form();
+    return 0;
 }
 
 /* One "label  value" line, the label padded by display width. */
@@ -84,17 +73,6 @@ static void unassign_draw(void *state, const struct tui_rect *body)
               s->ext.is_virtual ? _("Virtual") : _("Mobile phone"));
     draw_pair(y++, body->x, body->w, _("Mobile number"),
               s->ext.mobile[0] ? s->ext.mobile : _("(not assigned)"));
-}
-
-static int unassign_key(void *state, int key)
-{
-    return tui_form_key(((struct unassign_state *)state)->form, key);
-}
-
-static void do_search(void *state)
-{
-    struct unassign_state *s = state;
-    search(s, s->form);
 }
 
 static bool can_delete(void *state)
@@ -126,7 +104,7 @@ static void do_delete(void *state)
 
 static const struct tui_action unassign_actions[] = {
     {KEY_F(3), N_("Extension search"), N_("Look up the extension and its mobile number."),
-     do_search, NULL},
+     tui_submit, NULL},
     {KEY_F(8), N_("Delete"), N_("Unassign the mobile number from the extension found."), do_delete,
      can_delete},
     {0, NULL, NULL, NULL, NULL},
@@ -138,8 +116,8 @@ const struct tui_screen scr_unassign_screen = {
                " number shown, then Delete unassigns it; the extension profile stays, and can"
                " then be deleted under Extension profiles."),
     .actions = unassign_actions,
-    .enter = unassign_enter,
-    .leave = unassign_leave,
+    .state_size = sizeof(struct unassign_state),
+    .form = &(const struct tui_form_spec){fields, F_COUNT, search},
+    .init = unassign_init,
     .draw = unassign_draw,
-    .key = unassign_key,
 };

@@ -38,26 +38,22 @@ static void activate(void *ctx, const char *key)
     (void)key;
 }
 
-static int unassigned_enter(void **state, void *arg)
+static int unassigned_init(void *state, void *arg)
 {
     (void)arg;
-    struct unassigned_state *s = calloc(1, sizeof *s);
-    if (!s || !(s->list = tui_list_new(columns, 1, fetch, activate, s))) {
-        free(s);
+    struct unassigned_state *s = state;
+    if (!(s->list = tui_list_new(columns, 1, fetch, activate, s)))
         return -1;
-    }
     struct scr_console *c = scr_console();
     store_line_count(c->st, c->session.site.id, true, &s->count);
     tui_list_seek(s->list, NULL);
-    *state = s;
     return 0;
 }
 
-static void unassigned_leave(void *state)
+static void unassigned_free(void *state)
 {
     struct unassigned_state *s = state;
     tui_list_free(s->list);
-    free(s);
 }
 
 static void unassigned_draw(void *state, const struct tui_rect *body)
@@ -80,8 +76,9 @@ const struct tui_screen scr_unassigned_screen = {
     .help = N_("The mobile numbers registered for Office Link use at this site that no"
                " extension has yet. A number missing here may not be registered yet: ask the"
                " carrier."),
-    .enter = unassigned_enter,
-    .leave = unassigned_leave,
+    .state_size = sizeof(struct unassigned_state),
+    .init = unassigned_init,
+    .free = unassigned_free,
     .draw = unassigned_draw,
     .key = unassigned_key,
 };

@@ -35,23 +35,13 @@ static int load(struct user_ext_state *s)
     return CORE_OK;
 }
 
-static int user_ext_enter(void **state, void *arg)
+static int user_ext_init(void *state, void *arg)
 {
     (void)arg;
-    struct user_ext_state *s = calloc(1, sizeof *s);
-    if (!s)
+    struct user_ext_state *s = state;
+    if (load(s))
         return -1;
-    if (load(s)) {
-        free(s);
-        return -1;
-    }
-    *state = s;
     return 0;
-}
-
-static void user_ext_leave(void *state)
-{
-    free(state);
 }
 
 static void user_ext_draw(void *state, const struct tui_rect *body)
@@ -96,7 +86,7 @@ const struct tui_screen scr_user_ext_screen = {
     .help = N_("Your extension number, the mobile it rings, its SIP user name and the pickup and"
                " call hunting groups it belongs to. Your administrator changes these."),
     .actions = user_ext_actions,
-    .enter = user_ext_enter,
-    .leave = user_ext_leave,
+    .state_size = sizeof(struct user_ext_state),
+    .init = user_ext_init,
     .draw = user_ext_draw,
 };

@@ -107,29 +107,22 @@ static void save(void *ctx, struct tui_form *form)
     core_problems_free(&problems);
 }
 
-static int user_fwd_enter(void **state, void *arg)
+static int user_fwd_init(void *state, void *arg)
 {
     (void)arg;
-    struct user_fwd_state *s = calloc(1, sizeof *s);
-    if (!s)
-        return -1;
-    s->form = tui_form_new(fields, F_COUNT, save, s);
-    if (!s->form || load(s)) {
+    struct user_fwd_state *s = state;
+    s->form = tui_screen_form();
+    if (load(s)) {
         scr_lock_release(&s->lock);
-        tui_form_free(s->form);
-        free(s);
         return -1;
     }
-    *state = s;
     return 0;
 }
 
-static void user_fwd_leave(void *state)
+static void user_fwd_free(void *state)
 {
     struct user_fwd_state *s = state;
     scr_lock_release(&s->lock);
-    tui_form_free(s->form);
-    free(s);
 }
 
 static void user_fwd_draw(void *state, const struct tui_rect *body)
@@ -139,17 +132,6 @@ static void user_fwd_draw(void *state, const struct tui_rect *body)
     snprintf(sub, sizeof sub, "%s %s", _("Extension number"), own_ext());
     tui_set_subtitle(sub);
     scr_lock_draw_form(&s->lock, s->form, body);
-}
-
-static int user_fwd_key(void *state, int key)
-{
-    return tui_form_key(((struct user_fwd_state *)state)->form, key);
-}
-
-static void do_save(void *state)
-{
-    struct user_fwd_state *s = state;
-    save(s, s->form);
 }
 
 static void do_reload(void *state)
@@ -169,7 +151,7 @@ static bool is_readonly(void *state)
 }
 
 static const struct tui_action user_fwd_actions[] = {
-    {KEY_F(2), N_("Set"), N_("Save every forwarding setting of the form."), do_save, can_save},
+    {KEY_F(2), N_("Set"), N_("Save every forwarding setting of the form."), tui_submit, can_save},
     {KEY_F(5), N_("Reload"),
      N_("Read the settings again and try to take them for editing (after your other session has"
         " finished)."),
@@ -186,8 +168,9 @@ const struct tui_screen scr_user_fwd_screen = {
                " an outside number starting with 0, never your own extension. Voicemail answers"
                " when you do not. F2 (or Enter on the last field) saves everything at once."),
     .actions = user_fwd_actions,
-    .enter = user_fwd_enter,
-    .leave = user_fwd_leave,
+    .state_size = sizeof(struct user_fwd_state),
+    .form = &(const struct tui_form_spec){fields, F_COUNT, save},
+    .init = user_fwd_init,
+    .free = user_fwd_free,
     .draw = user_fwd_draw,
-    .key = user_fwd_key,
 };

@@ -166,9 +166,7 @@ int tui_depth(void)
  * then the state the toolkit allocated. */
 static void frame_release(struct frame *f)
 {
-    if (f->screen->leave)
-        f->screen->leave(f->state);
-    else if (f->screen->free)
+    if (f->screen->free)
         f->screen->free(f->state);
     tui_form_free(f->form);
     if (f->owned)
@@ -185,13 +183,6 @@ int tui_push(const struct tui_screen *screen, void *arg)
     memset(f, 0, sizeof *f);
     f->screen = screen;
     f->state = arg;
-    if (screen->enter) {
-        int rc = screen->enter(&f->state, arg);
-        if (rc != 0)
-            return rc;
-        app.depth++;
-        return 0;
-    }
     if (screen->state_size) {
         if (!(f->state = calloc(1, screen->state_size)))
             return -1;
@@ -534,9 +525,9 @@ static void dispatch(int key)
         if (k)
             key = k;
     }
-    if (f->screen->key && f->screen->key(f->state, key) == TUI_HANDLED)
-        return;
-    if (f->form && tui_form_key(f->form, key) == TUI_HANDLED)
+    /* A screen with a key function passes its form the keys itself. */
+    if (f->screen->key ? f->screen->key(f->state, key) == TUI_HANDLED
+                       : f->form && tui_form_key(f->form, key) == TUI_HANDLED)
         return;
     for (const struct tui_action *a = f->screen->actions; a && a->key; a++)
         if (a->key == key && action_enabled(a, f->state)) {
@@ -653,19 +644,11 @@ static void help_key(struct help_out *o, int key, const char *label, const char 
     help_emit(o, 2, TUI_NORMAL, line);
 }
 
-static int help_enter(void **state, void *arg)
+static int help_init(void *state, void *arg)
 {
-    struct help_state *h = calloc(1, sizeof *h);
-    if (!h)
-        return -1;
+    struct help_state *h = state;
     h->of = arg;
-    *state = h;
     return 0;
-}
-
-static void help_leave(void *state)
-{
-    free(state);
 }
 
 static void help_draw(void *state, const struct tui_rect *body)
@@ -728,8 +711,8 @@ static int help_keyfn(void *state, int key)
 
 static const struct tui_screen help_screen = {
     .title = N_("Help"),
-    .enter = help_enter,
-    .leave = help_leave,
+    .state_size = sizeof(struct help_state),
+    .init = help_init,
     .draw = help_draw,
     .key = help_keyfn,
 };

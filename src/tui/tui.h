@@ -83,10 +83,10 @@ struct tui_screen {
     void (*free)(void *state);
     /* May be NULL for a form screen: the form is drawn in the body. */
     void (*draw)(void *state, const struct tui_rect *body);
-    int (*key)(void *state, int key); /* TUI_HANDLED or TUI_UNHANDLED; may be NULL */
-    /* Older form of init and free: enter builds the state itself. */
-    int (*enter)(void **state, void *arg);
-    void (*leave)(void *state);
+    /* TUI_HANDLED or TUI_UNHANDLED.  May be NULL for a form screen: the
+     * form gets the keys (a screen with its own key function passes them
+     * to its form itself). */
+    int (*key)(void *state, int key);
 };
 
 /* Call after setlocale(). Returns 0, or -1 when the terminal is unusable. */
