@@ -77,6 +77,13 @@ static int login_init(void *state, void *arg)
     (void)arg;
     struct login_state *s = state;
     s->form = tui_screen_form();
+    const struct console_opts *o = scr_console()->opts;
+    if (o && o->login_domain)
+        tui_form_set_value(s->form, F_DOMAIN, o->login_domain);
+    if (o && o->login_user)
+        tui_form_set_value(s->form, F_USER, o->login_user);
+    if (o && o->login_domain && o->login_user)
+        tui_form_set_focus(s->form, F_PASSWORD);
     return 0;
 }
 

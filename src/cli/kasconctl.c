@@ -133,9 +133,16 @@ static void usage(FILE *out, const char *prog)
                  verbs[i].verb ? verbs[i].verb : "");
         fprintf(out, "  %s %s\n      %s\n", head, verbs[i].args, _(verbs[i].help));
     }
-    fputs(_("\nOptions:\n  --db PATH   database file (default: $KASCON_DB, else the system or user "
-            "default)\n"
-            "  --help      show this help\n  --version   show the version\n\n"
+    fputs(_("\nOptions:\n"), out);
+    char path[4096];
+    if (getenv("KASCON_DB") && *getenv("KASCON_DB"))
+        fprintf(out, _("  --db PATH   database file (default: %s, from $KASCON_DB)\n"),
+                getenv("KASCON_DB"));
+    else if (store_default_path(path, sizeof path) == 0)
+        fprintf(out, _("  --db PATH   database file (default: %s, or $KASCON_DB)\n"), path);
+    else
+        fputs(_("  --db PATH   database file (no default: set $KASCON_DB or $HOME)\n"), out);
+    fputs(_("  --help      show this help\n  --version   show the version\n\n"
             "Exit status: 0 done, 1 input refused, 2 usage error.\n"),
           out);
 }

@@ -17,6 +17,10 @@ struct console_opts {
      * the console then shows its own login screen (§2.5). */
     const char *preauth_domain;
     const char *preauth_user;
+    /* Filled in on the login screen, or NULL (kascon --site, --user): the
+     * password is then the only thing to type. */
+    const char *login_domain;
+    const char *login_user;
     /* Seconds without a key before the session ends (0: never); a warning is
      * shown a minute before. */
     int idle_timeout;

@@ -3,6 +3,7 @@
 #include <config.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -11,18 +12,28 @@
 
 static void usage(FILE *out)
 {
-    fputs(_("Usage: kascon [--db PATH]\n"
-            "The administration console of kascon (mobile-extension PBX).\n\n"
-            "  --db PATH   database file (default: $KASCON_DB, else the system or user default)\n"
-            "  --help      show this help\n"
-            "  --version   show the version\n"),
+    fputs(_("Usage: kascon [--db PATH] [--site DOMAIN] [--user NAME]\n"
+            "The administration console of kascon (mobile-extension PBX).\n\n"),
+          out);
+    char path[4096];
+    if (getenv("KASCON_DB") && *getenv("KASCON_DB"))
+        fprintf(out, _("  --db PATH        database file (default: %s, from $KASCON_DB)\n"),
+                getenv("KASCON_DB"));
+    else if (store_default_path(path, sizeof path) == 0)
+        fprintf(out, _("  --db PATH        database file (default: %s, or $KASCON_DB)\n"), path);
+    else
+        fputs(_("  --db PATH        database file (no default: set $KASCON_DB or $HOME)\n"), out);
+    fputs(_("  --site DOMAIN    site domain name filled in on the login screen\n"
+            "  --user NAME      user name filled in on the login screen\n"
+            "  --help           show this help\n"
+            "  --version        show the version\n"),
           out);
 }
 
 int main(int argc, char **argv)
 {
     kascon_i18n_init();
-    const char *db = NULL;
+    const char *db = NULL, *site = NULL, *user = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help")) {
             usage(stdout);
@@ -34,6 +45,14 @@ int main(int argc, char **argv)
             db = argv[++i];
         } else if (!strncmp(argv[i], "--db=", 5)) {
             db = argv[i] + 5;
+        } else if (!strcmp(argv[i], "--site") && i + 1 < argc) {
+            site = argv[++i];
+        } else if (!strncmp(argv[i], "--site=", 7)) {
+            site = argv[i] + 7;
+        } else if (!strcmp(argv[i], "--user") && i + 1 < argc) {
+            user = argv[++i];
+        } else if (!strncmp(argv[i], "--user=", 7)) {
+            user = argv[i] + 7;
         } else {
             usage(stderr);
             return 2;
@@ -53,6 +72,11 @@ int main(int argc, char **argv)
         fprintf(stderr, _("kascon: no database at %s (create one with kasconctl)\n"), path);
         return 1;
     }
-    struct console_opts opts = {.db_path = path, .source = "console", .in = stdin, .out = stdout};
+    struct console_opts opts = {.db_path = path,
+                                .source = "console",
+                                .in = stdin,
+                                .out = stdout,
+                                .login_domain = site,
+                                .login_user = user};
     return console_run(&opts);
 }
