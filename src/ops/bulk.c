@@ -127,12 +127,6 @@ static void on_progress(void *ctx, long long done, long long total)
 
 /* ---- the site snapshot ---- */
 
-struct snap_fill {
-    struct bulk *b;
-    char last[CORE_EXT_MAX + 1]; /* an extension or a mobile */
-    int rows;
-};
-
 static int grow(void **v, size_t *cap, size_t n, size_t size)
 {
     if (n < *cap)
@@ -148,10 +142,9 @@ static int grow(void **v, size_t *cap, size_t n, size_t size)
 
 static size_t ext_cap, line_cap;
 
-static int take_ext(const struct store_ext *e, void *ctx)
+static int take_ext(const struct store_bulk_ext *e, void *ctx)
 {
-    struct snap_fill *f = ctx;
-    struct bulk *b = f->b;
+    struct bulk *b = ctx;
     if (grow((void **)&b->exts, &ext_cap, b->nexts, sizeof *b->exts))
         return E_NO_MEMORY;
     struct snap_ext *s = &b->exts[b->nexts++];
@@ -163,24 +156,19 @@ static int take_ext(const struct store_ext *e, void *ctx)
     snprintf(s->web_user, sizeof s->web_user, "%s", e->web_user);
     snprintf(s->mobile, sizeof s->mobile, "%s", e->mobile);
     s->is_virtual = e->is_virtual;
-    s->groups = e->group_count;
-    snprintf(f->last, sizeof f->last, "%s", e->ext);
-    f->rows++;
+    s->groups = e->groups;
     return 0;
 }
 
-static int take_line(const struct store_line *l, void *ctx)
+static int take_line(const struct store_bulk_line *l, void *ctx)
 {
-    struct snap_fill *f = ctx;
-    struct bulk *b = f->b;
+    struct bulk *b = ctx;
     if (grow((void **)&b->lines, &line_cap, b->nlines, sizeof *b->lines))
         return E_NO_MEMORY;
     struct snap_line *s = &b->lines[b->nlines++];
     s->id = l->id;
     snprintf(s->mobile, sizeof s->mobile, "%s", l->mobile);
-    snprintf(s->ext, sizeof s->ext, "%s", l->extension);
-    snprintf(f->last, sizeof f->last, "%s", l->mobile);
-    f->rows++;
+    snprintf(s->ext, sizeof s->ext, "%s", l->ext);
     return 0;
 }
 
@@ -214,22 +202,14 @@ static int take_admin(const char *name, void *ctx)
     return 0;
 }
 
+/* Inside the caller's read transaction: one statement per table, only the
+ * columns the checks use. */
 static int load_snapshot(struct store *st, int64_t site_id, struct bulk *b)
 {
-    struct snap_fill f = {b, "", 0};
-    int rc;
     ext_cap = line_cap = 0;
-    do { /* keyset pages: memory and time stay proportional to the site */
-        f.rows = 0;
-        rc = store_ext_page(st, site_id, -1, f.last[0] ? f.last : NULL, false, 2000, take_ext, &f);
-    } while (!rc && f.rows == 2000);
-    f.last[0] = '\0';
-    while (!rc) {
-        f.rows = 0;
-        rc = store_line_page(st, site_id, false, f.last, false, 2000, take_line, &f);
-        if (f.rows < 2000)
-            break;
-    }
+    int rc = store_bulk_site_exts(st, site_id, b->mode == OPS_BULK_DELETE, take_ext, b);
+    if (!rc)
+        rc = store_bulk_site_lines(st, site_id, take_line, b);
     if (!rc) /* in name order already: a site has a handful */
         rc = store_admin_names(st, site_id, take_admin, b);
     if (rc)

@@ -144,6 +144,73 @@ static sqlite3_stmt *with_site(struct store_bulk *b, const char *sql)
     return s;
 }
 
+int store_bulk_site_exts(struct store *st, int64_t site_id, bool with_groups, store_bulk_ext_cb cb,
+                         void *ctx)
+{
+    /* Group memberships (and a hunting group's representative) matter to
+     * a delete only: the subqueries cost a lookup each. */
+    sqlite3_stmt *s = store_prepare(
+        st, with_groups ? "SELECT e.id, e.ext, e.sip_id, e.web_user, e.is_virtual, l.mobile,"
+                          " (SELECT count(*) FROM pickup_members p WHERE p.extension_id = e.id)"
+                          " + (SELECT count(*) FROM hunt_members h WHERE h.extension_id = e.id)"
+                          " + (SELECT count(*) FROM hunt_groups r WHERE r.rep_extension_id = e.id)"
+                          " FROM extensions e LEFT JOIN assignments a ON a.extension_id = e.id"
+                          " LEFT JOIN lines l ON l.id = a.line_id WHERE e.site_id = ?"
+                        : "SELECT e.id, e.ext, e.sip_id, e.web_user, e.is_virtual, l.mobile, 0"
+                          " FROM extensions e LEFT JOIN assignments a ON a.extension_id = e.id"
+                          " LEFT JOIN lines l ON l.id = a.line_id WHERE e.site_id = ?");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, site_id);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const unsigned char *v;
+        struct store_bulk_ext e = {.id = sqlite3_column_int64(s, 0),
+                                   .ext = (v = sqlite3_column_text(s, 1)) ? (const char *)v : "",
+                                   .sip_id = (v = sqlite3_column_text(s, 2)) ? (const char *)v : "",
+                                   .web_user =
+                                       (v = sqlite3_column_text(s, 3)) ? (const char *)v : "",
+                                   .is_virtual = sqlite3_column_int(s, 4),
+                                   .mobile = (v = sqlite3_column_text(s, 5)) ? (const char *)v : "",
+                                   .groups = sqlite3_column_int(s, 6)};
+        int stop = cb(&e, ctx);
+        if (stop) {
+            sqlite3_finalize(s);
+            return stop;
+        }
+    }
+    int out = rc == SQLITE_DONE ? CORE_OK : store_fail(st);
+    sqlite3_finalize(s);
+    return out;
+}
+
+int store_bulk_site_lines(struct store *st, int64_t site_id, store_bulk_line_cb cb, void *ctx)
+{
+    sqlite3_stmt *s = store_prepare(st, "SELECT l.id, l.mobile, e.ext FROM lines l"
+                                        " LEFT JOIN assignments a ON a.line_id = l.id"
+                                        " LEFT JOIN extensions e ON e.id = a.extension_id"
+                                        " WHERE l.site_id = ?");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, site_id);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const unsigned char *v;
+        struct store_bulk_line l = {.id = sqlite3_column_int64(s, 0),
+                                    .mobile =
+                                        (v = sqlite3_column_text(s, 1)) ? (const char *)v : "",
+                                    .ext = (v = sqlite3_column_text(s, 2)) ? (const char *)v : ""};
+        int stop = cb(&l, ctx);
+        if (stop) {
+            sqlite3_finalize(s);
+            return stop;
+        }
+    }
+    int out = rc == SQLITE_DONE ? CORE_OK : store_fail(st);
+    sqlite3_finalize(s);
+    return out;
+}
+
 int store_bulk_site_state(struct store *st, int64_t site_id, struct store_bulk_guard *out)
 {
     sqlite3_stmt *s = store_prepare(

@@ -216,6 +216,23 @@ int store_bulk_open(struct store *st, int64_t site_id, struct store_bulk **out);
 int store_bulk_stage(struct store_bulk *bulk, const struct store_bulk_row *row);
 int store_bulk_staged(struct store_bulk *bulk);
 int store_bulk_site_state(struct store *st, int64_t site_id, struct store_bulk_guard *out);
+/* The site as the checks need it, one row per profile and per mobile, in
+ * no particular order; strings valid during the callback.  groups counts
+ * memberships and representations (with_groups only, else 0). */
+struct store_bulk_ext {
+    int64_t id;
+    const char *ext, *sip_id, *web_user, *mobile;
+    int is_virtual, groups;
+};
+typedef int (*store_bulk_ext_cb)(const struct store_bulk_ext *ext, void *ctx);
+int store_bulk_site_exts(struct store *st, int64_t site_id, bool with_groups, store_bulk_ext_cb cb,
+                         void *ctx);
+struct store_bulk_line {
+    int64_t id;
+    const char *mobile, *ext; /* ext: "" when unassigned */
+};
+typedef int (*store_bulk_line_cb)(const struct store_bulk_line *line, void *ctx);
+int store_bulk_site_lines(struct store *st, int64_t site_id, store_bulk_line_cb cb, void *ctx);
 int store_bulk_apply_register(struct store_bulk *bulk, const struct store_bulk_guard *guard,
                               const struct store_bulk_summary *sum, const struct store_actor *who);
 /* Unassigns, drops forwarding and deletes the profiles (no group check:
