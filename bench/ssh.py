@@ -1,16 +1,21 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""bench/ssh.py: N concurrent SSH sessions logging in and getting the
-console's first screen, against kascond and, in the same run, against
-OpenSSH's sshd (own configuration on another loopback port, ForceCommand
-running the same console as a plain program).
+"""bench/ssh.py: N concurrent SSH sessions logging in with a password and
+getting the console's first screen, against kascond and, in the same run,
+against OpenSSH's sshd (own configuration on another loopback port,
+ForceCommand running the same console as a plain program).
 
-Both servers authenticate the same ed25519 key (sshd cannot check a kascon
-password without PAM changes), so the figures compare the SSH servers and
-their process models.  Reported per N: connect-to-first-screen latency
-(median, p99) and server memory per session = sum of RSS / PSS of all the
+Like for like: both servers have an ed25519 host key, the clients ask
+both for curve25519-sha256 and ssh-ed25519, and both check the same
+password against the same yescrypt hash (kascon's administrator hash; for
+sshd it is the shadow entry of a bench user that exists only in a private
+mount namespace, so the system's /etc/passwd and /etc/shadow are not
+touched).  The latency is from starting `sshpass ssh` to the first drawn
+screen (median, p99).  Memory per session = sum of RSS / PSS of all the
 server's processes (listener and every per-session process) / N.
-Loopback only; every round is bounded in time.
+Loopback only; every round is bounded in time, the whole run too.  The
+sshd reference needs root (for the namespace) and Debian's
+openssh-server.
 """
 import argparse
 import os
@@ -140,16 +145,18 @@ def run_round(n, ssh_cmd, server_pid, text):
     return list(latency.values()), rss, pss, len(pids)
 
 
-def start_kascond(args, tmp, key_pub, port):
+PASSWORD = "secret12"
+KEX = ["-o", "KexAlgorithms=curve25519-sha256", "-o", "HostKeyAlgorithms=ssh-ed25519"]
+
+
+def start_kascond(args, tmp, port):
     db = os.path.join(tmp, "kascon.db")
     env = dict(os.environ, KASCON_DB=db, LC_ALL="C.UTF-8")
     subprocess.run([args.kasconctl, "site", "add", "bench.example.jp", "--capacity", "10"],
                    env=env, check=True, stdout=subprocess.DEVNULL)
-    subprocess.run([args.kasconctl, "admin", "add", "bench.example.jp", "admin"], input=b"secret12\n",
-                   env=env, check=True, stdout=subprocess.DEVNULL)
-    with open(key_pub, "rb") as f:
-        subprocess.run([args.kasconctl, "admin", "key", "add", "bench.example.jp", "admin"], stdin=f,
-                       env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([args.kasconctl, "admin", "add", "bench.example.jp", "admin"],
+                   input=(PASSWORD + "\n").encode(), env=env, check=True,
+                   stdout=subprocess.DEVNULL)
     log = open(os.path.join(tmp, "kascond.log"), "w")
     conf = os.path.join(tmp, "kascond.conf")
     open(conf, "w").close()
@@ -161,27 +168,40 @@ def start_kascond(args, tmp, key_pub, port):
     return p, db
 
 
-def start_sshd(args, tmp, key_pub, port, db):
+def admin_hash(db):
+    import sqlite3
+    with sqlite3.connect(db) as c:
+        return c.execute("SELECT pw_hash FROM admins WHERE name = 'admin'").fetchone()[0]
+
+
+def start_sshd(args, tmp, port, db):
     sshd = shutil.which("sshd") or "/usr/sbin/sshd"
-    if os.geteuid() != 0 or not os.path.exists(sshd):
-        return None, "needs root and /usr/sbin/sshd (Debian openssh-server)"
+    if os.geteuid() != 0 or not os.path.exists(sshd) or not shutil.which("unshare"):
+        return None, "needs root, unshare and /usr/sbin/sshd (Debian openssh-server)"
     os.makedirs("/run/sshd", exist_ok=True)
     host_key = os.path.join(tmp, "sshd_host_key")
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", host_key], check=True)
-    auth = os.path.join(tmp, "authorized_keys")
-    shutil.copy(key_pub, auth)
+    # The bench user (uid 0, so that the console may open the database)
+    # exists only in sshd's own mount namespace.
+    passwd, shadow = os.path.join(tmp, "passwd"), os.path.join(tmp, "shadow")
+    with open("/etc/passwd") as f, open(passwd, "w") as out:
+        out.write(f.read() + f"kbench:x:0:0:kascon bench:{tmp}:/bin/sh\n")
+    with open("/etc/shadow") as f, open(shadow, "w") as out:
+        out.write(f.read() + f"kbench:{admin_hash(db)}:19000:0:99999:7:::\n")
+    os.chmod(shadow, 0o600)
     console = os.path.abspath(args.console)
     cfg = os.path.join(tmp, "sshd_config")
     with open(cfg, "w") as f:
         f.write(f"""Port {port}
 ListenAddress 127.0.0.1
 HostKey {host_key}
+HostKeyAlgorithms ssh-ed25519
+KexAlgorithms curve25519-sha256
 PidFile {tmp}/sshd.pid
-AuthorizedKeysFile {auth}
 StrictModes no
-PermitRootLogin prohibit-password
-PubkeyAuthentication yes
-PasswordAuthentication no
+PermitRootLogin yes
+PubkeyAuthentication no
+PasswordAuthentication yes
 KbdInteractiveAuthentication no
 UsePAM no
 UseDNS no
@@ -194,7 +214,10 @@ ForceCommand {console} {db} bench.example.jp admin
 """)
     if subprocess.run([sshd, "-t", "-f", cfg]).returncode != 0:
         return None, "sshd -t refused the configuration"
-    p = subprocess.Popen([sshd, "-D", "-e", "-f", cfg], stderr=open(os.path.join(tmp, "sshd.log"), "w"))
+    script = (f"mount --bind '{passwd}' /etc/passwd && mount --bind '{shadow}' /etc/shadow"
+              f" && exec '{sshd}' -D -e -f '{cfg}'")
+    p = subprocess.Popen(["unshare", "--mount", "--propagation", "private", "--", "sh", "-c", script],
+                         stderr=open(os.path.join(tmp, "sshd.log"), "w"))
     return p, None
 
 
@@ -213,6 +236,7 @@ def main():
     ap.add_argument("--console", required=True, help="bench/console_main for sshd's ForceCommand")
     ap.add_argument("--sessions", default="10,50,100")
     ap.add_argument("--text", default=os.environ.get("MAIN_MENU_TEXT", "Main menu"))
+    ap.add_argument("--rows", action="store_true", help="also print make bench's table rows")
     args = ap.parse_args()
     counts = [int(x) for x in args.sessions.split(",")]
     text = args.text.encode()
@@ -220,12 +244,10 @@ def main():
     tmp = tempfile.mkdtemp(prefix="kascon-bench-")
     servers = []
     try:
-        key = os.path.join(tmp, "id")
-        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key], check=True)
         kport, sport = free_port(), free_port()
-        kascond, db = start_kascond(args, tmp, key + ".pub", kport)
+        kascond, db = start_kascond(args, tmp, kport)
         servers.append(kascond)
-        sshd, why = start_sshd(args, tmp, key + ".pub", sport, db)
+        sshd, why = start_sshd(args, tmp, sport, db)
         if sshd:
             servers.append(sshd)
         if not wait_until(lambda: listening(kport), 10):
@@ -234,13 +256,14 @@ def main():
         if sshd and not wait_until(lambda: listening(sport), 10):
             print("sshd did not start:", open(os.path.join(tmp, "sshd.log")).read())
             sshd = None
-        common = ["ssh", "-tt", "-F", "/dev/null", "-o", "StrictHostKeyChecking=no",
-                  "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "-o", "BatchMode=yes",
-                  "-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none",
-                  "-o", "PreferredAuthentications=publickey", "-i", key]
+        common = ["sshpass", "-p", PASSWORD, "ssh", "-tt", "-F", "/dev/null",
+                  "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+                  "-o", "LogLevel=ERROR", "-o", "IdentityAgent=none", "-o", "PubkeyAuthentication=no",
+                  "-o", "PreferredAuthentications=password,keyboard-interactive",
+                  "-o", "NumberOfPasswordPrompts=1"] + KEX
         targets = [("kascond", common + ["-p", str(kport), "admin@bench.example.jp@127.0.0.1"], kascond.pid)]
         if sshd:
-            targets.append(("sshd", common + ["-p", str(sport), "root@127.0.0.1"], sshd.pid))
+            targets.append(("sshd", common + ["-p", str(sport), "kbench@127.0.0.1"], sshd.pid))
         else:
             print(f"# OpenSSH comparison skipped: {why}")
         print(f"# {os.cpu_count()} CPUs; first screen = output containing {args.text!r}; "
@@ -266,6 +289,12 @@ def main():
                     continue
                 print(f"N={n:<4d} latency median {k[0] / s[0]:.2f}  p99 {k[1] / s[1]:.2f}  "
                       f"PSS/session {k[2] / s[2]:.2f}  RSS/session {k[3] / s[3]:.2f}")
+                if args.rows:
+                    for what, i, unit, target in (("median login to first screen", 0, "ms", "<= 1.0x"),
+                                                  ("p99 login to first screen", 1, "ms", "<= 1.0x"),
+                                                  ("PSS per session", 2, "KiB", "-")):
+                        print(f"@row\tssh N={n} {what}: kascond / sshd\t{k[i]:.1f} {unit}\t"
+                              f"{s[i]:.1f} {unit}\t{k[i] / s[i]:.2f}\t{target}")
         failed = [key for key, r in results.items() if r[4] < key[1]]
         if failed:
             print("# sessions without a first screen:", failed)
