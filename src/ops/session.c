@@ -50,6 +50,7 @@ struct login_attempt {
 static int find_account(struct store *st, const char *domain, const char *user,
                         struct ops_session *session, struct core_lock_state *lock)
 {
+    session->is_user = false;
     if (resolve_site(st, domain, &session->site))
         return E_LOGIN_FAILED;
     struct store_admin *admin = &session->admin;
@@ -80,27 +81,43 @@ static int login_common(struct store *st, const struct login_attempt *in, const 
     snprintf(session->source, sizeof session->source, "%s", source ? source : "console");
     session->outcome = OPS_LOGIN_UNKNOWN;
     int64_t now = store_now();
-    int rc = store_begin(st);
+    /* The account is read in a snapshot and the password verified outside
+     * any transaction (yescrypt takes milliseconds): holding the write
+     * lock for it would make every login wait for every other one, and
+     * for any import.  The outcome is then recorded in one short write
+     * transaction that reads the lock state again, so two connections
+     * cannot both count from the same failures. */
+    int rc = store_begin_read(st);
     if (rc)
         return rc;
     struct store_admin *admin = &session->admin;
     struct core_lock_state lock;
-    bool known = find_account(st, in->domain, in->user ? in->user : "", session, &lock) == CORE_OK;
+    const char *user = in->user ? in->user : "";
+    bool known = find_account(st, in->domain, user, session, &lock) == CORE_OK;
+    /* Extension users have no keys: an offered key is simply not theirs. */
+    bool key_ok = known && !in->password && !session->is_user &&
+                  store_admin_key_find(st, admin->id, in->key ? in->key : "") == CORE_OK;
+    store_rollback(st);
     if (!known) {
         /* Spend the time a real check costs: timing must not tell. */
         if (in->password)
             core_password_burn(in->password);
-        store_rollback(st);
         return E_LOGIN_FAILED;
     }
+    char hash[CORE_HASH_MAX];
+    snprintf(hash, sizeof hash, "%s", account_hash(session));
+    bool good = in->password ? core_password_verify(in->password, hash) : key_ok;
+    if ((rc = store_begin(st)))
+        return rc;
+    if (find_account(st, in->domain, user, session, &lock) != CORE_OK) {
+        store_rollback(st); /* deleted meanwhile */
+        return E_LOGIN_FAILED;
+    }
+    if (in->password && strcmp(hash, account_hash(session)))
+        good = core_password_verify(in->password, account_hash(session)); /* changed meanwhile */
     bool was_locked = lock.locked_at != 0;
     bool allowed = core_lockout_allows(&lock, session->site.auto_unlock, now);
     session->auto_unlocked = was_locked && allowed;
-    /* Extension users have no keys: an offered key is simply not theirs. */
-    bool good = in->password
-                    ? core_password_verify(in->password, account_hash(session))
-                    : !session->is_user &&
-                          store_admin_key_find(st, admin->id, in->key ? in->key : "") == CORE_OK;
     /* インターネットアクセス規制: outside the trusted networks nothing is judged
      * and nothing is counted; the reply is the same as for a wrong password. */
     bool restricted = session->is_user ? session->site.restrict_user : session->site.restrict_admin;
