@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "ops/ops.h"
+#include "registrar/registrar.h"
 
 enum cli_status { CLI_OK = 0, CLI_REFUSED = 1, CLI_USAGE = 2 };
 
@@ -17,6 +18,7 @@ struct cli {
     const char *prog;
     bool remote;        /* an exec verb of kascond: the actor's source is an address */
     struct ops_ctx ops; /* filled by cli_ops() */
+    struct registrar_config registrar; /* url "" when none */
 };
 
 /* The context of an operation of this verb: the operator acting on
@@ -95,5 +97,7 @@ int cli_fwd_clear(struct cli *cli, int argc, char **argv);
 int cli_fwd_voicemail(struct cli *cli, int argc, char **argv);
 int cli_transfer(struct cli *cli, int argc, char **argv);
 int cli_exchange(struct cli *cli, int argc, char **argv);
+int cli_registrar_status(struct cli *cli, int argc, char **argv);
+int cli_registrar_sync(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -117,6 +117,14 @@ static const struct cli_verb verbs[] = {
      3, 3, cli_transfer},
     {"exchange", NULL, "DOMAIN EXT1 EXT2 [--forwarding keep|clear] [--dry-run]",
      N_("swap the mobiles of two extensions in one step; prints what changes"), 3, 3, cli_exchange},
+    {"registrar", "status", "",
+     N_("the SIP registrar (Kamailio): whether it is reachable, how many changes wait for it"
+        " and why; exit status 1 when any wait"),
+     0, 0, cli_registrar_status},
+    {"registrar", "sync", "[DOMAIN] [--dry-run]",
+     N_("apply the waiting changes to the SIP registrar and compare every row of the site"
+        " (or of every site), repairing rows changed behind kascon's back; prints each change"),
+     0, 1, cli_registrar_sync},
     {"demo", NULL, "[--domain DOMAIN]",
      N_("create a demo site and print its administrator password"), 0, 0, cli_demo},
 };
@@ -142,6 +150,11 @@ static void usage(FILE *out, const char *prog)
         fprintf(out, _("  --db PATH   database file (default: %s, or $KASCON_DB)\n"), path);
     else
         fputs(_("  --db PATH   database file (no default: set $KASCON_DB or $HOME)\n"), out);
+    fputs(_("  --registrar PATH|postgresql://...\n"
+            "              the Kamailio database kept in step (default: $KASCON_REGISTRAR)\n"
+            "  --registrar-plaintext\n"
+            "              also write subscriber.password (Kamailio's calculate_ha1)\n"),
+          out);
     fputs(_("  --help      show this help\n  --version   show the version\n\n"
             "Exit status: 0 done, 1 input refused, 2 usage error.\n"),
           out);
@@ -192,6 +205,9 @@ int main(int argc, char **argv)
     kascon_i18n_init();
     struct cli cli = {.prog = "kasconctl", .actor = {"operator", "cli"}};
     const char *db = NULL;
+    registrar_config_from_env(&cli.registrar);
+    const char *registrar = NULL;
+    bool plaintext = cli.registrar.plaintext;
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -204,6 +220,12 @@ int main(int argc, char **argv)
             db = argv[++i];
         } else if (!strncmp(argv[i], "--db=", 5)) {
             db = argv[i] + 5;
+        } else if (!strcmp(argv[i], "--registrar") && i + 1 < argc) {
+            registrar = argv[++i];
+        } else if (!strncmp(argv[i], "--registrar=", 12)) {
+            registrar = argv[i] + 12;
+        } else if (!strcmp(argv[i], "--registrar-plaintext")) {
+            plaintext = true;
         } else {
             fprintf(stderr, _("%s: unknown option %s\n"), cli.prog, argv[i]);
             usage(stderr, cli.prog);
@@ -258,7 +280,20 @@ int main(int argc, char **argv)
         store_close(cli.st);
         return CLI_REFUSED;
     }
+    if (registrar || plaintext != cli.registrar.plaintext)
+        registrar_config_set(&cli.registrar, registrar ? registrar : cli.registrar.url, plaintext);
+    /* Every change this command commits is applied to the registrar
+     * after its commit; the registrar verbs do it themselves. */
+    bool registrar_verb = !strcmp(v->noun, "registrar");
+    if (!registrar_verb)
+        registrar_attach(cli.st, &cli.registrar);
     int rc = v->run(&cli, nargs, args);
+    if (!registrar_verb && cli.registrar.url[0]) {
+        char line[512];
+        registrar_status_line(cli.st, line, sizeof line);
+        if (line[0])
+            fprintf(stderr, "%s: %s\n", cli.prog, line);
+    }
     store_close(cli.st);
     return rc;
 }

@@ -132,6 +132,91 @@ static const char *const migrations[] = {
     " row INTEGER NOT NULL,"
     " action TEXT NOT NULL, object TEXT NOT NULL, detail TEXT,"
     " PRIMARY KEY (audit_id, row)) WITHOUT ROWID;",
+    /* 3: the registrar outbox.  Once a registrar is attached to the
+     * database (registrar_state.enabled), every change to what Kamailio
+     * reads is queued in the changing transaction itself, by trigger, as
+     * the key of the Kamailio rows to bring in step: 'd' a domain row,
+     * 's' a subscriber and its forwarding preferences (key: SIP ID),
+     * 'a' an alias (key: extension or mobile number), 'site' every row
+     * of the domain.  The writer recomputes those rows from the tables,
+     * so an entry applied twice or late still converges. */
+    "CREATE TABLE registrar_outbox ("
+    " id INTEGER PRIMARY KEY, domain TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL);"
+    "CREATE TABLE registrar_state ("
+    " id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " enabled INTEGER NOT NULL DEFAULT 0,"
+    " last_error TEXT NOT NULL DEFAULT '', failed_at INTEGER NOT NULL DEFAULT 0,"
+    " applied_at INTEGER NOT NULL DEFAULT 0);"
+    "INSERT INTO registrar_state (id) VALUES (1);"
+    "CREATE TRIGGER registrar_site_ins AFTER INSERT ON sites"
+    " WHEN (SELECT enabled FROM registrar_state) BEGIN"
+    " INSERT INTO registrar_outbox (domain, kind, key) VALUES (NEW.domain, 'site', '');"
+    " END;"
+    "CREATE TRIGGER registrar_site_upd AFTER UPDATE OF domain ON sites"
+    " WHEN (SELECT enabled FROM registrar_state) AND OLD.domain <> NEW.domain BEGIN"
+    " INSERT INTO registrar_outbox (domain, kind, key) VALUES (OLD.domain, 'site', ''),"
+    " (NEW.domain, 'site', '');"
+    " END;"
+    "CREATE TRIGGER registrar_ext_ins AFTER INSERT ON extensions"
+    " WHEN (SELECT enabled FROM registrar_state) BEGIN"
+    " INSERT INTO registrar_outbox (domain, kind, key)"
+    "  SELECT domain, 's', NEW.sip_id FROM sites WHERE id = NEW.site_id"
+    "  UNION ALL SELECT domain, 'a', NEW.ext FROM sites WHERE id = NEW.site_id;"
+    " END;"
+    "CREATE TRIGGER registrar_ext_del AFTER DELETE ON extensions"
+    " WHEN (SELECT enabled FROM registrar_state) BEGIN"
+    " INSERT INTO registrar_outbox (domain, kind, key)"
+    "  SELECT domain, 's', OLD.sip_id FROM sites WHERE id = OLD.site_id"
+    "  UNION ALL SELECT domain, 'a', OLD.ext FROM sites WHERE id = OLD.site_id;"
+    " END;"
+    "CREATE TRIGGER registrar_ext_upd"
+    " AFTER UPDATE OF site_id, ext, sip_id, sip_password ON extensions"
+    " WHEN (SELECT enabled FROM registrar_state) BEGIN"
+    " INSERT INTO registrar_outbox (domain, kind, key)"
+    "  SELECT domain, 's', OLD.sip_id FROM sites WHERE id = OLD.site_id"
+    "  UNION ALL SELECT domain, 'a', OLD.ext FROM sites WHERE id = OLD.site_id"
+    "  UNION ALL SELECT domain, 's', NEW.sip_id FROM sites WHERE id = NEW.site_id"
+    "  UNION ALL SELECT domain, 'a', NEW.ext FROM sites WHERE id = NEW.site_id"
+    "  UNION ALL SELECT s.domain, 'a', l.mobile FROM assignments a"
+    "   JOIN lines l ON l.id = a.line_id JOIN sites s ON s.id = l.site_id"
+    "   WHERE a.extension_id = NEW.id;"
+    " END;"
+    "CREATE TRIGGER registrar_asg_ins AFTER INSERT ON assignments"
+    " WHEN (SELECT enabled FROM registrar_state) BEGIN"
+    " INSERT INTO registrar_outbox (domain, kind, key)"
+    "  SELECT s.domain, 'a', l.mobile FROM lines l JOIN sites s ON s.id = l.site_id"
+    "  WHERE l.id = NEW.line_id;"
+    " END;"
+    "CREATE TRIGGER registrar_asg_del AFTER DELETE ON assignments"
+    " WHEN (SELECT enabled FROM registrar_state) BEGIN"
+    " INSERT INTO registrar_outbox (domain, kind, key)"
+    "  SELECT s.domain, 'a', l.mobile FROM lines l JOIN sites s ON s.id = l.site_id"
+    "  WHERE l.id = OLD.line_id;"
+    " END;"
+    "CREATE TRIGGER registrar_asg_upd AFTER UPDATE ON assignments"
+    " WHEN (SELECT enabled FROM registrar_state) BEGIN"
+    " INSERT INTO registrar_outbox (domain, kind, key)"
+    "  SELECT s.domain, 'a', l.mobile FROM lines l JOIN sites s ON s.id = l.site_id"
+    "  WHERE l.id IN (OLD.line_id, NEW.line_id);"
+    " END;"
+    "CREATE TRIGGER registrar_fwd_ins AFTER INSERT ON forwarding"
+    " WHEN (SELECT enabled FROM registrar_state) BEGIN"
+    " INSERT INTO registrar_outbox (domain, kind, key)"
+    "  SELECT s.domain, 's', e.sip_id FROM extensions e JOIN sites s ON s.id = e.site_id"
+    "  WHERE e.id = NEW.extension_id;"
+    " END;"
+    "CREATE TRIGGER registrar_fwd_upd AFTER UPDATE ON forwarding"
+    " WHEN (SELECT enabled FROM registrar_state) BEGIN"
+    " INSERT INTO registrar_outbox (domain, kind, key)"
+    "  SELECT s.domain, 's', e.sip_id FROM extensions e JOIN sites s ON s.id = e.site_id"
+    "  WHERE e.id = NEW.extension_id;"
+    " END;"
+    "CREATE TRIGGER registrar_fwd_del AFTER DELETE ON forwarding"
+    " WHEN (SELECT enabled FROM registrar_state) BEGIN"
+    " INSERT INTO registrar_outbox (domain, kind, key)"
+    "  SELECT s.domain, 's', e.sip_id FROM extensions e JOIN sites s ON s.id = e.site_id"
+    "  WHERE e.id = OLD.extension_id;"
+    " END;",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
@@ -346,7 +431,13 @@ int store_begin(struct store *st)
 }
 int store_commit(struct store *st)
 {
-    return run_constant(st, "COMMIT");
+    int rc = run_constant(st, "COMMIT");
+    if (!rc && st->commit_hook && !st->in_commit_hook) {
+        st->in_commit_hook = true;
+        st->commit_hook(st, st->commit_hook_ctx);
+        st->in_commit_hook = false;
+    }
+    return rc;
 }
 /* A deferred BEGIN: in WAL mode a consistent snapshot that blocks no writer. */
 int store_begin_read(struct store *st)

@@ -10,6 +10,9 @@
 struct store {
     sqlite3 *db;
     char errmsg[256];
+    store_commit_hook_fn commit_hook; /* after every successful COMMIT */
+    void *commit_hook_ctx;
+    bool in_commit_hook;
 };
 
 /* Prepares sql; on failure records the message and returns NULL. */

@@ -40,6 +40,60 @@ int store_commit(struct store *st);
 int store_begin_read(struct store *st);
 void store_rollback(struct store *st);
 
+/* Called after every successful store_commit (not from inside itself):
+ * the registrar writer applies the outbox there. */
+typedef void (*store_commit_hook_fn)(struct store *st, void *ctx);
+void store_set_commit_hook(struct store *st, store_commit_hook_fn fn, void *ctx);
+
+/* ---- the SIP registrar's outbox (migration 2) ----
+ * Once enabled, triggers queue the key of every Kamailio row a change
+ * affects, in the changing transaction.  kind: "d" domain row, "s"
+ * subscriber and forwarding preferences (key SIP ID), "a" alias (key
+ * extension or mobile number), "site" every row of the domain. */
+struct store_outbox_entry {
+    int64_t id;
+    char domain[CORE_DOMAIN_MAX + 1];
+    char kind[8];
+    char key[CORE_SIP_ID_MAX + 1];
+};
+typedef int (*store_outbox_cb)(const struct store_outbox_entry *e, void *ctx);
+/* Turns the outbox on (inside the caller's transaction); the first time,
+ * queues every site in full and sets *newly. */
+int store_outbox_enable(struct store *st, bool *newly);
+int store_outbox_any(struct store *st, bool *any);
+/* Pending entries in order; *max_id is the last one read. */
+int store_outbox_each(struct store *st, store_outbox_cb cb, void *ctx, int64_t *max_id);
+/* Removes the entries up to max_id (applied). */
+int store_outbox_done(struct store *st, int64_t max_id);
+struct store_registrar_state {
+    bool enabled;
+    long pending;
+    char last_error[256]; /* "" after a successful application */
+    int64_t failed_at, applied_at;
+};
+int store_registrar_state_get(struct store *st, struct store_registrar_state *out);
+/* Records a failure (error) or a success (NULL or ""). */
+int store_registrar_state_set(struct store *st, const char *error);
+/* What the registrar should hold for a domain: its subscribers (SIP ID,
+ * password, forwarding) and aliases (extension and assigned mobile
+ * numbers to SIP IDs), all of them or one key. */
+struct store_reg_subscriber {
+    char sip_id[CORE_SIP_ID_MAX + 1];
+    char password[CORE_SIP_PW_MAX + 1];
+    struct core_fwd fwd;
+};
+struct store_reg_alias {
+    char number[CORE_EXT_MAX + 1];
+    char sip_id[CORE_SIP_ID_MAX + 1];
+};
+typedef int (*store_reg_subscriber_cb)(const struct store_reg_subscriber *r, void *ctx);
+typedef int (*store_reg_alias_cb)(const struct store_reg_alias *r, void *ctx);
+int store_reg_domain_exists(struct store *st, const char *domain, bool *exists);
+int store_reg_subscribers(struct store *st, const char *domain, const char *sip_id,
+                          store_reg_subscriber_cb cb, void *ctx);
+int store_reg_aliases(struct store *st, const char *domain, const char *number,
+                      store_reg_alias_cb cb, void *ctx);
+
 /* ---- sites ---- */
 struct store_site {
     int64_t id;
