@@ -73,6 +73,7 @@ int cli_ext_import(struct cli *cli, int argc, char **argv);
 int cli_ext_delete(struct cli *cli, int argc, char **argv);
 int cli_ext_export(struct cli *cli, int argc, char **argv);
 int cli_ext_list(struct cli *cli, int argc, char **argv);
+int cli_ext_set(struct cli *cli, int argc, char **argv);
 int cli_cdr_load(struct cli *cli, int argc, char **argv);
 int cli_cdr_demo(struct cli *cli, int argc, char **argv);
 int cli_cdr_list(struct cli *cli, int argc, char **argv);

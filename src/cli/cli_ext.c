@@ -194,3 +194,46 @@ int cli_ext_list(struct cli *cli, int argc, char **argv)
     } while (!rc && strcmp(before, last));
     return rc ? CLI_REFUSED : CLI_OK;
 }
+
+/* ext set DOMAIN EXT sip-password (the new one from stdin) | sip-id ID:
+ * the profile's other fields stay as they are. */
+int cli_ext_set(struct cli *cli, int argc, char **argv)
+{
+    struct store_site site;
+    if (cli_site(cli, argv[0], &site))
+        return CLI_REFUSED;
+    struct store_ext e;
+    int rc = store_ext_find(cli->st, site.id, argv[1], &e);
+    if (rc) {
+        struct core_problem p;
+        core_problem_set(&p, rc, argv[1]);
+        cli_problem(cli, &p);
+        return CLI_REFUSED;
+    }
+    char secret[128] = "";
+    struct ops_ext_input in = {.ext = e.ext, .sip_id = e.sip_id, .web_user = e.web_user};
+    if (!strcmp(argv[2], "sip-password") && argc == 3) {
+        if (cli_read_secret(_("SIP password: "), secret, sizeof secret))
+            return CLI_REFUSED;
+        if (!secret[0]) {
+            struct core_problem p;
+            core_problem_set(&p, E_EMPTY, "");
+            cli_problem(cli, &p);
+            return CLI_REFUSED;
+        }
+        in.sip_password = secret;
+    } else if (!strcmp(argv[2], "sip-id") && argc == 4) {
+        in.sip_id = argv[3];
+    } else {
+        fprintf(stderr, _("Usage: %s ext set DOMAIN EXT sip-password | sip-id ID\n"), cli->prog);
+        return CLI_USAGE;
+    }
+    struct core_problems problems;
+    core_problems_init(&problems);
+    ops_ext_update(cli->st, site.id, e.ext, e.version, &in, &cli->actor, &problems);
+    memset(secret, 0, sizeof secret);
+    rc = cli_report(cli, &problems);
+    if (!rc)
+        printf(_("extension %s updated\n"), e.ext);
+    return rc;
+}

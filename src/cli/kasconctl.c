@@ -93,6 +93,8 @@ static const struct cli_verb verbs[] = {
      N_("write every extension in the 10-column register format (CP932 by default)"), 1, -1,
      cli_ext_export},
     {"ext", "list", "DOMAIN", N_("list the extension profiles"), 1, 1, cli_ext_list},
+    {"ext", "set", "DOMAIN EXT sip-password | sip-id ID",
+     N_("change an extension's SIP password (read from stdin) or SIP ID"), 3, 4, cli_ext_set},
     {"code", "show", "DOMAIN",
      N_("show the administrator's feature codes: hold code, dial-confirm code, DTMF settings"), 1,
      1, cli_code_show},

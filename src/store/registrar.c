@@ -85,9 +85,12 @@ int store_outbox_done(struct store *st, int64_t max_id)
 int store_registrar_state_get(struct store *st, struct store_registrar_state *out)
 {
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *s = store_prepare(st, "SELECT enabled, last_error, failed_at, applied_at,"
-                                        " (SELECT count(*) FROM registrar_outbox)"
-                                        " FROM registrar_state WHERE id = 1");
+    /* A change queues several keys, and a key may be queued many times:
+     * what waits is the number of distinct rows to bring in step. */
+    sqlite3_stmt *s = store_prepare(
+        st, "SELECT enabled, last_error, failed_at, applied_at,"
+            " (SELECT count(*) FROM (SELECT DISTINCT domain, kind, key FROM registrar_outbox))"
+            " FROM registrar_state WHERE id = 1");
     if (!s)
         return E_STORAGE;
     int rc = sqlite3_step(s);
