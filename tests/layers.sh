@@ -15,10 +15,14 @@ writers=$(sources src screens | grep -v -e '^src/store/' -e '^src/ops/' |
 check "only src/store and src/ops begin and commit transactions${writers:+ (not: $writers)}" \
   test -z "$writers"
 
-# 2. SQLite is the store's alone.
-sqlite=$(sources src screens | grep -v '^src/store/' |
+# 2. SQLite is the store's alone; src/registrar opens Kamailio's database
+# (never kascon's: it includes nothing of the store or ops).
+sqlite=$(sources src screens | grep -v -e '^src/store/' -e '^src/registrar/' |
   xargs grep -lE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]sqlite3\.h[>"]' | tr '\n' ' ')
-check "only src/store includes sqlite3.h${sqlite:+ (not: $sqlite)}" test -z "$sqlite"
+check "only src/store (and src/registrar, for Kamailio's) includes sqlite3.h${sqlite:+ (not: $sqlite)}" test -z "$sqlite"
+reg=$(sources src/registrar |
+  xargs grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*"(store|ops|cli|tui|ssh)/' | tr '\n' ' ')
+check "src/registrar includes no store, ops or front-end header${reg:+ (not: $reg)}" test -z "$reg"
 
 # 3. The core includes only itself, the gettext wrapper and system headers.
 above=$(sources src/core |

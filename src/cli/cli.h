@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 #include "ops/ops.h"
-#include "registrar/registrar.h"
+#include "ops/registrar.h"
 
 enum cli_status { CLI_OK = 0, CLI_REFUSED = 1, CLI_USAGE = 2 };
 

@@ -230,7 +230,7 @@ int cli_ext_set(struct cli *cli, int argc, char **argv)
     }
     struct core_problems problems;
     core_problems_init(&problems);
-    ops_ext_update(cli->st, site.id, e.ext, e.version, &in, &cli->actor, &problems);
+    ops_ext_update(cli_ops(cli, site.id), e.ext, e.version, &in, &problems);
     memset(secret, 0, sizeof secret);
     rc = cli_report(cli, &problems);
     if (!rc)

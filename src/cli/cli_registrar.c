@@ -9,7 +9,7 @@
 
 #include "cli/cli.h"
 #include "i18n.h"
-#include "registrar/registrar.h"
+#include "ops/registrar.h"
 
 static void print_time(const char *label, int64_t at)
 {
@@ -34,7 +34,7 @@ int cli_registrar_status(struct cli *cli, int argc, char **argv)
     }
     const struct registrar_config *cfg = &cli->registrar;
     char err[512] = "";
-    bool reachable = cfg->url[0] && registrar_probe(cfg, err, sizeof err) == 0;
+    bool reachable = cfg->url[0] && ops_registrar_probe(cfg, err, sizeof err) == 0;
     printf("registrar\t%s\n", cfg->url[0] ? cfg->url : "-");
     printf("reachable\t%s\n", !cfg->url[0] ? "-" : reachable ? "yes" : "no");
     if (cfg->url[0] && !reachable)
@@ -85,12 +85,10 @@ int cli_registrar_sync(struct cli *cli, int argc, char **argv)
                 cli->prog);
         return CLI_USAGE;
     }
-    if (!dry_run)
-        registrar_enable(cli->st);
     struct registrar_stats stats;
     char err[512];
-    if (registrar_flush(cfg, cli->st, true, domain ? site.domain : NULL, dry_run, print_change,
-                        NULL, &stats, err, sizeof err)) {
+    if (ops_registrar_sync(cli_ops(cli, domain ? site.id : 0), cfg, domain ? site.domain : NULL,
+                           dry_run, print_change, NULL, &stats, err, sizeof err)) {
         fprintf(stderr, _("%s: registrar: %s\n"), cli->prog, err);
         return CLI_REFUSED;
     }

@@ -207,7 +207,7 @@ int main(int argc, char **argv)
     kascon_i18n_init();
     struct cli cli = {.prog = "kasconctl", .actor = {"operator", "cli"}};
     const char *db = NULL;
-    registrar_config_from_env(&cli.registrar);
+    ops_registrar_config_from_env(&cli.registrar);
     const char *registrar = NULL;
     bool plaintext = cli.registrar.plaintext;
     int i = 1;
@@ -283,16 +283,17 @@ int main(int argc, char **argv)
         return CLI_REFUSED;
     }
     if (registrar || plaintext != cli.registrar.plaintext)
-        registrar_config_set(&cli.registrar, registrar ? registrar : cli.registrar.url, plaintext);
+        ops_registrar_config_set(&cli.registrar, registrar ? registrar : cli.registrar.url,
+                                 plaintext);
     /* Every change this command commits is applied to the registrar
      * after its commit; the registrar verbs do it themselves. */
     bool registrar_verb = !strcmp(v->noun, "registrar");
     if (!registrar_verb)
-        registrar_attach(cli.st, &cli.registrar);
+        ops_registrar_attach(cli.st, &cli.registrar);
     int rc = v->run(&cli, nargs, args);
     if (!registrar_verb && cli.registrar.url[0]) {
         char line[512];
-        registrar_status_line(cli.st, line, sizeof line);
+        ops_registrar_status_line(cli.st, line, sizeof line);
         if (line[0])
             fprintf(stderr, "%s: %s\n", cli.prog, line);
     }

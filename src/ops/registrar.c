@@ -7,7 +7,7 @@
 
 #include "i18n.h"
 #include "registrar/md5.h"
-#include "registrar/registrar.h"
+#include "ops/registrar.h"
 #include "registrar/target.h"
 
 /* Rows per INSERT and keys per IN (...): a few thousand parameters per
@@ -653,9 +653,11 @@ static void record(struct store *st, const char *error)
         store_rollback(st);
 }
 
-int registrar_flush(const struct registrar_config *cfg, struct store *st, bool sync,
-                    const char *domain, bool dry_run, registrar_report_fn report, void *ctx,
-                    struct registrar_stats *stats, char *err, size_t n)
+/* Applies the outbox (and with sync, compares whole domains).  who, when
+ * given, audits a sync that changed rows. */
+static int flush(const struct registrar_config *cfg, struct store *st, bool sync,
+                 const char *domain, bool dry_run, registrar_report_fn report, void *ctx,
+                 const struct ops_ctx *who, struct registrar_stats *stats, char *err, size_t n)
 {
     static bool busy; /* the commit hook does not re-enter */
     memset(stats, 0, sizeof *stats);
@@ -721,6 +723,13 @@ int registrar_flush(const struct registrar_config *cfg, struct store *st, bool s
     }
     if (!rc && !dry_run && (store_outbox_done(st, max_id) || store_registrar_state_set(st, NULL)))
         rc = store_failed(&r);
+    if (!rc && !dry_run && who && r.changes) {
+        char after[64];
+        snprintf(after, sizeof after, "%ld rows changed", r.changes);
+        if (store_audit(st, who->site_id, &who->actor, "registrar.sync", domain ? domain : "*", "",
+                        after))
+            rc = store_failed(&r);
+    }
     if (!rc && !dry_run) {
         in_store = false;
         if (store_commit(st))
@@ -745,7 +754,22 @@ int registrar_flush(const struct registrar_config *cfg, struct store *st, bool s
     return rc;
 }
 
-void registrar_config_set(struct registrar_config *cfg, const char *url, bool plaintext)
+int ops_registrar_sync(const struct ops_ctx *ctx, const struct registrar_config *cfg,
+                       const char *domain, bool dry_run, registrar_report_fn report,
+                       void *report_ctx, struct registrar_stats *stats, char *err, size_t n)
+{
+    if (!dry_run && cfg->url[0])
+        ops_registrar_enable(ctx->st);
+    return flush(cfg, ctx->st, true, domain, dry_run, report, report_ctx, ctx, stats, err, n);
+}
+
+int ops_registrar_apply(struct store *st, const struct registrar_config *cfg, char *err, size_t n)
+{
+    struct registrar_stats stats;
+    return flush(cfg, st, false, NULL, false, NULL, NULL, NULL, &stats, err, n);
+}
+
+void ops_registrar_config_set(struct registrar_config *cfg, const char *url, bool plaintext)
 {
     if (url && strncmp(url, "sqlite://", 9) == 0)
         url += 9;
@@ -757,7 +781,7 @@ void registrar_config_set(struct registrar_config *cfg, const char *url, bool pl
     }
 }
 
-void registrar_config_from_env(struct registrar_config *cfg)
+void ops_registrar_config_from_env(struct registrar_config *cfg)
 {
     const char *url = getenv("KASCON_REGISTRAR");
     const char *plain = getenv("KASCON_REGISTRAR_PLAINTEXT");
@@ -774,10 +798,10 @@ static void after_commit(struct store *st, void *ctx)
     char err[512];
     /* A failure is recorded for the status line; the change itself is
      * committed and waits in the outbox. */
-    registrar_flush(ctx, st, false, NULL, false, NULL, NULL, &stats, err, sizeof err);
+    flush(ctx, st, false, NULL, false, NULL, NULL, NULL, &stats, err, sizeof err);
 }
 
-void registrar_enable(struct store *st)
+void ops_registrar_enable(struct store *st)
 {
     bool newly = false;
     if (store_begin(st) == CORE_OK) {
@@ -786,7 +810,7 @@ void registrar_enable(struct store *st)
     }
 }
 
-int registrar_probe(const struct registrar_config *cfg, char *err, size_t n)
+int ops_registrar_probe(const struct registrar_config *cfg, char *err, size_t n)
 {
     struct run r = {.cfg = cfg, .err = err, .errn = n};
     int rc = target_open(cfg->url, &r.t, err, n);
@@ -796,16 +820,16 @@ int registrar_probe(const struct registrar_config *cfg, char *err, size_t n)
     return rc;
 }
 
-void registrar_attach(struct store *st, const struct registrar_config *cfg)
+void ops_registrar_attach(struct store *st, const struct registrar_config *cfg)
 {
     if (!cfg->url[0])
         return;
-    registrar_enable(st);
+    ops_registrar_enable(st);
     store_set_commit_hook(st, after_commit, (void *)cfg);
     after_commit(st, (void *)cfg);
 }
 
-void registrar_status_line(struct store *st, char *buf, size_t n)
+void ops_registrar_status_line(struct store *st, char *buf, size_t n)
 {
     struct store_registrar_state s;
     buf[0] = '\0';

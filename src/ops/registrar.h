@@ -6,19 +6,19 @@
  * from the extension number and the assigned mobile number to the SIP ID.
  *
  * The store's outbox (filled by triggers in each changing transaction)
- * says which rows may differ; registrar_flush recomputes them from
+ * says which rows may differ; ops_registrar_flush recomputes them from
  * kascon's tables and writes the difference, set-wise, in one registrar
  * transaction, then empties the outbox up to what it read.  Applying an
  * entry twice or late converges on the same rows.  When the registrar
  * cannot be written the entries stay, and the reason is recorded for
  * `kasconctl registrar status` and the console's status line. */
-#ifndef KASCON_REGISTRAR_H
-#define KASCON_REGISTRAR_H
+#ifndef KASCON_OPS_REGISTRAR_H
+#define KASCON_OPS_REGISTRAR_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "store/store.h"
+#include "ops/ops.h"
 
 /* The usr_preferences attributes kascon writes (type 0 string, 1 integer). */
 #define REGISTRAR_ATTR_UNCONDITIONAL "fwd_unconditional"
@@ -34,11 +34,11 @@ struct registrar_config {
 };
 
 /* KASCON_REGISTRAR and KASCON_REGISTRAR_PLAINTEXT ("1"/"yes"). */
-void registrar_config_from_env(struct registrar_config *cfg);
+void ops_registrar_config_from_env(struct registrar_config *cfg);
 /* Sets cfg from an option or configuration value: "sqlite://" prefixes
  * (Kamailio's spelling) are taken off.  Exported to the environment so
  * that programs this one starts (the console, kasconctl verbs) write too. */
-void registrar_config_set(struct registrar_config *cfg, const char *url, bool plaintext);
+void ops_registrar_config_set(struct registrar_config *cfg, const char *url, bool plaintext);
 
 /* One row (or set of rows of one key) brought in step. */
 struct registrar_change {
@@ -54,28 +54,31 @@ struct registrar_stats {
     long statements; /* statements sent to the registrar */
 };
 
-/* Applies the pending outbox entries.  With sync, also brings every row of
- * `domain` (or of every site, when NULL) in step, repairing drift.  With
- * dry_run, reports what would change and changes nothing.  Returns 0, or
- * -1 with the reason in err (entries stay pending; the reason is
+/* kasconctl registrar sync: applies the pending outbox entries and
+ * brings every row of `domain` (or of every site, when NULL) in step,
+ * repairing drift, each change reported; audited when rows changed.
+ * With dry_run, reports what would change and changes nothing.  Returns
+ * 0, or -1 with the reason in err (entries stay pending; the reason is
  * recorded unless dry_run). */
-int registrar_flush(const struct registrar_config *cfg, struct store *st, bool sync,
-                    const char *domain, bool dry_run, registrar_report_fn report, void *ctx,
-                    struct registrar_stats *stats, char *err, size_t n);
+int ops_registrar_sync(const struct ops_ctx *ctx, const struct registrar_config *cfg,
+                       const char *domain, bool dry_run, registrar_report_fn report,
+                       void *report_ctx, struct registrar_stats *stats, char *err, size_t n);
+/* Applies the pending outbox entries only (the periodic worker). */
+int ops_registrar_apply(struct store *st, const struct registrar_config *cfg, char *err, size_t n);
 
 /* Makes every later store_commit on st apply the outbox to cfg's
  * registrar (nothing when cfg->url is empty).  Turns the outbox on in the
  * database; the first time, every site is queued in full.  Applies what
  * is pending now.  cfg must outlive st. */
-void registrar_attach(struct store *st, const struct registrar_config *cfg);
+void ops_registrar_attach(struct store *st, const struct registrar_config *cfg);
 
 /* Turns the outbox on (first time: every site queued in full). */
-void registrar_enable(struct store *st);
+void ops_registrar_enable(struct store *st);
 /* Opens the registrar and checks its version rows; 0 or -1 with err. */
-int registrar_probe(const struct registrar_config *cfg, char *err, size_t n);
+int ops_registrar_probe(const struct registrar_config *cfg, char *err, size_t n);
 
 /* One line for status displays: "" when the outbox is empty, else how
  * many changes wait and why. */
-void registrar_status_line(struct store *st, char *buf, size_t n);
+void ops_registrar_status_line(struct store *st, char *buf, size_t n);
 
 #endif
