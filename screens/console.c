@@ -9,9 +9,13 @@
 #include <unistd.h>
 
 #include "i18n.h"
+#include "ops/registrar.h"
 #include "screens/screens.h"
 
 static struct scr_console console;
+/* The registrar this console's changes reach ($KASCON_REGISTRAR, which
+ * kascond sets from its own settings). */
+static struct registrar_config registrar;
 
 struct scr_console *scr_console(void)
 {
@@ -257,6 +261,13 @@ static void idle_tick(void *ctx)
 {
     (void)ctx;
     scr_lock_renew_all();
+    /* Every few seconds: does anything wait for the registrar, and why. */
+    static int ticks;
+    if (registrar.url[0] && ticks++ % 5 == 0) {
+        char line[512];
+        ops_registrar_status_line(console.st, line, sizeof line);
+        tui_set_status(line);
+    }
     int limit = console.opts->idle_timeout;
     if (limit <= 0)
         return;
@@ -282,6 +293,8 @@ int console_run(const struct console_opts *opts)
         store_close(console.st);
         return 1;
     }
+    ops_registrar_config_from_env(&registrar);
+    ops_registrar_attach(console.st, &registrar);
     if (tui_init()) {
         fprintf(stderr, "%s", _("kascon: this terminal cannot run the console\n"));
         store_close(console.st);

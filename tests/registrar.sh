@@ -3,7 +3,7 @@
 # A real Kamailio registrar kept in step by kasconctl: the shipped
 # doc/kamailio/kamailio.cfg on an SQLite database, run as an unprivileged
 # user on a free loopback port, and real REGISTERs and requests from SIPp.
-. "${top_srcdir:-.}/tests/lib.sh"
+. "${top_srcdir:-.}/tests/tmux.sh"
 SCHEMA=/usr/share/kamailio/db_sqlite
 if ! command -v kamailio >/dev/null || [ ! -f "$SCHEMA/auth_db-create.sql" ]; then
   echo "1..0 # SKIP kamailio or kamailio-sqlite-modules is not installed"
@@ -45,8 +45,8 @@ check "... status says so" grep -q '^pending	0$' "$TMP/out"
 
 # ---- a throwaway Kamailio ----
 free_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-KPID=
-trap '[ -n "$KPID" ] && kill "$KPID" 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"' EXIT
+KPID= SERVER=
+trap '[ -n "$KPID" ] && kill "$KPID" 2>/dev/null; [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; wait 2>/dev/null; cleanup_tmux' EXIT
 as_user=()
 [ "$(id -u)" = 0 ] && as_user=(-u nobody -g "$(id -gn nobody)")
 port_open() { ss -Hnlu "sport = :$1" 2>/dev/null | grep -q "127.0.0.1:$1"; }
@@ -84,7 +84,7 @@ sip() {
   rm -f "$TMP"/sipp/*
   mkdir -p "$TMP/sipp"
   (cd "$TMP/sipp" && timeout 30 sipp "127.0.0.1:$PORT" -sf "$SC/$sc.xml" -key user "$user" \
-    -key domain $D "${args[@]}" -au "$user" -ap "$pw" -m 1 -i 127.0.0.1 -nostdin \
+    -key domain $D "${args[@]}" -au "$user" -ap "$pw" -m 1 -i 127.0.0.1 -p "$(free_port)" -nostdin \
     -timeout 20s -timeout_error -trace_msg -trace_err >/dev/null 2>&1)
   local rc=$?
   cat "$TMP"/sipp/*_messages.log >"$TMP/sip.log" 2>/dev/null
@@ -197,5 +197,53 @@ check "300 extensions imported" run_ctl 0 ext import $D "$TMP/bulk.csv"
 check "... all 300 subscribers in Kamailio" test "$(kq "select count(*) from subscriber where username between '3000' and '3299'")" = 300
 check "... nothing waits" run_ctl 0 registrar status
 check "one of them registers" sip register 3123 pw000123 contact="sip:3123@127.0.0.1:$PHONE_PORT"
+# ---- kascond: exec verbs over SSH, the periodic worker, the console ----
+until_ok() { # SECONDS COMMAND...: polls until the command succeeds
+  local limit=$1 i=0; shift
+  while [ $i -lt $((limit * 10)) ]; do "$@" && return 0; sleep 0.1; i=$((i + 1)); done
+  return 1
+}
+PW=Adm1nPass9
+echo "$PW" | K admin add $D admin >/dev/null
+: >"$TMP/kascond.conf"
+env -u KASCON_REGISTRAR "$KASCOND" --config "$TMP/kascond.conf" --listen 127.0.0.1:0 \
+  --db "$KASCON_DB" --host-key "$TMP/host_key" --foreground \
+  --registrar "$KD/kam.db" --registrar-interval 1 2>"$TMP/server.log" &
+SERVER=$!
+log_has() { grep -q "$1" "$TMP/server.log"; }
+check "kascond starts with --registrar" until_ok 20 log_has "Server listening on 127.0.0.1 port"
+SPORT=$(sed -n 's/.*Server listening on 127.0.0.1 port \([0-9]*\)\..*/\1/p' "$TMP/server.log")
+printf '4000,09012340003,0000000000,,ssh4000x,0,0,web4000,abcd1234,0\r\n' >"$TMP/ssh.csv"
+env -u KASCON_REGISTRAR timeout 30 sshpass -p "$PW" ssh -F /dev/null -o StrictHostKeyChecking=no \
+  -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o PubkeyAuthentication=no \
+  -p "$SPORT" "admin@$D@127.0.0.1" ext import <"$TMP/ssh.csv" >"$TMP/out" 2>"$TMP/err"
+check "ext import over SSH" grep -q '1 profiles created' "$TMP/out" ||
+  sed 's/^/#   /' "$TMP/err"
+check "... reaches Kamailio: 4000 registers" sip register 4000 ssh4000x contact="sip:4000@127.0.0.1:$PHONE_PORT"
+check "... and its mobile alias names it" \
+  test "$(kq "select username from dbaliases where alias_username='09012340003'")" = 4000
+
+mv "$KD/kam.db" "$KD/kam.away"
+echo worker77 | K ext set $D 4000 sip-password >/dev/null 2>&1
+check "a change while the registrar is away waits" run_ctl 1 registrar status
+mv "$KD/kam.away" "$KD/kam.db"
+nothing_waits() { "$KASCONCTL" registrar status >/dev/null 2>&1; }
+check "kascond's worker applies it once the registrar is back" until_ok 20 nothing_waits
+check "... and logs it" until_ok 10 log_has "Registrar .*kam.db: applied 1 waiting change"
+check "... the new password registers" sip register 4000 worker77 contact="sip:4000@127.0.0.1:$PHONE_PORT"
+
+# The console says what waits, and why, on its status line.
+mv "$KD/kam.db" "$KD/kam.away"
+kill "$SERVER"; wait "$SERVER" 2>/dev/null; SERVER=
+echo console88 | K ext set $D 4000 sip-password >/dev/null 2>&1
+start_console C.UTF-8 100 24
+wait_for "Site domain name" >/dev/null
+type_text $D; keys Tab; type_text admin; keys Tab; type_text "$PW"; keys Enter
+check "the console's status line: changes waiting for the registrar, and why" \
+  wait_for "Registrar: 1 change waiting"
+check "... naming the cause" bash -c "tmux -L '$SOCK' capture-pane -p -t main | grep -q 'unable to open'"
+mv "$KD/kam.away" "$KD/kam.db"
+run_ctl 0 registrar sync $D
+check "... and clears it once applied" wait_gone "Registrar:" 15
 done_testing
 [ $failed = 0 ]

@@ -763,17 +763,19 @@ int ops_registrar_sync(const struct ops_ctx *ctx, const struct registrar_config 
     return flush(cfg, ctx->st, true, domain, dry_run, report, report_ctx, ctx, stats, err, n);
 }
 
-int ops_registrar_apply(struct store *st, const struct registrar_config *cfg, char *err, size_t n)
+int ops_registrar_apply(struct store *st, const struct registrar_config *cfg,
+                        struct registrar_stats *stats, char *err, size_t n)
 {
-    struct registrar_stats stats;
-    return flush(cfg, st, false, NULL, false, NULL, NULL, NULL, &stats, err, n);
+    return flush(cfg, st, false, NULL, false, NULL, NULL, NULL, stats, err, n);
 }
 
 void ops_registrar_config_set(struct registrar_config *cfg, const char *url, bool plaintext)
 {
+    char copy[sizeof cfg->url]; /* url may be cfg->url itself */
     if (url && strncmp(url, "sqlite://", 9) == 0)
         url += 9;
-    snprintf(cfg->url, sizeof cfg->url, "%s", url ? url : "");
+    snprintf(copy, sizeof copy, "%s", url ? url : "");
+    memcpy(cfg->url, copy, sizeof copy);
     cfg->plaintext = plaintext;
     if (cfg->url[0]) {
         setenv("KASCON_REGISTRAR", cfg->url, 1);

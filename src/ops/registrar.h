@@ -64,7 +64,8 @@ int ops_registrar_sync(const struct ops_ctx *ctx, const struct registrar_config 
                        const char *domain, bool dry_run, registrar_report_fn report,
                        void *report_ctx, struct registrar_stats *stats, char *err, size_t n);
 /* Applies the pending outbox entries only (the periodic worker). */
-int ops_registrar_apply(struct store *st, const struct registrar_config *cfg, char *err, size_t n);
+int ops_registrar_apply(struct store *st, const struct registrar_config *cfg,
+                        struct registrar_stats *stats, char *err, size_t n);
 
 /* Makes every later store_commit on st apply the outbox to cfg's
  * registrar (nothing when cfg->url is empty).  Turns the outbox on in the

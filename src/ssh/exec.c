@@ -124,7 +124,16 @@ static void command_child(struct session *s, int in, int out, int err)
                 cli.st ? store_errmsg(cli.st) : "out of memory");
         _exit(CLI_REFUSED);
     }
+    /* What the command changes reaches the registrar after its commit. */
+    ops_registrar_config_from_env(&cli.registrar);
+    ops_registrar_attach(cli.st, &cli.registrar);
     int rc = cli_remote_run(&cli, s->login.site.domain, s->command);
+    if (cli.registrar.url[0]) {
+        char line[512];
+        ops_registrar_status_line(cli.st, line, sizeof line);
+        if (line[0])
+            fprintf(stderr, "%s: %s\n", cli.prog, line);
+    }
     store_close(cli.st);
     fflush(NULL);
     _exit(rc);

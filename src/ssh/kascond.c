@@ -24,6 +24,7 @@
 #include "i18n.h"
 #include "io/area.h"
 #include "ops/ops.h"
+#include "ops/registrar.h"
 #include "ssh/log.h"
 #include "ssh/sshd.h"
 #include "store/store.h"
@@ -53,13 +54,15 @@ static int ensure_host_key(const char *path)
 }
 
 /* No session can be alive at start: every lease left is a crashed one's. */
-static int prepare_database(const char *path)
+static int prepare_database(const char *path, bool registrar)
 {
     struct store *st = NULL;
     int rc = store_open(path, &st);
     int cleared = 0;
     if (!rc)
         rc = store_lock_clear_all(st, &cleared);
+    if (!rc && registrar)
+        ops_registrar_enable(st); /* from now on every change is queued */
     if (rc)
         fprintf(stderr, _("%s: cannot open database %s: %s\n"), prog, path,
                 st ? store_errmsg(st) : "out of memory");
@@ -98,6 +101,40 @@ static void daily_cleanup(const char *path, const char *files_root)
         sshd_log(LOG_DAEMON | LOG_NOTICE,
                  "Call-history retention deleted %d file(s), %ld record(s) older than 92 days",
                  files, records);
+    store_close(st);
+    _exit(rc ? 1 : 0);
+}
+
+/* Changes a writer could not apply to the SIP registrar wait in the
+ * outbox; a short-lived child applies them every registrar-interval
+ * seconds.  It logs what it applied, and a failure only when its reason
+ * is new (the status keeps the reason meanwhile). */
+static void registrar_worker(const struct sshd_config *cfg)
+{
+    pid_t pid = fork();
+    if (pid != 0)
+        return; /* the parent reaps it with the sessions */
+    struct registrar_config reg;
+    ops_registrar_config_from_env(&reg);
+    struct store *st = NULL;
+    struct store_registrar_state before;
+    struct registrar_stats stats;
+    char err[512] = "";
+    int rc = store_open(cfg->db_path, &st);
+    if (!rc)
+        rc = store_registrar_state_get(st, &before);
+    if (!rc && before.pending && ops_registrar_apply(st, &reg, &stats, err, sizeof err)) {
+        if (strcmp(err, before.last_error) != 0)
+            sshd_log(LOG_DAEMON | LOG_WARNING, "Registrar %s: %ld change(s) waiting: %s", reg.url,
+                     before.pending, err);
+        rc = 1;
+    } else if (!rc && before.pending) {
+        sshd_log(LOG_DAEMON | LOG_NOTICE, "Registrar %s: applied %ld waiting change(s)", reg.url,
+                 before.pending);
+    } else if (rc) {
+        sshd_log(LOG_DAEMON | LOG_ERR, "Registrar worker: %s",
+                 st ? store_errmsg(st) : "out of memory");
+    }
     store_close(st);
     _exit(rc ? 1 : 0);
 }
@@ -223,11 +260,15 @@ static int serve(ssh_bind bind, const struct sshd_config *cfg)
         return 1;
     }
     int count = 0;
-    time_t last_purge = 0;
+    time_t last_purge = 0, last_registrar = 0;
     while (!stop_signal) {
         if (time(NULL) - last_purge >= 24 * 60 * 60) {
             last_purge = time(NULL);
             daily_cleanup(cfg->db_path, cfg->files_root);
+        }
+        if (cfg->registrar[0] && time(NULL) - last_registrar >= cfg->registrar_interval) {
+            last_registrar = time(NULL);
+            registrar_worker(cfg);
         }
         if (child_exited)
             reap(children, &count);
@@ -294,7 +335,7 @@ int main(int argc, char **argv)
     if (rc)
         return rc == 1 ? 0 : 2;
     sshd_log_open(cfg.foreground);
-    if (ensure_host_key(cfg.host_key) || prepare_database(cfg.db_path))
+    if (ensure_host_key(cfg.host_key) || prepare_database(cfg.db_path, cfg.registrar[0] != 0))
         return 1;
 
     ssh_bind bind = ssh_bind_new();

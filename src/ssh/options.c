@@ -13,6 +13,7 @@
 
 #include "i18n.h"
 #include "ssh/options.h"
+#include "ops/registrar.h"
 #include "store/store.h"
 
 #ifndef SYSCONFDIR
@@ -36,6 +37,7 @@ void sshd_config_defaults(struct sshd_config *cfg)
     cfg->max_auth_tries = 6;
     cfg->max_file_size = 64LL << 20;
     cfg->max_area_size = 256LL << 20;
+    cfg->registrar_interval = 30;
 }
 
 /* "ADDR:PORT", "[V6]:PORT", ":PORT" or "ADDR". */
@@ -137,6 +139,21 @@ static int apply_setting(struct sshd_config *cfg, const char *key, const char *v
         snprintf(cfg->public_host, sizeof cfg->public_host, "%s", value);
         return value[0] && !strpbrk(value, " \t'\"") ? 0 : -1;
     }
+    if (!strcmp(key, "registrar")) {
+        snprintf(cfg->registrar, sizeof cfg->registrar, "%s", value);
+        return 0;
+    }
+    if (!strcmp(key, "registrar-plaintext")) {
+        if (!strcmp(value, "yes") || !strcmp(value, "1") || !strcmp(value, "on"))
+            cfg->registrar_plaintext = true;
+        else if (!strcmp(value, "no") || !strcmp(value, "0") || !strcmp(value, "off"))
+            cfg->registrar_plaintext = false;
+        else
+            return -1;
+        return 0;
+    }
+    if (!strcmp(key, "registrar-interval"))
+        return parse_count(value, 1, &cfg->registrar_interval);
     if (!strcmp(key, "public-port")) {
         int port;
         if (parse_count(value, 1, &port) || port > 65535)
@@ -221,6 +238,14 @@ static void usage(FILE *out)
             "  --public-port N           port shown in scp commands (default: the one\n"
             "                            listened on)\n"),
           out);
+    fputs(_("\nSIP registrar (Kamailio), kept in step with every change:\n"
+            "  --registrar PATH|postgresql://...\n"
+            "                            its database (default: $KASCON_REGISTRAR; none: off)\n"
+            "  --registrar-plaintext yes|no\n"
+            "                            also write subscriber.password (default no)\n"
+            "  --registrar-interval SEC  how often changes that could not be written are\n"
+            "                            retried (default 30)\n"),
+          out);
 }
 
 static const struct option long_options[] = {
@@ -239,6 +264,9 @@ static const struct option long_options[] = {
     {"max-area-size", required_argument, NULL, 'S'},
     {"public-host", required_argument, NULL, 'H'},
     {"public-port", required_argument, NULL, 'P'},
+    {"registrar", required_argument, NULL, 'R'},
+    {"registrar-plaintext", required_argument, NULL, 'W'},
+    {"registrar-interval", required_argument, NULL, 'I'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -293,6 +321,25 @@ int sshd_parse_args(int argc, char **argv, struct sshd_config *cfg)
         fprintf(stderr, _("%s: no database path: use --db PATH or set KASCON_DB\n"), prog);
         return 2;
     }
+    /* The registrar reaches the sessions (console, exec verbs) through
+     * the environment, as $KASCON_REGISTRAR does for kasconctl. */
+    struct registrar_config reg;
+    ops_registrar_config_from_env(&reg);
+    if (cfg->registrar[0])
+        snprintf(reg.url, sizeof reg.url, "%s", cfg->registrar);
+    if (cfg->registrar_plaintext)
+        reg.plaintext = true;
+    if (reg.url[0] && reg.url[0] != '/' && !strstr(reg.url, "://")) {
+        /* kascond leaves its working directory when it detaches. */
+        char cwd[2048], abs[4096];
+        if (getcwd(cwd, sizeof cwd)) {
+            int n = snprintf(abs, sizeof abs, "%s/%s", cwd, reg.url);
+            if (n > 0 && (size_t)n < sizeof reg.url)
+                memcpy(reg.url, abs, (size_t)n + 1);
+        }
+    }
+    ops_registrar_config_set(&reg, reg.url, reg.plaintext);
+    snprintf(cfg->registrar, sizeof cfg->registrar, "%s", reg.url);
     if (!cfg->files_root[0]) {
         const char *slash = strrchr(cfg->db_path, '/');
         if (slash)

@@ -25,6 +25,12 @@ struct sshd_config {
     /* Host and port the console names in the scp command it shows. */
     char public_host[256];
     int public_port; /* 0: the port kascond listens on */
+    /* The Kamailio database kept in step ("" for none), whether its
+     * subscriber.password is written, and how often (seconds) a worker
+     * applies changes a writer could not. */
+    char registrar[1024];
+    bool registrar_plaintext;
+    int registrar_interval;
 };
 
 void sshd_config_defaults(struct sshd_config *cfg);

@@ -55,6 +55,7 @@ static struct {
     void *pending_arg;
     struct timespec last_key;  /* when the user last typed or clicked */
     struct timespec last_tick; /* when the idle function last ran */
+    char status[256];          /* tui_set_status: on the result heading */
 } app;
 
 static const struct tui_screen help_screen;
@@ -264,6 +265,11 @@ void tui_result_error(const char *text)
     set_result(text, true);
 }
 
+void tui_set_status(const char *text)
+{
+    snprintf(app.status, sizeof app.status, "%s", text ? text : "");
+}
+
 void tui_result_clear(void)
 {
     set_result("", false);
@@ -437,6 +443,12 @@ static void paint_result(const struct frame *f, int y, int lines)
     tui_draw_text(y, 0, w, TUI_HEADER, head);
     if (COLS > w + 1)
         mvhline(y, w + 1, ACS_HLINE, COLS - w - 1);
+    /* The status, right-aligned on the heading's rule, cut to what fits. */
+    if (app.status[0] && COLS > w + 4) {
+        char cut[sizeof app.status];
+        int sw = tui_text_truncate(cut, sizeof cut, app.status, COLS - w - 4);
+        tui_draw_text(y, COLS - sw - 1, sw, TUI_ERROR, cut);
+    }
     struct tui_rect r = {y + 1, 1, lines, COLS - 1};
     if (tui_draw_wrapped(&r, f->result_error ? TUI_ERROR : TUI_OK, f->result) == 0)
         tui_draw_text(y + 1, 1, COLS - 1, TUI_OK, "");

@@ -131,6 +131,9 @@ void tui_key_name(int key, char *buf, size_t size);
 void tui_result_ok(const char *text);
 void tui_result_error(const char *text);
 void tui_result_clear(void);
+/* A lasting status (a registrar that waits), shown at the right of the
+ * result heading on every screen until changed; "" clears it. */
+void tui_set_status(const char *text);
 
 /* ---- drawing and text helpers ------------------------------------------ */
 
