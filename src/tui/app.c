@@ -358,6 +358,12 @@ int tui_read_key(void)
         }
         if (!(r == KEY_CODE_YES && wc == KEY_RESIZE))
             clock_gettime(CLOCK_MONOTONIC, &app.last_key);
+        /* Ctrl-L, as in every curses program: the next refresh sends the
+         * whole screen again, for one spoiled by a wall message or noise. */
+        if (r == OK && wc == 'L' - '@') {
+            clearok(curscr, TRUE);
+            return 0;
+        }
         if (r == OK)
             return wc >= KEY_MIN && wc <= KEY_MAX ? (int)wc | TUI_KEY_CHAR_BIT : (int)wc;
         if (wc != KEY_MOUSE)
