@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/cdr.h"
+#include "core/formats.h"
 #include "ops/ops.h"
 #include "fixture.h"
 #include "tap.h"

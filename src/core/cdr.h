@@ -69,29 +69,8 @@ size_t core_cdr_causes(const int **codes);
 /* Column letter A-L of a native column (for ROW:COL reports). */
 char core_cdr_column_letter(int column);
 
-/* Checks and normalises one native row of CORE_CDR_COLUMNS fields (UTF-8).
- * Every problem goes to *problems with field set to the column; returns
- * the number of problems added (0: *out is filled), or -1 on no memory. */
-int core_cdr_from_native(char *const *fields, struct core_cdr *out, struct core_problems *problems,
-                         long row);
-
-/* Asterisk cdr_csv Master.csv layouts.  Columns 0-15 are always
- * accountcode, src, dst, dcontext, clid, channel, dstchannel, lastapp,
- * lastdata, start, answer, end, duration, billsec, disposition, amaflags;
- * then, as configured: uniqueid (loguniqueid), userfield (loguserfield),
- * peeraccount, linkedid, sequence (newcdrcolumns), and for cdr_custom
- * templates a trailing ${HANGUPCAUSE}. */
-struct core_ast_layout {
-    int columns;
-    bool has_cause; /* the last column is a numeric hangup cause */
-};
-/* Decides the layout from the first record; E_COLUMN_COUNT if none fits. */
-int core_cdr_ast_layout(char *const *fields, int count, struct core_ast_layout *out);
-/* Maps one record of that layout; same contract as core_cdr_from_native. */
-int core_cdr_from_asterisk(char *const *fields, int count, const struct core_ast_layout *layout,
-                           struct core_cdr *out, struct core_problems *problems, long row);
-/* disposition -> (completed, default cause); E_CDR_DISPOSITION if unknown. */
-int core_cdr_disposition(const char *disposition, int *completed, int *cause);
+/* The mapping of CSV columns to a record (native and Asterisk) is in
+ * core/formats.h, next to the extension files' columns. */
 
 /* "YYYY-MM-DD" of a record (its call time's date). */
 void core_cdr_day(const struct core_cdr *rec, char day[CORE_CDR_DAY_LEN + 1]);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/formats.h"
 #include "ops/ops.h"
 
 static int add_problem(struct core_problems *problems, int code, const char *value, int field,

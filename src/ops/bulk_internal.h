@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Shared by the files of 一括登録 / 一括削除 (src/ops/bulk*.c) only: a file's
+ * rows as read, and the snapshot of the site they are checked against. */
+#ifndef KASCON_OPS_BULK_INTERNAL_H
+#define KASCON_OPS_BULK_INTERNAL_H
+
+#include "core/formats.h"
+#include "ops/ops.h"
+
+struct row {
+    long no;
+    int ncols;
+    char *f[CORE_EXTCSV_REGISTER];
+    bool shaped;      /* the column count is right: cross-row checks apply */
+    bool new_profile; /* register: a profile to create */
+    int64_t ext_id;   /* existing profile (2-column assign, delete) */
+    int64_t line_id;  /* register: the mobile to assign, or 0 */
+    char hash[CORE_HASH_MAX];
+};
+
+struct snap_ext {
+    int64_t id;
+    char ext[CORE_EXT_MAX + 1], sip_id[CORE_SIP_ID_MAX + 1], web_user[CORE_WEB_USER_MAX + 1];
+    char mobile[CORE_MOBILE_LEN + 1];
+    int is_virtual, groups;
+};
+
+struct snap_line {
+    int64_t id;
+    char mobile[CORE_MOBILE_LEN + 1], ext[CORE_EXT_MAX + 1];
+};
+
+struct bulk {
+    enum ops_bulk_mode mode;
+    struct row *rows;
+    size_t nrows, cap;
+    struct snap_ext *exts; /* sorted by ext */
+    size_t nexts;
+    const struct snap_ext **by_sip, **by_web; /* the same, sorted by SIP ID / web user */
+    size_t nweb;
+    struct snap_line *lines; /* sorted by mobile */
+    size_t nlines;
+    struct store_bulk_guard guard;           /* the site's extensions as checked */
+    char (*admins)[CORE_ADMIN_NAME_MAX + 1]; /* sorted: web users may not take these names */
+    size_t nadmins;
+    struct core_problems *problems;
+    ops_bulk_progress_fn progress;
+    void *progress_ctx;
+    bool nomem;
+};
+
+const char *bulk_field(const struct row *r, int col);
+void bulk_problem(struct bulk *b, const struct row *r, int col, int code, const char *value);
+void bulk_progress(struct bulk *b, int phase, long done, long total);
+/* bulk_check.c: every check, inside one read snapshot of the site. */
+int bulk_check(struct store *st, int64_t site_id, struct bulk *b);
+/* Orders problems as the user reads a file: by row, then column. */
+int bulk_by_row_then_column(const void *a, const void *b);
+/* bulk_hash.c: the web passwords of new profiles, on every core. */
+int bulk_hash_passwords(struct bulk *b, int threads);
+
+#endif
