@@ -399,9 +399,6 @@ static const struct tui_action bulk_actions[] = {
     {0, NULL, NULL, NULL, NULL},
 };
 
-const enum ops_bulk_mode scr_bulk_register_mode = OPS_BULK_REGISTER,
-                         scr_bulk_delete_mode = OPS_BULK_DELETE;
-
 const struct tui_screen scr_bulk_screen = {
     .title = N_("Bulk register"),
     .help = N_("Type the path of a CSV file saved from Excel (CSV, Shift_JIS, or CSV UTF-8); Tab"

@@ -11,8 +11,6 @@
 #include "i18n.h"
 #include "screens/screens.h"
 
-const int scr_groups_pickup = CORE_PICKUP, scr_groups_hunt = CORE_HUNT;
-
 enum { F_START, F_EXT, F_COUNT };
 
 static const struct tui_field pickup_fields[F_COUNT] = {

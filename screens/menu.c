@@ -22,6 +22,11 @@ struct scr_menu {
     size_t count;
 };
 
+/* The arguments of screens that serve more than one menu row. */
+static const bool profiles_ordinary = false, profiles_virtual = true;
+static const enum ops_bulk_mode bulk_register = OPS_BULK_REGISTER, bulk_delete = OPS_BULK_DELETE;
+static const int groups_pickup = CORE_PICKUP, groups_hunt = CORE_HUNT;
+
 #define MENU(name, title, help, ...)                                                               \
     static const struct scr_menu_entry name##_entries[] = {__VA_ARGS__};                           \
     static const struct scr_menu name = {title, help, name##_entries,                              \
@@ -30,8 +35,8 @@ struct scr_menu {
 MENU(user_menu, N_("User management"),
      N_("Extension profiles (SIP and web console credentials), virtual extensions and locked"
         " users."),
-     {N_("Extension profiles"), &scr_profile_list_screen, NULL, &scr_profiles_ordinary},
-     {N_("Virtual extension profiles"), &scr_profile_list_screen, NULL, &scr_profiles_virtual},
+     {N_("Extension profiles"), &scr_profile_list_screen, NULL, &profiles_ordinary},
+     {N_("Virtual extension profiles"), &scr_profile_list_screen, NULL, &profiles_virtual},
      {N_("Locked users"), &scr_locked_users_screen, NULL, NULL});
 
 MENU(dtmf_menu, N_("DTMF tone settings"),
@@ -44,8 +49,8 @@ MENU(service_menu, N_("Service settings"),
      N_("User management, pickup and call hunting groups, and the site's feature codes."),
      {N_("User management"), NULL, &user_menu, NULL},
      {N_("Voicemail / forwarding settings"), &scr_fwd_view_screen, NULL, NULL},
-     {N_("Pickup groups"), &scr_group_list_screen, NULL, &scr_groups_pickup},
-     {N_("Call hunting groups"), &scr_group_list_screen, NULL, &scr_groups_hunt},
+     {N_("Pickup groups"), &scr_group_list_screen, NULL, &groups_pickup},
+     {N_("Call hunting groups"), &scr_group_list_screen, NULL, &groups_hunt},
      {N_("Dial-confirm code settings"), &scr_dial_confirm_screen, NULL, NULL},
      {N_("DTMF tone settings"), NULL, &dtmf_menu, NULL});
 
@@ -53,8 +58,8 @@ MENU(ext_menu, N_("Extension number management"),
      N_("Assign mobiles to extensions, unassign them, and see the numbers not yet assigned."),
      {N_("Register (new)"), &scr_assign_screen, NULL, NULL},
      {N_("Extension search / delete"), &scr_unassign_screen, NULL, NULL},
-     {N_("Bulk register"), &scr_bulk_screen, NULL, &scr_bulk_register_mode},
-     {N_("Bulk delete"), &scr_bulk_screen, NULL, &scr_bulk_delete_mode},
+     {N_("Bulk register"), &scr_bulk_screen, NULL, &bulk_register},
+     {N_("Bulk delete"), &scr_bulk_screen, NULL, &bulk_delete},
      {N_("Bulk export"), &scr_bulk_export_screen, NULL, NULL},
      {N_("Unassigned numbers"), &scr_unassigned_screen, NULL, NULL},
      {N_("Transfer of extension numbers"), &scr_transfer_screen, NULL, NULL},

@@ -10,8 +10,6 @@
 #include "i18n.h"
 #include "screens/screens.h"
 
-const bool scr_profiles_ordinary = false, scr_profiles_virtual = true;
-
 enum { F_START, F_COUNT };
 
 static const struct tui_field fields[F_COUNT] = {
@@ -180,8 +178,7 @@ static void delete_selected(struct list_state *s, bool force)
 static void do_new(void *state)
 {
     struct list_state *s = state;
-    tui_push(&scr_profile_new_screen,
-             s->is_virtual ? (void *)&scr_profiles_virtual : (void *)&scr_profiles_ordinary);
+    tui_push(&scr_profile_new_screen, &s->is_virtual);
 }
 
 static void do_show(void *state)

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The console's screens: one file per screen of doc/spec.md §2, each ending in a
- * const struct tui_screen; the menu tree in menu.c lists them. */
+/* What the console's screens share.  Each screen is one file of screens/
+ * ending in its `const struct tui_screen scr_NAME_screen`; the build
+ * collects their declarations into screens/list.h, and the menu tree in
+ * menu.c is the one table that places them. */
 #ifndef KASCON_SCREENS_H
 #define KASCON_SCREENS_H
 
@@ -8,6 +10,8 @@
 #include "io/area.h"
 #include "ops/ops.h"
 #include "tui/tui.h"
+
+#include "screens/list.h"
 
 /* The one console of this process: its database and who is logged in. */
 struct scr_console {
@@ -123,30 +127,9 @@ void scr_lock_release_all(void);
 void scr_enter_session(void);
 void scr_logout(void);
 
-extern const struct tui_screen scr_login_screen;
-extern const struct tui_screen scr_password_screen;
-extern const struct tui_screen scr_menu_screen;
-extern const struct tui_screen scr_profile_new_screen;
-extern const struct tui_screen scr_profile_list_screen;
-extern const struct tui_screen scr_assign_screen;
-extern const struct tui_screen scr_unassign_screen;
-extern const struct tui_screen scr_unassigned_screen;
-extern const struct tui_screen scr_profile_edit_screen;
-extern const struct tui_screen scr_bulk_screen, scr_bulk_export_screen;
-extern const struct tui_screen scr_secret_screen, scr_cdr_files_screen, scr_cdr_view_screen,
-    scr_cdr_get_screen, scr_audit_screen;
-extern const enum ops_bulk_mode scr_bulk_register_mode, scr_bulk_delete_mode;
-extern const struct tui_screen scr_locked_users_screen;
-extern const struct tui_screen scr_auto_unlock_screen;
-extern const struct tui_screen scr_inet_restrict_screen;
-extern const struct tui_screen scr_fwd_view_screen;
-extern const struct tui_screen scr_transfer_screen, scr_exchange_screen;
-
-/* Pickup and call hunting groups: the list's argument is the kind
- * (enum core_group_kind); the group screen's a scr_group_ref whose number
+/* Pickup and call hunting groups: the list's argument points to the kind
+ * (enum core_group_kind, as int); the group screen's a scr_group_ref whose number
  * is the group's, or minus a proposed number (0: none) for a new group. */
-extern const struct tui_screen scr_group_list_screen, scr_group_edit_screen;
-extern const int scr_groups_pickup, scr_groups_hunt;
 struct scr_group_ref {
     int kind;
     int number;
@@ -180,16 +163,10 @@ void scr_code_form_free(void *state);
 void scr_code_form_draw(void *state, const struct tui_rect *body);
 int scr_code_form_key(void *state, int key);
 extern const struct tui_action scr_code_form_actions[];
-extern const struct tui_screen scr_hold_code_screen, scr_dial_confirm_screen, scr_dtmf_erase_screen,
-    scr_dtmf_send_screen;
-
-/* Arguments of the profile screens: ordinary or virtual profiles. */
-extern const bool scr_profiles_ordinary, scr_profiles_virtual;
 
 /* The root of the menu tree, for scr_menu_screen; an extension user's
  * (ユーザーカスコン) is their own, smaller tree. */
 struct scr_menu;
 extern const struct scr_menu scr_main_menu, scr_user_main_menu;
-extern const struct tui_screen scr_user_ext_screen, scr_user_fwd_screen;
 
 #endif
