@@ -34,11 +34,9 @@ static void forget(struct scr_lock *l)
 
 bool scr_lock_take(struct scr_lock *l, const char *object)
 {
-    struct scr_console *c = scr_console();
     memset(l, 0, sizeof *l);
     snprintf(l->object, sizeof l->object, "%s", object);
-    int rc = store_lock_take(c->st, l->object, c->lock_session, c->session.admin.name,
-                             LEASE_SECONDS, &l->other);
+    int rc = ops_lock_take(scr_ops(), l->object, LEASE_SECONDS, &l->other);
     l->held = rc == CORE_OK;
     if (l->held)
         remember(l);
@@ -49,8 +47,7 @@ void scr_lock_release(struct scr_lock *l)
 {
     if (!l->held)
         return;
-    struct scr_console *c = scr_console();
-    store_lock_release(c->st, l->object, c->lock_session);
+    ops_lock_release(scr_ops(), l->object);
     l->held = false;
     forget(l);
 }
@@ -93,12 +90,10 @@ void scr_lock_draw_form(const struct scr_lock *l, struct tui_form *form,
 
 void scr_lock_renew_all(void)
 {
-    struct scr_console *c = scr_console();
     for (int i = 0; i < MAX_HELD; i++) {
         if (!held[i])
             continue;
-        if (store_lock_renew(c->st, held[i]->object, c->lock_session, LEASE_SECONDS) ==
-            E_LOCK_LOST) {
+        if (ops_lock_renew(scr_ops(), held[i]->object, LEASE_SECONDS) == E_LOCK_LOST) {
             /* The version check still protects the save; say it now. */
             held[i]->held = false;
             held[i]->lost = true;
@@ -111,8 +106,6 @@ void scr_lock_renew_all(void)
 
 void scr_lock_release_all(void)
 {
-    struct scr_console *c = scr_console();
-    if (c->st && c->lock_session[0])
-        store_lock_release_session(c->st, c->lock_session, NULL);
+    ops_lock_release_all(scr_ops());
     memset(held, 0, sizeof held);
 }

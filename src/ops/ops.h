@@ -225,6 +225,16 @@ int ops_admin_key_remove(const struct ops_ctx *ctx, const char *domain, const ch
                          int64_t key_id, struct core_problem *problem);
 int ops_admin_key_each(const struct ops_ctx *ctx, const char *domain, const char *name,
                        store_admin_key_cb cb, void *cb_ctx, struct core_problem *problem);
+/* Edit locks (leases on a row being edited, doc/spec.md §5) of the
+ * session ctx->lock_session, held by ctx->actor.name.  Take: CORE_OK when
+ * ours, or E_LOCKED with the holder in *other (may be NULL).  Renew:
+ * E_LOCK_LOST when it is no longer ours.  Release: nothing happens if it
+ * is not ours; release_all drops every lease of the session. */
+int ops_lock_take(const struct ops_ctx *ctx, const char *object, int lease_seconds,
+                  struct store_lock *other);
+int ops_lock_renew(const struct ops_ctx *ctx, const char *object, int lease_seconds);
+int ops_lock_release(const struct ops_ctx *ctx, const char *object);
+int ops_lock_release_all(const struct ops_ctx *ctx);
 /* The end of a session, however it ended: releases the locks of
  * ctx->lock_session and audits "logout" for ctx->actor, in one
  * transaction.  *released (if not NULL) gets the number of locks. */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Logins and sessions: the administrator's and the extension user's login
  * on the console and over SSH (password or public key), the session
- * kascond has authenticated already, パスワード変更, and the logout that
- * ends a session and drops its locks. */
+ * kascond has authenticated already, パスワード変更, the session's edit
+ * locks, and the logout that ends a session and drops them. */
 #include <config.h>
 
 #include <stddef.h>
@@ -286,4 +286,28 @@ int ops_logout(const struct ops_ctx *ctx, int *released)
     if (released)
         *released = rc ? 0 : count;
     return rc;
+}
+
+int ops_lock_take(const struct ops_ctx *ctx, const char *object, int lease_seconds,
+                  struct store_lock *other)
+{
+    return store_lock_take(ctx->st, object, ctx->lock_session, ctx->actor.name, lease_seconds,
+                           other);
+}
+
+int ops_lock_renew(const struct ops_ctx *ctx, const char *object, int lease_seconds)
+{
+    return store_lock_renew(ctx->st, object, ctx->lock_session, lease_seconds);
+}
+
+int ops_lock_release(const struct ops_ctx *ctx, const char *object)
+{
+    return store_lock_release(ctx->st, object, ctx->lock_session);
+}
+
+int ops_lock_release_all(const struct ops_ctx *ctx)
+{
+    if (!ctx->st || !ctx->lock_session || !*ctx->lock_session)
+        return CORE_OK;
+    return store_lock_release_session(ctx->st, ctx->lock_session, NULL);
 }
