@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/owner.h"
 #include "i18n.h"
 
 static const struct cli_verb verbs[] = {
@@ -276,6 +277,8 @@ int main(int argc, char **argv)
         return CLI_USAGE;
     } else
         make_parent(path);
+    if (cli_act_as_db_owner(cli.prog, path))
+        return CLI_REFUSED;
     if (store_open(path, &cli.st)) {
         fprintf(stderr, _("%s: cannot open database %s: %s\n"), cli.prog, path,
                 cli.st ? store_errmsg(cli.st) : "out of memory");
