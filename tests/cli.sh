@@ -41,6 +41,8 @@ check "admin reset" bash -c "echo 'other123' | '$KASCONCTL' admin reset tokyo.ex
 check "admin unlock" run_ctl 0 admin unlock tokyo.example.jp admin
 check "admin unlock unknown" run_ctl 1 admin unlock tokyo.example.jp nobody
 check "secret reset" run_ctl 0 secret reset tokyo.example.jp
+check "... audited: the operator reset the site's secret question" \
+  test "$(q "select a.action || ' ' || a.actor || ' ' || a.object from audit a where a.action = 'secret.reset' order by a.id desc limit 1")" = "secret.reset operator tokyo.example.jp"
 ssh-keygen -q -t ed25519 -N '' -C 'ops@example' -f "$TMP/key" >/dev/null
 check "admin key add" bash -c "'$KASCONCTL' admin key add tokyo.example.jp admin < '$TMP/key.pub' >/dev/null"
 check "admin key add: same key refused (239)" bash -c "'$KASCONCTL' admin key add tokyo.example.jp admin < '$TMP/key.pub' 2>&1 >/dev/null | grep -q 239"
