@@ -11,6 +11,7 @@
 
 #include "io/io.h"
 #include "ops/bulk_internal.h"
+#include "ops/registrar.h"
 
 const char *bulk_field(const struct row *r, int col)
 {
@@ -123,9 +124,17 @@ static int apply(struct store *st, int64_t site_id, struct bulk *b, const struct
                                      .deleted = res->deleted};
     if (!rc)
         rc = store_begin(st);
+    /* The registrar's outbox, set-wise: past a few hundred rows the whole
+     * site is queued once instead of a row per changed key (the writer
+     * compares a whole site at that size anyway). */
+    bool outbox = false, sitewide = b->nrows > OPS_REGISTRAR_SITEWIDE_ROWS;
+    if (!rc && sitewide)
+        rc = store_outbox_suspend(st, &outbox);
     if (!rc)
         rc = b->mode == OPS_BULK_DELETE ? store_bulk_apply_delete(sb, &sum, who)
                                         : store_bulk_apply_register(sb, &b->guard, &sum, who);
+    if (!rc && sitewide)
+        rc = store_outbox_resume_site(st, site_id, outbox);
     /* Further set-wise writes of the same rows (temp.bulk_rows) belong
      * here, inside the one transaction, before the commit. */
     if (!rc)

@@ -14,7 +14,7 @@
  * statement, well inside SQLite's and PostgreSQL's limits. */
 #define BATCH 500
 /* More keys than this for one domain: compare the whole domain at once. */
-#define FULL_THRESHOLD 256
+#define FULL_THRESHOLD OPS_REGISTRAR_SITEWIDE_ROWS
 
 /* The Kamailio 5.6 table versions of what kascon writes. */
 static const struct {

@@ -28,6 +28,9 @@
 #define REGISTRAR_ATTR_OUT_OF_COVERAGE "fwd_out_of_coverage"
 #define REGISTRAR_ATTR_VOICEMAIL "fwd_voicemail"
 
+/* A bulk change of more rows than this queues its whole site at once. */
+#define OPS_REGISTRAR_SITEWIDE_ROWS 256
+
 struct registrar_config {
     char url[1024]; /* "" for none; a path (SQLite) or postgresql://... */
     bool plaintext; /* also write subscriber.password (calculate_ha1) */

@@ -221,3 +221,32 @@ void store_set_commit_hook(struct store *st, store_commit_hook_fn fn, void *ctx)
     st->commit_hook = fn;
     st->commit_hook_ctx = ctx;
 }
+
+int store_outbox_suspend(struct store *st, bool *was_enabled)
+{
+    sqlite3_stmt *s = store_prepare(st, "SELECT enabled FROM registrar_state WHERE id = 1");
+    if (!s)
+        return E_STORAGE;
+    *was_enabled = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    if (!*was_enabled)
+        return CORE_OK;
+    s = store_prepare(st, "UPDATE registrar_state SET enabled = 0 WHERE id = 1");
+    return s ? store_step_done(st, s) : E_STORAGE;
+}
+
+int store_outbox_resume_site(struct store *st, int64_t site_id, bool was_enabled)
+{
+    if (!was_enabled)
+        return CORE_OK;
+    sqlite3_stmt *s = store_prepare(st, "UPDATE registrar_state SET enabled = 1 WHERE id = 1");
+    int rc = s ? store_step_done(st, s) : E_STORAGE;
+    if (rc)
+        return rc;
+    s = store_prepare(st, "INSERT INTO registrar_outbox (domain, kind, key)"
+                          " SELECT domain, 'site', '' FROM sites WHERE id = ?");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, site_id);
+    return store_step_done(st, s);
+}

@@ -63,6 +63,11 @@ int store_outbox_enable(struct store *st, bool *newly);
 int store_outbox_any(struct store *st, bool *any);
 /* Pending entries in order; *max_id is the last one read. */
 int store_outbox_each(struct store *st, store_outbox_cb cb, void *ctx, int64_t *max_id);
+/* For a change of many rows of one site, inside its transaction: the
+ * triggers are suspended, and resuming queues the whole site once (one
+ * outbox row rather than one per changed row). */
+int store_outbox_suspend(struct store *st, bool *was_enabled);
+int store_outbox_resume_site(struct store *st, int64_t site_id, bool was_enabled);
 /* Removes the entries up to max_id (applied). */
 int store_outbox_done(struct store *st, int64_t max_id);
 struct store_registrar_state {
