@@ -25,6 +25,9 @@ static void usage(FILE *out)
         fputs(_("  --db PATH        database file (no default: set $KASCON_DB or $HOME)\n"), out);
     fputs(_("  --site DOMAIN    site domain name filled in on the login screen\n"
             "  --user NAME      user name filled in on the login screen\n"
+            "  --registrar PATH|postgresql://...\n"
+            "                   the Kamailio database kept in step (default:\n"
+            "                   $KASCON_REGISTRAR)\n"
             "  --help           show this help\n"
             "  --version        show the version\n"),
           out);
@@ -53,6 +56,11 @@ int main(int argc, char **argv)
             user = argv[++i];
         } else if (!strncmp(argv[i], "--user=", 7)) {
             user = argv[i] + 7;
+        } else if (!strcmp(argv[i], "--registrar") && i + 1 < argc) {
+            /* The console reads it from the environment, as under kascond. */
+            setenv("KASCON_REGISTRAR", argv[++i], 1);
+        } else if (!strncmp(argv[i], "--registrar=", 12)) {
+            setenv("KASCON_REGISTRAR", argv[i] + 12, 1);
         } else {
             usage(stderr);
             return 2;
