@@ -805,6 +805,10 @@ static void after_commit(struct store *st, void *ctx)
 
 void ops_registrar_enable(struct store *st)
 {
+    /* Already on (the usual case): a read, no write lock. */
+    struct store_registrar_state state;
+    if (store_registrar_state_get(st, &state) == CORE_OK && state.enabled)
+        return;
     bool newly = false;
     if (store_begin(st) == CORE_OK) {
         if (store_outbox_enable(st, &newly) || store_commit(st))

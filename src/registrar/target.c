@@ -32,6 +32,25 @@ long target_statements(const struct reg_target *t)
 }
 
 #if HAVE_LIBPQ
+/* libpq's messages span lines ("...failed: ...\n\tIs the server running
+ * ..."): the status line and the log want one. */
+static void one_line(char *s)
+{
+    char *o = s;
+    bool space = false;
+    for (char *p = s; *p; p++) {
+        if (*p == '\n' || *p == '\t' || *p == '\r' || *p == ' ') {
+            space = o > s;
+            continue;
+        }
+        if (space)
+            *o++ = ' ';
+        space = false;
+        *o++ = *p;
+    }
+    *o = '\0';
+}
+
 static int pg_open(struct reg_target *t, const char *url, char *err, size_t n)
 {
     /* An unreachable registrar must not hold a writer for long: 5 s
@@ -41,9 +60,7 @@ static int pg_open(struct reg_target *t, const char *url, char *err, size_t n)
     t->pg = PQconnectdbParams(keys, vals, 1);
     if (!t->pg || PQstatus(t->pg) != CONNECTION_OK) {
         snprintf(err, n, "%s", t->pg ? PQerrorMessage(t->pg) : "out of memory");
-        size_t len = strlen(err);
-        while (len && (err[len - 1] == '\n' || err[len - 1] == ' '))
-            err[--len] = '\0';
+        one_line(err);
         return -1;
     }
     return 0;
@@ -83,9 +100,7 @@ static int pg_run(struct reg_target *t, const char *sql, int nparams, const char
     ExecStatusType status = PQresultStatus(r);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
         snprintf(err, n, "%s", PQresultErrorMessage(r));
-        size_t len = strlen(err);
-        while (len && err[len - 1] == '\n')
-            err[--len] = '\0';
+        one_line(err);
         PQclear(r);
         return -1;
     }
