@@ -115,6 +115,28 @@ shot() {
   diff -u "$file" "$TMP/shot" | sed 's/^/# /'
 }
 
+# same_as NAME WHAT: the screen, whole, is again the golden file NAME (a
+# dialog closed over it, a repaint), polled as in shot.
+same_as() {
+  local file="$GOLDEN/$TAG/$1.txt" i
+  for i in $(seq 300); do
+    capture >"$TMP/shot"
+    if cmp -s "$TMP/shot" "$file"; then ok "$TAG/$1: $2"; return; fi
+    sleep 0.05
+  done
+  not_ok "$TAG/$1: $2"
+  diff -u "$file" "$TMP/shot" | sed 's/^/# /'
+}
+
+# spoil: what a wall message or line noise does to the terminal: text
+# written straight to the pane's tty, Japanese at odd columns across the
+# screen's own double-width characters.
+spoil() {
+  local tty
+  tty=$(T display-message -p -t main '#{pane_tty}')
+  printf '\033[4;8H\343\201\202\343\201\204 Broadcast message from root\033[9;31Hwall \351\233\221\351\237\263\033[20;1H~~~' >"$tty"
+}
+
 back() { local i; for i in $(seq "${1:-1}"); do keys Escape; done; }
 
 # ---- the walks: each starts at the main menu and returns to it ----
@@ -278,6 +300,11 @@ walk_cdr() {
     keys Enter
     shot "$state/cdr-record" "2026/06/15" "2026/06/15"
     keys Enter
+    same_as "$state/cdr-view" "a dialog closed over double-width text leaves no stray cell"
+    spoil
+    check "$TAG: the screen is spoiled" wait_for "Broadcast message"
+    keys C-l
+    same_as "$state/cdr-view" "Ctrl-L repaints a spoiled screen whole"
     keys F4
     shot "$state/cdr-filter" "YYYY" "YYYY"
     back 2
@@ -388,4 +415,14 @@ for lang in ${SCREENS_LANGS:-C.UTF-8 ja_JP.UTF-8}; do
   run $lang empty
   run $lang filled
 done
+
+# Kinsoku over every Japanese screen: no line starts with closing
+# punctuation or a long vowel mark, none ends with an opening bracket
+# (inside a dialog's border too).
+if [ -d "$GOLDEN/ja_JP" ]; then
+  check "kinsoku: no Japanese line starts with 、。，．）」』】ー・ and the like" \
+    bash -c "! grep -rnE '^[ ]*([0-9]?[xa-z]{1,2} )?[、。，．）」』】〕ー・：；？！ぁぃぅぇぉっゃゅょァィゥェォッャュョ]' '$GOLDEN/ja_JP'"
+  check "kinsoku: no Japanese line ends with （「『【" \
+    bash -c "! grep -rnE '[（「『【〔] *(x…?)?$' '$GOLDEN/ja_JP'"
+fi
 done_testing

@@ -8,7 +8,9 @@
 #include <config.h>
 
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "i18n.h"
 #include "tui/internal.h"
@@ -35,6 +37,7 @@ struct tui_list {
     void *ctx;
     struct row *rows; /* the visible window, in display order */
     int count, sel, page;
+    int head; /* lines of the column titles (1, or 2 when wrapped) */
     bool loaded;
     struct tui_rect r;
 };
@@ -268,6 +271,8 @@ void tui_list_reload(struct tui_list *list)
 struct tui_list *tui_list_new(const struct tui_list_column *cols, int ncols,
                               tui_list_fetch_fn fetchfn, tui_list_activate_fn activate, void *ctx)
 {
+    if (ncols < 1 || ncols > TUI_LIST_MAX_COLS)
+        return NULL;
     struct tui_list *l = calloc(1, sizeof *l);
     if (!l)
         return NULL;
@@ -325,39 +330,182 @@ static void draw_cell(int y, int x, int w, enum tui_style st, const char *s, boo
     tui_draw_text(y, x, w, st, buf);
 }
 
+/* The display width of the character at s (0 at the end). */
+static int char_cols(const char *s)
+{
+    wchar_t wc;
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    size_t n = mbrtowc(&wc, s, MB_LEN_MAX, &st);
+    if (n == 0 || n == (size_t)-1 || n == (size_t)-2)
+        return *s ? 1 : 0;
+    int w = wcwidth(wc);
+    return w < 0 ? 1 : w;
+}
+
+/* The width of the character ending at byte n of s. */
+static int char_cols_before(const char *s, size_t n)
+{
+    size_t i = n;
+    while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+        i--;
+    return i > 0 ? char_cols(s + i - 1) : 0;
+}
+
+/* The narrowest width at which title wraps into at most two lines with
+ * its words whole (a cut next to a wide character is Japanese custom). */
+static int two_line_width(const char *title)
+{
+    int whole = tui_text_width(title);
+    for (int w = (whole + 1) / 2; w < whole; w++) {
+        size_t next, n = tui_text_wrap(title, w, &next);
+        bool whole_words =
+            title[n] == ' ' || char_cols(title + n) >= 2 || char_cols_before(title, n) >= 2;
+        if (n > 0 && whole_words && tui_text_width(title + next) <= w)
+            return w;
+    }
+    return whole;
+}
+
+/* Takes up to *need columns from w[c] down to floor[c], left to right. */
+static void shrink_to(int *w, const int *floor, int n, int *need)
+{
+    for (int c = 0; c<n && * need> 0; c++)
+        if (w[c] > floor[c]) {
+            int take = w[c] - floor[c] < *need ? w[c] - floor[c] : *need;
+            w[c] -= take;
+            *need -= take;
+        }
+}
+
+/* Column widths for a list avail columns wide.  A column is as wide as
+ * its declared width and its title; where they do not fit, columns give
+ * up data width down to their title's, then their title goes on two
+ * lines; only a terminal too narrow for that cuts titles.  Room to spare
+ * goes to the flexible columns (width 0).  On a wide terminal (132
+ * columns) it first widens the columns whose rows on screen are cut, then
+ * the flexible ones, or every column in proportion when none is.
+ * Returns the header's lines (1 or 2). */
+#define FLEX_MIN 8
+#define WIDE_LIST 128
+static int layout(const struct tui_list *l, int avail, int *w)
+{
+    int n = l->ncols, sum = n - 1, nflex = 0;
+    int head[TUI_LIST_MAX_COLS], two[TUI_LIST_MAX_COLS], floor3[TUI_LIST_MAX_COLS];
+    for (int c = 0; c < n; c++) {
+        const char *t = _(l->cols[c].title);
+        int decl = l->cols[c].width;
+        head[c] = tui_text_width(t);
+        two[c] = two_line_width(t);
+        w[c] = decl > head[c] ? decl : head[c];
+        if (!decl && w[c] < FLEX_MIN)
+            w[c] = FLEX_MIN;
+        floor3[c] = 3;
+        nflex += decl == 0;
+        sum += w[c];
+    }
+    if (sum <= avail) {
+        int extra = avail - sum;
+        if (avail >= WIDE_LIST) {
+            for (int c = 0; c < n && extra > 0; c++) {
+                int want = w[c];
+                for (int r = 0; r < l->count; r++) {
+                    int cw = tui_text_width(l->rows[r].cols[c]);
+                    if (cw > want)
+                        want = cw;
+                }
+                int add = want - w[c] < extra ? want - w[c] : extra;
+                w[c] += add;
+                extra -= add;
+            }
+            /* A flexible column of right-aligned numbers would push them
+             * to the far edge: then every column widens instead. */
+            int left_flex = 0;
+            for (int c = 0; c < n; c++)
+                left_flex += !l->cols[c].width && !l->cols[c].right;
+            if (!left_flex) {
+                int base = 0, given = 0;
+                for (int c = 0; c < n; c++)
+                    base += w[c];
+                for (int c = 0; c < n; c++) {
+                    int add = (int)((long)extra * w[c] / (base ? base : 1));
+                    w[c] += add;
+                    given += add;
+                }
+                extra -= given;
+            }
+        }
+        /* The rest to the flexible columns. */
+        int targets = nflex;
+        for (int c = 0; c < n && extra > 0 && targets > 0; c++)
+            if (!l->cols[c].width) {
+                int add = targets > 1 ? extra / targets : extra;
+                w[c] += add;
+                extra -= add;
+                targets--;
+            }
+        return 1;
+    }
+    int need = sum - avail;
+    shrink_to(w, head, n, &need);
+    shrink_to(w, two, n, &need);
+    shrink_to(w, floor3, n, &need);
+    for (int c = 0; c < n; c++)
+        if (w[c] < head[c])
+            return 2;
+    return 1;
+}
+
+static void draw_header(const struct tui_list *l, const struct tui_rect *r, const int *w, int lines)
+{
+    for (int i = 0; i < lines; i++)
+        tui_draw_text(r->y + i, r->x, r->w, TUI_HEADER, "");
+    int x = r->x;
+    for (int c = 0; c < l->ncols && x < r->x + r->w; c++) {
+        const char *t = _(l->cols[c].title);
+        int cw = x + w[c] > r->x + r->w ? r->x + r->w - x : w[c];
+        size_t next, n = lines > 1 ? tui_text_wrap(t, cw, &next) : strlen(t);
+        char first[512];
+        snprintf(first, sizeof first, "%.*s", (int)n, t);
+        /* Titles sit on the last header line when they need only one. */
+        if (lines > 1 && !t[next])
+            draw_cell(r->y + 1, x, cw, TUI_HEADER, first, l->cols[c].right);
+        else
+            draw_cell(r->y, x, cw, TUI_HEADER, first, l->cols[c].right);
+        if (lines > 1 && t[next])
+            draw_cell(r->y + 1, x, cw, TUI_HEADER, t + next, l->cols[c].right);
+        x += w[c] + 1;
+    }
+}
+
 void tui_list_draw(struct tui_list *list, const struct tui_rect *r)
 {
     struct tui_list *l = list;
+    int w[TUI_LIST_MAX_COLS];
+    int head = layout(l, r->w, w);
     l->r = *r;
-    int page = r->h - 1;
+    l->head = head;
+    int page = r->h - head;
     if (page < 1)
         return;
-    if (page != l->page || !l->loaded)
+    if (page != l->page || !l->loaded) {
         resize(l, page);
-    int fixed = 0, flex = 0;
-    for (int c = 0; c < l->ncols; c++) {
-        fixed += l->cols[c].width + (c ? 1 : 0);
-        flex += l->cols[c].width == 0;
+        layout(l, r->w, w); /* the rows now on screen may widen columns */
     }
-    int flexw = flex ? (r->w - fixed) / flex : 0;
-    if (flex && flexw < 4)
-        flexw = 4;
-    for (int row = -1; row < l->count; row++) {
-        int y = r->y + 1 + row;
-        enum tui_style st = row < 0 ? TUI_HEADER : row == l->sel ? TUI_SELECTED : TUI_NORMAL;
+    draw_header(l, r, w, head);
+    for (int row = 0; row < l->count; row++) {
+        int y = r->y + head + row;
+        enum tui_style st = row == l->sel ? TUI_SELECTED : TUI_NORMAL;
         tui_draw_text(y, r->x, r->w, st, "");
         int x = r->x;
         for (int c = 0; c < l->ncols && x < r->x + r->w; c++) {
-            int w = l->cols[c].width ? l->cols[c].width : flexw;
-            if (x + w > r->x + r->w)
-                w = r->x + r->w - x;
-            const char *s = row < 0 ? _(l->cols[c].title) : l->rows[row].cols[c];
-            draw_cell(y, x, w, st, s, l->cols[c].right && row >= 0);
-            x += w + 1;
+            int cw = x + w[c] > r->x + r->w ? r->x + r->w - x : w[c];
+            draw_cell(y, x, cw, st, l->rows[row].cols[c], l->cols[c].right);
+            x += w[c] + 1;
         }
     }
     if (l->count == 0)
-        tui_draw_text(r->y + 1, r->x, r->w, TUI_DIM, _("(no entries)"));
+        tui_draw_text(r->y + head, r->x, r->w, TUI_DIM, _("(no entries)"));
 }
 
 int tui_list_key(struct tui_list *list, int key)
@@ -384,12 +532,12 @@ int tui_list_key(struct tui_list *list, int key)
         jump(l, TUI_LIST_BEFORE);
         break;
     case KEY_MOUSE:
-        if (!tui_mouse_click(&y, &x) || y <= l->r.y || y > l->r.y + l->count || x < l->r.x ||
-            x >= l->r.x + l->r.w)
+        if (!tui_mouse_click(&y, &x) || y < l->r.y + l->head || y >= l->r.y + l->head + l->count ||
+            x < l->r.x || x >= l->r.x + l->r.w)
             return TUI_UNHANDLED;
         /* A click selects; a click on the selected row opens it. */
-        if (y - l->r.y - 1 != l->sel) {
-            l->sel = y - l->r.y - 1;
+        if (y - l->r.y - l->head != l->sel) {
+            l->sel = y - l->r.y - l->head;
             break;
         }
         /* fall through */

@@ -140,10 +140,64 @@ int tui_text_pad(char *dst, size_t size, const char *s, int width)
     return cols;
 }
 
+/* Kinsoku (JIS X 4051): characters a line must not start with (closing
+ * brackets, punctuation, the long vowel mark, small kana, iteration
+ * marks), and those it must not end with (opening brackets). */
+static bool no_line_start(wchar_t c)
+{
+    static const wchar_t set[] = L"\u3001\u3002\uff0c\uff0e\u30fb\uff1a\uff1b\uff1f\uff01"
+                                 L"\u30fc\u2015\u2010\u301c\uff5e\u2026\u2025"
+                                 L"\uff09\u300d\u300f\u3011\u3015\uff3d\uff5d\u3009\u300b"
+                                 L"\u3099\u309a\u309b\u309c\u309d\u309e\u30fd\u30fe\u3005"
+                                 L"\u3041\u3043\u3045\u3047\u3049\u3063\u3083\u3085\u3087"
+                                 L"\u308e\u3095\u3096\u30a1\u30a3\u30a5\u30a7\u30a9\u30c3"
+                                 L"\u30e3\u30e5\u30e7\u30ee\u30f5\u30f6"
+                                 L",.:;?!)]}%";
+    return c && wcschr(set, c) != NULL;
+}
+
+static bool no_line_end(wchar_t c)
+{
+    static const wchar_t set[] = L"\uff08\u300c\u300e\u3010\u3014\uff3b\uff5b\u3008\u300a([{";
+    return c && wcschr(set, c) != NULL;
+}
+
+static bool narrow_alnum(wchar_t c, int w)
+{
+    return w == 1 && c < 0x80 && iswalnum((wint_t)c);
+}
+
+/* Moves a forced break (not at a space) so that the next line does not
+ * start, nor this one end, with a character kinsoku forbids there, and a
+ * number or Latin word amid Japanese text is not cut: the characters
+ * before the break go down with it.  starts[] holds the offsets of the
+ * line's characters; a line is never left empty, and a break that cannot
+ * be placed within a few characters stays where it was. */
+static size_t kinsoku(const char *s, const size_t *starts, int nchars, size_t end)
+{
+    size_t orig = end;
+    for (int i = nchars, moves = 0; i > 1 && moves < 24; moves++) {
+        wchar_t before, after = 0;
+        int wb, wa = 0;
+        next_char(s + starts[i - 1], &before, &wb);
+        if (s[end] && s[end] != '\n')
+            next_char(s + end, &after, &wa);
+        bool in_word = narrow_alnum(before, wb) && narrow_alnum(after, wa);
+        if (!no_line_start(after) && !no_line_end(before) && !in_word)
+            return end;
+        i--;
+        end = starts[i];
+    }
+    return orig;
+}
+
+#define WRAP_TRACK 512
+
 size_t tui_text_wrap(const char *s, int width, size_t *next)
 {
     size_t off = 0, brk = 0;
-    int used = 0, lastw = 0, nextw = 0;
+    size_t starts[WRAP_TRACK];
+    int used = 0, lastw = 0, nextw = 0, nchars = 0;
     if (width < 1)
         width = 1;
     while (s[off] && s[off] != '\n') {
@@ -153,16 +207,20 @@ size_t tui_text_wrap(const char *s, int width, size_t *next)
             break;
         if (wc == L' ')
             brk = off;
+        if (nchars < WRAP_TRACK)
+            starts[nchars] = off;
+        nchars++;
         used += nextw;
         lastw = nextw;
         off += n;
     }
     size_t end = off;
     /* Inside a run of Latin words, break at the last space. Japanese is
-     * cut between any two characters, its custom, so a cut next to a wide
-     * character stays where it is. */
+     * cut between any two characters, its custom, kinsoku aside. */
     if (s[off] && s[off] != '\n' && brk > 0 && lastw < 2 && nextw < 2)
         end = brk;
+    else if (s[off] && s[off] != '\n' && nchars <= WRAP_TRACK)
+        end = kinsoku(s, starts, nchars, end);
     if (end == 0 && s[0] && s[0] != '\n') {
         wchar_t wc;
         int w;

@@ -231,6 +231,12 @@ enum tui_list_dir {
     TUI_LIST_BEFORE /* rows before key, nearest first (descending) */
 };
 
+#define TUI_LIST_MAX_COLS 16
+
+/* Widths are what the data needs; the list widens a column to its title,
+ * and where the terminal is too narrow for every title on one line it
+ * gives up data width first, then wraps titles onto two lines.  At 132
+ * columns and wider every column widens in proportion. */
 struct tui_list_column {
     const char *title; /* msgid */
     int width;         /* columns; 0 takes what is left */
