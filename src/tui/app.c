@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <wctype.h>
 
 #include "i18n.h"
 #include "tui/internal.h"
@@ -42,13 +41,9 @@ static struct {
     struct frame frames[MAX_DEPTH];
     int depth;
     bool quit;
-    attr_t attrs[TUI_STYLE_COUNT];
     int idle_ms;
     void (*idle_fn)(void *ctx);
     void *idle_ctx;
-    bool clicked;
-    int mouse_y, mouse_x;
-    int cursor_y, cursor_x;
     struct hit hits[MAX_HITS];
     int nhits;
     const struct tui_screen *pending;
@@ -58,50 +53,9 @@ static struct {
     char status[256];          /* tui_set_status: on the result heading */
 } app;
 
-static const struct tui_screen help_screen;
-
 static struct frame *top(void)
 {
     return app.depth > 0 ? &app.frames[app.depth - 1] : NULL;
-}
-
-/* Colour pairs by role; without colour (NO_COLOR, or a terminal without
- * it) only bold and reverse are used, which every terminal shows. */
-static void setup_attrs(void)
-{
-    attr_t *a = app.attrs;
-    a[TUI_NORMAL] = A_NORMAL;
-    a[TUI_TITLE] = A_REVERSE | A_BOLD;
-    a[TUI_SELECTED] = A_REVERSE;
-    a[TUI_FIELD] = A_UNDERLINE;
-    a[TUI_ERROR] = A_BOLD;
-    a[TUI_OK] = A_BOLD;
-    a[TUI_KEY] = A_BOLD;
-    a[TUI_KEYLABEL] = A_REVERSE;
-    a[TUI_HEADER] = A_BOLD;
-    a[TUI_DIM] = A_NORMAL;
-    const char *nc = getenv("NO_COLOR");
-    if ((nc && *nc) || !has_colors() || start_color() == ERR)
-        return;
-    short bg = use_default_colors() == OK ? -1 : COLOR_BLACK;
-    init_pair(1, COLOR_WHITE, COLOR_BLUE);
-    init_pair(2, COLOR_BLACK, COLOR_CYAN);
-    init_pair(3, COLOR_RED, bg);
-    init_pair(4, COLOR_GREEN, bg);
-    init_pair(5, COLOR_BLACK, COLOR_WHITE);
-    init_pair(6, COLOR_YELLOW, bg);
-    a[TUI_TITLE] = COLOR_PAIR(1) | A_BOLD;
-    a[TUI_SELECTED] = COLOR_PAIR(2);
-    a[TUI_FIELD] = COLOR_PAIR(5);
-    a[TUI_ERROR] = COLOR_PAIR(3) | A_BOLD;
-    a[TUI_OK] = COLOR_PAIR(4) | A_BOLD;
-    a[TUI_KEYLABEL] = COLOR_PAIR(2);
-    a[TUI_HEADER] = COLOR_PAIR(6) | A_BOLD;
-}
-
-attr_t tui_attr(enum tui_style style)
-{
-    return style < TUI_STYLE_COUNT ? app.attrs[style] : A_NORMAL;
 }
 
 int tui_init(void)
@@ -136,7 +90,7 @@ int tui_init(void)
 #endif
     if (mousemask(mask, NULL) != 0)
         mouseinterval(0); /* act on the press; no wait for a double click */
-    setup_attrs();
+    tui_term_colors();
     app.idle_ms = 0;
     clock_gettime(CLOCK_MONOTONIC, &app.last_key);
     return 0;
@@ -282,68 +236,10 @@ void tui_set_idle(int ms, void (*fn)(void *ctx), void *ctx)
     app.idle_ctx = ctx;
 }
 
-void tui_show_cursor(int y, int x)
-{
-    app.cursor_y = y;
-    app.cursor_x = x;
-}
-
-bool tui_mouse_click(int *y, int *x)
-{
-    if (!app.clicked)
-        return false;
-    *y = app.mouse_y;
-    *x = app.mouse_x;
-    return true;
-}
-
-bool tui_key_char(int key, wchar_t *wc)
-{
-    if (key & TUI_KEY_CHAR_BIT)
-        key &= ~TUI_KEY_CHAR_BIT;
-    else if (key >= KEY_MIN && key <= KEY_MAX)
-        return false;
-    if (key < 32 || key == 127 || !iswprint((wint_t)key))
-        return false;
-    *wc = (wchar_t)key;
-    return true;
-}
-
-bool tui_key_is_enter(int key)
-{
-    return key == '\n' || key == '\r' || key == KEY_ENTER;
-}
-
-void tui_key_name(int key, char *buf, size_t size)
-{
-    static const struct {
-        int key;
-        const char *name;
-    } names[] = {
-        {ESC_KEY, "Esc"},    {'\n', "Enter"},     {KEY_ENTER, "Enter"}, {'\t', "Tab"},
-        {KEY_BTAB, "S-Tab"}, {KEY_DC, "Del"},     {KEY_IC, "Ins"},      {KEY_HOME, "Home"},
-        {KEY_END, "End"},    {KEY_NPAGE, "PgDn"}, {KEY_PPAGE, "PgUp"},  {' ', "Space"},
-    };
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (names[i].key == key) {
-            snprintf(buf, size, "%s", names[i].name);
-            return;
-        }
-    wchar_t wc;
-    if (key >= KEY_F(1) && key <= KEY_F(63))
-        snprintf(buf, size, "F%d", key - KEY_F0);
-    else if (key > 0 && key < 32)
-        snprintf(buf, size, "^%c", '@' + key);
-    else if (tui_key_char(key, &wc))
-        snprintf(buf, size, "%lc", (wint_t)wc);
-    else
-        snprintf(buf, size, "?");
-}
-
 int tui_read_key(void)
 {
     for (;;) {
-        app.clicked = false;
+        tui_term_set_click(false, 0, 0);
         timeout(app.idle_ms > 0 ? app.idle_ms : -1);
         wint_t wc;
         int r = get_wch(&wc);
@@ -379,9 +275,7 @@ int tui_read_key(void)
             return KEY_DOWN;
 #endif
         if (ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) {
-            app.clicked = true;
-            app.mouse_y = ev.y;
-            app.mouse_x = ev.x;
+            tui_term_set_click(true, ev.y, ev.x);
             return KEY_MOUSE;
         }
     }
@@ -482,7 +376,7 @@ static void paint_keybar(const struct frame *f)
     app.nhits = 0;
     move(LINES - 1, 0);
     clrtoeol();
-    if (f->screen != &help_screen)
+    if (f->screen != &tui_help_screen)
         x = keybar_item(x, KEY_F(1), N_("Help"));
     for (const struct tui_action *a = f->screen->actions; a && a->key; a++)
         if (action_enabled(a, f->state))
@@ -494,7 +388,7 @@ void tui_paint_stack(void)
 {
     struct frame *f = top();
     erase();
-    app.cursor_y = -1;
+    tui_show_cursor(-1, -1);
     if (!f)
         return;
     /* Title, one spare line, body, the result heading and its lines, the
@@ -513,8 +407,9 @@ void tui_paint_stack(void)
 
 static void refresh_with_cursor(void)
 {
-    if (app.cursor_y >= 0) {
-        move(app.cursor_y, app.cursor_x);
+    int y, x;
+    if (tui_term_cursor(&y, &x)) {
+        move(y, x);
         curs_set(1);
     } else {
         curs_set(0);
@@ -553,8 +448,9 @@ static void dispatch(int key)
                 a->run(f->state);
             return;
         }
-    if (key == KEY_F(1) && f->screen != &help_screen) {
-        tui_push(&help_screen, f);
+    if (key == KEY_F(1) && f->screen != &tui_help_screen) {
+        struct tui_help_of of = {f->screen, frame_title(f)};
+        tui_push(&tui_help_screen, &of);
     } else if (key == ESC_KEY) {
         if (app.depth > 1)
             tui_pop();
@@ -620,117 +516,3 @@ void tui_run(void)
         apply_reset();
     }
 }
-
-/* ---- the generated help screen ---------------------------------------- */
-
-struct help_state {
-    const struct frame *of;
-    int top, lines, height;
-};
-
-struct help_out {
-    const struct tui_rect *r;
-    int top, line;
-};
-
-/* Emits one wrapped paragraph with a hanging indent, skipping lines that
- * are scrolled off; counting every line gives the scroll limit. */
-static void help_emit(struct help_out *o, int indent, enum tui_style st, const char *s)
-{
-    int w = o->r->w - indent;
-    do {
-        size_t next;
-        size_t n = tui_text_wrap(s, w, &next);
-        int row = o->line - o->top;
-        if (row >= 0 && row < o->r->h) {
-            char buf[1024];
-            snprintf(buf, sizeof buf, "%.*s", (int)n, s);
-            tui_draw_text(o->r->y + row, o->r->x + indent, w, st, buf);
-        }
-        o->line++;
-        s += next;
-    } while (*s);
-}
-
-static void help_key(struct help_out *o, int key, const char *label, const char *help)
-{
-    char name[32], line[1024];
-    tui_key_name(key, name, sizeof name);
-    tui_text_pad(line, sizeof line, name, 8);
-    size_t len = strlen(line);
-    snprintf(line + len, sizeof line - len, "%s: %s", _(label), help ? _(help) : "");
-    help_emit(o, 2, TUI_NORMAL, line);
-}
-
-static int help_init(void *state, void *arg)
-{
-    struct help_state *h = state;
-    h->of = arg;
-    return 0;
-}
-
-static void help_draw(void *state, const struct tui_rect *body)
-{
-    struct help_state *h = state;
-    const struct tui_screen *s = h->of->screen;
-    struct help_out o = {body, h->top, 0};
-    const char *title = frame_title(h->of);
-    help_emit(&o, 0, TUI_HEADER, title ? _(title) : "");
-    if (s->help)
-        help_emit(&o, 0, TUI_NORMAL, _(s->help));
-    help_emit(&o, 0, TUI_NORMAL, "");
-    help_emit(&o, 0, TUI_HEADER, _("Keys"));
-    for (const struct tui_action *a = s->actions; a && a->key; a++)
-        help_key(&o, a->key, a->label, a->help);
-    help_key(&o, KEY_F(1), N_("Help"), N_("Show this help."));
-    help_key(&o, ESC_KEY, N_("Back"), N_("Go back one level; on the first screen, quit."));
-    help_emit(&o, 0, TUI_NORMAL, "");
-    help_emit(&o, 0, TUI_NORMAL,
-              _("Tab, Shift-Tab and the arrow keys move between items; "
-                "Enter chooses or moves to the next field; a digit chooses "
-                "a numbered menu item; PgUp and PgDn page through lists."));
-    h->lines = o.line;
-    h->height = body->h;
-}
-
-static int help_keyfn(void *state, int key)
-{
-    struct help_state *h = state;
-    int max = h->lines > h->height ? h->lines - h->height : 0;
-    switch (key) {
-    case KEY_UP:
-        h->top--;
-        break;
-    case KEY_DOWN:
-        h->top++;
-        break;
-    case KEY_PPAGE:
-        h->top -= h->height;
-        break;
-    case KEY_NPAGE:
-    case ' ':
-        h->top += h->height;
-        break;
-    case KEY_HOME:
-        h->top = 0;
-        break;
-    case KEY_END:
-        h->top = max;
-        break;
-    default:
-        return TUI_UNHANDLED;
-    }
-    if (h->top > max)
-        h->top = max;
-    if (h->top < 0)
-        h->top = 0;
-    return TUI_HANDLED;
-}
-
-static const struct tui_screen help_screen = {
-    .title = N_("Help"),
-    .state_size = sizeof(struct help_state),
-    .init = help_init,
-    .draw = help_draw,
-    .key = help_keyfn,
-};

@@ -21,4 +21,19 @@ void tui_winsize_clamp(int fd);
 /* Clamps it again on every SIGWINCH, ahead of curses' own handler. */
 void tui_winsize_guard(void);
 
+/* term.c: sets the colours of the styles (after newterm); records the
+ * last click (tui_mouse_click reads it); where the cursor goes (false:
+ * hidden). */
+void tui_term_colors(void);
+void tui_term_set_click(bool clicked, int y, int x);
+bool tui_term_cursor(int *y, int *x);
+
+/* help.c: the F1 page of a screen, pushed with a struct tui_help_of (the
+ * screen and its title as shown); copied, so it may be a local. */
+struct tui_help_of {
+    const struct tui_screen *screen;
+    const char *title; /* msgid, or NULL */
+};
+extern const struct tui_screen tui_help_screen;
+
 #endif
