@@ -213,7 +213,7 @@ check "a shell without a terminal is refused" log_has "Refused shell without a p
 "$KASCONCTL" site set "$DOMAIN" restrict-admin=on trusted-networks=192.0.2.0/24 >/dev/null
 check "restricted, 127.0.0.1 not trusted: refused" is "$(attempt $PW admin@$DOMAIN)" denied
 check "... logged" log_has "not allowed because not listed in the site's trusted networks"
-check "... not counted as a failure" test "$(sqlite3 "$KASCON_DB" "select failures from admins where name='admin'")" = 0
+check "... not counted as a failure" test "$(q "select failures from admins where name='admin'")" = 0
 "$KASCONCTL" site set "$DOMAIN" trusted-networks=192.0.2.0/24,127.0.0.0/8 >/dev/null
 check "restricted, 127.0.0.0/8 trusted: accepted" is "$(attempt $PW admin@$DOMAIN)" ok
 "$KASCONCTL" site set "$DOMAIN" restrict-admin=off >/dev/null
