@@ -299,19 +299,26 @@ static int visit_ext(sqlite3_stmt *s, void *ctx)
 int store_ext_page(struct store *st, int64_t site_id, int virtual_filter, const char *key,
                    bool before, int limit, store_ext_cb cb, void *ctx)
 {
-    sqlite3_stmt *s = store_prepare(
-        st, before ? EXT_SELECT
-                " WHERE e.site_id = ?1 AND e.ext_num < ?2 AND (?3 < 0 OR e.is_virtual = ?3)"
-                " ORDER BY e.ext_num DESC LIMIT ?4"
-                   : EXT_SELECT
-                " WHERE e.site_id = ?1 AND e.ext_num > ?2 AND (?3 < 0 OR e.is_virtual = ?3)"
-                " ORDER BY e.ext_num LIMIT ?4");
+    /* The virtual profiles have a partial index of their own (a site has
+     * a few among 100,000 ordinary ones); the filter is a literal in the
+     * statement so that the planner uses it.  The other lists walk
+     * (site_id, ext_num), passing over the few virtual ones. */
+#define EXT_PAGE(filter)                                                                           \
+    EXT_SELECT " WHERE e.site_id = ?1 AND e.ext_num > ?2" filter " ORDER BY e.ext_num LIMIT ?4",   \
+        EXT_SELECT " WHERE e.site_id = ?1 AND e.ext_num < ?2" filter                               \
+                   " ORDER BY e.ext_num DESC LIMIT ?4"
+    static const char *const sql[3][2] = {{EXT_PAGE(" AND ?3 < 0")},
+                                          {EXT_PAGE(" AND e.is_virtual = 0 AND ?3 = 0")},
+                                          {EXT_PAGE(" AND e.is_virtual = 1 AND ?3 = 1")}};
+#undef EXT_PAGE
+    int which = virtual_filter < 0 ? 0 : virtual_filter ? 2 : 1;
+    sqlite3_stmt *s = store_prepare(st, sql[which][before]);
     if (!s)
         return E_STORAGE;
     sqlite3_bind_int64(s, 1, site_id);
     long long bound = key && *key ? strtoll(key, NULL, 10) : (before ? INT64_MAX : -1);
     sqlite3_bind_int64(s, 2, bound);
-    sqlite3_bind_int(s, 3, virtual_filter);
+    sqlite3_bind_int(s, 3, virtual_filter < 0 ? -1 : virtual_filter ? 1 : 0);
     sqlite3_bind_int(s, 4, limit);
     struct ext_visit v = {cb, ctx};
     return store_each_row(st, s, visit_ext, &v);

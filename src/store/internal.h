@@ -13,6 +13,8 @@ struct store {
     store_commit_hook_fn commit_hook; /* after every successful COMMIT */
     void *commit_hook_ctx;
     bool in_commit_hook;
+    store_plan_cb plan_cb; /* tests: plans of the statements prepared */
+    void *plan_ctx;
 };
 
 /* Prepares sql; on failure records the message and returns NULL. */

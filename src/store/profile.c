@@ -58,16 +58,24 @@ static int visit_locked(sqlite3_stmt *s, void *ctx)
 
 int store_locked_each(struct store *st, int64_t site_id, store_locked_cb cb, void *ctx)
 {
-    sqlite3_stmt *s = store_prepare(
-        st,
+    /* Administrators by name, then web users by name: each statement walks
+     * an index in its order (for web users the partial index of the
+     * locked ones), so nothing is sorted and no unlocked row is read. */
+    static const char *const sql[] = {
         "SELECT 0, name, '', failures, locked_at FROM admins WHERE site_id = ?1 AND locked_at > 0"
-        " UNION ALL SELECT 1, web_user, ext, web_failures, web_locked_at FROM extensions"
-        " WHERE site_id = ?1 AND web_locked_at > 0 ORDER BY 1, 2");
-    if (!s)
-        return E_STORAGE;
-    sqlite3_bind_int64(s, 1, site_id);
+        " ORDER BY name",
+        "SELECT 1, web_user, ext, web_failures, web_locked_at FROM extensions"
+        " WHERE site_id = ?1 AND web_locked_at > 0 ORDER BY web_user"};
     struct locked_visit v = {cb, ctx};
-    return store_each_row(st, s, visit_locked, &v);
+    int rc = CORE_OK;
+    for (int i = 0; !rc && i < 2; i++) {
+        sqlite3_stmt *s = store_prepare(st, sql[i]);
+        if (!s)
+            return E_STORAGE;
+        sqlite3_bind_int64(s, 1, site_id);
+        rc = store_each_row(st, s, visit_locked, &v);
+    }
+    return rc;
 }
 
 int store_web_user_unlock(struct store *st, int64_t site_id, const char *web_user,

@@ -34,6 +34,11 @@ int store_schema_version(struct store *st);
 int store_default_path(char *buf, size_t n);
 
 /* BEGIN IMMEDIATE: writers queue here rather than fail mid-transaction. */
+/* Tests: from now on every statement prepared is first planned with
+ * EXPLAIN QUERY PLAN, and each full scan or sort of a table that grows
+ * with a site is handed to cb with the statement; NULL stops. */
+typedef void (*store_plan_cb)(const char *detail, const char *sql, void *ctx);
+void store_check_plans(struct store *st, store_plan_cb cb, void *ctx);
 int store_begin(struct store *st);
 int store_commit(struct store *st);
 /* A read-only snapshot for multi-page reads; end it with store_rollback. */
