@@ -22,7 +22,8 @@
 #include <unistd.h>
 
 #include "bench/bench.h"
-#include "cdr/cdrio.h"
+#include "core/formats.h"
+#include "io/io.h"
 #include "ops/ops.h"
 
 #define DOMAIN "bench.example.jp"
@@ -72,9 +73,10 @@ static int generate(const char *path, int days, long per_day, long *bytes)
     struct core_cdr_demo_numbers nums = {exts, 200, "0312340000"};
     struct core_rng rng;
     core_rng_seed(&rng, 92);
-    struct cdrio_writer *w;
+    struct io_csv_writer *w;
+    struct io_csv_result io;
     int *seconds = malloc((size_t)per_day * sizeof *seconds);
-    if (!seconds || cdrio_writer_open(f, true, &w)) {
+    if (!seconds || io_csv_writer_open(&w, f, IO_ENC_CP932, &io)) {
         free(seconds);
         fclose(f);
         return -1;
@@ -92,11 +94,14 @@ static int generate(const char *path, int days, long per_day, long *bytes)
         for (long i = 0; !rc && i < per_day; i++) {
             struct core_cdr rec;
             core_cdr_demo_record(&rng, day, seconds[i], &nums, &rec);
-            rc = cdrio_write_cdr(w, &rec);
+            char cause[4];
+            const char *fields[CORE_CDR_COLUMNS];
+            core_cdr_to_native(&rec, cause, fields);
+            rc = io_csv_write_record(w, CORE_CDR_COLUMNS, fields, &io);
         }
     }
     free(seconds);
-    if (cdrio_writer_close(w))
+    if (io_csv_writer_close(w, &io))
         rc = -1;
     *bytes = ftell(f);
     fclose(f);

@@ -80,8 +80,7 @@ int cli_cdr_load(struct cli *cli, int argc, char **argv)
     struct ops_cdr_result r;
     ops_cdr_load(cli_ops(cli, 0), pos[0], pos[1], format, &problems, &r);
     if (r.rows || problems.count == 0)
-        fprintf(stderr, _("%s: detected encoding: %s\n"), cli->prog,
-                _(cdrio_encoding_msgid(r.encoding)));
+        fprintf(stderr, _("%s: detected encoding: %s\n"), cli->prog, io_encoding_name(r.encoding));
     int rc = report_rows(cli, &problems, r.not_shown);
     core_problems_free(&problems);
     if (rc) {

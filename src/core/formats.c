@@ -288,3 +288,23 @@ int core_cdr_from_asterisk(char *const *fields, int count, const struct core_ast
     ast_number(out->received, fields[AST_DST]);
     return t.nomem ? -1 : t.count;
 }
+
+/* ---- call records: writing ---- */
+
+void core_cdr_to_native(const struct core_cdr *r, char cause[4],
+                        const char *fields[CORE_CDR_COLUMNS])
+{
+    cause[0] = '\0';
+    if (r->cause != CORE_CDR_CAUSE_NONE)
+        snprintf(cause, 4, "%03u", (unsigned)r->cause % 1000u);
+    const char *v[CORE_CDR_COLUMNS] = {
+        r->call_time,    r->answer_time,
+        r->end_time,     r->completed ? CORE_CDR_COMPLETED_TEXT : CORE_CDR_NOT_COMPLETED_TEXT,
+        r->service,      r->received,
+        r->caller,       r->callee,
+        r->transferrer,  r->disconnect_type,
+        r->disconnector, cause,
+    };
+    for (int i = 0; i < CORE_CDR_COLUMNS; i++)
+        fields[i] = v[i];
+}

@@ -63,4 +63,9 @@ int core_cdr_from_asterisk(char *const *fields, int count, const struct core_ast
 /* disposition -> (completed, default cause); E_CDR_DISPOSITION if unknown. */
 int core_cdr_disposition(const char *disposition, int *completed, int *cause);
 
+/* The native columns A-L of a record, as kascon writes them (export,
+ * 取得): fields[i] point into rec or cause (at least 4 bytes). */
+void core_cdr_to_native(const struct core_cdr *rec, char cause[4],
+                        const char *fields[CORE_CDR_COLUMNS]);
+
 #endif

@@ -206,7 +206,8 @@ struct source {
     const unsigned char *mem;
     size_t memlen, pos;
     FILE *fp;
-    struct io_sha256 sum; /* of every byte read */
+    bool checksum;
+    struct io_sha256 sum; /* of every byte read, when checksum */
 };
 
 static size_t source_read(struct source *src, unsigned char *buf, size_t n)
@@ -220,7 +221,8 @@ static size_t source_read(struct source *src, unsigned char *buf, size_t n)
             memcpy(buf, src->mem + src->pos, n);
         src->pos += n;
     }
-    io_sha256_update(&src->sum, buf, n);
+    if (src->checksum)
+        io_sha256_update(&src->sum, buf, n);
     return n;
 }
 
@@ -400,6 +402,7 @@ static int read_records(struct source *src, long long total, const struct io_csv
 
     if (chunk > CHUNK_MAX)
         chunk = CHUNK_MAX;
+    src->checksum = cb->checksum;
     io_sha256_init(&src->sum);
     if (res->encoding == IO_ENC_UTF8_BOM)
         base = (long long)source_read(src, bom, sizeof bom);
@@ -423,7 +426,7 @@ static int read_records(struct source *src, long long total, const struct io_csv
         else if (res->records == 0)
             code = io_fail(res, E_FILE_EMPTY, 0, -1, -1);
     }
-    if (!code)
+    if (!code && src->checksum)
         io_sha256_hex(&src->sum, res->sha256);
     csv_free(&csv);
     if (cd != (iconv_t)-1)

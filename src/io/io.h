@@ -10,6 +10,7 @@
 #ifndef KASCON_IO_IO_H
 #define KASCON_IO_IO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -36,6 +37,8 @@ struct io_csv_callbacks {
     /* Bytes read and decoded at a time; 0 means 64 KiB.  Tests use tiny
      * values to split multibyte characters across reads. */
     size_t chunk_size;
+    /* Fill result->sha256 (a bulk operation's audit names its file). */
+    bool checksum;
 };
 
 struct io_csv_result {
@@ -46,7 +49,7 @@ struct io_csv_result {
     int field;                 /* 0-based column the error is in, or -1 */
     long long offset;          /* byte offset in the file of the error, or -1 */
     int sys_errno;             /* errno behind E_FILE_READ and E_FILE_WRITE */
-    char sha256[65];           /* reader: the file's SHA-256 in hex, once read whole */
+    char sha256[65];           /* reader: the file's SHA-256 in hex (callbacks.checksum) */
 };
 
 /* English name of an encoding for messages ("CP932", "UTF-8", ...). */

@@ -176,7 +176,8 @@ int ops_bulk(const struct ops_ctx *ctx, const struct ops_bulk_request *req,
     struct bulk b = {
         .mode = mode, .problems = problems, .progress = progress_fn, .progress_ctx = progress_ctx};
     size_t from = problems->count;
-    struct io_csv_callbacks cb = {.on_record = on_record, .on_progress = on_progress};
+    struct io_csv_callbacks cb = {
+        .on_record = on_record, .on_progress = on_progress, .checksum = true};
     struct io_csv_result io;
     int rc = path ? io_csv_read_file(path, &cb, &b, &io) : io_csv_read_mem(buf, len, &cb, &b, &io);
     res->encoding = io.encoding;

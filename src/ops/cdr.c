@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "core/formats.h"
+#include "io/io.h"
 #include "ops/ops.h"
 
 static int add_problem(struct core_problems *problems, int code, const char *value, int field,
@@ -163,6 +164,7 @@ struct load {
     bool have_layout;
     struct core_problems *problems, scratch;
     size_t from;
+    int stopped; /* what on_record returned to stop the reader */
     char oldest[CORE_CDR_DAY_LEN + 1];
     struct ops_cdr_result *result;
 };
@@ -187,16 +189,17 @@ static int check_record(struct load *ld, char *const *fields, int count, long ro
     return core_cdr_from_asterisk(fields, count, &ld->layout, rec, dst, row);
 }
 
-static int on_record(char *const *fields, int count, long row, void *ctx)
+static int on_record(void *ctx, long row, size_t nfields, char **fields)
 {
     struct load *ld = ctx;
+    int count = nfields > 1000 ? 1000 : (int)nfields;
     ld->result->rows++;
     bool full = ld->problems->count - ld->from >= OPS_CDR_PROBLEMS_SHOWN;
     struct core_problems *dst = full ? &ld->scratch : ld->problems;
     struct core_cdr rec;
     int n = check_record(ld, fields, count, row, dst, &rec);
     if (n < 0)
-        return E_STORAGE;
+        return ld->stopped = E_STORAGE;
     if (full) {
         ld->result->not_shown += (long)ld->scratch.count;
         ld->scratch.count = 0;
@@ -213,7 +216,7 @@ static int on_record(char *const *fields, int count, long row, void *ctx)
     }
     int rc = frame_add(ld->frame, &rec);
     if (rc)
-        return rc;
+        return ld->stopped = rc;
     ld->result->loaded++;
     return 0;
 }
@@ -234,16 +237,20 @@ int ops_cdr_load(const struct ops_ctx *ctx, const char *domain, const char *path
         .format = format, .frame = &fr, .problems = problems, .from = from, .result = result};
     core_problems_init(&ld.scratch);
     memcpy(ld.oldest, fr.oldest, sizeof ld.oldest);
-    struct core_problem file_problem;
-    rc = cdrio_read(path, on_record, &ld, &result->encoding, &file_problem);
+    /* The same reader as the extension files (src/io): sniffing,
+     * encodings, libcsv, Excel's row numbers. */
+    struct io_csv_callbacks cb = {.on_record = on_record};
+    struct io_csv_result io;
+    rc = io_csv_read_file(path, &cb, &ld, &io);
+    result->encoding = io.encoding;
     core_problems_free(&ld.scratch);
-    if (rc && file_problem.code == rc) {
-        if (rc == E_FILE_READ)
-            snprintf(file_problem.value, sizeof file_problem.value, "%s", path);
-        if (!core_problems_add(problems, &file_problem))
-            rc = E_STORAGE;
-        else
-            rc = CORE_OK;
+    if (rc && rc != ld.stopped) {
+        /* A problem of the file itself, at the row it shows in. */
+        struct core_problem p;
+        core_problem_set(&p, rc, rc == E_FILE_READ ? path : NULL);
+        p.row = io.record;
+        p.field = io.field;
+        rc = core_problems_add(problems, &p) ? CORE_OK : E_STORAGE;
     }
     const char *base = strrchr(path, '/');
     return frame_close(st, &fr, who, format == OPS_CDR_NATIVE ? "native" : "asterisk",
@@ -347,7 +354,7 @@ int ops_cdr_demo(const struct ops_ctx *ctx, const char *domain, int days, long p
 
 #define EXPORT_PAGE 1000
 
-static int export_file(struct store *st, const struct store_cdr_file *f, struct cdrio_writer *w,
+static int export_file(struct store *st, const struct store_cdr_file *f, struct io_csv_writer *w,
                        struct core_cdr *page, long *written, struct core_problem *problem)
 {
     int count = 0, rc;
@@ -357,7 +364,13 @@ static int export_file(struct store *st, const struct store_cdr_file *f, struct 
         if ((rc = store_cdr_page(st, f->id, NULL, dir, key, page, EXPORT_PAGE, &count)))
             break;
         for (int i = 0; !rc && i < count; i++) {
-            rc = cdrio_write_cdr(w, &page[i]);
+            char cause[4];
+            const char *fields[CORE_CDR_COLUMNS];
+            struct io_csv_result io;
+            core_cdr_to_native(&page[i], cause, fields);
+            rc = io_csv_write_record(w, CORE_CDR_COLUMNS, fields, &io);
+            if (rc == E_UNENCODABLE)
+                rc = E_CDR_UNENCODABLE; /* the call history's own words */
             if (!rc)
                 ++*written;
         }
@@ -385,8 +398,9 @@ int ops_cdr_export(const struct ops_ctx *ctx, const char *day, int part, FILE *o
         return rc;
     }
     struct core_cdr *page = malloc(EXPORT_PAGE * sizeof *page);
-    struct cdrio_writer *w = NULL;
-    if (!page || cdrio_writer_open(out, encoding == IO_ENC_CP932, &w)) {
+    struct io_csv_writer *w = NULL;
+    struct io_csv_result io;
+    if (!page || io_csv_writer_open(&w, out, encoding, &io)) {
         free(page);
         core_problem_set(problem, E_STORAGE, NULL);
         return E_STORAGE;
@@ -409,7 +423,7 @@ int ops_cdr_export(const struct ops_ctx *ctx, const char *day, int part, FILE *o
             break;
     }
     store_rollback(st);
-    int crc = cdrio_writer_close(w);
+    int crc = io_csv_writer_close(w, &io);
     if (!rc)
         rc = crc;
     if (rc && problem->code == CORE_OK)

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdio.h>
 
-#include "cdr/cdrio.h"
 #include "core/cdr.h"
 #include "core/forwarding.h"
 #include "core/groups.h"
@@ -366,7 +365,7 @@ enum ops_cdr_format { OPS_CDR_NATIVE, OPS_CDR_ASTERISK };
 #define OPS_CDR_PROBLEMS_SHOWN 1000 /* a broken 3-million-row file stays readable */
 
 struct ops_cdr_result {
-    enum cdrio_encoding encoding;
+    enum io_encoding encoding;
     long rows;        /* records read */
     long loaded;      /* records stored */
     long too_old;     /* records of days already past the 92 kept */

@@ -337,7 +337,7 @@ static void test_checksum(void)
     struct collect c = {0};
     struct io_csv_result res;
     static const char abc[] = "abc\r\n";
-    struct io_csv_callbacks cb = {on_record, NULL, 1};
+    struct io_csv_callbacks cb = {on_record, NULL, 1, true};
     io_csv_read_mem(abc, sizeof abc - 1, &cb, &c, &res);
     tap_ok(
         res.code == 0 &&
