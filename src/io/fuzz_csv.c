@@ -47,7 +47,7 @@ static int on_record(void *ctx, long record_no, size_t nfields, char **fields)
 static int read_once(const uint8_t *data, size_t size, size_t chunk, struct run *run,
                      struct io_csv_result *res)
 {
-    struct io_csv_callbacks cb = {on_record, NULL, chunk};
+    struct io_csv_callbacks cb = {on_record, NULL, chunk, false};
     run->hash = 14695981039346656037u;
     run->last_row = 0;
     return io_csv_read_mem(data, size, &cb, run, res);

@@ -69,7 +69,7 @@ static void on_progress(void *ctx, long long done, long long total)
 static int read_mem(const char *bytes, size_t len, size_t chunk, struct collect *c,
                     struct io_csv_result *res)
 {
-    struct io_csv_callbacks cb = {on_record, on_progress, chunk};
+    struct io_csv_callbacks cb = {on_record, on_progress, chunk, false};
     int stop_at = c->stop_at;
     memset(c, 0, sizeof *c);
     c->stop_at = stop_at;
@@ -222,7 +222,7 @@ static void test_errors(void)
 static void test_file(void)
 {
     char path[64];
-    struct io_csv_callbacks cb = {on_record, on_progress, 0};
+    struct io_csv_callbacks cb = {on_record, on_progress, 0, false};
     struct collect c = {0};
     struct io_csv_result res;
     int pfd[2];
