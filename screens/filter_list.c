@@ -56,6 +56,10 @@ int scr_filter_list_key(struct scr_filter_list *fl, int key)
     }
     if (fl->on_list)
         return tui_list_key(fl->list, key);
+    /* As in mc and htop: the list moves while the search field has the
+     * focus; Tab goes between the fields. */
+    if (key == KEY_UP || key == KEY_DOWN || key == KEY_PPAGE || key == KEY_NPAGE)
+        return tui_list_key(fl->list, key);
     if (tui_key_is_enter(key)) {
         /* Every field alone is a complete request. */
         fl->submit(fl->ctx, fl->form);

@@ -110,12 +110,16 @@ q "delete from cdr; delete from cdr_files"
 
 # Demo traffic on the demo site.
 check "demo site" run_ctl 0 demo
-check "cdr demo" run_ctl 0 cdr demo demo.example.jp --days 3 --per-day 300
-check "... 3 files of 300" test "$(q "select count(*)||'/'||sum(records) from cdr_files f join sites s on s.id=f.site_id where s.domain='demo.example.jp'")" = "3/900"
+# Demo records stop at the present: late in the day, so that today is
+# (almost) whole; a call still going on at 23:59:59 is left out.
+late=$(date -d "$(date +%F) 23:59:59" +%s)
+late_ctl() { KASCON_NOW=$late run_ctl "$@"; }
+check "cdr demo" late_ctl 0 cdr demo demo.example.jp --days 3 --per-day 300
+check "... 3 files of 300 (today's up to now)" test "$(q "select count(*)||'/'||sum(records >= 298 and records <= 300) from cdr_files f join sites s on s.id=f.site_id where s.domain='demo.example.jp'")" = "3/3"
 check "... answered and unanswered" test "$(q "select count(distinct completed) from cdr")" = 2
 check "... several causes" test "$(q "select count(distinct cause) from cdr")" -ge 5
 check "... office hours busier than night" test "$(q "select count(*) from cdr where substr(call_time,12,2) between '09' and '17'")" -gt "$(q "select 5*count(*) from cdr where substr(call_time,12,2) < '07'")"
 check "... between the site's extensions" test "$(q "select count(*) from cdr where caller between '2001' and '2180' and length(caller)=4")" -gt 0
-check "demo more than 40,000 a day makes parts" run_ctl 0 cdr demo demo.example.jp --days 1 --per-day 40001
-check "... part 2 of today" bash -c "'$KASCONCTL' cdr list demo.example.jp | grep -q '	2	301\$'"
+check "demo more than 40,000 a day makes parts" late_ctl 0 cdr demo demo.example.jp --days 1 --per-day 40001
+check "... part 2 of today" bash -c "'$KASCONCTL' cdr list demo.example.jp | grep -qE '	2	[0-9]+\$'"
 done_testing

@@ -363,6 +363,12 @@ walk_wide() {
   login $F admin secret12
   keys 1; keys 1; keys 1
   shot profile-list "Registered:" "登録数:"
+  # The arrows move the list while the search field has the focus.
+  keys Down; keys Down; keys Tab; keys Enter
+  check "$TAG: arrows in the search field moved the list (2003 opened)" wait_gone 2005
+  check "$TAG: ... the profile of 2003" wait_for 09011110003
+  back
+  shot profile-list-after "Registered:" "登録数:"
   back
   keys 3
   shot locked-users "Locked users" "ロック中ユーザー"
@@ -410,6 +416,14 @@ run() { # LANG STATE
 }
 
 # SCREENS_LANGS narrows a run to some locales (while working on one).
+# Demo call records stop at the present, and the 92-day limit is named.
+setup
+check "demo call records are never in the future" \
+  bash -c "! \"\$KASCONCTL\" cdr show $F 2026-06-15 --limit 1000 | grep -E '2026/06/15 (09:[3-5][0-9]:[0-9][0-9]|09:30:0[1-9]|1[0-9]:|2[0-3]:)' | grep -v '^#'"
+check "... yet today has records" bash -c "\"\$KASCONCTL\" cdr show $F 2026-06-15 | grep -q '2026/06/15 0'"
+check "cdr demo --days 100 is refused" run_ctl 2 cdr demo $F --days 100
+check "... naming the 92-day limit" grep -q 92 "$TMP/err"
+
 for lang in ${SCREENS_LANGS:-C.UTF-8 ja_JP.UTF-8}; do
   setup
   run $lang empty

@@ -46,7 +46,8 @@ PW=secret12
 for who in admin admin2; do echo "$PW" | "$KASCONCTL" admin add "$DOMAIN" $who >/dev/null; done
 echo "$PW" | "$KASCONCTL" admin add "$OTHER" admin >/dev/null
 "$KASCONCTL" line add "$DOMAIN" 09011110001 09011110002 09011110003 >/dev/null
-"$KASCONCTL" cdr demo "$DOMAIN" --days 1 --per-day 25 >/dev/null
+# Late in the day: demo records stop at the present, and all 25 are wanted.
+KASCON_NOW=$(date -d "$(date +%F) 23:59:59" +%s) "$KASCONCTL" cdr demo "$DOMAIN" --days 1 --per-day 25 >/dev/null
 
 LOCPATH=$(ja_locale) \
 "$KASCOND" --listen 127.0.0.1:0 --db "$KASCON_DB" --host-key "$TMP/host_key" --foreground \

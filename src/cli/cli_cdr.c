@@ -102,8 +102,13 @@ int cli_cdr_demo(struct cli *cli, int argc, char **argv)
         if (argv[k][0] != '-' && !domain)
             domain = argv[k];
         else if ((v = cli_option_value(argc, argv, &k, "--days"))) {
-            if (!parse_long(v, 1, CORE_CDR_KEEP_DAYS, &days))
-                return bad_option(cli, v);
+            if (!parse_long(v, 1, CORE_CDR_KEEP_DAYS, &days)) {
+                fprintf(stderr,
+                        _("%s: --days %s: give 1 to %d days; call history is kept for %d"
+                          " days\n"),
+                        cli->prog, v, CORE_CDR_KEEP_DAYS, CORE_CDR_KEEP_DAYS);
+                return CLI_USAGE;
+            }
         } else if ((v = cli_option_value(argc, argv, &k, "--per-day"))) {
             if (!parse_long(v, 1, 10 * CORE_CDR_FILE_MAX, &per_day))
                 return bad_option(cli, v);

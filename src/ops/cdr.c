@@ -333,6 +333,17 @@ int ops_cdr_demo(const struct ops_ctx *ctx, const char *domain, int days, long p
     long first = 0;
     core_day_number(fr.oldest, &first);
     first += CORE_CDR_KEEP_DAYS - days; /* the last `days` days up to today */
+    /* Today's records stop at the present: a call record is never in the
+     * future (times are local, "YYYY/MM/DD HH:MM:SS", so they compare as
+     * text). */
+    char now_text[64];
+    {
+        time_t t = (time_t)store_now();
+        struct tm tm;
+        localtime_r(&t, &tm);
+        snprintf(now_text, sizeof now_text, "%04d/%02d/%02d %02d:%02d:%02d", tm.tm_year + 1900,
+                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    }
     for (int d = 0; !rc && d < days; d++) {
         char day[CORE_CDR_DAY_LEN + 1];
         core_day_text(first + d, day);
@@ -340,6 +351,8 @@ int ops_cdr_demo(const struct ops_ctx *ctx, const char *domain, int days, long p
         for (long i = 0; !rc && i < per_day; i++) {
             struct core_cdr rec;
             core_cdr_demo_record(&rng, day, seconds[i], &nums, &rec);
+            if (strcmp(rec.end_time, now_text) > 0 || strcmp(rec.call_time, now_text) > 0)
+                continue;
             result->rows++;
             if (!(rc = frame_add(&fr, &rec)))
                 result->loaded++;
