@@ -203,10 +203,9 @@ static void on_progress(void *ctx, int phase, long done, long total)
         tui_progress(_(phase_titles[phase]), done, total);
 }
 
-/* Reads a file of inbox/ whole (its size is bounded by the upload
- * limit); NULL with the reason at the field. */
-static char *read_inbox(struct bulk_state *s, const struct io_area *area, const char *name,
-                        size_t *len)
+/* Opens a file of inbox/ for the reader, which reads it through
+ * /dev/fd (never whole into memory); -1 with the reason at the field. */
+static int open_inbox(struct bulk_state *s, const struct io_area *area, const char *name)
 {
     if (!strncmp(name, "inbox/", 6))
         name += 6;
@@ -214,22 +213,11 @@ static char *read_inbox(struct bulk_state *s, const struct io_area *area, const 
     int fd = io_area_name_ok(name) ? io_area_open_read(area, IO_AREA_INBOX, name) : -1;
     if (fd < 0 && !io_area_name_ok(name))
         errno = ENOENT;
-    struct stat sb;
-    char *buf = NULL;
-    if (fd >= 0 && fstat(fd, &sb) == 0 && (buf = malloc((size_t)sb.st_size + 1))) {
-        size_t n = 0;
-        ssize_t r = 0;
-        while (n < (size_t)sb.st_size && (r = read(fd, buf + n, (size_t)sb.st_size - n)) > 0)
-            n += (size_t)r;
-        *len = n;
-    }
-    if (fd >= 0)
-        close(fd);
-    if (!buf) {
+    if (fd < 0) {
         snprintf(text, sizeof text, _("Cannot read inbox/%s: %s"), name, strerror(errno));
         tui_form_set_error(s->form, F_FILE, text);
     }
-    return buf;
+    return fd;
 }
 
 static void run(struct bulk_state *s, bool dry_run)
@@ -245,27 +233,35 @@ static void run(struct bulk_state *s, bool dry_run)
                                 : _("Type the path of the CSV file (Tab completes)."));
         return;
     }
-    char *buf = NULL;
-    size_t len = 0;
-    if (area && !(buf = read_inbox(s, area, path, &len)))
-        return;
+    int fd = -1;
+    char fd_path[32];
+    if (area) {
+        if ((fd = open_inbox(s, area, path)) < 0)
+            return;
+        snprintf(fd_path, sizeof fd_path, "/dev/fd/%d", fd);
+        path = fd_path;
+    }
     core_problems_free(&s->problems);
     core_problems_init(&s->problems);
     struct ops_bulk_result res;
     struct ops_bulk_request req = {.mode = s->mode,
-                                   .path = buf ? NULL : path,
-                                   .buf = buf,
-                                   .len = len,
+                                   .path = path,
                                    .dry_run = dry_run,
                                    .progress = on_progress,
                                    .progress_ctx = s};
     int rc = ops_bulk(scr_ops(), &req, &s->problems, &res);
-    free(buf);
+    if (fd >= 0)
+        close(fd);
     tui_list_seek(s->list, NULL);
     char text[512];
     if (rc || s->problems.count) {
-        if (s->problems.count == 1) {
+        if (s->problems.count == 1 && !s->problems.more) {
             scr_format_problem(&s->problems.items[0], text, sizeof text);
+        } else if (s->problems.more) {
+            snprintf(text, sizeof text,
+                     _("%zu problems in the file (the first %zu listed above); nothing was"
+                       " changed."),
+                     s->problems.count + s->problems.more, s->problems.count);
         } else {
             snprintf(text, sizeof text,
                      _("%zu problems in the file (listed above); nothing was changed."),

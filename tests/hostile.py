@@ -274,6 +274,47 @@ def cmd_interrupt(a):
     return 0
 
 
+def cmd_exec(a):
+    """Runs a client command (the rest of the arguments) with --input as
+    its standard input, sampling the peak RSS of every kascond process
+    meanwhile."""
+    peak = [0]
+    stop = [False]
+
+    def watch():
+        while not stop[0]:
+            for p in descendants(a.server):
+                peak[0] = max(peak[0], peak_rss_kib(p))
+            time.sleep(0.02)
+    w = threading.Thread(target=watch)
+    w.start()
+    start = time.time()
+    with open(a.input, 'rb') as f, open(a.stderr, 'wb') as err:
+        p = subprocess.run(a.rest, stdin=f, stdout=subprocess.DEVNULL, stderr=err)
+    took = time.time() - start
+    stop[0] = True
+    w.join()
+    print('exit_status %d' % p.returncode)
+    print('seconds %.1f' % took)
+    print('peak_rss_kib %d' % peak[0])
+    return 0
+
+
+def cmd_sftp_idle(a):
+    """An SFTP session that sends nothing: how long until the server ends it."""
+    t = connect(a.port, a.user, a.password)
+    sftp = paramiko.SFTPClient.from_transport(t)
+    sftp.listdir('inbox')
+    start = time.time()
+    while t.is_active() and not sftp.sock.closed and time.time() - start < 60:
+        if sftp.sock.recv_ready() or sftp.sock.eof_received:
+            break
+        time.sleep(0.1)
+    print('ended_after %.0f' % (time.time() - start))
+    t.close()
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--port', type=int)
@@ -287,10 +328,13 @@ def main():
     ap.add_argument('--area')
     ap.add_argument('--size', type=int, default=0)
     ap.add_argument('--quota', type=int, default=0)
+    ap.add_argument('--input')
+    ap.add_argument('--stderr')
     ap.add_argument('command')
+    ap.add_argument('rest', nargs=argparse.REMAINDER)
     a = ap.parse_args()
     return {'resize': cmd_resize, 'console-resize': cmd_console_resize, 'quota': cmd_quota,
-            'interrupt': cmd_interrupt}[a.command](a)
+            'interrupt': cmd_interrupt, 'exec': cmd_exec, 'sftp-idle': cmd_sftp_idle}[a.command](a)
 
 
 if __name__ == '__main__':

@@ -102,6 +102,66 @@ check "an upload in progress has its temporary file" grep -q '^part_while_upload
 check "... which goes when the connection drops, not 24 hours later" \
   wait_for 15 bash -c "! ls -A '$AREA/inbox' | grep -q part"
 
+# ---- exec import: streamed, bounded, all or nothing ----
+SSH_OPTS=(-F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null
+          -o LogLevel=ERROR -o ConnectTimeout=10 -o IdentityAgent=none
+          -o PubkeyAuthentication=no -o NumberOfPasswordPrompts=1)
+ssh_cmd=(sshpass -p "$PW" ssh "${SSH_OPTS[@]}" -p "$PORT" "admin@$D@127.0.0.1")
+# Rows of 30 bad columns: every row is a problem.
+"$PY" -c '
+import sys
+row = b",".join(b"%d" % i for i in range(30)) + b"\r\n"
+with open(sys.argv[1], "wb") as f:
+    f.write(row * (int(sys.argv[2]) // len(row)))' "$TMP/junk30.csv" $((30 * 1000 * 1000))
+"$PY" -c '
+import sys
+with open(sys.argv[1], "wb") as f:
+    f.truncate(0)
+    chunk = b"2001,09011113001\r\n" * 4096
+    for _ in range(63 * 1000 * 1000 // len(chunk)):
+        f.write(chunk)' "$TMP/big63.csv"
+ext_state() { q "select * from extensions order by id; select * from lines order by id; select * from assignments" | sha256sum; }
+before=$(ext_state)
+hostile --input "$TMP/junk30.csv" --stderr "$TMP/junk30.err" exec "${ssh_cmd[@]}" ext import >"$TMP/junk30.out"
+sed 's/^/# /' "$TMP/junk30.out"
+check "a 30 MB import of bad rows is refused (exit 1)" grep -q '^exit_status 1' "$TMP/junk30.out"
+check "... showing the first 1000 problems" test "$(grep -c '^[0-9]*:[A-J-]: [0-9][0-9][0-9] ' "$TMP/junk30.err")" -eq 1000
+check "... then a count of the rest" grep -q '^\.\.\. and [0-9]* more problems, not shown' "$TMP/junk30.err"
+rss=$(figure peak_rss_kib "$TMP/junk30.out")
+check "... no kascond process over 64 MiB $(memo "(peak ${rss} KiB)")" memory_within "$rss"
+check "... the database unchanged" test "$before" = "$(ext_state)"
+hostile --input "$TMP/big63.csv" --stderr "$TMP/big63.err" exec "${ssh_cmd[@]}" ext import >"$TMP/big63.out"
+sed 's/^/# /' "$TMP/big63.out" "$TMP/big63.err"
+check "a 63 MB import is refused as over the 32 MiB limit" grep -q 'larger than 33554432 bytes; nothing was changed' "$TMP/big63.err"
+rss=$(figure peak_rss_kib "$TMP/big63.out")
+check "... within 64 MiB $(memo "(peak ${rss} KiB)")" memory_within "$rss"
+hostile --input "$TMP/big63.csv" --stderr "$TMP/del63.err" exec "${ssh_cmd[@]}" ext delete >"$TMP/del63.out"
+check "ext delete has the same limit" grep -q 'larger than 33554432 bytes' "$TMP/del63.err"
+check "... the database unchanged" test "$before" = "$(ext_state)"
+timeout 120 bash -c "head -c 1G /dev/zero | ${ssh_cmd[*]} ext import" 2>"$TMP/giga.err"
+check "a 1 GB import is cut off at the limit, not read to its end" grep -q 'larger than 33554432 bytes' "$TMP/giga.err"
+rm -f "$TMP/junk30.csv" "$TMP/big63.csv"
+
+# ---- the idle timeout on exec and SFTP channels ----
+"$KASCOND" --listen 127.0.0.1:0 --db "$KASCON_DB" --host-key "$TMP/host_key" --foreground \
+  --files "$TMP/files" --idle-timeout 3 2>"$TMP/idle.log" &
+idle_pid=$!
+wait_for 10 grep -q "Server listening on 127.0.0.1 port" "$TMP/idle.log"
+IDLE_PORT=$(sed -n 's/.*Server listening on 127.0.0.1 port \([0-9]*\)\..*/\1/p' "$TMP/idle.log")
+start=$SECONDS
+timeout 60 sshpass -p "$PW" ssh "${SSH_OPTS[@]}" -p "$IDLE_PORT" "admin@$D@127.0.0.1" ext import \
+  2>"$TMP/idle.err" < <(sleep 40)
+status=$?
+took=$((SECONDS - start))
+check "ext import waiting on standard input ends after the idle timeout (3 s; took $took s)" \
+  test "$status" = 1 -a "$took" -lt 30
+check "... saying why" grep -q 'no input for 3 seconds; nothing was changed' "$TMP/idle.err"
+timeout 90 "$PY" "${top_srcdir:-.}/tests/hostile.py" --port "$IDLE_PORT" --user "admin@$D" --password "$PW" \
+  sftp-idle >"$TMP/sftp-idle.out"
+took=$(figure ended_after "$TMP/sftp-idle.out")
+check "an idle SFTP session ends after it too (took ${took:-?} s)" test -n "$took" -a "${took:-99}" -lt 30
+kill "$idle_pid"; wait "$idle_pid" 2>/dev/null
+
 check "every session has ended" wait_for 15 bash -c "! pgrep -P $server_pid >/dev/null"
 check "no sanitizer reports from any kascond process" bash -c "! grep -q 'Sanitizer\|runtime error' '$TMP/server.log'"
 kill "$server_pid"

@@ -16,8 +16,9 @@ struct cli {
     struct store *st;
     struct store_actor actor;
     const char *prog;
-    bool remote;        /* an exec verb of kascond: the actor's source is an address */
-    struct ops_ctx ops; /* filled by cli_ops() */
+    bool remote;         /* an exec verb of kascond: the actor's source is an address */
+    long long max_input; /* bytes of an import's input; 0: OPS_BULK_MAX_INPUT */
+    struct ops_ctx ops;  /* filled by cli_ops() */
     struct registrar_config registrar; /* url "" when none */
 };
 

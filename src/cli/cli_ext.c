@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "i18n.h"
@@ -25,27 +27,51 @@ static void print_row_problem(const struct core_problem *p)
         fprintf(stderr, "    %s\n", _(hint));
 }
 
-/* Reads standard input whole: a pipe cannot be read twice. */
-static char *slurp_stdin(size_t *len)
+/* Standard input as a file the reader can read twice (it sniffs the
+ * encoding first): a regular file as it is, a pipe spooled into an
+ * unlinked private temporary file, at most `limit` bytes.  Returns the
+ * descriptor, -1 on a read error, -2 when the input is over the limit. */
+static int stdin_file(long long limit)
 {
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        size_t got = fread(buf + n, 1, cap - n, stdin);
-        n += got;
-        if (got == 0)
+    struct stat sb;
+    if (fstat(STDIN_FILENO, &sb) == 0 && S_ISREG(sb.st_mode) &&
+        lseek(STDIN_FILENO, 0, SEEK_CUR) == 0)
+        return STDIN_FILENO;
+    FILE *spool = tmpfile();
+    if (!spool)
+        return -1;
+    int fd = dup(fileno(spool));
+    fclose(spool);
+    if (fd < 0)
+        return -1;
+    char buf[65536];
+    long long total = 0;
+    for (;;) {
+        ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            close(fd);
+            return -1;
+        }
+        if (n == 0)
             break;
-        if (n == cap) {
-            char *more = realloc(buf, cap *= 2);
-            if (!more) {
-                free(buf);
-                return NULL;
+        if ((total += n) > limit) {
+            close(fd);
+            return -2;
+        }
+        for (ssize_t done = 0; done < n;) {
+            ssize_t w = write(fd, buf + done, (size_t)(n - done));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0) {
+                close(fd);
+                return -1;
             }
-            buf = more;
+            done += w;
         }
     }
-    *len = n;
-    return buf;
+    return fd;
 }
 
 static int bulk(struct cli *cli, int argc, char **argv, enum ops_bulk_mode mode)
@@ -70,19 +96,32 @@ static int bulk(struct cli *cli, int argc, char **argv, enum ops_bulk_mode mode)
     int rc = cli_site(cli, domain, &site);
     if (rc)
         return rc;
-    char *buf = NULL;
-    size_t len = 0;
-    if (!strcmp(file, "-") && !(buf = slurp_stdin(&len))) {
-        fprintf(stderr, _("%s: cannot read standard input\n"), cli->prog);
-        return CLI_REFUSED;
+    long long limit = cli->max_input > 0 ? cli->max_input : OPS_BULK_MAX_INPUT;
+    char stdin_path[32];
+    int in = -1;
+    if (!strcmp(file, "-")) {
+        in = stdin_file(limit);
+        if (in == -2) {
+            fprintf(stderr,
+                    _("%s: standard input is larger than %lld bytes; nothing was changed\n"),
+                    cli->prog, limit);
+            return CLI_REFUSED;
+        }
+        if (in < 0) {
+            fprintf(stderr, _("%s: cannot read standard input\n"), cli->prog);
+            return CLI_REFUSED;
+        }
+        snprintf(stdin_path, sizeof stdin_path, "/dev/fd/%d", in);
+        file = stdin_path;
     }
     struct core_problems problems;
     core_problems_init(&problems);
     struct ops_bulk_result res;
     struct ops_bulk_request req = {
-        .mode = mode, .path = buf ? NULL : file, .buf = buf, .len = len, .dry_run = dry_run};
+        .mode = mode, .path = file, .dry_run = dry_run, .max_input = limit};
     rc = ops_bulk(cli_ops(cli, site.id), &req, &problems, &res);
-    free(buf);
+    if (in > STDIN_FILENO)
+        close(in);
     if (res.encoding != IO_ENC_UNKNOWN)
         printf(_("encoding: %s\n"), io_encoding_name(res.encoding));
     for (size_t i = 0; i < problems.count; i++) {
@@ -92,7 +131,12 @@ static int bulk(struct cli *cli, int argc, char **argv, enum ops_bulk_mode mode)
         else
             print_row_problem(&problems.items[i]);
     }
-    size_t count = problems.count;
+    size_t count = problems.count + problems.more;
+    if (problems.more)
+        fprintf(stderr,
+                ngettext("... and %zu more problem, not shown\n",
+                         "... and %zu more problems, not shown\n", problems.more),
+                problems.more);
     core_problems_free(&problems);
     if (rc || count) {
         fprintf(stderr,

@@ -131,6 +131,7 @@ static const struct catalogue_entry catalogue[] = {
     {E_SECRET_NOT_SET, N_("no secret question is set: set one in Change authentication settings"),
      NULL},
     {E_FILE_WRITE, N_("the file cannot be written"), NULL},
+    {E_FILE_TOO_LARGE, N_("the file is larger than an import may be (bytes)"), NULL},
     {E_GROUP_NUMBER_FORMAT,
      N_("group number must be a whole number from 1 to 99999 without leading zeros"), NULL},
     {E_GROUP_NOT_FOUND, N_("no such group"), NULL},
@@ -227,6 +228,12 @@ void core_problems_free(struct core_problems *list)
 
 struct core_problem *core_problems_add(struct core_problems *list, const struct core_problem *p)
 {
+    if (list->count >= CORE_PROBLEMS_KEPT) {
+        /* Counted, not kept: the caller may still fill in the copy. */
+        list->more++;
+        list->spare = *p;
+        return &list->spare;
+    }
     if (list->count == list->capacity) {
         size_t cap = list->capacity ? list->capacity * 2 : 16;
         struct core_problem *items = realloc(list->items, cap * sizeof *items);

@@ -80,10 +80,11 @@ enum core_code {
     E_FILE_READ = 309,
     E_UNENCODABLE = 310, /* export: no form in the chosen encoding */
     E_FILE_WRITE = 311,
-    E_CDR_TIME = 401,      /* not YYYY/MM/DD HH:MM:SS */
-    E_CDR_CALL_TYPE = 402, /* not 成立 / 不成立 */
-    E_CDR_NUMBER = 403,    /* not up to 32 of 0-9 * # + */
-    E_CDR_CAUSE = 404,     /* not a Q.850 code 0-127 */
+    E_FILE_TOO_LARGE = 312, /* over the import size limit */
+    E_CDR_TIME = 401,       /* not YYYY/MM/DD HH:MM:SS */
+    E_CDR_CALL_TYPE = 402,  /* not 成立 / 不成立 */
+    E_CDR_NUMBER = 403,     /* not up to 32 of 0-9 * # + */
+    E_CDR_CAUSE = 404,      /* not a Q.850 code 0-127 */
     E_CDR_TEXT_LONG = 405,
     E_CDR_TIME_ORDER = 406,  /* answer or end before the call time */
     E_CDR_DISPOSITION = 407, /* unknown Asterisk disposition */
@@ -154,10 +155,15 @@ struct core_problem {
     long row;       /* CSV record (1-based), or 0 */
 };
 
-/* A growable list of problems: bulk checks report every one of them. */
+/* A list of problems: bulk checks report the first CORE_PROBLEMS_KEPT
+ * of them and count the rest (`more`), so that a file of nothing but
+ * errors costs bounded memory. */
+#define CORE_PROBLEMS_KEPT 1000
 struct core_problems {
     struct core_problem *items;
     size_t count, capacity;
+    size_t more; /* problems found beyond the first CORE_PROBLEMS_KEPT */
+    struct core_problem spare;
 };
 
 void core_problems_init(struct core_problems *list);

@@ -6,7 +6,9 @@
 #include <config.h>
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "io/io.h"
@@ -39,8 +41,19 @@ void bulk_progress(struct bulk *b, int phase, long done, long total)
 static int on_record(void *ctx, long no, size_t nfields, char **fields)
 {
     struct bulk *b = ctx;
+    /* A legal file has at most one row per profile a site can hold: no
+     * more is read, so that memory is bounded whatever the input. */
+    if (b->nrows >= b->max_rows) {
+        char text[48];
+        snprintf(text, sizeof text, "%zu+/%zu", b->nrows + 1, b->max_rows);
+        core_problem_set(&b->over, E_CAPACITY, text);
+        b->over.row = no;
+        return E_CAPACITY;
+    }
     if (b->nrows == b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 1024;
+        if (cap > b->max_rows)
+            cap = b->max_rows;
         struct row *rows = realloc(b->rows, cap * sizeof *rows);
         if (!rows)
             return E_NO_MEMORY;
@@ -53,9 +66,21 @@ static int on_record(void *ctx, long no, size_t nfields, char **fields)
     /* Keep at most the ten columns of the format; more is a column-count
      * problem, reported from the count. */
     r->ncols = (int)nfields;
-    for (size_t i = 0; i < nfields && i < CORE_EXTCSV_REGISTER; i++)
-        if (!(r->f[i] = strdup(fields[i])))
-            return E_NO_MEMORY;
+    size_t keep = nfields < CORE_EXTCSV_REGISTER ? nfields : CORE_EXTCSV_REGISTER, bytes = 0;
+    for (size_t i = 0; i < keep; i++)
+        bytes += strlen(fields[i]) + 1;
+    /* One allocation per row, the fields one after the other. */
+    char *all = malloc(bytes ? bytes : 1);
+    if (!all)
+        return E_NO_MEMORY;
+    for (size_t i = 0, at = 0; i < keep; i++) {
+        size_t n = strlen(fields[i]) + 1;
+        memcpy(all + at, fields[i], n);
+        r->f[i] = all + at;
+        at += n;
+    }
+    if (!keep)
+        free(all);
     b->nrows++;
     return 0;
 }
@@ -149,9 +174,9 @@ static int apply(struct store *st, int64_t site_id, struct bulk *b, const struct
 static void bulk_free(struct bulk *b)
 {
     for (size_t i = 0; i < b->nrows; i++)
-        for (int c = 0; c < CORE_EXTCSV_REGISTER; c++)
-            free(b->rows[i].f[c]);
+        free(b->rows[i].f[0]);
     free(b->rows);
+    free(b->hashes);
     free(b->exts);
     free(b->by_sip);
     free(b->by_web);
@@ -176,12 +201,33 @@ int ops_bulk(const struct ops_ctx *ctx, const struct ops_bulk_request *req,
     struct bulk b = {
         .mode = mode, .problems = problems, .progress = progress_fn, .progress_ctx = progress_ctx};
     size_t from = problems->count;
+    /* The input is bounded before it is read: in bytes, then in rows, so
+     * that memory stays bounded whatever comes. */
+    long long limit = req->max_input > 0 ? req->max_input : OPS_BULK_MAX_INPUT;
+    long long size = (long long)len;
+    struct stat sb;
+    if (path && stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+        size = (long long)sb.st_size;
+    if (size > limit) {
+        char text[64];
+        snprintf(text, sizeof text, "%lld > %lld", size, limit);
+        struct core_problem p;
+        core_problem_set(&p, E_FILE_TOO_LARGE, text);
+        core_problems_add(problems, &p);
+        return E_FILE_TOO_LARGE;
+    }
+    /* No site holds more than CORE_CAPACITY_MAX profiles, and a legal file
+     * names each at most once. */
+    b.max_rows = CORE_CAPACITY_MAX;
     struct io_csv_callbacks cb = {
         .on_record = on_record, .on_progress = on_progress, .checksum = true};
     struct io_csv_result io;
     int rc = path ? io_csv_read_file(path, &cb, &b, &io) : io_csv_read_mem(buf, len, &cb, &b, &io);
     res->encoding = io.encoding;
     res->rows = (long)b.nrows;
+    b.over_capacity = rc == E_CAPACITY && !b.nomem;
+    if (b.over_capacity)
+        rc = 0; /* on_record said where; the rows read are checked */
     if (rc) {
         struct core_problem p;
         core_problem_set(&p, rc, NULL);
@@ -194,6 +240,15 @@ int ops_bulk(const struct ops_ctx *ctx, const struct ops_bulk_request *req,
     rc = bulk_check(st, site_id, &b);
     if (!rc && b.nomem)
         rc = E_NO_MEMORY;
+    if (!rc && b.over_capacity) {
+        /* Where reading stopped is always shown, last. */
+        if (problems->count < CORE_PROBLEMS_KEPT) {
+            core_problems_add(problems, &b.over);
+        } else {
+            problems->items[problems->count - 1] = b.over;
+            problems->more++;
+        }
+    }
     if (!rc && problems->count > from) {
         qsort(problems->items + from, problems->count - from, sizeof *problems->items,
               bulk_by_row_then_column);

@@ -439,7 +439,7 @@ int bulk_check(struct store *st, int64_t site_id, struct bulk *b)
             /* Capacity: the first row that would go over it says so. */
             long count = (long)b->nexts;
             for (size_t i = 0; i < b->nrows; i++) {
-                if (b->rows[i].new_profile && ++count > site.capacity) {
+                if (!b->over_capacity && b->rows[i].new_profile && ++count > site.capacity) {
                     char used[48];
                     snprintf(used, sizeof used, "%ld/%ld", count, site.capacity);
                     bulk_problem(b, &b->rows[i], -1, E_CAPACITY, used);

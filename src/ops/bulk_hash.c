@@ -4,6 +4,7 @@
 #include <config.h>
 
 #include <pthread.h>
+#include <stdlib.h>
 
 #include "ops/bulk_internal.h"
 
@@ -27,7 +28,8 @@ static void *hash_worker(void *arg)
         struct row *r = &job->b->rows[i];
         if (!r->new_profile || r->ncols != CORE_EXTCSV_REGISTER)
             continue;
-        if (core_password_hash_web(bulk_field(r, CORE_EXTCSV_WEB_PW), r->hash, sizeof r->hash)) {
+        r->hash = job->b->hashes + i * CORE_HASH_MAX;
+        if (core_password_hash_web(bulk_field(r, CORE_EXTCSV_WEB_PW), r->hash, CORE_HASH_MAX)) {
             pthread_mutex_lock(&job->lock);
             job->failed = 1;
             pthread_mutex_unlock(&job->lock);
@@ -41,6 +43,8 @@ static void *hash_worker(void *arg)
 int bulk_hash_passwords(struct bulk *b, int threads)
 {
     struct hash_job job = {.b = b};
+    if (b->nrows && !(b->hashes = malloc(b->nrows * CORE_HASH_MAX)))
+        return E_NO_MEMORY;
     pthread_mutex_init(&job.lock, NULL);
     if (threads < 1)
         threads = 1;

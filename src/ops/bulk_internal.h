@@ -15,7 +15,7 @@ struct row {
     bool new_profile; /* register: a profile to create */
     int64_t ext_id;   /* existing profile (2-column assign, delete) */
     int64_t line_id;  /* register: the mobile to assign, or 0 */
-    char hash[CORE_HASH_MAX];
+    char *hash;       /* CORE_HASH_MAX bytes in bulk.hashes, once hashed */
 };
 
 struct snap_ext {
@@ -43,6 +43,10 @@ struct bulk {
     struct store_bulk_guard guard;           /* the site's extensions as checked */
     char (*admins)[CORE_ADMIN_NAME_MAX + 1]; /* sorted: web users may not take these names */
     size_t nadmins;
+    char *hashes;             /* the web password hashes, taken when applying */
+    size_t max_rows;          /* more rows than a site holds is refused as read */
+    struct core_problem over; /* the row past max_rows, where reading stopped */
+    bool over_capacity;       /* reading stopped there: the capacity is not judged again */
     struct core_problems *problems;
     ops_bulk_progress_fn progress;
     void *progress_ctx;

@@ -98,7 +98,12 @@ struct ops_bulk_request {
     bool dry_run;
     ops_bulk_progress_fn progress; /* may be NULL */
     void *progress_ctx;
+    /* Bytes of input at most; 0 for OPS_BULK_MAX_INPUT. */
+    long long max_input;
 };
+/* Well above the largest legal file: CORE_CAPACITY_MAX rows of the
+ * longest register row (about 130 bytes, quoted, CRLF) is 13 MB. */
+#define OPS_BULK_MAX_INPUT (32LL << 20)
 int ops_bulk(const struct ops_ctx *ctx, const struct ops_bulk_request *req,
              struct core_problems *problems, struct ops_bulk_result *result);
 /* 一括出力: the 10-column register format of every ordinary profile, in

@@ -5,6 +5,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -36,6 +38,7 @@ int session_exec_request(ssh_session ssh, ssh_channel channel, const char *comma
         return -1;
     snprintf(s->command, sizeof s->command, "%s", command);
     s->exec = true;
+    s->last_input = time(NULL);
     char shown[sizeof s->command];
     sshd_printable(s->command, shown, sizeof shown);
     sshd_log(LOG_DAEMON | LOG_INFO, "Command \"%s\" for %s from %s port %d", shown,
@@ -45,40 +48,60 @@ int session_exec_request(ssh_session ssh, ssh_channel channel, const char *comma
 
 /* ---- exec: one command of cli_remote.c, in a child process ---- */
 
+/* A file for a command's input or output: unlinked, 0600, on disk in the
+ * administrator's area (O_TMPFILE) rather than in memory, so that a large
+ * input costs the session no memory; a memory file where the file system
+ * has no O_TMPFILE. */
+static int spool_file(const struct session *s, const char *name)
+{
+    int fd = s->area.dir >= 0 ? openat(s->area.dir, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600) : -1;
+    if (fd < 0)
+        fd = memfd_create(name, MFD_CLOEXEC);
+    return fd;
+}
+
 int session_exec_input(struct session *s, const void *data, uint32_t len)
 {
-    /* A command's standard input: a CSV file, at most one upload's size. */
-    if (s->input_too_big || s->input_len + len > (size_t)s->cfg->max_file_size) {
+    /* A command's standard input, a CSV file, is spooled as it comes, up
+     * to the import size limit; past it, the command is refused at once. */
+    s->last_input = time(NULL);
+    if (s->input_too_big)
+        return (int)len;
+    if (s->input_len + len > s->cfg->max_import_size) {
         s->input_too_big = true;
         return (int)len;
     }
-    char *more = realloc(s->input, s->input_len + len);
-    if (!more) {
-        s->input_too_big = true;
+    if (s->input_fd < 0 && (s->input_fd = spool_file(s, "stdin")) < 0) {
+        s->input_failed = true;
         return (int)len;
     }
-    s->input = more;
-    memcpy(s->input + s->input_len, data, len);
+    const char *p = data;
+    for (uint32_t done = 0; done < len;) {
+        ssize_t w = write(s->input_fd, p + done, len - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            s->input_failed = true;
+            return (int)len;
+        }
+        done += (uint32_t)w;
+    }
     s->input_len += len;
     return (int)len;
 }
 
-static int memfd_holding(const char *name, const char *data, size_t len)
+bool session_exec_ready(struct session *s)
 {
-    int fd = memfd_create(name, MFD_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    for (size_t done = 0; done < len;) {
-        ssize_t w = write(fd, data + done, len - done);
-        if (w <= 0 && errno != EINTR) {
-            close(fd);
-            return -1;
-        }
-        if (w > 0)
-            done += (size_t)w;
+    if (!s->exec)
+        return false;
+    if (s->input_eof || s->input_too_big || s->input_failed || !cli_remote_reads_stdin(s->command))
+        return true;
+    /* Waiting on standard input ends like an idle console. */
+    if (s->cfg->idle_timeout > 0 && time(NULL) - s->last_input >= s->cfg->idle_timeout) {
+        s->input_idle = true;
+        return true;
     }
-    lseek(fd, 0, SEEK_SET);
-    return fd;
+    return false;
 }
 
 static bool send_output(ssh_channel channel, int fd, bool is_stderr)
@@ -95,7 +118,7 @@ static bool send_output(ssh_channel channel, int fd, bool is_stderr)
     return n == 0;
 }
 
-/* The command's child: standard input, output and error are the memory
+/* The command's child: standard input, output and error are the spool
  * files; the verb opens the database itself, after the fork. */
 static void command_child(struct session *s, int in, int out, int err)
 {
@@ -116,9 +139,19 @@ static void command_child(struct session *s, int in, int out, int err)
     }
     if (s->input_too_big) {
         fprintf(stderr, _("%s: standard input is larger than %lld bytes; nothing was changed\n"),
-                cli.prog, s->cfg->max_file_size);
+                cli.prog, s->cfg->max_import_size);
         _exit(CLI_REFUSED);
     }
+    if (s->input_idle) {
+        fprintf(stderr, _("%s: no input for %d seconds; nothing was changed\n"), cli.prog,
+                s->cfg->idle_timeout);
+        _exit(CLI_REFUSED);
+    }
+    if (s->input_failed) {
+        fprintf(stderr, _("%s: cannot read standard input\n"), cli.prog);
+        _exit(CLI_REFUSED);
+    }
+    cli.max_input = s->cfg->max_import_size;
     if (store_open(s->cfg->db_path, &cli.st)) {
         fprintf(stderr, _("%s: cannot open database %s: %s\n"), cli.prog, s->cfg->db_path,
                 cli.st ? store_errmsg(cli.st) : "out of memory");
@@ -141,10 +174,11 @@ static void command_child(struct session *s, int in, int out, int err)
 
 int session_run_command(struct session *s)
 {
-    int in = memfd_holding("stdin", s->input ? s->input : "", s->input_len);
-    int out = memfd_create("stdout", MFD_CLOEXEC), err = memfd_create("stderr", MFD_CLOEXEC);
-    free(s->input);
-    s->input = NULL;
+    int in = s->input_fd >= 0 ? s->input_fd : open("/dev/null", O_RDONLY | O_CLOEXEC);
+    s->input_fd = -1;
+    if (in >= 0)
+        lseek(in, 0, SEEK_SET);
+    int out = spool_file(s, "stdout"), err = spool_file(s, "stderr");
     int status = 255;
     pid_t pid = in >= 0 && out >= 0 && err >= 0 ? fork() : -1;
     if (pid == 0)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "i18n.h"
+#include "ops/ops.h"
 #include "ssh/options.h"
 #include "ops/registrar.h"
 #include "store/store.h"
@@ -38,6 +39,7 @@ void sshd_config_defaults(struct sshd_config *cfg)
     cfg->max_file_size = 64LL << 20;
     cfg->max_area_size = 256LL << 20;
     cfg->registrar_interval = 30;
+    cfg->max_import_size = OPS_BULK_MAX_INPUT;
 }
 
 /* "ADDR:PORT", "[V6]:PORT", ":PORT" or "ADDR". */
@@ -135,6 +137,8 @@ static int apply_setting(struct sshd_config *cfg, const char *key, const char *v
         return parse_size(value, &cfg->max_file_size);
     if (!strcmp(key, "max-area-size"))
         return parse_size(value, &cfg->max_area_size);
+    if (!strcmp(key, "max-import-size"))
+        return parse_size(value, &cfg->max_import_size);
     if (!strcmp(key, "public-host")) {
         snprintf(cfg->public_host, sizeof cfg->public_host, "%s", value);
         return value[0] && !strpbrk(value, " \t'\"") ? 0 : -1;
@@ -246,6 +250,10 @@ static void usage(FILE *out)
             "  --registrar-interval SEC  how often changes that could not be written are\n"
             "                            retried (default 30)\n"),
           out);
+    fputs(_("\nLimits of the commands over SSH (ssh USER@SITE@HOST ext import < FILE):\n"
+            "  --max-import-size BYTES   largest CSV on the standard input of ext import\n"
+            "                            and ext delete (default 32M)\n"),
+          out);
 }
 
 static const struct option long_options[] = {
@@ -262,6 +270,7 @@ static const struct option long_options[] = {
     {"files", required_argument, NULL, 'F'},
     {"max-file-size", required_argument, NULL, 's'},
     {"max-area-size", required_argument, NULL, 'S'},
+    {"max-import-size", required_argument, NULL, 'M'},
     {"public-host", required_argument, NULL, 'H'},
     {"public-port", required_argument, NULL, 'P'},
     {"registrar", required_argument, NULL, 'R'},

@@ -20,8 +20,9 @@ struct sshd_config {
     /* The administrators' file areas (SFTP, scp, the console's CSV files):
      * ROOT/SITE-ID/ADMIN/{inbox,outbox}; next to the database by default. */
     char files_root[4096];
-    long long max_file_size; /* bytes per uploaded file */
-    long long max_area_size; /* bytes in one administrator's area */
+    long long max_file_size;   /* bytes per uploaded file */
+    long long max_area_size;   /* bytes in one administrator's area */
+    long long max_import_size; /* bytes of a command's standard input (ext import) */
     /* Host and port the console names in the scp command it shows. */
     char public_host[256];
     int public_port; /* 0: the port kascond listens on */

@@ -80,7 +80,8 @@ static void finish(struct session *s)
 
 int sshd_session_run(ssh_bind bind, const struct sshd_peer *peer, const struct sshd_config *cfg)
 {
-    struct session s = {.cfg = cfg, .peer = peer, .master = -1, .area = {-1, {-1, -1}}};
+    struct session s = {
+        .cfg = cfg, .peer = peer, .master = -1, .input_fd = -1, .area = {-1, {-1, -1}}};
     snprintf(s.lock_session, sizeof s.lock_session, "ssh:%ld:%lld", (long)getpid(),
              (long long)store_now());
     struct sigaction sa = {.sa_handler = on_alarm};
@@ -136,7 +137,7 @@ int sshd_session_run(ssh_bind bind, const struct sshd_peer *peer, const struct s
             end_channel(&s, rc);
             break;
         }
-        if (s.exec && (s.input_eof || !cli_remote_reads_stdin(s.command))) {
+        if (session_exec_ready(&s)) {
             end_channel(&s, session_run_command(&s));
             break;
         }
@@ -159,7 +160,8 @@ int sshd_session_run(ssh_bind bind, const struct sshd_peer *peer, const struct s
         close(s.master);
     finish(&s);
     io_area_close(&s.area);
-    free(s.input);
+    if (s.input_fd >= 0)
+        close(s.input_fd);
     if (s.authenticated)
         sshd_log(LOG_AUTH | LOG_INFO, "Disconnected from user %s %s port %d", s.login.admin.name,
                  peer->addr, peer->port);

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "io/area.h"
 #include "ops/ops.h"
@@ -47,9 +48,10 @@ struct session {
      * SFTP subsystem, or one command (exec) with its standard input. */
     bool sftp, exec;
     char command[1024];
-    char *input;
-    size_t input_len;
-    bool input_eof, input_too_big;
+    int input_fd; /* the spooled standard input of a command, or -1 */
+    long long input_len;
+    time_t last_input;
+    bool input_eof, input_too_big, input_idle, input_failed;
     struct io_area area; /* opened at authentication */
     char term[64];
     /* The client's LANG / LC_* (OpenSSH's SendEnv), so that each
@@ -83,6 +85,9 @@ void session_close_other_fds(void);
 int session_exec_request(ssh_session ssh, ssh_channel channel, const char *command, void *userdata);
 /* Takes `len` bytes of the command's standard input; returns what was consumed. */
 int session_exec_input(struct session *s, const void *data, uint32_t len);
+/* Whether the command can run now: its input is complete (or refused,
+ * or idle past the idle timeout), or it reads none. */
+bool session_exec_ready(struct session *s);
 /* Runs the command to its end, sends its output and returns its status. */
 int session_run_command(struct session *s);
 
