@@ -91,11 +91,15 @@ def cmd_resize(a):
         w, h = STORM[i % len(STORM)]
         ch.resize_pty(width=w, height=h)
     ch.resize_pty(width=10000, height=10000)
-    # The console is still there: Ctrl-L repaints it.
-    time.sleep(0)
+    # The console is still there: a size it has not drawn yet makes it
+    # repaint (Ctrl-L too, where the console has it).
+    ch.resize_pty(width=101, height=31)
     ch.send(b'\x0c')
     alive = read_until(ch, a.expect.encode(), 30)
     print('console_alive_after_storm %d' % alive)
+    if not alive:
+        print('channel_closed %d' % (ch.closed or ch.exit_status_ready()))
+        print('exit_status %d' % (ch.recv_exit_status() if ch.exit_status_ready() else -1))
     peak = max([peak_rss_kib(p) for p in descendants(a.server)] or [0])
     print('peak_rss_kib %d' % peak)
     ch.close()
