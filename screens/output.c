@@ -112,6 +112,8 @@ FILE *scr_open_output(struct tui_form *form, size_t field, const char *title,
             return NULL;
     }
     out->f = fopen(path, "wb");
+    if (out->f)
+        fchmod(fileno(out->f), 0600); /* SIP passwords, call history: private */
     if (!out->f) {
         char text[1200];
         snprintf(text, sizeof text, _("Cannot write %s: %s"), path, strerror(errno));

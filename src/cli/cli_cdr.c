@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "i18n.h"
@@ -194,6 +195,8 @@ int cli_cdr_export(struct cli *cli, int argc, char **argv)
         cli_problem(cli, &p);
         return CLI_REFUSED;
     }
+    if (out != stdout)
+        fchmod(fileno(out), 0600); /* also an existing file: private */
     long written = 0;
     struct core_problem p;
     rc = ops_cdr_export(cli_ops(cli, site.id), pos[1], (int)part, out,

@@ -200,6 +200,8 @@ int cli_ext_export(struct cli *cli, int argc, char **argv)
         fprintf(stderr, _("%s: cannot write %s: %s\n"), cli->prog, path, strerror(errno));
         return CLI_REFUSED;
     }
+    if (out != stdout)
+        fchmod(fileno(out), 0600); /* also an existing file: private */
     long rows = 0;
     struct core_problem p;
     rc = ops_bulk_export(cli_ops(cli, site.id), out, utf8 ? IO_ENC_UTF8 : IO_ENC_CP932, &rows, &p);

@@ -205,6 +205,9 @@ static const struct cli_verb *find_verb(int argc, char **argv, int *consumed)
 
 int main(int argc, char **argv)
 {
+    /* Exports, call-history files and the database hold SIP passwords and
+     * personal data: private whatever the caller's umask. */
+    umask(077);
     kascon_i18n_init();
     struct cli cli = {.prog = "kasconctl", .actor = {"operator", "cli"}};
     const char *db = NULL;

@@ -35,6 +35,7 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+    umask(077); /* its exports hold SIP passwords: private whatever the umask */
     kascon_i18n_init();
     const char *db = NULL, *site = NULL, *user = NULL;
     for (int i = 1; i < argc; i++) {
