@@ -252,8 +252,31 @@ void core_problem_set(struct core_problem *p, int code, const char *value)
     p->code = code;
     p->other_kind = -1;
     p->field = -1;
-    if (value)
-        snprintf(p->value, sizeof p->value, "%s", value);
+    if (!value)
+        return;
+    /* The value as given, on one line: a CR, LF or other control byte of
+     * a CSV value is shown escaped, so that every message stays one line. */
+    size_t k = 0;
+    for (const unsigned char *v = (const unsigned char *)value; *v; v++) {
+        char esc[8] = "";
+        if (*v == '\r')
+            snprintf(esc, sizeof esc, "\\r");
+        else if (*v == '\n')
+            snprintf(esc, sizeof esc, "\\n");
+        else if (*v == '\t')
+            snprintf(esc, sizeof esc, "\\t");
+        else if (*v < 0x20 || *v == 0x7f)
+            snprintf(esc, sizeof esc, "\\x%02x", *v);
+        size_t len = esc[0] ? strlen(esc) : 1;
+        if (k + len >= sizeof p->value)
+            break;
+        if (esc[0])
+            memcpy(p->value + k, esc, len);
+        else
+            p->value[k] = (char)*v;
+        k += len;
+    }
+    p->value[k] = '\0';
 }
 
 int core_problems_add_code(struct core_problems *list, int code, const char *value, int field)

@@ -74,6 +74,14 @@ static const char *account_hash(const struct ops_session *session)
     return session->is_user ? session->ext.web_pw_hash : session->admin.pw_hash;
 }
 
+static bool has_control(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return true;
+    return false;
+}
+
 static int login_common(struct store *st, const struct login_attempt *in, const char *source,
                         struct ops_session *session)
 {
@@ -107,6 +115,11 @@ static int login_common(struct store *st, const struct login_attempt *in, const 
     char hash[CORE_HASH_MAX];
     snprintf(hash, sizeof hash, "%s", account_hash(session));
     bool good = in->password ? core_password_verify(in->password, hash) : key_ok;
+    /* A password with a control character is refused, not cut or
+     * cleaned: it was verified all the same (same timing) and is counted
+     * below as a wrong one. */
+    bool clean = !in->password || !has_control(in->password);
+    good = good && clean;
     if ((rc = store_begin(st)))
         return rc;
     if (find_account(st, in->domain, user, session, &lock) != CORE_OK) {
@@ -114,7 +127,8 @@ static int login_common(struct store *st, const struct login_attempt *in, const 
         return E_LOGIN_FAILED;
     }
     if (in->password && strcmp(hash, account_hash(session)))
-        good = core_password_verify(in->password, account_hash(session)); /* changed meanwhile */
+        good = clean &&
+               core_password_verify(in->password, account_hash(session)); /* changed meanwhile */
     bool was_locked = lock.locked_at != 0;
     bool allowed = core_lockout_allows(&lock, session->site.auto_unlock, now);
     session->auto_unlocked = was_locked && allowed;

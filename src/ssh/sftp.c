@@ -172,8 +172,66 @@ int srv_end_handle(struct sftp_server *srv, struct handle *h, bool complete)
     return status;
 }
 
+/* Reads the SFTP string at *at of the raw request: its length, or -1. */
+static long raw_string(const unsigned char *p, size_t n, size_t *at)
+{
+    if (*at + 4 > n)
+        return -1;
+    uint32_t len = (uint32_t)p[*at] << 24 | (uint32_t)p[*at + 1] << 16 | (uint32_t)p[*at + 2] << 8 |
+                   p[*at + 3];
+    if (len > n - *at - 4)
+        return -1;
+    *at += 4 + len;
+    return (long)len;
+}
+
+/* libssh hands the names of a request over as C strings, so "inbox/a\0b"
+ * would be taken as "inbox/a": the raw request is read here, and a name
+ * whose bytes hold a NUL (its length is not its string's) is refused. */
+static bool raw_names_ok(sftp_client_message msg)
+{
+    int names;
+    switch (sftp_client_message_get_type(msg)) {
+    case SSH_FXP_OPEN:
+    case SSH_FXP_STAT:
+    case SSH_FXP_LSTAT:
+    case SSH_FXP_OPENDIR:
+    case SSH_FXP_REMOVE:
+    case SSH_FXP_REALPATH:
+    case SSH_FXP_MKDIR:
+    case SSH_FXP_RMDIR:
+    case SSH_FXP_SETSTAT:
+        names = 1;
+        break;
+    case SSH_FXP_RENAME:
+    case SSH_FXP_SYMLINK:
+        names = 2;
+        break;
+    default:
+        return true;
+    }
+    if (!msg->complete_message)
+        return false;
+    const unsigned char *p = ssh_buffer_get(msg->complete_message);
+    size_t n = ssh_buffer_get_len(msg->complete_message), at = 4; /* after the id */
+    const char *given[2] = {sftp_client_message_get_filename(msg),
+                            sftp_client_message_get_data(msg)};
+    for (int i = 0; i < names; i++) {
+        long len = raw_string(p, n, &at);
+        if (len < 0 || !given[i] || strlen(given[i]) != (size_t)len)
+            return false;
+    }
+    return true;
+}
+
 static void dispatch(struct sftp_server *srv, sftp_client_message msg)
 {
+    if (!raw_names_ok(msg)) {
+        srv_refused(srv, "name with a NUL byte", sftp_client_message_get_filename(msg),
+                    SSH_FX_FAILURE);
+        srv_reply_status(srv, msg, SSH_FX_FAILURE, "Names may not hold a NUL byte");
+        return;
+    }
     switch (sftp_client_message_get_type(msg)) {
     case SSH_FXP_REALPATH:
         srv_do_realpath(srv, msg);
