@@ -319,6 +319,30 @@ def cmd_sftp_idle(a):
     return 0
 
 
+def cmd_nul(a):
+    """A name with a NUL byte over SFTP; passwords with control bytes."""
+    t = connect(a.port, a.user, a.password)
+    sftp = paramiko.SFTPClient.from_transport(t)
+    try:
+        f = sftp.open('inbox/a\x00b.csv', 'wb')
+        f.write(b'x')
+        f.close()
+        print('nul_name_refused 0')
+    except (IOError, OSError) as e:
+        print('nul_name_refused 1')
+        print('nul_name_message %s' % str(e).replace('\n', ' '))
+    sftp.close()
+    t.close()
+    for suffix, name in (('\x01', 'control'), ('\x00junk', 'nul')):
+        try:
+            tt = connect(a.port, a.user, a.password + suffix)
+            tt.close()
+            print('password_%s_accepted 1' % name)
+        except paramiko.AuthenticationException:
+            print('password_%s_accepted 0' % name)
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--port', type=int)
@@ -338,7 +362,7 @@ def main():
     ap.add_argument('rest', nargs=argparse.REMAINDER)
     a = ap.parse_args()
     return {'resize': cmd_resize, 'console-resize': cmd_console_resize, 'quota': cmd_quota,
-            'interrupt': cmd_interrupt, 'exec': cmd_exec, 'sftp-idle': cmd_sftp_idle}[a.command](a)
+            'interrupt': cmd_interrupt, 'exec': cmd_exec, 'sftp-idle': cmd_sftp_idle, 'nul': cmd_nul}[a.command](a)
 
 
 if __name__ == '__main__':

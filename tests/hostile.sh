@@ -143,6 +143,21 @@ timeout 120 bash -c "head -c 1G /dev/zero | ${ssh_cmd[*]} ext import" 2>"$TMP/gi
 check "a 1 GB import is cut off at the limit, not read to its end" grep -q 'larger than 33554432 bytes' "$TMP/giga.err"
 rm -f "$TMP/junk30.csv" "$TMP/big63.csv"
 
+# ---- NUL and control bytes ----
+fails_before=$(q "select count(*) from audit where action like 'login.fail%'" 2>/dev/null || echo 0)
+hostile --user "admin@$D" --password "$PW" nul >"$TMP/nul.out"
+sed 's/^/# /' "$TMP/nul.out"
+check "an SFTP name with a NUL byte is refused (not stored as inbox/a)" \
+  bash -c "grep -q '^nul_name_refused 1' '$TMP/nul.out' && ! test -e '$AREA/inbox/a'"
+check "a password with a control byte fails, though it starts with the right one" \
+  grep -q '^password_control_accepted 0' "$TMP/nul.out"
+fails_after=$(q "select count(*) from audit where action like 'login.fail%'")
+check "... and counts as a failed login ($fails_before, then $fails_after)" test "$fails_after" -gt "$fails_before"
+printf '"20\r\n01",09011113001\r\n' >"$TMP/crlf.csv"
+"$KASCONCTL" ext import $D "$TMP/crlf.csv" 2>"$TMP/crlf.err" >/dev/null
+check "a CSV value with CR/LF keeps its message on one line, escaped" \
+  grep -q '^1:A: [0-9]* .*20\\r\\n01' "$TMP/crlf.err"
+
 # ---- the idle timeout on exec and SFTP channels ----
 "$KASCOND" --listen 127.0.0.1:0 --db "$KASCON_DB" --host-key "$TMP/host_key" --foreground \
   --files "$TMP/files" --idle-timeout 3 2>"$TMP/idle.log" &

@@ -9,9 +9,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <netdb.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,7 +149,106 @@ struct child {
     char addr[64];
 };
 
-static volatile sig_atomic_t stop_signal, child_exited;
+static volatile sig_atomic_t stop_signal, child_exited, reload_signal;
+
+static void on_reload(int sig)
+{
+    (void)sig;
+    reload_signal = 1;
+}
+
+/* The banner names no library version, and only the configured
+ * algorithms are offered (libssh refuses a list it does not know). */
+static int set_algorithms(ssh_bind bind, const struct sshd_config *cfg)
+{
+    static const struct {
+        enum ssh_bind_options_e option;
+        size_t offset;
+    } lists[] = {
+        {SSH_BIND_OPTIONS_KEY_EXCHANGE, offsetof(struct sshd_config, kex)},
+        {SSH_BIND_OPTIONS_CIPHERS_C_S, offsetof(struct sshd_config, ciphers)},
+        {SSH_BIND_OPTIONS_CIPHERS_S_C, offsetof(struct sshd_config, ciphers)},
+        {SSH_BIND_OPTIONS_HMAC_C_S, offsetof(struct sshd_config, macs)},
+        {SSH_BIND_OPTIONS_HMAC_S_C, offsetof(struct sshd_config, macs)},
+        {SSH_BIND_OPTIONS_HOSTKEY_ALGORITHMS, offsetof(struct sshd_config, host_key_algorithms)},
+    };
+    if (ssh_bind_options_set(bind, SSH_BIND_OPTIONS_BANNER, "kascond") != SSH_OK)
+        return -1;
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+        const char *value = (const char *)cfg + lists[i].offset;
+        if (ssh_bind_options_set(bind, lists[i].option, value) != SSH_OK) {
+            fprintf(stderr, _("%s: algorithms not supported: %s\n"), prog, value);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The service user when started as root (options.h): NULL with *err set
+ * when it is named and missing; NULL and no error when kascond goes on as
+ * it is (not root, or no user named: the systemd unit starts kascond as
+ * its user already). */
+static struct passwd *service_user(const struct sshd_config *cfg, bool *err)
+{
+    *err = false;
+    if (geteuid() != 0 || !cfg->user[0])
+        return NULL;
+    struct passwd *pw = getpwnam(cfg->user);
+    if (!pw) {
+        fprintf(stderr, _("%s: no such user: %s\n"), prog, cfg->user);
+        *err = true;
+    }
+    return pw && pw->pw_uid != 0 ? pw : NULL;
+}
+
+/* Becomes the service user for good: no way back to root. */
+static int drop_privileges(const struct passwd *pw)
+{
+    if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0 ||
+        setuid(0) == 0 || geteuid() != pw->pw_uid) {
+        fprintf(stderr, _("%s: cannot become user %s: %s\n"), prog, pw->pw_name, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* SIGHUP: the settings file and the command line again.  Sessions go on
+ * with the settings they started with; new connections get the new ones.
+ * What needs the listening socket or root again waits for a restart. */
+static void reload(ssh_bind bind, struct sshd_config *cfg, int argc, char **argv)
+{
+    struct sshd_config next;
+    sshd_config_defaults(&next);
+    if (sshd_parse_args(argc, argv, &next) != 0) {
+        sshd_log(LOG_DAEMON | LOG_ERR,
+                 "Reload refused: the settings have errors; kept the old ones");
+        return;
+    }
+    ssh_bind probe = ssh_bind_new();
+    int bad = !probe || set_algorithms(probe, &next);
+    ssh_bind_free(probe);
+    if (bad) {
+        sshd_log(LOG_DAEMON | LOG_ERR, "Reload refused: unsupported algorithms; kept the old ones");
+        return;
+    }
+    if (strcmp(next.listen_addr, cfg->listen_addr) || next.port != cfg->port ||
+        strcmp(next.user, cfg->user) || strcmp(next.host_key, cfg->host_key) ||
+        strcmp(next.db_path, cfg->db_path) || next.max_connections != cfg->max_connections)
+        sshd_log(LOG_DAEMON | LOG_NOTICE, "Reload: listen, user, host-key, db and "
+                                          "max-connections take effect at the next restart");
+    memcpy(next.listen_addr, cfg->listen_addr, sizeof next.listen_addr);
+    next.port = cfg->port;
+    memcpy(next.user, cfg->user, sizeof next.user);
+    memcpy(next.host_key, cfg->host_key, sizeof next.host_key);
+    memcpy(next.db_path, cfg->db_path, sizeof next.db_path);
+    next.max_connections = cfg->max_connections;
+    next.foreground = cfg->foreground;
+    if (!next.public_port)
+        next.public_port = cfg->public_port;
+    set_algorithms(bind, &next);
+    *cfg = next;
+    sshd_log(LOG_DAEMON | LOG_NOTICE, "Reloaded the settings");
+}
 
 static void on_stop(int sig)
 {
@@ -247,7 +349,7 @@ static void accept_one(int listen_fd, ssh_bind bind, const struct sshd_config *c
     snprintf(c->addr, sizeof c->addr, "%s", peer.addr);
 }
 
-static int serve(ssh_bind bind, const struct sshd_config *cfg)
+static int serve(ssh_bind bind, struct sshd_config *cfg, int argc, char **argv)
 {
     int listen_fd = ssh_bind_get_fd(bind);
     struct child *children = calloc((size_t)cfg->max_connections, sizeof *children);
@@ -262,6 +364,10 @@ static int serve(ssh_bind bind, const struct sshd_config *cfg)
     int count = 0;
     time_t last_purge = 0, last_registrar = 0;
     while (!stop_signal) {
+        if (reload_signal) {
+            reload_signal = 0;
+            reload(bind, cfg, argc, argv);
+        }
         if (time(NULL) - last_purge >= 24 * 60 * 60) {
             last_purge = time(NULL);
             daily_cleanup(cfg->db_path, cfg->files_root);
@@ -335,8 +441,32 @@ int main(int argc, char **argv)
     if (rc)
         return rc == 1 ? 0 : 2;
     sshd_log_open(cfg.foreground);
-    if (ensure_host_key(cfg.host_key) || prepare_database(cfg.db_path, cfg.registrar[0] != 0))
+    umask(077); /* every file and directory kascond creates is private */
+    bool no_user = false;
+    struct passwd *pw = service_user(&cfg, &no_user);
+    if (no_user)
         return 1;
+    if (cfg.test_only) {
+        /* Like sshd -t: the settings parse, the algorithms are known, the
+         * host key can be read or created. */
+        ssh_bind probe = ssh_bind_new();
+        int bad = !probe || set_algorithms(probe, &cfg);
+        ssh_bind_free(probe);
+        ssh_key key = NULL;
+        if (!bad && access(cfg.host_key, F_OK) == 0 &&
+            ssh_pki_import_privkey_file(cfg.host_key, NULL, NULL, NULL, &key) != SSH_OK) {
+            fprintf(stderr, _("%s: cannot read the host key %s\n"), prog, cfg.host_key);
+            bad = 1;
+        }
+        ssh_key_free(key);
+        return bad ? 1 : 0;
+    }
+    if (ensure_host_key(cfg.host_key))
+        return 1;
+    if (pw && chown(cfg.host_key, pw->pw_uid, pw->pw_gid) != 0) {
+        fprintf(stderr, _("%s: cannot write the host key %s\n"), prog, cfg.host_key);
+        return 1;
+    }
 
     ssh_bind bind = ssh_bind_new();
     bool no = false;
@@ -345,9 +475,22 @@ int main(int argc, char **argv)
         ssh_bind_options_set(bind, SSH_BIND_OPTIONS_BINDADDR, cfg.listen_addr) != SSH_OK ||
         ssh_bind_options_set(bind, SSH_BIND_OPTIONS_BINDPORT, &port) != SSH_OK ||
         ssh_bind_options_set(bind, SSH_BIND_OPTIONS_HOSTKEY, cfg.host_key) != SSH_OK ||
-        ssh_bind_listen(bind) != SSH_OK) {
+        set_algorithms(bind, &cfg) != 0 || ssh_bind_listen(bind) != SSH_OK) {
         fprintf(stderr, _("%s: cannot listen on %s port %d: %s\n"), prog, cfg.listen_addr, cfg.port,
                 bind ? ssh_get_error(bind) : "out of memory");
+        ssh_bind_free(bind);
+        return 1;
+    }
+    /* Bound (a low port needs root): now the service user, for good,
+     * before any connection is accepted or the database opened. */
+    if (pw && drop_privileges(pw)) {
+        ssh_bind_free(bind);
+        return 1;
+    }
+    if (!pw && geteuid() == 0)
+        sshd_log(LOG_DAEMON | LOG_WARNING,
+                 "Running as root: name the service user with user = to drop root after binding");
+    if (prepare_database(cfg.db_path, cfg.registrar[0] != 0)) {
         ssh_bind_free(bind);
         return 1;
     }
@@ -370,9 +513,11 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa_stop, NULL);
     sigaction(SIGINT, &sa_stop, NULL);
     sigaction(SIGCHLD, &sa_child, NULL);
-    signal(SIGHUP, SIG_IGN);
+    struct sigaction sa_reload = {.sa_handler = on_reload};
+    sigemptyset(&sa_reload.sa_mask);
+    sigaction(SIGHUP, &sa_reload, NULL);
     sshd_log(LOG_DAEMON | LOG_INFO, "Server listening on %s port %s.", cfg.listen_addr, bound_port);
-    rc = serve(bind, &cfg);
+    rc = serve(bind, &cfg, argc, argv);
     ssh_bind_free(bind);
     return rc;
 }

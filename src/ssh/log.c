@@ -3,13 +3,18 @@
 #include <config.h>
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <syslog.h>
 
 #include "ssh/log.h"
 
 void sshd_log_open(bool foreground)
 {
-    openlog("kascond", LOG_PID | (foreground ? LOG_PERROR : 0), LOG_DAEMON);
+    /* Under systemd, standard error is the journal too (JOURNAL_STREAM):
+     * copying the lines there would log every event twice. */
+    const char *journal = getenv("JOURNAL_STREAM");
+    bool copy = foreground && !(journal && *journal);
+    openlog("kascond", LOG_PID | (copy ? LOG_PERROR : 0), LOG_DAEMON);
 }
 
 void sshd_log(int priority, const char *fmt, ...)

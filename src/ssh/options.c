@@ -21,7 +21,6 @@
 #define SYSCONFDIR "/etc"
 #endif
 #define DEFAULT_CONFIG SYSCONFDIR "/kascon/kascond.conf"
-#define DEFAULT_HOST_KEY SYSCONFDIR "/kascon/ssh_host_ed25519_key"
 
 static const char *prog = "kascond";
 
@@ -30,7 +29,6 @@ void sshd_config_defaults(struct sshd_config *cfg)
     memset(cfg, 0, sizeof *cfg);
     snprintf(cfg->listen_addr, sizeof cfg->listen_addr, "%s", "0.0.0.0");
     cfg->port = 2222;
-    snprintf(cfg->host_key, sizeof cfg->host_key, "%s", DEFAULT_HOST_KEY);
     cfg->login_grace_time = 60;
     cfg->idle_timeout = 15 * 60;
     cfg->max_connections = 200;
@@ -40,6 +38,11 @@ void sshd_config_defaults(struct sshd_config *cfg)
     cfg->max_area_size = 256LL << 20;
     cfg->registrar_interval = 30;
     cfg->max_import_size = OPS_BULK_MAX_INPUT;
+    snprintf(cfg->kex, sizeof cfg->kex, "%s", SSHD_DEFAULT_KEX);
+    snprintf(cfg->ciphers, sizeof cfg->ciphers, "%s", SSHD_DEFAULT_CIPHERS);
+    snprintf(cfg->macs, sizeof cfg->macs, "%s", SSHD_DEFAULT_MACS);
+    snprintf(cfg->host_key_algorithms, sizeof cfg->host_key_algorithms, "%s",
+             SSHD_DEFAULT_HOST_KEY_ALGORITHMS);
 }
 
 /* "ADDR:PORT", "[V6]:PORT", ":PORT" or "ADDR". */
@@ -106,6 +109,18 @@ static int parse_size(const char *text, long long *out)
     return 0;
 }
 
+/* A value of one word (no blank, quote or control character) that fits. */
+static int copy_word(char *dst, size_t n, const char *value)
+{
+    if (!value[0] || strlen(value) >= n)
+        return -1;
+    for (const char *p = value; *p; p++)
+        if ((unsigned char)*p <= ' ' || *p == '\'' || *p == '"' || *p == 0x7f)
+            return -1;
+    snprintf(dst, n, "%s", value);
+    return 0;
+}
+
 /* One setting, from the file or a flag; -1 for an unknown key or bad value. */
 static int apply_setting(struct sshd_config *cfg, const char *key, const char *value)
 {
@@ -137,6 +152,16 @@ static int apply_setting(struct sshd_config *cfg, const char *key, const char *v
         return parse_size(value, &cfg->max_file_size);
     if (!strcmp(key, "max-area-size"))
         return parse_size(value, &cfg->max_area_size);
+    if (!strcmp(key, "user"))
+        return copy_word(cfg->user, sizeof cfg->user, value);
+    if (!strcmp(key, "kex-algorithms"))
+        return copy_word(cfg->kex, sizeof cfg->kex, value);
+    if (!strcmp(key, "ciphers"))
+        return copy_word(cfg->ciphers, sizeof cfg->ciphers, value);
+    if (!strcmp(key, "macs"))
+        return copy_word(cfg->macs, sizeof cfg->macs, value);
+    if (!strcmp(key, "host-key-algorithms"))
+        return copy_word(cfg->host_key_algorithms, sizeof cfg->host_key_algorithms, value);
     if (!strcmp(key, "max-import-size"))
         return parse_size(value, &cfg->max_import_size);
     if (!strcmp(key, "public-host")) {
@@ -217,8 +242,9 @@ static void usage(FILE *out)
             "  --listen ADDR:PORT        address and port to listen on (default 0.0.0.0:2222;\n"
             "                            port 0 picks a free port and logs it)\n"
             "  --db PATH                 database (default: $KASCON_DB, else the system default)\n"
-            "  --host-key FILE           ed25519 host key, created if missing\n"
-            "                            (default /etc/kascon/ssh_host_ed25519_key)\n"
+            "  --host-key FILE           ed25519 host key, created if missing (default:\n"
+            "                            ssh_host_ed25519_key in $STATE_DIRECTORY, else\n"
+            "                            next to the database)\n"
             "  --config FILE             settings file (default /etc/kascon/kascond.conf)\n"
             "  --foreground              do not detach; log to standard error as well\n"
             "  --login-grace-time SEC    time allowed to log in (default 60)\n"
@@ -250,6 +276,19 @@ static void usage(FILE *out)
             "  --registrar-interval SEC  how often changes that could not be written are\n"
             "                            retried (default 30)\n"),
           out);
+    fputs(_("\nService and algorithms:\n"
+            "  -t                        check the settings and the host key, then exit\n"
+            "  --user NAME               started as root: bind, then run as NAME for good\n"
+            "  --kex-algorithms LIST     key exchanges offered (default: curve25519,\n"
+            "                            Diffie-Hellman groups 16 and 18)\n"
+            "  --ciphers LIST            ciphers offered (default: chacha20-poly1305,\n"
+            "                            AES-GCM, AES-CTR)\n"
+            "  --macs LIST               MACs offered (default: HMAC-SHA2, encrypt-then-MAC)\n"
+            "  --host-key-algorithms LIST\n"
+            "                            host key algorithms offered (default: ssh-ed25519,\n"
+            "                            rsa-sha2-512, rsa-sha2-256)\n"
+            "SIGHUP reloads the settings; open sessions keep theirs.\n"),
+          out);
     fputs(_("\nLimits of the commands over SSH (ssh USER@SITE@HOST ext import < FILE):\n"
             "  --max-import-size BYTES   largest CSV on the standard input of ext import\n"
             "                            and ext delete (default 32M)\n"),
@@ -271,6 +310,11 @@ static const struct option long_options[] = {
     {"max-file-size", required_argument, NULL, 's'},
     {"max-area-size", required_argument, NULL, 'S'},
     {"max-import-size", required_argument, NULL, 'M'},
+    {"user", required_argument, NULL, 'U'},
+    {"kex-algorithms", required_argument, NULL, 'K'},
+    {"ciphers", required_argument, NULL, 'C'},
+    {"macs", required_argument, NULL, 'X'},
+    {"host-key-algorithms", required_argument, NULL, 'A'},
     {"public-host", required_argument, NULL, 'H'},
     {"public-port", required_argument, NULL, 'P'},
     {"registrar", required_argument, NULL, 'R'},
@@ -288,7 +332,10 @@ int sshd_parse_args(int argc, char **argv, struct sshd_config *cfg)
     bool explicit_config = false;
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
+    optind = 0; /* parsed again on SIGHUP */
+    while ((c = getopt_long(argc, argv, "t", long_options, NULL)) != -1) {
+        if (c == 't')
+            cfg->test_only = true;
         if (c == 'h') {
             usage(stdout);
             return 1;
@@ -314,7 +361,7 @@ int sshd_parse_args(int argc, char **argv, struct sshd_config *cfg)
     if (load_config(config, explicit_config, cfg))
         return 2;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "t", long_options, NULL)) != -1) {
         const char *key = NULL;
         for (const struct option *o = long_options; o->name; o++)
             if (o->val == c)
@@ -356,6 +403,19 @@ int sshd_parse_args(int argc, char **argv, struct sshd_config *cfg)
                      (int)(slash - cfg->db_path), cfg->db_path);
         else
             snprintf(cfg->files_root, sizeof cfg->files_root, "%s", "files");
+    }
+    if (!cfg->host_key[0]) {
+        /* Created on first start in the service's state directory
+         * (systemd's StateDirectory=), else next to the database. */
+        const char *state = getenv("STATE_DIRECTORY");
+        const char *slash = strrchr(cfg->db_path, '/');
+        if (state && *state && !strchr(state, ':'))
+            snprintf(cfg->host_key, sizeof cfg->host_key, "%s/ssh_host_ed25519_key", state);
+        else if (slash)
+            snprintf(cfg->host_key, sizeof cfg->host_key, "%.*s/ssh_host_ed25519_key",
+                     (int)(slash - cfg->db_path), cfg->db_path);
+        else
+            snprintf(cfg->host_key, sizeof cfg->host_key, "%s", "ssh_host_ed25519_key");
     }
     if (cfg->files_root[0] != '/') {
         /* kascond leaves its working directory when it detaches. */

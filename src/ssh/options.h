@@ -26,6 +26,12 @@ struct sshd_config {
     /* Host and port the console names in the scp command it shows. */
     char public_host[256];
     int public_port; /* 0: the port kascond listens on */
+    /* The service user: started as root, kascond binds and then becomes
+     * it for good, before it accepts a connection or opens the database. */
+    char user[64];
+    /* Algorithms offered, comma-separated lists as in sshd_config. */
+    char kex[512], ciphers[512], macs[512], host_key_algorithms[256];
+    bool test_only; /* -t: check the settings and exit */
     /* The Kamailio database kept in step ("" for none), whether its
      * subscriber.password is written, and how often (seconds) a worker
      * applies changes a writer could not. */
@@ -40,5 +46,16 @@ void sshd_config_defaults(struct sshd_config *cfg);
  * first).  Returns 0 to go on, 1 to exit with success (--help, --version),
  * 2 for a usage or configuration error (already reported). */
 int sshd_parse_args(int argc, char **argv, struct sshd_config *cfg);
+
+/* Algorithm sets rated good by ssh-audit: no NIST curves, no SHA-1, no
+ * encrypt-and-MAC. */
+#define SSHD_DEFAULT_KEX                                                                           \
+    "curve25519-sha256,curve25519-sha256@libssh.org,diffie-hellman-group16-sha512,"                \
+    "diffie-hellman-group18-sha512"
+#define SSHD_DEFAULT_CIPHERS                                                                       \
+    "chacha20-poly1305@openssh.com,aes256-gcm@openssh.com,aes128-gcm@openssh.com,aes256-ctr,"      \
+    "aes192-ctr,aes128-ctr"
+#define SSHD_DEFAULT_MACS "hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com"
+#define SSHD_DEFAULT_HOST_KEY_ALGORITHMS "ssh-ed25519,rsa-sha2-512,rsa-sha2-256"
 
 #endif

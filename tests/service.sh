@@ -1,0 +1,190 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# kascond as a service: kascond -t, a reload on SIGHUP that keeps the open
+# sessions, the host key created in the state directory, root dropped for
+# the service user after binding, one log line per event under journald,
+# a banner without the library's version, algorithms ssh-audit rates good,
+# and private files whatever the umask.
+. "${top_srcdir:-.}/tests/lib.sh"
+: "${KASCOND:=kascond}"
+
+for tool in ssh sshpass; do
+  command -v "$tool" >/dev/null || { echo "1..0 # SKIP $tool is not installed (./quickstart installs it)"; exit 0; }
+done
+PY=
+for py in /usr/bin/python3 python3; do
+  if "$py" -c 'import paramiko' 2>/dev/null; then PY=$py; break; fi
+done
+
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
+  rm -rf "$TMP"
+}
+{ sleep 240 && kill -TERM $$; } </dev/null >/dev/null 2>&1 &
+watchdog=$!
+trap 'pkill -P $watchdog 2>/dev/null; kill $watchdog 2>/dev/null; cleanup' EXIT
+trap 'exit 1' TERM INT
+
+wait_for() {
+  local end=$((SECONDS + $1)); shift
+  until "$@"; do
+    [ "$SECONDS" -ge "$end" ] && return 1
+    sleep 0.1
+  done
+}
+port_of() { sed -n 's/.*Server listening on 127.0.0.1 port \([0-9]*\)\..*/\1/p' "$1"; }
+SSH_OPTS=(-F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null
+          -o LogLevel=ERROR -o ConnectTimeout=10 -o IdentityAgent=none
+          -o PubkeyAuthentication=no -o NumberOfPasswordPrompts=1)
+
+D=service.example.jp
+PW=secret12
+"$KASCONCTL" site add $D --capacity 10 >/dev/null
+echo "$PW" | "$KASCONCTL" admin add $D admin >/dev/null
+
+# ---- kascond -t ----
+cat >"$TMP/good.conf" <<CONF
+listen = 127.0.0.1:0
+db = $KASCON_DB
+host-key = $TMP/host_key
+idle-timeout = 600
+CONF
+check "kascond -t accepts good settings silently (exit 0)" \
+  bash -c "'$KASCOND' -t --config '$TMP/good.conf' >'$TMP/t.out' 2>&1 && ! test -s '$TMP/t.out'"
+printf 'listen = 127.0.0.1:0\nidle-timeout = soon\n' >"$TMP/bad.conf"
+check "kascond -t names a bad line (exit 2)" \
+  bash -c "'$KASCOND' -t --config '$TMP/bad.conf' 2>'$TMP/t.err'; test \$? = 2 && grep -q 'bad.conf:2' '$TMP/t.err'"
+check "kascond -t refuses unknown algorithms (exit 1)" \
+  bash -c "'$KASCOND' -t --config '$TMP/good.conf' --ciphers des-cbc 2>'$TMP/t.err'; test \$? = 1 && grep -q des-cbc '$TMP/t.err'"
+check "... and starts nothing" bash -c "! test -e '$TMP/host_key'"
+# Every option (but these four) is also a key of the settings file:
+# some plausible value of it passes kascond -t from the file alone.
+key_ok() {
+  local key=$1 v
+  for v in 1 1M no 127.0.0.1:0 h nobody "$TMP/x" curve25519-sha256 aes128-ctr \
+           hmac-sha2-256-etm@openssh.com ssh-ed25519; do
+    printf '%s = %s\n' "$key" "$v" >"$TMP/key.conf"
+    "$KASCOND" -t --config "$TMP/key.conf" --db "$KASCON_DB" --host-key "$TMP/k" 2>/dev/null && return 0
+  done
+  echo "# no value of \"$key\" is accepted from the settings file"; return 1
+}
+all_keys() {
+  local o
+  for o in $("$KASCOND" --help | grep -o -- '--[a-z-]*' | sort -u); do
+    case $o in --help|--version|--config|--foreground) continue;; esac
+    grep -qF -- "$(printf '%s' "$o" | sed 's/-/\\-/g')" "${top_srcdir:-.}/doc/kascond.8" ||
+      { echo "# $o is not in kascond(8)"; return 1; }
+    key_ok "${o#--}" || return 1
+  done
+}
+check "every option has a settings key and a line in kascond(8)" all_keys
+
+# ---- first start: the host key in the state directory, private files ----
+mkdir -p "$TMP/state"
+(umask 000; STATE_DIRECTORY="$TMP/state" exec "$KASCOND" --listen 127.0.0.1:0 --db "$KASCON_DB" \
+  --files "$TMP/files" --foreground 2>"$TMP/server.log") &
+server=$!
+pids+=("$server")
+check "kascond starts under umask 000" wait_for 10 grep -q "Server listening on 127.0.0.1 port" "$TMP/server.log"
+PORT=$(port_of "$TMP/server.log")
+check "the host key is created on first start in \$STATE_DIRECTORY, 0600" \
+  test "$(stat -c %a "$TMP/state/ssh_host_ed25519_key" 2>/dev/null)" = 600
+ssh_as() { timeout 30 sshpass -p "$PW" ssh "${SSH_OPTS[@]}" -p "$PORT" "admin@$D@127.0.0.1" "$@"; }
+printf '2001,,0000000000,,,0,0,web2001,abcd1234,0\r\n' | ssh_as ext import >/dev/null 2>&1
+timeout 30 sshpass -p "$PW" scp "${SSH_OPTS[@]}" -P "$PORT" "$TMP/good.conf" "admin@$D@127.0.0.1:inbox/up.csv" 2>/dev/null
+AREA="$TMP/files/$(q "select id from sites where domain='$D'")/admin"
+check "an upload is 0600 under umask 000" test "$(stat -c %a "$AREA/inbox/up.csv" 2>/dev/null)" = 600
+check "... the area's directories 0700" test "$(stat -c %a "$TMP/files" "$AREA" "$AREA/inbox" | sort -u)" = 700
+(umask 000; "$KASCONCTL" ext export $D -o "$TMP/export.csv" >/dev/null)
+check "kasconctl ext export -o writes 0600 under umask 000 (SIP passwords)" \
+  test "$(stat -c %a "$TMP/export.csv")" = 600
+touch "$TMP/old.csv"; chmod 644 "$TMP/old.csv"
+(umask 000; "$KASCONCTL" ext export $D -o "$TMP/old.csv" >/dev/null)
+check "... also over an existing world-readable file" test "$(stat -c %a "$TMP/old.csv")" = 600
+(umask 000; "$KASCONCTL" --db "$TMP/new.db" init >/dev/null 2>&1)
+check "a database created under umask 000 is 0600" test "$(stat -c %a "$TMP/new.db" 2>/dev/null)" = 600
+
+# ---- banner and algorithms ----
+banner=$(timeout 10 bash -c "exec 3<>/dev/tcp/127.0.0.1/$PORT; head -n1 <&3" | tr -d '\r')
+check "the banner names no library version ($banner)" test "$banner" = "SSH-2.0-kascond"
+if command -v ssh-audit >/dev/null; then
+  timeout 60 ssh-audit -n -p "$PORT" 127.0.0.1 >"$TMP/audit.txt" 2>&1
+  grep -E '\[(fail|warn)\]' "$TMP/audit.txt" | sed 's/^/# /'
+  check "ssh-audit reports no failure" bash -c "! grep -q '\[fail\]' '$TMP/audit.txt'"
+  check "... and no warning but for algorithms it does not know" \
+    bash -c "! grep '\[warn\]' '$TMP/audit.txt' | grep -qv 'unknown algorithm'"
+  check "... having seen kascond's algorithms" grep -q 'curve25519-sha256' "$TMP/audit.txt"
+else
+  ok "# SKIP ssh-audit is not installed (./quickstart installs it)"
+fi
+
+# ---- SIGHUP: the settings again, the sessions go on ----
+if [ -n "$PY" ]; then
+  "$PY" - "$PORT" "admin@$D" "$PW" "$TMP/hup" <<'PYEOF' >"$TMP/hup.out" 2>&1 &
+import os, sys, time, paramiko
+port, user, pw, flag = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+t = paramiko.Transport(('127.0.0.1', port)); t.connect(username=user, password=pw)
+ch = t.open_session(); ch.get_pty(term='xterm', width=80, height=24); ch.invoke_shell()
+def wait(needle, timeout=30):
+    buf, end = b'', time.time() + timeout
+    while time.time() < end:
+        if ch.recv_ready():
+            buf += ch.recv(65536)
+            if needle in buf: return True
+        elif ch.closed: return False
+        else: time.sleep(0.05)
+    return False
+print('before %d' % wait(b'F10'), flush=True)
+open(flag + '.open', 'w').close()
+end = time.time() + 30
+while not os.path.exists(flag + '.sent') and time.time() < end: time.sleep(0.05)
+ch.resize_pty(width=90, height=30)
+print('after %d' % wait(b'F10'), flush=True)
+ch.close(); t.close()
+PYEOF
+  hup=$!
+  wait_for 30 test -e "$TMP/hup.open"
+  sed -i 's/^idle-timeout = 600/idle-timeout = 700/' "$TMP/good.conf"
+  kill -HUP "$server"
+  check "SIGHUP reloads the settings" wait_for 10 grep -q "Reloaded the settings" "$TMP/server.log"
+  touch "$TMP/hup.sent"
+  wait "$hup"
+  check "... without dropping the open console session" grep -q '^after 1' "$TMP/hup.out"
+  check "... and the listener still takes logins" bash -c "ssh_as() { timeout 30 sshpass -p '$PW' ssh ${SSH_OPTS[*]} -p '$PORT' 'admin@$D@127.0.0.1' \"\$@\"; }; ssh_as ext list >/dev/null"
+  check "... and is the same process" kill -0 "$server"
+fi
+kill "$server"; wait "$server" 2>/dev/null
+
+# ---- one line per event under journald ----
+(JOURNAL_STREAM=8:12345 exec "$KASCOND" --listen 127.0.0.1:0 --db "$KASCON_DB" --host-key "$TMP/state/ssh_host_ed25519_key" \
+  --foreground 2>"$TMP/journal.err") &
+jpid=$!
+pids+=("$jpid")
+sleep 0.2
+check "under journald (JOURNAL_STREAM) nothing is copied to standard error" \
+  bash -c "sleep 1; kill -0 $jpid && ! grep -q 'Server listening' '$TMP/journal.err'"
+kill "$jpid"; wait "$jpid" 2>/dev/null
+
+# ---- started as root: binds, then runs as the service user ----
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
+  mkdir -p "$TMP/svc"
+  cp "$KASCON_DB" "$TMP/svc/kascon.db"
+  chown -R nobody "$TMP/svc"; chmod 755 "$TMP"
+  "$KASCOND" --listen 127.0.0.1:0 --db "$TMP/svc/kascon.db" --host-key "$TMP/svc/host_key" --user nobody \
+    --files "$TMP/svc/files" --foreground 2>"$TMP/root.log" &
+  rpid=$!
+  pids+=("$rpid")
+  check "started as root with user = nobody, it listens" wait_for 10 grep -q "Server listening" "$TMP/root.log"
+  PORT=$(port_of "$TMP/root.log")
+  check "... as nobody (uid and saved uid)" test "$(ps -o ruser=,euser=,suser= -p "$rpid" | tr -s ' ')" = "nobody nobody nobody"
+  timeout 30 sshpass -p "$PW" ssh "${SSH_OPTS[@]}" -p "$PORT" "admin@$D@127.0.0.1" ext list >"$TMP/list.out" 2>&1
+  check "... and its sessions serve logins" grep -q 2001 "$TMP/list.out"
+  check "... writing the database as nobody" test "$(stat -c %U "$TMP/svc/kascon.db")" = nobody
+  kill "$rpid"; wait "$rpid" 2>/dev/null
+  check "a missing service user is refused at start" \
+    bash -c "! '$KASCOND' --listen 127.0.0.1:0 --db '$KASCON_DB' --user no-such-user-here --foreground 2>/dev/null"
+else
+  ok "# SKIP not root: the privilege drop is not tested"
+fi
+done_testing
