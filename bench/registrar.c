@@ -193,13 +193,13 @@ static int run(const char *dir, long rows)
     snprintf(cfg.url, sizeof cfg.url, "%s", kam);
     if (store_open(db, &st) || site_with_lines(st, rows, &site_id))
         return 1;
-    ops_registrar_enable(st);
+    ops_registrar_enable(&(struct ops_ctx){.st = st});
     if (import(st, site_id, csv, rows, &with))
         return 1;
     struct registrar_stats stats;
     char err[512];
     double t0 = bench_now();
-    if (ops_registrar_apply(st, &cfg, &stats, err, sizeof err)) {
+    if (ops_registrar_apply(&(struct ops_ctx){.st = st}, &cfg, &stats, err, sizeof err)) {
         fprintf(stderr, "apply failed: %s\n", err);
         return 1;
     }
@@ -212,7 +212,7 @@ static int run(const char *dir, long rows)
     }
 
     /* One change on the full site: commit, then the registrar write. */
-    ops_registrar_attach(st, &cfg);
+    ops_registrar_attach(&(struct ops_ctx){.st = st}, &cfg);
     struct ops_ext_input in = {.ext = "2000123", .sip_id = "2000123", .sip_password = "newpw123"};
     struct core_problems pr;
     core_problems_init(&pr);

@@ -63,7 +63,7 @@ static void idle_tick(void *ctx)
     static int ticks;
     if (registrar.url[0] && ticks++ % 5 == 0) {
         char line[512];
-        ops_registrar_status_line(c->st, line, sizeof line);
+        ops_registrar_status_line(&(struct ops_ctx){.st = c->st}, line, sizeof line);
         tui_set_status(line);
     }
     int limit = c->opts->idle_timeout;
@@ -93,7 +93,7 @@ int console_run(const struct console_opts *opts)
         return 1;
     }
     ops_registrar_config_from_env(&registrar);
-    ops_registrar_attach(c->st, &registrar);
+    ops_registrar_attach(&(struct ops_ctx){.st = c->st}, &registrar);
     if (tui_init()) {
         fprintf(stderr, "%s", _("kascon: this terminal cannot run the console\n"));
         store_close(c->st);

@@ -295,11 +295,11 @@ int main(int argc, char **argv)
      * after its commit; the registrar verbs do it themselves. */
     bool registrar_verb = !strcmp(v->noun, "registrar");
     if (!registrar_verb)
-        ops_registrar_attach(cli.st, &cli.registrar);
+        ops_registrar_attach(&(struct ops_ctx){.st = cli.st}, &cli.registrar);
     int rc = v->run(&cli, nargs, args);
     if (!registrar_verb && cli.registrar.url[0]) {
         char line[512];
-        ops_registrar_status_line(cli.st, line, sizeof line);
+        ops_registrar_status_line(&(struct ops_ctx){.st = cli.st}, line, sizeof line);
         if (line[0])
             fprintf(stderr, "%s: %s\n", cli.prog, line);
     }

@@ -67,22 +67,22 @@ int ops_registrar_sync(const struct ops_ctx *ctx, const struct registrar_config 
                        const char *domain, bool dry_run, registrar_report_fn report,
                        void *report_ctx, struct registrar_stats *stats, char *err, size_t n);
 /* Applies the pending outbox entries only (the periodic worker). */
-int ops_registrar_apply(struct store *st, const struct registrar_config *cfg,
+int ops_registrar_apply(const struct ops_ctx *ctx, const struct registrar_config *cfg,
                         struct registrar_stats *stats, char *err, size_t n);
 
-/* Makes every later store_commit on st apply the outbox to cfg's
+/* Makes every later store_commit on ctx->st apply the outbox to cfg's
  * registrar (nothing when cfg->url is empty).  Turns the outbox on in the
  * database; the first time, every site is queued in full.  Applies what
- * is pending now.  cfg must outlive st. */
-void ops_registrar_attach(struct store *st, const struct registrar_config *cfg);
+ * is pending now.  cfg must outlive the store. */
+void ops_registrar_attach(const struct ops_ctx *ctx, const struct registrar_config *cfg);
 
 /* Turns the outbox on (first time: every site queued in full). */
-void ops_registrar_enable(struct store *st);
+void ops_registrar_enable(const struct ops_ctx *ctx);
 /* Opens the registrar and checks its version rows; 0 or -1 with err. */
 int ops_registrar_probe(const struct registrar_config *cfg, char *err, size_t n);
 
 /* One line for status displays: "" when the outbox is empty, else how
  * many changes wait and why. */
-void ops_registrar_status_line(struct store *st, char *buf, size_t n);
+void ops_registrar_status_line(const struct ops_ctx *ctx, char *buf, size_t n);
 
 #endif

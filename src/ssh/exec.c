@@ -159,11 +159,11 @@ static void command_child(struct session *s, int in, int out, int err)
     }
     /* What the command changes reaches the registrar after its commit. */
     ops_registrar_config_from_env(&cli.registrar);
-    ops_registrar_attach(cli.st, &cli.registrar);
+    ops_registrar_attach(&(struct ops_ctx){.st = cli.st}, &cli.registrar);
     int rc = cli_remote_run(&cli, s->login.site.domain, s->command);
     if (cli.registrar.url[0]) {
         char line[512];
-        ops_registrar_status_line(cli.st, line, sizeof line);
+        ops_registrar_status_line(&(struct ops_ctx){.st = cli.st}, line, sizeof line);
         if (line[0])
             fprintf(stderr, "%s: %s\n", cli.prog, line);
     }

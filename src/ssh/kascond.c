@@ -65,7 +65,7 @@ static int prepare_database(const char *path, bool registrar)
     if (!rc)
         rc = store_lock_clear_all(st, &cleared);
     if (!rc && registrar)
-        ops_registrar_enable(st); /* from now on every change is queued */
+        ops_registrar_enable(&(struct ops_ctx){.st = st}); /* from now on every change is queued */
     if (rc)
         fprintf(stderr, _("%s: cannot open database %s: %s\n"), prog, path,
                 st ? store_errmsg(st) : "out of memory");
@@ -126,7 +126,8 @@ static void registrar_worker(const struct sshd_config *cfg)
     int rc = store_open(cfg->db_path, &st);
     if (!rc)
         rc = store_registrar_state_get(st, &before);
-    if (!rc && before.pending && ops_registrar_apply(st, &reg, &stats, err, sizeof err)) {
+    if (!rc && before.pending &&
+        ops_registrar_apply(&(struct ops_ctx){.st = st}, &reg, &stats, err, sizeof err)) {
         if (strcmp(err, before.last_error) != 0)
             sshd_log(LOG_DAEMON | LOG_WARNING, "Registrar %s: %ld change(s) waiting: %s", reg.url,
                      before.pending, err);
