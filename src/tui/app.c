@@ -63,10 +63,10 @@ int tui_init(void)
     /* newterm rather than initscr: initscr exits the process when the
      * terminal is unusable, and errors here must be values. */
     tui_winsize_clamp(fileno(stdout));
+    tui_winsize_guard();
     app.term = newterm(NULL, stdout, stdin);
     if (!app.term)
         return -1;
-    tui_winsize_guard();
     cbreak();
     noecho();
     keypad(stdscr, TRUE);
@@ -242,8 +242,13 @@ int tui_read_key(void)
         tui_term_set_click(false, 0, 0);
         timeout(app.idle_ms > 0 ? app.idle_ms : -1);
         wint_t wc;
+        if (tui_winsize_apply())
+            return KEY_RESIZE;
         int r = get_wch(&wc);
         if (r == ERR) {
+            /* A read cut short by SIGWINCH: the new size first. */
+            if (tui_winsize_apply())
+                return KEY_RESIZE;
             /* The idle tick may change what is shown (a lock lost); 0 asks
              * the caller to repaint and read again. */
             if (app.idle_fn) {

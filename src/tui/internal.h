@@ -18,8 +18,12 @@ int tui_scale(long done, long total, int cols);
 #define TUI_MAX_ROWS 256
 /* Clamps the size of terminal `fd` now; before curses starts. */
 void tui_winsize_clamp(int fd);
-/* Clamps it again on every SIGWINCH, ahead of curses' own handler. */
+/* Takes SIGWINCH from curses (call before newterm): each one clamps the
+ * terminal again and marks the size for tui_winsize_apply. */
 void tui_winsize_guard(void);
+/* After a SIGWINCH, resizes curses to the terminal's clamped size; true
+ * when the size changed (the caller repaints, as on KEY_RESIZE). */
+bool tui_winsize_apply(void);
 
 /* term.c: sets the colours of the styles (after newterm); records the
  * last click (tui_mouse_click reads it); where the cursor goes (false:

@@ -14,7 +14,6 @@
 #include "tui/internal.h"
 
 static int tty_fd = -1;
-static struct sigaction curses_winch;
 
 static void clamp(int fd)
 {
@@ -31,18 +30,20 @@ static void clamp(int fd)
     ioctl(fd, TIOCSWINSZ, &ws);
 }
 
-/* Runs before curses' own handler, which then reads the clamped size. */
-static void on_winch(int sig, siginfo_t *info, void *uc)
+/* curses reads the terminal's size itself when its own SIGWINCH handler
+ * has run, so a client that resizes faster than we clamp could still make
+ * it allocate for 10000x10000.  Instead the console owns SIGWINCH (curses
+ * installs its handler only over the default one) and resizes curses
+ * itself, with sizes that never pass the limit. */
+static volatile sig_atomic_t winch_pending;
+
+static void on_winch(int sig)
 {
+    (void)sig;
     int saved = errno;
     clamp(tty_fd);
+    winch_pending = 1;
     errno = saved;
-    if (curses_winch.sa_flags & SA_SIGINFO) {
-        if (curses_winch.sa_sigaction)
-            curses_winch.sa_sigaction(sig, info, uc);
-    } else if (curses_winch.sa_handler != SIG_DFL && curses_winch.sa_handler != SIG_IGN) {
-        curses_winch.sa_handler(sig);
-    }
 }
 
 void tui_winsize_clamp(int fd)
@@ -55,8 +56,28 @@ void tui_winsize_guard(void)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_sigaction = on_winch;
-    sa.sa_flags = SA_SIGINFO | SA_RESTART;
+    sa.sa_handler = on_winch;
+    /* No SA_RESTART: a read waiting for a key returns, so the new size is
+     * drawn at once rather than at the next key. */
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGWINCH, &sa, &curses_winch);
+    sigaction(SIGWINCH, &sa, NULL);
+}
+
+static int bounded(int value, int max)
+{
+    return value < 1 ? 1 : value > max ? max : value;
+}
+
+bool tui_winsize_apply(void)
+{
+    if (!winch_pending)
+        return false;
+    winch_pending = 0;
+    struct winsize ws;
+    if (tty_fd < 0 || ioctl(tty_fd, TIOCGWINSZ, &ws) != 0)
+        return false;
+    int rows = bounded(ws.ws_row, TUI_MAX_ROWS), cols = bounded(ws.ws_col, TUI_MAX_COLS);
+    if (rows == LINES && cols == COLS)
+        return false;
+    return resizeterm(rows, cols) == OK;
 }
