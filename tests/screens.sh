@@ -212,7 +212,12 @@ walk_service() {
   if [ "$state" = filled ]; then
     keys Tab; keys Tab; keys Enter
     shot "$state/hunt-edit" "2004" "2004"
-    back
+    # F1 help longer than the screen says that more follows, and scrolls.
+    keys F1
+    shot "$state/hunt-edit-help" "PgDn" "PgDn"
+    keys NPage
+    shot "$state/hunt-edit-help-end" "PgUp" "PgUp"
+    back 2
   fi
   back
   keys 5

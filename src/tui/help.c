@@ -58,11 +58,10 @@ static int help_init(void *state, void *arg)
     return 0;
 }
 
-static void help_draw(void *state, const struct tui_rect *body)
+static int help_page(struct help_state *h, const struct tui_rect *r, int top)
 {
-    struct help_state *h = state;
     const struct tui_screen *s = h->of.screen;
-    struct help_out o = {body, h->top, 0};
+    struct help_out o = {r, top, 0};
     const char *title = h->of.title;
     help_emit(&o, 0, TUI_HEADER, title ? _(title) : "");
     if (s->help)
@@ -78,8 +77,34 @@ static void help_draw(void *state, const struct tui_rect *body)
               _("Tab, Shift-Tab and the arrow keys move between items; "
                 "Enter chooses or moves to the next field; a digit chooses "
                 "a numbered menu item; PgUp and PgDn page through lists."));
-    h->lines = o.line;
-    h->height = body->h;
+    return o.line;
+}
+
+/* A page longer than the body gives its last line to a note saying how
+ * much follows (or that this is the end), as pagers do. */
+static void help_draw(void *state, const struct tui_rect *body)
+{
+    struct help_state *h = state;
+    struct tui_rect none = {body->y, body->x, 0, body->w};
+    int lines = help_page(h, &none, 0);
+    struct tui_rect shown = *body;
+    if (lines > body->h && body->h > 1)
+        shown.h = body->h - 1;
+    h->lines = lines;
+    h->height = shown.h;
+    int max = lines > shown.h ? lines - shown.h : 0;
+    if (h->top > max)
+        h->top = max;
+    help_page(h, &shown, h->top);
+    if (shown.h < body->h) {
+        char note[256];
+        int below = lines - h->top - shown.h;
+        if (below > 0)
+            snprintf(note, sizeof note, _("-- %d more lines below: PgDn or Down --"), below);
+        else
+            snprintf(note, sizeof note, "%s", _("-- End of help: PgUp or Up goes back --"));
+        tui_draw_text(body->y + shown.h, body->x, body->w, TUI_KEYLABEL, note);
+    }
 }
 
 static int help_keyfn(void *state, int key)
