@@ -80,6 +80,20 @@ all_keys() {
 }
 check "every option has a settings key and a line in kascond(8)" all_keys
 
+# ---- a restart keeps the locks of sessions still open ----
+# A session that outlived the listener (its process runs) and one that is
+# gone, each holding a lock, as a restarted kascond finds them.
+sleep 120 </dev/null >/dev/null 2>&1 &
+live=$!
+pids+=("$live")
+live_start=$(date -d "$(ps -o lstart= -p "$live")" +%s)
+host=$(hostname | cut -c1-24)
+now=$(date +%s)
+q "insert into locks (object, session, holder, taken_at, expires_at) values
+   ('ext:live', 'ssh:$host:$live:$live_start', 'admin', $now, $((now + 600))),
+   ('ext:gone', 'ssh:$host:999999:$now', 'admin2', $now, $((now + 600))),
+   ('ext:reused', 'ssh:$host:$live:$((live_start - 3600))', 'admin3', $now, $((now + 600)))"
+
 # ---- first start: the host key in the state directory, private files ----
 mkdir -p "$TMP/state"
 (umask 000; STATE_DIRECTORY="$TMP/state" exec "$KASCOND" --listen 127.0.0.1:0 --db "$KASCON_DB" \
@@ -88,6 +102,11 @@ server=$!
 pids+=("$server")
 check "kascond starts under umask 000" wait_for 10 grep -q "Server listening on 127.0.0.1 port" "$TMP/server.log"
 PORT=$(port_of "$TMP/server.log")
+check "a restart keeps the lock of a session still running" \
+  test "$(q "select holder from locks where object='ext:live'")" = admin
+check "... and drops those of sessions gone (or of a reused process id)" \
+  test "$(q "select count(*) from locks where object in ('ext:gone', 'ext:reused')")" = 0
+check "... saying so" grep -q "Released 2 edit lock(s) of sessions that are gone" "$TMP/server.log"
 check "the host key is created on first start in \$STATE_DIRECTORY, 0600" \
   test "$(stat -c %a "$TMP/state/ssh_host_ed25519_key" 2>/dev/null)" = 600
 ssh_as() { timeout 30 sshpass -p "$PW" ssh "${SSH_OPTS[@]}" -p "$PORT" "admin@$D@127.0.0.1" "$@"; }

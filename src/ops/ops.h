@@ -239,6 +239,11 @@ int ops_lock_take(const struct ops_ctx *ctx, const char *object, int lease_secon
 int ops_lock_renew(const struct ops_ctx *ctx, const char *object, int lease_seconds);
 int ops_lock_release(const struct ops_ctx *ctx, const char *object);
 int ops_lock_release_all(const struct ops_ctx *ctx);
+/* At kascond's start: releases, in one transaction, the locks of every
+ * session that `alive` says is gone; locks of live sessions (they outlive
+ * a restart of the listener) are kept.  *count: locks released. */
+int ops_lock_release_gone(const struct ops_ctx *ctx, bool (*alive)(const char *session),
+                          int *count);
 /* The end of a session, however it ended: releases the locks of
  * ctx->lock_session and audits "logout" for ctx->actor, in one
  * transaction.  *released (if not NULL) gets the number of locks. */

@@ -319,6 +319,51 @@ int ops_lock_release(const struct ops_ctx *ctx, const char *object)
     return store_lock_release(ctx->st, object, ctx->lock_session);
 }
 
+struct gone {
+    bool (*alive)(const char *session);
+    char (*sessions)[128];
+    size_t n, cap;
+};
+
+static int note_gone(const char *session, void *ctx)
+{
+    struct gone *g = ctx;
+    if (g->alive(session))
+        return 0;
+    if (g->n == g->cap) {
+        size_t cap = g->cap ? g->cap * 2 : 16;
+        char(*more)[128] = realloc(g->sessions, cap * sizeof *more);
+        if (!more)
+            return E_NO_MEMORY;
+        g->sessions = more;
+        g->cap = cap;
+    }
+    snprintf(g->sessions[g->n++], sizeof g->sessions[0], "%s", session);
+    return 0;
+}
+
+int ops_lock_release_gone(const struct ops_ctx *ctx, bool (*alive)(const char *session), int *count)
+{
+    struct gone g = {.alive = alive};
+    *count = 0;
+    int rc = store_begin(ctx->st);
+    if (!rc)
+        rc = store_lock_sessions(ctx->st, note_gone, &g);
+    for (size_t i = 0; !rc && i < g.n; i++) {
+        int n = 0;
+        rc = store_lock_release_session(ctx->st, g.sessions[i], &n);
+        *count += n;
+    }
+    if (!rc)
+        rc = store_commit(ctx->st);
+    if (rc) {
+        store_rollback(ctx->st);
+        *count = 0;
+    }
+    free(g.sessions);
+    return rc;
+}
+
 int ops_lock_release_all(const struct ops_ctx *ctx)
 {
     if (!ctx->st || !ctx->lock_session || !*ctx->lock_session)

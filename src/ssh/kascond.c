@@ -56,21 +56,93 @@ static int ensure_host_key(const char *path)
     return 0;
 }
 
-/* No session can be alive at start: every lease left is a crashed one's. */
+/* Whether the session a lease names ("ssh:HOST:PID:START", or the older
+ * "ssh:PID:START" and a local console's "console-PID-START") still runs:
+ * sessions outlive a restart of the listener (KillMode=process), and
+ * their locks stay theirs.  A process of that id that started at another
+ * time is another process: the session is gone. */
+static bool session_alive(const char *session)
+{
+    char text[128], host[64] = "";
+    snprintf(text, sizeof text, "%s", session);
+    char *start = NULL, *pid = NULL;
+    if (!strncmp(text, "ssh:", 4)) {
+        start = strrchr(text, ':');
+        if (start == text + 3)
+            return false;
+        *start++ = '\0';
+        pid = strrchr(text, ':');
+        *pid++ = '\0';
+        if (strlen(text) > 4) {
+            char here[64] = "";
+            gethostname(here, sizeof here - 1);
+            snprintf(host, sizeof host, "%.60s", text + 4);
+            if (strncmp(host, here, 24))
+                return true; /* another host's: its lease expires by itself */
+        }
+    } else if (!strncmp(text, "console-", 8)) {
+        pid = text + 8;
+        start = strchr(pid, '-');
+        if (!start)
+            return false;
+        *start++ = '\0';
+    } else {
+        return false;
+    }
+    char *end = NULL;
+    long p = strtol(pid, &end, 10);
+    long long since = strtoll(start, NULL, 10);
+    if (!*pid || *end || p <= 0)
+        return false;
+    char path[64], stat[1024];
+    snprintf(path, sizeof path, "/proc/%ld/stat", p);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return kill((pid_t)p, 0) == 0 || errno == EPERM;
+    size_t n = fread(stat, 1, sizeof stat - 1, f);
+    fclose(f);
+    stat[n] = '\0';
+    /* Field 22 (after the command in parentheses): start in clock ticks
+     * after boot; the boot time is btime of /proc/stat. */
+    const char *after = strrchr(stat, ')');
+    unsigned long long ticks = 0;
+    if (!after || sscanf(after + 2,
+                         "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
+                         "%*d %*d %*d %llu",
+                         &ticks) != 1)
+        return true;
+    long long btime = 0;
+    if ((f = fopen("/proc/stat", "r"))) {
+        char line[256];
+        while (fgets(line, sizeof line, f))
+            if (sscanf(line, "btime %lld", &btime) == 1)
+                break;
+        fclose(f);
+    }
+    long hz = sysconf(_SC_CLK_TCK);
+    if (!btime || hz <= 0)
+        return true;
+    long long began = btime + (long long)(ticks / (unsigned long long)hz);
+    return began - since <= 5 && since - began <= 5;
+}
+
+/* Leases of sessions that are gone (a crash, a reboot) are released at
+ * start; those of sessions still open are kept. */
 static int prepare_database(const char *path, bool registrar)
 {
     struct store *st = NULL;
     int rc = store_open(path, &st);
     int cleared = 0;
     if (!rc)
-        rc = store_lock_clear_all(st, &cleared);
+        rc = ops_lock_release_gone(&(struct ops_ctx){.st = st, .actor = {"kascond", "start"}},
+                                   session_alive, &cleared);
     if (!rc && registrar)
         ops_registrar_enable(&(struct ops_ctx){.st = st}); /* from now on every change is queued */
     if (rc)
         fprintf(stderr, _("%s: cannot open database %s: %s\n"), prog, path,
                 st ? store_errmsg(st) : "out of memory");
     else if (cleared)
-        sshd_log(LOG_DAEMON | LOG_NOTICE, "Cleared %d edit lock(s) left from before the start",
+        sshd_log(LOG_DAEMON | LOG_NOTICE, "Released %d edit lock(s) of sessions that are gone",
                  cleared);
     store_close(st);
     return rc ? -1 : 0;

@@ -82,7 +82,11 @@ int sshd_session_run(ssh_bind bind, const struct sshd_peer *peer, const struct s
 {
     struct session s = {
         .cfg = cfg, .peer = peer, .master = -1, .input_fd = -1, .area = {-1, {-1, -1}}};
-    snprintf(s.lock_session, sizeof s.lock_session, "ssh:%ld:%lld", (long)getpid(),
+    /* The lease names its session: host, process and start time, so that
+     * a restarted listener can tell live sessions from gone ones. */
+    char host[64] = "";
+    gethostname(host, sizeof host - 1);
+    snprintf(s.lock_session, sizeof s.lock_session, "ssh:%.24s:%ld:%lld", host, (long)getpid(),
              (long long)store_now());
     struct sigaction sa = {.sa_handler = on_alarm};
     sigemptyset(&sa.sa_mask);

@@ -118,6 +118,24 @@ int store_lock_release_session(struct store *st, const char *session, int *count
     return rc;
 }
 
+int store_lock_sessions(struct store *st, int (*cb)(const char *session, void *ctx), void *ctx)
+{
+    sqlite3_stmt *s = store_prepare(st, "SELECT DISTINCT session FROM locks ORDER BY session");
+    if (!s)
+        return E_STORAGE;
+    int rc, result = CORE_OK;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        char session[128];
+        store_column_copy(s, 0, session, sizeof session);
+        if ((result = cb(session, ctx)) != 0)
+            break;
+    }
+    if (!result && rc != SQLITE_DONE)
+        result = store_fail(st);
+    sqlite3_finalize(s);
+    return result;
+}
+
 int store_lock_clear_all(struct store *st, int *count)
 {
     sqlite3_stmt *s = store_prepare(st, "DELETE FROM locks");

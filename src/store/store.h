@@ -552,6 +552,8 @@ int store_lock_release(struct store *st, const char *object, const char *session
 int store_lock_release_session(struct store *st, const char *session, int *count);
 /* Drops every lease: kascond at start, when no session can be alive. */
 int store_lock_clear_all(struct store *st, int *count);
+/* Calls cb with every session that holds a lock; a non-zero return stops. */
+int store_lock_sessions(struct store *st, int (*cb)(const char *session, void *ctx), void *ctx);
 /* Sets *held (and fills *out) when a live, unexpired lease exists. */
 int store_lock_get(struct store *st, const char *object, struct store_lock *out, bool *held);
 
