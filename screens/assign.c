@@ -8,9 +8,9 @@
 enum { F_EXT, F_MOBILE, F_COUNT };
 
 static const struct tui_field fields[F_COUNT] = {
-    [F_EXT] = {N_("Extension number"), TUI_FIELD_DIGITS, CORE_EXT_MAX, 16, NULL},
-    /* TEXT, not DIGITS: a pasted 9.01E+09 must reach the rule that explains it. */
-    [F_MOBILE] = {N_("Mobile number"), TUI_FIELD_TEXT, 16, 16, NULL},
+    [F_EXT] = {N_("Extension number"), TUI_FIELD_DIGITS, 0, 16, NULL, &core_field_extension},
+    /* 11 digits by the core's rule: a pasted 9.01E+09 is refused whole, aloud. */
+    [F_MOBILE] = {N_("Mobile number"), TUI_FIELD_TEXT, 0, 16, NULL, &core_field_mobile},
 };
 
 static const int field_map[] = {[OPS_F_EXT] = F_EXT, -1, -1, -1, -1, [OPS_F_MOBILE] = F_MOBILE};

@@ -22,8 +22,8 @@ static const struct tui_list_column columns[C_COUNT] = {
 enum { F_OBJECT, F_ACTOR, F_COUNT };
 
 static const struct tui_field fields[F_COUNT] = {
-    [F_OBJECT] = {N_("Object contains"), TUI_FIELD_TEXT, 60, 24, NULL},
-    [F_ACTOR] = {N_("Administrator"), TUI_FIELD_TEXT, 60, 24, NULL},
+    [F_OBJECT] = {N_("Object contains"), TUI_FIELD_TEXT, 60, 24, NULL, NULL},
+    [F_ACTOR] = {N_("Administrator"), TUI_FIELD_TEXT, 60, 24, NULL, NULL},
 };
 
 struct audit_state {

@@ -13,7 +13,7 @@ static const char *const choices[] = {N_("Automatic (after 60 minutes)"), N_("Ma
 enum { F_MODE, F_COUNT };
 
 static const struct tui_field fields[F_COUNT] = {
-    [F_MODE] = {N_("Automatic unlock"), TUI_FIELD_CHOICE, 0, 0, choices},
+    [F_MODE] = {N_("Automatic unlock"), TUI_FIELD_CHOICE, 0, 0, choices, NULL},
 };
 
 struct unlock_state {
@@ -35,7 +35,7 @@ static void load(struct unlock_state *s)
 static void save(void *ctx, struct tui_form *form)
 {
     struct unlock_state *s = ctx;
-    if (!s->lock.held)
+    if (!s->lock.held || scr_unchanged(form))
         return;
     struct core_problem p;
     int on = tui_form_choice(form, F_MODE) == 0;

@@ -18,7 +18,7 @@
 enum { F_FILE, F_COUNT };
 
 static const struct tui_field fields[F_COUNT] = {
-    [F_FILE] = {N_("CSV file"), TUI_FIELD_TEXT, 1024, 56, NULL},
+    [F_FILE] = {N_("CSV file"), TUI_FIELD_TEXT, 1024, 56, NULL, NULL},
 };
 
 enum { C_ROW, C_COL, C_CODE, C_MESSAGE, C_COUNT };
@@ -220,6 +220,23 @@ static int open_inbox(struct bulk_state *s, const struct io_area *area, const ch
     return fd;
 }
 
+/* The file's character code as the result line names it, translated. */
+static const char *encoding_label(enum io_encoding encoding)
+{
+    switch (encoding) {
+    case IO_ENC_ASCII:
+        return _("half-width characters only");
+    case IO_ENC_UTF8:
+        return _("UTF-8");
+    case IO_ENC_UTF8_BOM:
+        return _("UTF-8 with BOM");
+    case IO_ENC_CP932:
+        return _("Shift_JIS");
+    default:
+        return io_encoding_name(encoding);
+    }
+}
+
 static void run(struct bulk_state *s, bool dry_run)
 {
     const char *path = tui_form_value(s->form, F_FILE);
@@ -249,7 +266,29 @@ static void run(struct bulk_state *s, bool dry_run)
                                    .dry_run = dry_run,
                                    .progress = on_progress,
                                    .progress_ctx = s};
+    /* 一括削除 checks the whole file first, then says how many profiles
+     * it deletes and asks. */
+    bool ask = s->mode == OPS_BULK_DELETE && !dry_run;
+    req.dry_run = dry_run || ask;
     int rc = ops_bulk(scr_ops(), &req, &s->problems, &res);
+    if (!rc && !s->problems.count && ask) {
+        char q[512];
+        snprintf(q, sizeof q,
+                 ngettext("The file deletes %ld extension profile (%ld mobiles unassigned)."
+                          " Delete it?",
+                          "The file deletes %ld extension profiles (%ld mobiles unassigned)."
+                          " Delete them?",
+                          (unsigned long)res.deleted),
+                 res.deleted, res.unassigned);
+        if (!tui_confirm(_("Bulk delete"), q)) {
+            if (fd >= 0)
+                close(fd);
+            tui_result_ok(_("Nothing was deleted."));
+            return;
+        }
+        req.dry_run = false;
+        rc = ops_bulk(scr_ops(), &req, &s->problems, &res);
+    }
     if (fd >= 0)
         close(fd);
     tui_list_seek(s->list, NULL);
@@ -271,7 +310,7 @@ static void run(struct bulk_state *s, bool dry_run)
         s->on_list = s->problems.count > 1;
         return;
     }
-    const char *enc = io_encoding_name(res.encoding);
+    const char *enc = encoding_label(res.encoding);
     if (s->mode == OPS_BULK_REGISTER)
         snprintf(text, sizeof text,
                  dry_run ? _("Checked %ld rows (%s): no problem. %ld profiles would be registered,"
@@ -299,6 +338,7 @@ static int bulk_init(void *state, void *arg)
     s->mode = *(const enum ops_bulk_mode *)arg;
     core_problems_init(&s->problems);
     s->form = tui_screen_form();
+    tui_form_set_request(s->form);
     s->list = tui_list_new(columns, C_COUNT, fetch, activate, s);
     if (!s->list)
         return -1;
@@ -400,9 +440,12 @@ const struct tui_screen scr_bulk_screen = {
     .help = N_("Type the path of a CSV file saved from Excel (CSV, Shift_JIS, or CSV UTF-8); Tab"
                " completes file names. Execute checks every row first: if any row has a"
                " problem, every problem is listed with its row, column and code, and nothing is"
-               " changed; otherwise the whole file is applied at once. Check only lists the"
-               " problems without changing anything. Shift-Tab moves to the list of problems;"
-               " Enter shows one in full."),
+               " changed; otherwise Bulk register registers the whole file at once, and Bulk"
+               " delete tells how many profiles the file deletes and, once you agree, deletes"
+               " them at once. Check only lists the problems without changing anything."
+               " Shift-Tab moves to the list of problems; Enter shows one in full. Full-width"
+               " characters in the file are refused with their row and column, never"
+               " converted: the file is your data, to correct in Excel."),
     .actions = bulk_actions,
     .state_size = sizeof(struct bulk_state),
     .form = &(const struct tui_form_spec){fields, F_COUNT, submit},

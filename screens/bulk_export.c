@@ -15,8 +15,8 @@ static const char *const encodings[] = {N_("Shift_JIS (CP932, for Excel)"), N_("
 enum { F_FILE, F_ENCODING, F_COUNT };
 
 static const struct tui_field fields[F_COUNT] = {
-    [F_FILE] = {N_("Output file"), TUI_FIELD_TEXT, 1024, 56, NULL},
-    [F_ENCODING] = {N_("Encoding"), TUI_FIELD_CHOICE, 0, 0, encodings},
+    [F_FILE] = {N_("Output file"), TUI_FIELD_TEXT, 1024, 56, NULL, NULL},
+    [F_ENCODING] = {N_("Encoding"), TUI_FIELD_CHOICE, 0, 0, encodings, NULL},
 };
 
 struct export_state {
@@ -54,6 +54,7 @@ static int export_init(void *state, void *arg)
     (void)arg;
     struct export_state *s = state;
     s->form = tui_screen_form();
+    tui_form_set_request(s->form);
     tui_form_set_value(s->form, F_FILE, "kascon-export.csv");
     return 0;
 }

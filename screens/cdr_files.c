@@ -12,8 +12,8 @@
 enum { F_ANSWER, F_COUNT };
 
 static const struct tui_field fields[F_COUNT] = {
-    [F_ANSWER] = {N_("Answer to the secret question"), TUI_FIELD_PASSWORD, CORE_SECRET_CHARS, 32,
-                  NULL},
+    [F_ANSWER] = {N_("Answer to the secret question"), TUI_FIELD_PASSWORD, 0, 32, NULL,
+                  &core_field_secret},
 };
 
 enum { C_DAY, C_PART, C_RECORDS, C_COUNT };
@@ -110,6 +110,7 @@ static int files_init(void *state, void *arg)
     (void)arg;
     struct files_state *s = state;
     s->form = tui_screen_form();
+    tui_form_set_request(s->form);
     s->list = tui_list_new(columns, C_COUNT, fetch, activate, s);
     if (!s->list)
         return -1;
@@ -174,10 +175,18 @@ static void do_get(void *state)
         tui_push(&scr_cdr_get_screen, (void *)f);
 }
 
+static bool is_closed(void *state)
+{
+    struct files_state *s = state;
+    return !s->open && s->secret.answer_hash[0];
+}
+
 static const struct tui_action files_actions[] = {
+    {KEY_F(2), N_("Authenticate"), N_("Check the answer and open the call history."), tui_submit,
+     is_closed},
     {KEY_F(3), N_("Show"), N_("View the records of the selected file (Enter does the same)."),
      do_show, is_open},
-    {KEY_F(4), N_("Download"), N_("Save the selected file as CSV."), do_get, is_open},
+    {KEY_F(5), N_("Download"), N_("Save the selected file as CSV."), do_get, is_open},
     {0, NULL, NULL, NULL, NULL},
 };
 

@@ -15,8 +15,8 @@ static const char *const encodings[] = {N_("Shift_JIS (CP932, for Excel)"), N_("
 enum { F_FILE, F_ENCODING, F_COUNT };
 
 static const struct tui_field fields[F_COUNT] = {
-    [F_FILE] = {N_("Output file"), TUI_FIELD_TEXT, 1024, 56, NULL},
-    [F_ENCODING] = {N_("Encoding"), TUI_FIELD_CHOICE, 0, 0, encodings},
+    [F_FILE] = {N_("Output file"), TUI_FIELD_TEXT, 1024, 56, NULL, NULL},
+    [F_ENCODING] = {N_("Encoding"), TUI_FIELD_CHOICE, 0, 0, encodings, NULL},
 };
 
 struct get_state {
@@ -56,6 +56,7 @@ static int get_init(void *state, void *arg)
 {
     struct get_state *s = state;
     s->form = tui_screen_form();
+    tui_form_set_request(s->form);
     s->file = *(const struct store_cdr_file *)arg;
     char name[64];
     snprintf(name, sizeof name, "cdr-%s-%d.csv", s->file.day, s->file.part);

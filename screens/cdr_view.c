@@ -14,11 +14,12 @@ static const char *const call_types[] = {N_("Any"), N_("Completed"), N_("Not com
 enum { F_FROM, F_TO, F_NUMBER, F_TYPE, F_CAUSE, F_COUNT };
 
 static const struct tui_field fields[F_COUNT] = {
-    [F_FROM] = {N_("From (YYYY/MM/DD HH:MM:SS)"), TUI_FIELD_TEXT, 19, 20, NULL},
-    [F_TO] = {N_("To"), TUI_FIELD_TEXT, 19, 20, NULL},
-    [F_NUMBER] = {N_("Number"), TUI_FIELD_DIAL, 32, 20, NULL},
-    [F_TYPE] = {N_("Call type"), TUI_FIELD_CHOICE, 0, 0, call_types},
-    [F_CAUSE] = {N_("Cause"), TUI_FIELD_DIGITS, 3, 4, NULL},
+    [F_FROM] = {N_("From (YYYY/MM/DD HH:MM:SS)"), TUI_FIELD_TEXT, 0, 20, NULL,
+                &core_field_cdr_time},
+    [F_TO] = {N_("To"), TUI_FIELD_TEXT, 0, 20, NULL, &core_field_cdr_time},
+    [F_NUMBER] = {N_("Number"), TUI_FIELD_DIAL, 0, 20, NULL, &core_field_cdr_number},
+    [F_TYPE] = {N_("Call type"), TUI_FIELD_CHOICE, 0, 0, call_types, NULL},
+    [F_CAUSE] = {N_("Cause"), TUI_FIELD_DIGITS, 0, 4, NULL, &core_field_cdr_cause},
 };
 
 enum { C_TIME, C_TYPE, C_CALLER, C_CALLEE, C_CAUSE, C_COUNT };
@@ -137,6 +138,7 @@ static int view_init(void *state, void *arg)
     s->file = *(const struct store_cdr_file *)arg;
     s->filter = (struct store_cdr_filter){NULL, NULL, NULL, -1, -1};
     s->form = tui_screen_form();
+    tui_form_set_request(s->form);
     s->list = tui_list_new(columns, C_COUNT, fetch, activate, s);
     if (!s->list)
         return -1;

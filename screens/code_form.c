@@ -25,7 +25,7 @@ static void load(struct scr_code_state *s)
 static void save(void *ctx, struct tui_form *form)
 {
     struct scr_code_state *s = ctx;
-    if (!s->lock.held)
+    if (!s->lock.held || scr_unchanged(form))
         return;
     struct ops_codes_input in = OPS_CODES_UNCHANGED;
     s->desc->read(form, &in);

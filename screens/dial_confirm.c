@@ -9,7 +9,7 @@
 enum { F_CODE, F_COUNT };
 
 static const struct tui_field fields[F_COUNT] = {
-    [F_CODE] = {N_("Dial-confirm code"), TUI_FIELD_TEXT, 8, 8, NULL},
+    [F_CODE] = {N_("Dial-confirm code"), TUI_FIELD_TEXT, 0, 8, NULL, &core_field_dial_confirm_code},
 };
 
 static void show(struct tui_form *form, const struct store_site *site)

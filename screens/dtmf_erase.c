@@ -12,7 +12,7 @@ static const char *const erase_choices[] = {N_("Do not erase"), N_("Erase"), NUL
 enum { F_ERASE, F_COUNT };
 
 static const struct tui_field fields[F_COUNT] = {
-    [F_ERASE] = {N_("Erase setting"), TUI_FIELD_CHOICE, 0, 0, erase_choices},
+    [F_ERASE] = {N_("Erase setting"), TUI_FIELD_CHOICE, 0, 0, erase_choices, NULL},
 };
 
 static void show(struct tui_form *form, const struct store_site *site)

@@ -9,7 +9,7 @@
 enum { F_CODE, F_COUNT };
 
 static const struct tui_field fields[F_COUNT] = {
-    [F_CODE] = {N_("DTMF-send code"), TUI_FIELD_TEXT, 8, 8, NULL},
+    [F_CODE] = {N_("DTMF-send code"), TUI_FIELD_TEXT, 0, 8, NULL, &core_field_dtmf_send_code},
 };
 
 static void show(struct tui_form *form, const struct store_site *site)
@@ -30,6 +30,17 @@ static void done(const struct ops_codes_input *in, char *buf, size_t n)
         snprintf(buf, n, "%s", _("The DTMF-send code has been deleted."));
 }
 
+/* As the guide's dialog (§5.5): setting and deleting both ask. */
+static bool confirm(const struct ops_codes_input *in)
+{
+    char q[256];
+    if (*in->dtmf_send_code)
+        snprintf(q, sizeof q, _("Set the DTMF-send code to %s?"), in->dtmf_send_code);
+    else
+        snprintf(q, sizeof q, "%s", _("Delete the DTMF-send code?"));
+    return tui_confirm(_("Send code setting"), q);
+}
+
 static const struct scr_code_form form = {
     .lock = "dtmf-send",
     .fields = fields,
@@ -44,6 +55,7 @@ static const struct scr_code_form form = {
                 " code to delete it."),
     .show = show,
     .read = collect,
+    .confirm = confirm,
     .done = done,
 };
 

@@ -15,14 +15,16 @@
 enum { F_A, F_B, F_COUNT };
 
 static const struct tui_field transfer_fields[F_COUNT] = {
-    [F_A] = {N_("Extension number to transfer"), TUI_FIELD_DIGITS, CORE_EXT_MAX, 16, NULL},
+    [F_A] = {N_("Extension number to transfer"), TUI_FIELD_DIGITS, 0, 16, NULL,
+             &core_field_extension},
     /* TEXT: a mobile or an extension, and full-width input must reach the rule. */
-    [F_B] = {N_("Recipient (mobile or extension number)"), TUI_FIELD_TEXT, 16, 16, NULL},
+    [F_B] = {N_("Recipient (mobile or extension number)"), TUI_FIELD_TEXT, 0, 16, NULL,
+             &core_field_ext_or_mobile},
 };
 
 static const struct tui_field exchange_fields[F_COUNT] = {
-    [F_A] = {N_("Extension number (A)"), TUI_FIELD_DIGITS, CORE_EXT_MAX, 16, NULL},
-    [F_B] = {N_("Extension number (B)"), TUI_FIELD_DIGITS, CORE_EXT_MAX, 16, NULL},
+    [F_A] = {N_("Extension number (A)"), TUI_FIELD_DIGITS, 0, 16, NULL, &core_field_extension},
+    [F_B] = {N_("Extension number (B)"), TUI_FIELD_DIGITS, 0, 16, NULL, &core_field_extension},
 };
 
 static const int field_map[OPS_M_FIELDS] = {[OPS_M_EXT] = F_A, [OPS_M_OTHER] = F_B};
@@ -70,6 +72,9 @@ static int choose_init(struct choose_state *s, int kind)
 {
     s->req.kind = kind;
     s->form = tui_screen_form();
+    /* A request for the preview, where the change is confirmed: leaving
+     * with numbers typed does not ask. */
+    tui_form_set_request(s->form);
     s->req.origin = s->form;
     return 0;
 }
@@ -128,7 +133,7 @@ const struct tui_screen scr_exchange_screen = {
 
 static const char *const fwd_choices[] = {N_("Keep"), N_("Clear"), NULL};
 static const struct tui_field preview_fields[] = {
-    {N_("Forwarding settings"), TUI_FIELD_CHOICE, 0, 0, fwd_choices},
+    {N_("Forwarding settings"), TUI_FIELD_CHOICE, 0, 0, fwd_choices, NULL},
 };
 
 struct preview_state {

@@ -20,6 +20,7 @@ int scr_filter_list_init(struct scr_filter_list *fl, const struct tui_field *fie
         scr_filter_list_free(fl);
         return -1;
     }
+    tui_form_set_request(fl->form);
     return 0;
 }
 

@@ -12,7 +12,7 @@
 enum { F_EXT, F_COUNT };
 
 static const struct tui_field fields[F_COUNT] = {
-    [F_EXT] = {N_("Extension number"), TUI_FIELD_DIGITS, CORE_EXT_MAX, 16, NULL},
+    [F_EXT] = {N_("Extension number"), TUI_FIELD_DIGITS, 0, 16, NULL, &core_field_extension},
 };
 
 static const int field_map[OPS_FWD_FIELDS] = {[OPS_FWD_F_EXT] = F_EXT, -1, -1};
@@ -45,6 +45,7 @@ static int fwd_view_init(void *state, void *arg)
     (void)arg;
     struct fwd_view_state *s = state;
     s->form = tui_screen_form();
+    tui_form_set_request(s->form);
     return 0;
 }
 

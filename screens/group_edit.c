@@ -12,8 +12,6 @@
 #include "i18n.h"
 #include "screens/screens.h"
 
-#define MEMBERS_TEXT_MAX 512
-
 static const char *const type_choices[] = {N_("Round robin"), N_("Pilot"), NULL};
 
 const char *scr_hunt_type_label(int pilot)
@@ -24,21 +22,22 @@ const char *scr_hunt_type_label(int pilot)
 /* The head of the screen: how the group is named and, for hunting, set. */
 enum { H_TYPE, H_NUMBER, H_REP, H_COUNT };
 static const struct tui_field pickup_new_fields[] = {
-    {N_("Pickup group number"), TUI_FIELD_DIGITS, CORE_GROUP_NUMBER_DIGITS, 6, NULL},
+    {N_("Pickup group number"), TUI_FIELD_DIGITS, 0, 6, NULL, &core_field_group_number},
 };
 static const struct tui_field hunt_new_fields[H_COUNT] = {
-    [H_TYPE] = {N_("Hunting type"), TUI_FIELD_CHOICE, 0, 0, type_choices},
-    [H_NUMBER] = {N_("Call hunting group number"), TUI_FIELD_DIGITS, CORE_GROUP_NUMBER_DIGITS, 6,
-                  NULL},
-    [H_REP] = {N_("Representative extension"), TUI_FIELD_DIGITS, CORE_EXT_MAX, 16, NULL},
+    [H_TYPE] = {N_("Hunting type"), TUI_FIELD_CHOICE, 0, 0, type_choices, NULL},
+    [H_NUMBER] = {N_("Call hunting group number"), TUI_FIELD_DIGITS, 0, 6, NULL,
+                  &core_field_group_number},
+    [H_REP] = {N_("Representative extension"), TUI_FIELD_DIGITS, 0, 16, NULL,
+               &core_field_extension},
 };
 /* A registered hunting group: its number is fixed, type and representative change. */
 static const struct tui_field hunt_edit_fields[] = {
-    {N_("Hunting type"), TUI_FIELD_CHOICE, 0, 0, type_choices},
-    {N_("Representative extension"), TUI_FIELD_DIGITS, CORE_EXT_MAX, 16, NULL},
+    {N_("Hunting type"), TUI_FIELD_CHOICE, 0, 0, type_choices, NULL},
+    {N_("Representative extension"), TUI_FIELD_DIGITS, 0, 16, NULL, &core_field_extension},
 };
 static const struct tui_field entry_fields[] = {
-    {N_("Extension members"), TUI_FIELD_TEXT, MEMBERS_TEXT_MAX, 48, NULL},
+    {N_("Extension members"), TUI_FIELD_TEXT, 0, 48, NULL, &core_field_group_members},
 };
 
 enum { C_POS, C_EXT, C_TYPE, C_COUNT };
@@ -240,7 +239,7 @@ enum member_change { ADD, REMOVE };
 
 static void change_members(struct edit_state *s, enum member_change how, const char *selected)
 {
-    char text[MEMBERS_TEXT_MAX * 4 + 1];
+    char text[CORE_GROUP_MEMBERS_MAX * (CORE_EXT_MAX + 2) + 1];
     snprintf(text, sizeof text, "%s", selected ? selected : tui_form_value(s->entry, 0));
     const char *exts[CORE_GROUP_MEMBERS_MAX + 1];
     int n = split_members(text, exts, CORE_GROUP_MEMBERS_MAX + 1);
@@ -282,6 +281,8 @@ static void change_members(struct edit_state *s, enum member_change how, const c
 static void save_settings(struct edit_state *s)
 {
     char number[16];
+    if (scr_unchanged(s->head))
+        return;
     number_text(s, number, sizeof number);
     struct core_problems problems;
     core_problems_init(&problems);
@@ -290,6 +291,7 @@ static void save_settings(struct edit_state *s)
     int rc = ops_hunt_update(scr_ops(), number, s->g.version, tui_form_choice(s->head, 0),
                              tui_form_value(s->head, 1), &problems, &g);
     if (saved(s, rc, &problems, &g)) {
+        tui_form_mark_clean(s->head);
         char msg[160];
         snprintf(msg, sizeof msg, _("Group %s has been updated."), number);
         tui_result_ok(msg);
@@ -344,6 +346,9 @@ static int edit_init(void *state, void *arg)
         scr_lock_release(&s->lock);
         return -1;
     }
+    /* The member entry is a request (add or delete these), not a value
+     * of the group: leaving with it typed does not ask. */
+    tui_form_set_request(s->entry);
     return 0;
 }
 
@@ -356,12 +361,29 @@ static void edit_free(void *state)
     tui_list_free(s->list);
 }
 
+static const char pickup_help[] =
+    N_("A new pickup group: type its number and press Enter. A registered group: the upper area"
+       " lists the registered extension members; type extensions in the lower entry area"
+       " (several separated by spaces) and press Enter (F2) to register them or F8 to delete"
+       " them. A call to any member can be picked up by the others with the pickup code. Tab"
+       " moves between the areas. While you edit, other administrators see this group"
+       " read-only.");
+static const char hunt_help[] =
+    N_("A new call hunting group: type its number, its hunting type and its representative"
+       " extension (usually a virtual extension) and press Enter. A registered group: the upper"
+       " area lists the registered extension members; type extensions in the lower entry area"
+       " (several separated by spaces) and press Enter (F2) to register them or F8 to delete"
+       " them. Round robin groups ring a free member in turn; pilot groups try members in the"
+       " order shown, changed with F6 and F7 on the selected member. Tab moves between the"
+       " areas. While you edit, other administrators see this group read-only.");
+
 static void edit_draw(void *state, const struct tui_rect *body)
 {
     struct edit_state *s = state;
     struct tui_rect r = *body;
     if (!s->registered) {
         tui_set_title(N_("Register (new)"));
+        tui_set_help(s->kind == CORE_HUNT ? hunt_help : pickup_help);
         tui_form_draw(s->head, &r);
         return;
     }
@@ -369,6 +391,7 @@ static void edit_draw(void *state, const struct tui_rect *body)
     snprintf(sub, sizeof sub, "%d", s->g.number);
     tui_set_title(N_("Group number"));
     tui_set_subtitle(sub);
+    tui_set_help(s->kind == CORE_HUNT ? hunt_help : pickup_help);
     scr_lock_draw_banner(&s->lock, &r);
     struct tui_rect h = {r.y, r.x, 2, r.w};
     if (s->head) {

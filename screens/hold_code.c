@@ -13,9 +13,9 @@ enum { F_CODE, F_DISCONNECT, F_COUNT };
 /* Room for more than 4 characters, so that a long code is explained
  * rather than cut off. */
 static const struct tui_field fields[F_COUNT] = {
-    [F_CODE] = {N_("Hold code"), TUI_FIELD_TEXT, 8, 8, NULL},
+    [F_CODE] = {N_("Hold code"), TUI_FIELD_TEXT, 0, 8, NULL, &core_field_hold_code},
     [F_DISCONNECT] = {N_("Hold code after the target answers"), TUI_FIELD_CHOICE, 0, 0,
-                      disconnect_choices},
+                      disconnect_choices, NULL},
 };
 
 static void show(struct tui_form *form, const struct store_site *site)
@@ -38,6 +38,12 @@ static void done(const struct ops_codes_input *in, char *buf, size_t n)
         snprintf(buf, n, "%s", _("The hold code has been deleted."));
 }
 
+/* Deleting the hold code asks first (setting it shows the result). */
+static bool confirm(const struct ops_codes_input *in)
+{
+    return *in->hold_code || tui_confirm(_("Hold code settings"), _("Delete the hold code?"));
+}
+
 static const struct scr_code_form form = {
     .lock = "hold-code",
     .fields = fields,
@@ -53,6 +59,7 @@ static const struct scr_code_form form = {
                 " another code. Set an empty hold code to delete it."),
     .show = show,
     .read = collect,
+    .confirm = confirm,
     .done = done,
 };
 

@@ -14,8 +14,8 @@ static const char *const choices[] = {N_("Restricted"), N_("Unrestricted"), NULL
 enum { F_ADMIN, F_USER, F_COUNT };
 
 static const struct tui_field fields[F_COUNT] = {
-    [F_ADMIN] = {N_("System administrator console"), TUI_FIELD_CHOICE, 0, 0, choices},
-    [F_USER] = {N_("User console"), TUI_FIELD_CHOICE, 0, 0, choices},
+    [F_ADMIN] = {N_("System administrator console"), TUI_FIELD_CHOICE, 0, 0, choices, NULL},
+    [F_USER] = {N_("User console"), TUI_FIELD_CHOICE, 0, 0, choices, NULL},
 };
 
 struct restrict_state {
@@ -38,7 +38,7 @@ static void load(struct restrict_state *s)
 static void save(void *ctx, struct tui_form *form)
 {
     struct restrict_state *s = ctx;
-    if (!s->lock.held)
+    if (!s->lock.held || scr_unchanged(form))
         return;
     int admin = tui_form_choice(form, F_ADMIN) == 0, user = tui_form_choice(form, F_USER) == 0;
     if (admin && !s->site.trusted_networks[0] &&

@@ -12,9 +12,9 @@
 enum { F_DOMAIN, F_USER, F_PASSWORD, F_COUNT };
 
 static const struct tui_field fields[F_COUNT] = {
-    [F_DOMAIN] = {N_("Site domain name"), TUI_FIELD_TEXT, CORE_DOMAIN_MAX, 40, NULL},
-    [F_USER] = {N_("User name"), TUI_FIELD_TEXT, CORE_ADMIN_NAME_MAX, 32, NULL},
-    [F_PASSWORD] = {N_("Password"), TUI_FIELD_PASSWORD, CORE_ADMIN_PW_MAX, 32, NULL},
+    [F_DOMAIN] = {N_("Site domain name"), TUI_FIELD_TEXT, 0, 40, NULL, &core_field_domain},
+    [F_USER] = {N_("Administrator user name"), TUI_FIELD_TEXT, 0, 32, NULL, &core_field_admin_name},
+    [F_PASSWORD] = {N_("Password"), TUI_FIELD_PASSWORD, 0, 32, NULL, &core_field_admin_password},
 };
 
 struct login_state {
@@ -77,6 +77,7 @@ static int login_init(void *state, void *arg)
     (void)arg;
     struct login_state *s = state;
     s->form = tui_screen_form();
+    tui_form_set_request(s->form);
     const struct console_opts *o = scr_console()->opts;
     if (o && o->login_domain)
         tui_form_set_value(s->form, F_DOMAIN, o->login_domain);

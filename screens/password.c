@@ -12,9 +12,11 @@
 enum { F_CURRENT, F_NEW, F_AGAIN, F_COUNT };
 
 static const struct tui_field fields[F_COUNT] = {
-    [F_CURRENT] = {N_("Current password"), TUI_FIELD_PASSWORD, CORE_ADMIN_PW_MAX, 32, NULL},
-    [F_NEW] = {N_("New password"), TUI_FIELD_PASSWORD, CORE_ADMIN_PW_MAX, 32, NULL},
-    [F_AGAIN] = {N_("New password (again)"), TUI_FIELD_PASSWORD, CORE_ADMIN_PW_MAX, 32, NULL},
+    [F_CURRENT] = {N_("Current password"), TUI_FIELD_PASSWORD, 0, 32, NULL,
+                   &core_field_admin_password},
+    [F_NEW] = {N_("New password"), TUI_FIELD_PASSWORD, 0, 32, NULL, &core_field_admin_password},
+    [F_AGAIN] = {N_("New password (again)"), TUI_FIELD_PASSWORD, 0, 32, NULL,
+                 &core_field_admin_password},
 };
 
 /* ops_change_password reports field 0, 1 or 2 in the order above. */

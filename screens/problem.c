@@ -17,6 +17,15 @@ void scr_format_problem(const struct core_problem *p, char *buf, size_t n)
         snprintf(buf, n, "%03d %s", p->code, msg);
 }
 
+bool scr_unchanged(struct tui_form *form)
+{
+    if (tui_form_dirty(form))
+        return false;
+    tui_form_clear_errors(form);
+    tui_result_ok(_("Nothing has been changed, so nothing was saved."));
+    return true;
+}
+
 void scr_show_problem(struct tui_form *form, const int *field_map, int nmap,
                       const struct core_problem *problem)
 {

@@ -12,12 +12,12 @@
 enum { F_SIP_ID, F_SIP_PW, F_WEB_USER, F_WEB_PW, F_COUNT };
 
 static const struct tui_field fields[F_COUNT] = {
-    [F_SIP_ID] = {N_("SIP user name"), TUI_FIELD_TEXT, CORE_SIP_ID_MAX, 32, NULL},
-    [F_SIP_PW] = {N_("SIP password (empty: unchanged)"), TUI_FIELD_PASSWORD, CORE_SIP_PW_MAX, 16,
-                  NULL},
-    [F_WEB_USER] = {N_("Web console user name"), TUI_FIELD_TEXT, CORE_WEB_USER_MAX, 16, NULL},
-    [F_WEB_PW] = {N_("Web console password (empty: unchanged)"), TUI_FIELD_PASSWORD,
-                  CORE_WEB_PW_LEN, 16, NULL},
+    [F_SIP_ID] = {N_("SIP user name"), TUI_FIELD_TEXT, 0, 32, NULL, &core_field_sip_id},
+    [F_SIP_PW] = {N_("SIP password (empty: unchanged)"), TUI_FIELD_PASSWORD, 0, 16, NULL,
+                  &core_field_sip_password},
+    [F_WEB_USER] = {N_("Web console user name"), TUI_FIELD_TEXT, 0, 16, NULL, &core_field_web_user},
+    [F_WEB_PW] = {N_("Web console password (empty: unchanged)"), TUI_FIELD_PASSWORD, 0, 16, NULL,
+                  &core_field_web_password},
 };
 
 static const int field_map[] = {[OPS_F_EXT] = -1,
@@ -55,7 +55,7 @@ static int load(struct edit_state *s)
 static void save(void *ctx, struct tui_form *form)
 {
     struct edit_state *s = ctx;
-    if (tui_form_readonly(form))
+    if (tui_form_readonly(form) || scr_unchanged(form))
         return;
     struct ops_ext_input in = {
         .ext = s->ext,
@@ -102,8 +102,9 @@ static void edit_free(void *state)
 static void edit_draw(void *state, const struct tui_rect *body)
 {
     struct edit_state *s = state;
-    char sub[96];
-    snprintf(sub, sizeof sub, "%s %s  %s %s", _("Extension number"), s->ext, _("Mobile number"),
+    char sub[192];
+    snprintf(sub, sizeof sub, "%s %s  %s %s  %s %s", _("Extension number"), s->ext,
+             _("Terminal type"), _("Mobile phone"), _("Mobile number"),
              s->profile.mobile[0] ? s->profile.mobile : "-");
     tui_set_subtitle(sub);
     scr_lock_draw_form(&s->lock, s->form, body);

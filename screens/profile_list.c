@@ -13,7 +13,7 @@
 enum { F_START, F_COUNT };
 
 static const struct tui_field fields[F_COUNT] = {
-    [F_START] = {N_("Start extension"), TUI_FIELD_DIGITS, CORE_EXT_MAX, 16, NULL},
+    [F_START] = {N_("Start extension"), TUI_FIELD_DIGITS, 0, 16, NULL, &core_field_extension},
 };
 
 enum { C_EXT, C_TYPE, C_SIP, C_WEB, C_MOBILE, C_GROUPS, C_COUNT };
@@ -125,6 +125,7 @@ static void list_draw(void *state, const struct tui_rect *body)
     tui_set_title(s->is_virtual ? N_("Virtual extension profiles") : N_("Extension profiles"));
     if (s->stale) {
         s->stale = false;
+        refresh_counts(s);
         tui_list_reload(s->fl.list);
     }
     char counts[128];
@@ -178,7 +179,8 @@ static void delete_selected(struct list_state *s, bool force)
 static void do_new(void *state)
 {
     struct list_state *s = state;
-    tui_push(&scr_profile_new_screen, &s->is_virtual);
+    if (tui_push(&scr_profile_new_screen, &s->is_virtual) == 0)
+        s->stale = true; /* the list and counts after what was registered there */
 }
 
 static void do_show(void *state)

@@ -14,14 +14,16 @@ enum { S1_EXT, S1_COUNT };
 enum { S2_SIP_ID, S2_SIP_PW, S2_WEB_USER, S2_WEB_PW, S2_COUNT };
 
 static const struct tui_field step1_fields[S1_COUNT] = {
-    [S1_EXT] = {N_("Extension number"), TUI_FIELD_DIGITS, CORE_EXT_MAX, 16, NULL},
+    [S1_EXT] = {N_("Extension number"), TUI_FIELD_DIGITS, 0, 16, NULL, &core_field_extension},
 };
 
 static const struct tui_field step2_fields[S2_COUNT] = {
-    [S2_SIP_ID] = {N_("SIP user name"), TUI_FIELD_TEXT, CORE_SIP_ID_MAX, 32, NULL},
-    [S2_SIP_PW] = {N_("SIP password"), TUI_FIELD_PASSWORD, CORE_SIP_PW_MAX, 16, NULL},
-    [S2_WEB_USER] = {N_("Web console user name"), TUI_FIELD_TEXT, CORE_WEB_USER_MAX, 16, NULL},
-    [S2_WEB_PW] = {N_("Web console password"), TUI_FIELD_PASSWORD, CORE_WEB_PW_LEN, 16, NULL},
+    [S2_SIP_ID] = {N_("SIP user name"), TUI_FIELD_TEXT, 0, 32, NULL, &core_field_sip_id},
+    [S2_SIP_PW] = {N_("SIP password"), TUI_FIELD_PASSWORD, 0, 16, NULL, &core_field_sip_password},
+    [S2_WEB_USER] = {N_("Web console user name"), TUI_FIELD_TEXT, 0, 16, NULL,
+                     &core_field_web_user},
+    [S2_WEB_PW] = {N_("Web console password"), TUI_FIELD_PASSWORD, 0, 16, NULL,
+                   &core_field_web_password},
 };
 
 /* ops field index -> form field, per step. */
@@ -64,6 +66,16 @@ static void register_profile(struct new_state *s)
     struct core_problems problems;
     core_problems_init(&problems);
     tui_form_clear_errors(s->step2);
+    /* The guide's 新規登録 (§3.4) asks for the web console login too. */
+    if (!s->is_virtual && (!*in.web_user || !*in.web_password)) {
+        if (!*in.web_user)
+            core_problems_add_code(&problems, E_EMPTY, NULL, OPS_F_WEB_USER);
+        if (!*in.web_password)
+            core_problems_add_code(&problems, E_EMPTY, NULL, OPS_F_WEB_PASSWORD);
+        scr_show_problems(s->step2, step2_map, OPS_F_MOBILE + 1, &problems);
+        core_problems_free(&problems);
+        return;
+    }
     int rc = ops_ext_register(scr_ops(), &in, &problems);
     if (rc) {
         bool on_number = problems.count && problems.items[0].field == OPS_F_EXT;
@@ -132,9 +144,11 @@ static void new_draw(void *state, const struct tui_rect *body)
     struct new_state *s = state;
     char sub[128];
     if (s->step == 1)
-        snprintf(sub, sizeof sub, "1/%d", s->is_virtual ? 1 : 2);
-    else
-        snprintf(sub, sizeof sub, "2/2  %s %s", _("Extension number"), s->ext);
+        snprintf(sub, sizeof sub, "1/%d  %s %s", s->is_virtual ? 1 : 2, _("Terminal type"),
+                 s->is_virtual ? _("Virtual") : _("Mobile phone"));
+    else /* the guide's ④内線詳細設定 */
+        snprintf(sub, sizeof sub, "2/2 %s  %s %s", _("Extension details"), _("Extension number"),
+                 s->ext);
     tui_set_subtitle(sub);
     tui_form_draw(s->step == 1 ? s->step1 : s->step2, body);
 }

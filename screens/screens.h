@@ -34,6 +34,9 @@ const struct ops_ctx *scr_ops(void);
 
 /* Shows a problem in the result area and, when it belongs to a field of
  * the form (field_map[problem->field] >= 0), at that field too. */
+/* True, after saying so in the result area, when the form holds no change
+ * since it was loaded: 登録/設定 then writes nothing. */
+bool scr_unchanged(struct tui_form *form);
 void scr_show_problem(struct tui_form *form, const int *field_map, int nmap,
                       const struct core_problem *problem);
 void scr_show_problems(struct tui_form *form, const int *field_map, int nmap,

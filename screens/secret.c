@@ -11,10 +11,10 @@
 enum { F_CURRENT, F_QUESTION, F_ANSWER, F_COUNT };
 
 static const struct tui_field fields[F_COUNT] = {
-    [F_CURRENT] = {N_("Current answer"), TUI_FIELD_PASSWORD, CORE_SECRET_CHARS, 32, NULL},
-    [F_QUESTION] = {N_("Secret question"), TUI_FIELD_TEXT, CORE_SECRET_CHARS, 62, NULL},
-    [F_ANSWER] = {N_("Answer to the secret question"), TUI_FIELD_PASSWORD, CORE_SECRET_CHARS, 32,
-                  NULL},
+    [F_CURRENT] = {N_("Current answer"), TUI_FIELD_PASSWORD, 0, 32, NULL, &core_field_secret},
+    [F_QUESTION] = {N_("Secret question"), TUI_FIELD_TEXT, 0, 62, NULL, &core_field_secret},
+    [F_ANSWER] = {N_("Answer to the secret question"), TUI_FIELD_PASSWORD, 0, 32, NULL,
+                  &core_field_secret},
 };
 
 struct secret_state {
@@ -44,6 +44,8 @@ static void submit(void *ctx, struct tui_form *form)
         return;
     }
     load(s);
+    tui_form_mark_clean(form); /* the question shown is the one saved */
+    tui_form_set_label(form, F_QUESTION, N_("New secret question"));
     tui_result_ok(_("The secret question has been set."));
 }
 
@@ -54,6 +56,8 @@ static int secret_init(void *state, void *arg)
     s->form = tui_screen_form();
     load(s);
     tui_form_set_value(s->form, F_QUESTION, s->secret.question);
+    if (s->secret.answer_hash[0]) /* the guide's 現在の回答, 新しい秘密の質問 */
+        tui_form_set_label(s->form, F_QUESTION, N_("New secret question"));
     tui_form_set_focus(s->form, s->secret.answer_hash[0] ? F_CURRENT : F_QUESTION);
     return 0;
 }

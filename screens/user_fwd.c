@@ -17,12 +17,16 @@ enum { F_UNCOND, F_BUSY, F_NOANSWER, F_DELAY, F_OUT, F_VOICEMAIL, F_COUNT };
 static const char *const voicemail_choices[] = {N_("Off"), N_("On"), NULL};
 
 static const struct tui_field fields[F_COUNT] = {
-    [F_UNCOND] = {N_("Unconditional forwarding"), TUI_FIELD_DIGITS, CORE_FWD_DEST_MAX, 21, NULL},
-    [F_BUSY] = {N_("Busy forwarding"), TUI_FIELD_DIGITS, CORE_FWD_DEST_MAX, 21, NULL},
-    [F_NOANSWER] = {N_("No-answer forwarding"), TUI_FIELD_DIGITS, CORE_FWD_DEST_MAX, 21, NULL},
-    [F_DELAY] = {N_("No-answer delay (seconds)"), TUI_FIELD_DIGITS, 2, 3, NULL},
-    [F_OUT] = {N_("Out-of-coverage forwarding"), TUI_FIELD_DIGITS, CORE_FWD_DEST_MAX, 21, NULL},
-    [F_VOICEMAIL] = {N_("Voicemail"), TUI_FIELD_CHOICE, 0, 0, voicemail_choices},
+    [F_UNCOND] = {N_("Unconditional forwarding"), TUI_FIELD_DIGITS, 0, 21, NULL,
+                  &core_field_fwd_dest},
+    [F_BUSY] = {N_("Busy forwarding"), TUI_FIELD_DIGITS, 0, 21, NULL, &core_field_fwd_dest},
+    [F_NOANSWER] = {N_("No-answer forwarding"), TUI_FIELD_DIGITS, 0, 21, NULL,
+                    &core_field_fwd_dest},
+    [F_DELAY] = {N_("No-answer delay (seconds)"), TUI_FIELD_DIGITS, 0, 3, NULL,
+                 &core_field_fwd_delay},
+    [F_OUT] = {N_("Out-of-coverage forwarding"), TUI_FIELD_DIGITS, 0, 21, NULL,
+               &core_field_fwd_dest},
+    [F_VOICEMAIL] = {N_("Voicemail"), TUI_FIELD_CHOICE, 0, 0, voicemail_choices, NULL},
 };
 
 /* The form field of each forwarding kind (enum core_fwd_kind). */
@@ -82,7 +86,7 @@ static void show_problems(struct user_fwd_state *s, const struct core_problems *
 static void save(void *ctx, struct tui_form *form)
 {
     struct user_fwd_state *s = ctx;
-    if (tui_form_readonly(form))
+    if (tui_form_readonly(form) || scr_unchanged(form))
         return;
     struct core_fwd want;
     memset(&want, 0, sizeof want);

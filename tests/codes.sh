@@ -123,6 +123,10 @@ run_locale() {
     L_ASK="Erase the DTMF tones"; L_KEPT="Nothing was changed."; L_ERASED="DTMF tones are now erased."
     L_RO="Read only:"; L_MINE="The setting is yours to edit now."; L_LOGIN="Site domain name"
     L_CHANGED="someone else changed this item meanwhile"; L_FULL="full-width"
+    L_MAX4="Up to 4 characters."; L_MAX3="Up to 3 characters."
+    L_DIALCHARS="Only half-width digits, * and # can be typed here."
+    L_UNCHANGED="Nothing has been changed"; L_HOLD_ASK="Delete the hold code?"
+    L_SEND_ASK="Set the DTMF-send code to"; L_SEND_DEL_ASK="Delete the DTMF-send code?"
     Q() { printf '"%s"' "$1"; }
     C() { printf '(collides with %s "%s")' "$1" "$2"; }
   else
@@ -137,6 +141,10 @@ run_locale() {
     L_ASK="プッシュ音を消去しますか"; L_KEPT="変更していません。"; L_ERASED="プッシュ音を消去する設定にしました。"
     L_RO="参照のみ:"; L_MINE="この設定を編集できるようになりました。"; L_LOGIN="拠点ドメイン名"
     L_CHANGED="他の管理者がこの項目を変更しました"; L_FULL="全角文字"
+    L_MAX4="4文字までです"; L_MAX3="3文字までです"
+    L_DIALCHARS="半角数字と*、#のみ入力できます"
+    L_UNCHANGED="変更がないため"; L_HOLD_ASK="保留特番を削除しますか"
+    L_SEND_ASK="に設定しますか"; L_SEND_DEL_ASK="送出特番を削除しますか"
     Q() { printf '「%s」' "$1"; }
     C() { printf '(%s「%s」と重複)' "$1" "$2"; }
   fi
@@ -149,14 +157,14 @@ run_locale() {
   # 保留特番設定 under 携帯内線設定.
   pick "$L_MOBILE"; pick "$L_HOLD"
   check "$lang: hold code screen with the guide's notes" wait_for "$L_NOTE"
-  set_code '#1234'
-  check "$lang: hold code of 5 characters refused (131)" wait_for "131 "
-  check "$lang: ... naming the value" wait_for "$(Q '#1234')"
-  set_code '#a'
-  check "$lang: a letter refused" wait_for "$(Q '#a')"
-  set_code '＃７'
-  check "$lang: full-width characters refused (103)" wait_for "103 "
-  check "$lang: ... as such" wait_for "$L_FULL"
+  # Past the limit or outside 0-9 * #: refused as typed, naming why.
+  keys C-u; type_text '#1234'
+  check "$lang: a hold code of 5 characters is refused as typed" wait_for "$L_MAX4"
+  check "$lang: ... inserting nothing" wait_gone "#1234"
+  keys C-u; type_text '#a'
+  check "$lang: a letter refused as typed" wait_for "$L_DIALCHARS"
+  keys C-u; type_text '＃７'
+  check "$lang: full-width ＃７ becomes #7 as typed" wait_for "#7"
   set_code 8
   check "$lang: 8 collides with the site number, named" wait_for "$(C "$L_SITE" 81)"
   set_code 300
@@ -176,6 +184,8 @@ run_locale() {
   check "$lang: ... shown as $L_DISC" wait_for "(*) $L_DISC"
   keys BTab
   set_code ''
+  check "$lang: deleting the hold code asks" wait_for "$L_HOLD_ASK"
+  keys y
   check "$lang: an empty hold code deletes it" wait_for "$L_DELETED"
   check "$lang: ... stored as none" test "$(code "$D" "hold_code is null")" = 1
   set_code '#7'
@@ -211,10 +221,10 @@ run_locale() {
   set_code 71
   check "$lang: dial-confirm must start with * or # (132)" wait_for "$(Q 71)"
   check "$lang: ... 132" wait_for "132 "
-  set_code '#712'
-  check "$lang: dial-confirm of 4 characters refused" wait_for "$(Q '#712')"
+  keys C-u; type_text '#712'
+  check "$lang: dial-confirm of 4 characters refused as typed" wait_for "$L_MAX3"
   set_code ''
-  check "$lang: an empty dial-confirm code is refused (104)" wait_for "104 "
+  check "$lang: saving the empty form again changes nothing" wait_for "$L_UNCHANGED"
   set_code '#9'
   check "$lang: dial-confirm #9 set" wait_for "$L_DIAL_SET"
   check "$lang: ... stored" test "$(code "$D" dial_confirm_code)" = '#9'
@@ -231,14 +241,19 @@ run_locale() {
 
   # プッシュ音設定 > 送出特番設定.
   pick "$L_DTMF"; pick "$L_SEND"
+  # Setting asks, as the guide's dialog (§5.5).
   set_code '#6'
+  check "$lang: setting a DTMF-send code asks" wait_for "$L_SEND_ASK"
+  keys y
   check "$lang: DTMF-send equal to the dial-confirm code refused, named" wait_for "$(C "$L_DIALK" '#6')"
-  set_code '9*'
+  set_code '9*'; wait_for "$L_SEND_ASK" >/dev/null; keys y
   check "$lang: DTMF-send must start with * or # (133)" wait_for "133 "
-  set_code '*9'
+  set_code '*9'; wait_for "$L_SEND_ASK" >/dev/null; keys y
   check "$lang: DTMF-send *9 set" wait_for "$L_SEND_SET"
   check "$lang: ... stored" test "$(code "$D" dtmf_send_code)" = '*9'
   set_code ''
+  check "$lang: deleting the DTMF-send code asks" wait_for "$L_SEND_DEL_ASK"
+  keys y
   check "$lang: an empty DTMF-send code deletes it" wait_for "$L_SEND_DEL"
   check "$lang: ... stored as none" test "$(code "$D" "dtmf_send_code is null")" = 1
   keys Escape

@@ -157,7 +157,9 @@ check "ja: a warning when no trusted network is registered" wait_for "ログイ�
 keys n
 check "ja: ... and nothing is saved on No" test "$(sqlite3 "$KASCON_DB" "select restrict_admin from sites where domain='t.example.jp'")" = 0
 "$KASCONCTL" site set t.example.jp trusted-networks=192.0.2.0/24 >/dev/null
-keys Escape; keys 1
+keys Escape
+check "ja: leaving the unsaved choice asks first" wait_for "変更を破棄しますか"
+keys y; keys 1
 check "ja: the trusted networks set by the operator are shown" wait_for "192.0.2.0/24"
 keys Left; keys F2
 check "ja: restriction set" wait_for "インターネットアクセス規制を設定しました"

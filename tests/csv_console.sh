@@ -18,9 +18,11 @@ run_locale() {
   if [ "$lang" = C.UTF-8 ]; then
     L_MAIN="Main menu"; L_EXT="Extension number management"; L_PROBLEMS="problems in the file"
     L_DONE="Registered from 2 rows"; L_EXPORTED="profiles written to"; L_DELETED="Deleted from 2 rows"; L_ROWS="Rows (the first ones):"
+    L_ASKDEL="The file deletes 2 extension profiles"
   else
     L_MAIN="メインメニュー"; L_EXT="内線番号管理"; L_PROBLEMS="件のエラーがあります"
     L_DONE="から一括登録しました"; L_EXPORTED="内線番号プロフィール 2 件を"; L_DELETED="から一括削除しました"; L_ROWS="行（先頭から）:"
+    L_ASKDEL="内線番号プロフィール 2 件を削除します"
   fi
   start_console "$lang"
   wait_for "$L_MAIN" 3 >/dev/null 2>&1 || { type_text $D; keys Tab; type_text admin; keys Tab; type_text secret12; keys Enter; }
@@ -42,6 +44,8 @@ run_locale() {
   check "$lang: ... in CP932 with every profile" test "$(grep -c '^200[12],0901111000[12],0000000000' "$TMP/files/export-$lang.csv")" = 2
   keys Escape; keys 4
   keys C-u; type_text "$TMP/files/export-$lang.csv"; keys F2
+  check "$lang: bulk delete names how many profiles go and asks" wait_for "$L_ASKDEL"
+  keys y
   check "$lang: bulk delete with the export file" wait_for "$L_DELETED"
   check "$lang: ... no profile left" test "$(sqlite3 "$KASCON_DB" 'select count(*) from extensions')" = 0
   keys Escape Escape Escape; wait_for "$L_MAIN" >/dev/null; keys 4 4

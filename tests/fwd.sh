@@ -188,7 +188,8 @@ move_console() {
   keys C-u; type_text $e5; keys Enter
   check "$lang: a representative recipient refused (513)" wait_for "513 "
   keys C-u; type_text ０９０; keys Enter
-  check "$lang: full-width recipient refused (103)" wait_for "103 "
+  check "$lang: a full-width recipient becomes half-width as typed" wait_for "090"
+  check "$lang: ... and is then checked as such" wait_gone "０９０"
   keys BTab; keys C-u; type_text 12; keys Tab; keys C-u; type_text $e2; keys Enter
   check "$lang: a malformed extension refused (102)" wait_for "102 "
   keys C-u; type_text ${p}99; keys F2

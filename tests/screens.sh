@@ -171,7 +171,9 @@ walk_service() {
   shot "$state/profile-new" "Register (new)" "新規登録"
   type_text 123; keys Enter
   shot "$state/profile-new-error" "2 to 9" "2～9"
-  back
+  keys Escape
+  shot "$state/profile-new-discard" "Discard the changes?" "変更を破棄しますか"
+  keys y
   if [ "$state" = filled ]; then
     keys Tab; keys Enter
     shot "$state/profile-edit" "2001" "2001"
@@ -326,7 +328,9 @@ walk_other() {
   keys Left; keys F2
   shot "$state/inet-restrict-warning" "Internet access" "インターネット"
   keys n
-  back
+  keys Escape
+  shot "$state/inet-restrict-discard" "Discard the changes?" "変更を破棄しますか"
+  keys y
   keys 2
   shot "$state/auto-unlock" "Automatic unlock" "自動ロック解除"
   back

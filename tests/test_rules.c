@@ -211,9 +211,42 @@ static void test_catalogue(void)
     tap_ok(core_code_hint(E_MOBILE_LEADING_ZERO) != NULL, "leading zero has an Excel hint");
 }
 
+/* The descriptors the console's fields enforce are the ones the checks use:
+ * a value of exactly the limit passes, one more character fails. */
+static void test_field_descriptors(void)
+{
+    char buf[64];
+    memset(buf, '2', sizeof buf);
+    buf[core_field_extension.max_chars] = '\0';
+    tap_is(core_check_extension(buf), CORE_OK, "extension of the descriptor's 15 digits passes");
+    buf[core_field_extension.max_chars] = '2';
+    buf[core_field_extension.max_chars + 1] = '\0';
+    tap_is(core_check_extension(buf), E_EXT_FORMAT, "one digit more fails");
+    tap_is(core_field_web_password.max_chars, 8, "web password: 8 characters");
+    tap_is(core_field_group_number.max_chars, 5, "group number: 5 digits");
+    tap_is(core_check_web_password("abcd1234", "u"), CORE_OK, "8 characters pass");
+    tap_is(core_check_web_password("abcd12345", "u"), E_WEB_PW_FORMAT, "9 fail");
+    tap_is((int)core_chars_halfwidth(CORE_CHARS_DIGITS, 0xff12), '2', "２ becomes 2");
+    tap_is((int)core_chars_halfwidth(CORE_CHARS_ALNUM, 0xff41), 'a', "ａ becomes a");
+    tap_is((int)core_chars_halfwidth(CORE_CHARS_DOMAIN, 0xff0d), '-', "－ becomes - in a domain");
+    tap_is((int)core_chars_halfwidth(CORE_CHARS_NAME, 0x30fc), '-', "ー becomes - in a name");
+    tap_is((int)core_chars_halfwidth(CORE_CHARS_DIGITS, 0x30fc), 0x30fc,
+           "ー stays ー in a number (refused)");
+    tap_is((int)core_chars_halfwidth(CORE_CHARS_DIGITS, 0xff41), 0xff41,
+           "ａ stays in a number field (refused)");
+    tap_is((int)core_chars_halfwidth(CORE_CHARS_ANY, 0xff12), 0xff12, "free text keeps ２");
+    tap_ok(!core_chars_accept(CORE_CHARS_DIGITS, 0xff12), "２ itself is not a digit");
+    tap_ok(core_chars_accept(CORE_CHARS_DIAL, '#'), "# is a dial character");
+    tap_ok(!core_chars_accept(CORE_CHARS_ALNUM, '-'), "- is not alphanumeric");
+    tap_ok(core_chars_accept(CORE_CHARS_ANY, 0x3042), "あ in free text");
+    tap_ok(!core_chars_accept(CORE_CHARS_ANY, '\n'), "no control characters in free text");
+    tap_ok(core_chars_msgid(CORE_CHARS_DIGITS) != NULL, "digits have a message");
+}
+
 int main(void)
 {
     test_field_rules();
+    test_field_descriptors();
     test_prefix_rule();
     test_lockout();
     test_passwords();

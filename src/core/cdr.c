@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/cdr_internal.h"
 #include "i18n.h"
@@ -239,4 +240,18 @@ void core_cdr_copy(char *dst, size_t n, const char *src)
         len = n - 1;
     memcpy(dst, src, len);
     dst[len] = '\0';
+}
+
+void core_cdr_oldest_day(int64_t now, char out[CORE_CDR_DAY_LEN + 1])
+{
+    /* Days are the site's local calendar days (the records' times are
+     * local), so "today" comes from localtime, not UTC. */
+    time_t t = (time_t)now;
+    struct tm tm;
+    localtime_r(&t, &tm);
+    char today[48];
+    snprintf(today, sizeof today, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    long n = 0;
+    core_day_number(today, &n);
+    core_day_text(n - (CORE_CDR_KEEP_DAYS - 1), out);
 }

@@ -78,6 +78,8 @@ void core_cdr_day(const struct core_cdr *rec, char day[CORE_CDR_DAY_LEN + 1]);
  * back.  Returns 0, or -1 for a malformed or impossible date. */
 int core_day_number(const char *day, long *out);
 void core_day_text(long number, char out[CORE_CDR_DAY_LEN + 1]);
+/* The first day kept at `now` (local time): today and the 91 days before. */
+void core_cdr_oldest_day(int64_t now, char out[CORE_CDR_DAY_LEN + 1]);
 /* Checks a day argument typed by a user; E_CDR_DAY_FORMAT when bad. */
 int core_check_day(const char *day);
 

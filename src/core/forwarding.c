@@ -70,7 +70,7 @@ int core_check_fwd_delay(const char *text, int *seconds)
     for (const char *p = text; *p; p++) {
         if ((unsigned char)*p >= 0x80)
             return E_FULLWIDTH;
-        if (*p < '0' || *p > '9' || p - text >= 3)
+        if (*p < '0' || *p > '9' || p - text >= CORE_FWD_DELAY_DIGITS)
             return E_FWD_DELAY;
         v = v * 10 + (*p - '0');
     }

@@ -30,6 +30,7 @@
  * an unanswered mobile after 160 s (cause 063); a minute is plenty. */
 #define CORE_FWD_DELAY_MIN 5
 #define CORE_FWD_DELAY_MAX 60
+#define CORE_FWD_DELAY_DIGITS 2
 #define CORE_FWD_DELAY_DEFAULT 15
 /* Hops followed when looking for a loop; chains are never this long. */
 #define CORE_FWD_HOPS_MAX 64

@@ -26,11 +26,6 @@ static bool is_alnum(char c)
 {
     return is_digit(c) || is_alpha(c);
 }
-static bool is_code_char(char c)
-{
-    return is_digit(c) || c == '*' || c == '#';
-}
-
 static bool all_of(const char *s, bool (*pred)(char))
 {
     for (; *s; s++)
@@ -39,23 +34,27 @@ static bool all_of(const char *s, bool (*pred)(char))
     return true;
 }
 
-/* Shared shape of the simple "n to m characters of a class" rules: empty
- * and non-ASCII values get their own codes so that users learn the cause. */
-static int check_class(const char *s, size_t min, size_t max, bool (*pred)(char), int code)
+/* Shared shape of the simple "n to m characters of a class" rules, the
+ * limit and class being the field's descriptor (core/field.h): empty and
+ * non-ASCII values get their own codes so that users learn the cause. */
+static int check_class(const char *s, size_t min, const struct core_field_rule *rule, int code)
 {
     if (!s || !*s)
         return min == 0 ? CORE_OK : E_EMPTY;
     if (!core_is_ascii(s))
         return E_FULLWIDTH;
     size_t n = strlen(s);
-    if (n < min || n > max || !all_of(s, pred))
+    if (n < min || n > (size_t)rule->max_chars)
         return code;
+    for (const char *p = s; *p; p++)
+        if (!core_chars_accept(rule->chars, (unsigned char)*p))
+            return code;
     return CORE_OK;
 }
 
 int core_check_extension(const char *ext)
 {
-    int rc = check_class(ext, 2, CORE_EXT_MAX, is_digit, E_EXT_FORMAT);
+    int rc = check_class(ext, 2, &core_field_extension, E_EXT_FORMAT);
     if (rc)
         return rc;
     if (ext[0] == '0' || ext[0] == '1')
@@ -113,17 +112,17 @@ int core_check_mobile(const char *mobile)
 
 int core_check_sip_id(const char *sip_id)
 {
-    return check_class(sip_id, 1, CORE_SIP_ID_MAX, is_alnum, E_SIP_ID_FORMAT);
+    return check_class(sip_id, 1, &core_field_sip_id, E_SIP_ID_FORMAT);
 }
 
 int core_check_sip_password(const char *pw)
 {
-    return check_class(pw, 1, CORE_SIP_PW_MAX, is_alnum, E_SIP_PW_FORMAT);
+    return check_class(pw, 1, &core_field_sip_password, E_SIP_PW_FORMAT);
 }
 
 int core_check_web_user(const char *user)
 {
-    return check_class(user, 1, CORE_WEB_USER_MAX, is_alnum, E_WEB_USER_FORMAT);
+    return check_class(user, 1, &core_field_web_user, E_WEB_USER_FORMAT);
 }
 
 static bool equal_ignoring_case(const char *a, const char *b)
@@ -142,7 +141,7 @@ static bool equal_ignoring_case(const char *a, const char *b)
 
 int core_check_web_password(const char *pw, const char *user)
 {
-    int rc = check_class(pw, CORE_WEB_PW_LEN, CORE_WEB_PW_LEN, is_alnum, E_WEB_PW_FORMAT);
+    int rc = check_class(pw, CORE_WEB_PW_LEN, &core_field_web_password, E_WEB_PW_FORMAT);
     if (rc)
         return rc;
     bool letter = false, digit = false;
@@ -164,7 +163,7 @@ int core_check_domain(const char *domain)
     if (!core_is_ascii(domain))
         return E_FULLWIDTH;
     size_t n = strlen(domain);
-    if (n > CORE_DOMAIN_MAX)
+    if (n > (size_t)core_field_domain.max_chars)
         return E_DOMAIN_FORMAT;
     size_t label = 0;
     bool dot = false;
@@ -191,25 +190,14 @@ void core_normalize_domain(char *domain)
             *domain = (char)(*domain - 'A' + 'a');
 }
 
-static bool is_admin_name_char(char c)
-{
-    return is_alnum(c) || c == '.' || c == '_' || c == '-';
-}
-
 int core_check_admin_name(const char *name)
 {
-    return check_class(name, 1, CORE_ADMIN_NAME_MAX, is_admin_name_char, E_ADMIN_NAME_FORMAT);
-}
-
-static bool is_printable_ascii(char c)
-{
-    return c >= 0x21 && c <= 0x7e;
+    return check_class(name, 1, &core_field_admin_name, E_ADMIN_NAME_FORMAT);
 }
 
 int core_check_admin_password(const char *pw)
 {
-    int rc = check_class(pw, CORE_ADMIN_PW_MIN, CORE_ADMIN_PW_MAX, is_printable_ascii,
-                         E_ADMIN_PW_POLICY);
+    int rc = check_class(pw, CORE_ADMIN_PW_MIN, &core_field_admin_password, E_ADMIN_PW_POLICY);
     if (rc == E_FULLWIDTH || rc == E_EMPTY)
         rc = E_ADMIN_PW_POLICY;
     if (rc)
@@ -224,7 +212,8 @@ int core_check_admin_password(const char *pw)
 
 int core_check_capacity(const char *text, long *out)
 {
-    if (!text || !*text || strlen(text) > 6 || !all_of(text, is_digit))
+    if (!text || !*text || strlen(text) > (size_t)core_field_capacity.max_chars ||
+        !all_of(text, is_digit))
         return E_CAPACITY_FORMAT;
     long v = 0;
     for (const char *p = text; *p; p++)
@@ -240,15 +229,15 @@ int core_check_hold_code(const char *code, int *warning)
     *warning = CORE_OK;
     if (!code || !*code)
         return CORE_OK;
-    int rc = check_class(code, 1, 4, is_code_char, E_HOLD_CODE_FORMAT);
+    int rc = check_class(code, 1, &core_field_hold_code, E_HOLD_CODE_FORMAT);
     if (rc == CORE_OK && strlen(code) == 1)
         *warning = W_HOLD_CODE_ONE_CHAR;
     return rc;
 }
 
-static int check_star_hash_code(const char *code, int error)
+static int check_star_hash_code(const char *code, const struct core_field_rule *rule, int error)
 {
-    int rc = check_class(code, 1, 3, is_code_char, error);
+    int rc = check_class(code, 1, rule, error);
     if (rc)
         return rc;
     return code[0] == '*' || code[0] == '#' ? CORE_OK : error;
@@ -256,17 +245,17 @@ static int check_star_hash_code(const char *code, int error)
 
 int core_check_dial_confirm_code(const char *code)
 {
-    return check_star_hash_code(code, E_DIAL_CONFIRM_FORMAT);
+    return check_star_hash_code(code, &core_field_dial_confirm_code, E_DIAL_CONFIRM_FORMAT);
 }
 
 int core_check_dtmf_send_code(const char *code)
 {
-    return check_star_hash_code(code, E_DTMF_SEND_FORMAT);
+    return check_star_hash_code(code, &core_field_dtmf_send_code, E_DTMF_SEND_FORMAT);
 }
 
 int core_check_operator_code(const char *code)
 {
-    return check_class(code, 1, CORE_CODE_MAX, is_code_char, E_OPERATOR_CODE_FORMAT);
+    return check_class(code, 1, &core_field_operator_code, E_OPERATOR_CODE_FORMAT);
 }
 
 /* Parses "addr/len" (len optional: a host) into family, bytes and length. */

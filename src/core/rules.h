@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/field.h"
 #include "core/problem.h"
 
 #define CORE_EXT_MAX 15
@@ -20,7 +21,10 @@
 #define CORE_ADMIN_PW_MIN 8
 #define CORE_ADMIN_PW_MAX 64
 #define CORE_CODE_MAX 8
+#define CORE_HOLD_CODE_MAX 4
+#define CORE_STAR_CODE_MAX 3 /* dial-confirm and DTMF-send codes */
 #define CORE_CAPACITY_MAX 100000
+#define CORE_CAPACITY_DIGITS 6
 
 int core_check_extension(const char *ext);
 int core_check_mobile(const char *mobile);

@@ -81,6 +81,13 @@ static int on_record(void *ctx, long no, size_t nfields, char **fields)
     }
     if (!keep)
         free(all);
+    /* The guide marks column J (予約番号4) optional: a 9-column row is a
+     * 10-column one with J empty. */
+    if (nfields == CORE_EXTCSV_REGISTER - 1) {
+        static char empty[1];
+        r->f[CORE_EXTCSV_REGISTER - 1] = empty;
+        r->ncols = CORE_EXTCSV_REGISTER;
+    }
     b->nrows++;
     return 0;
 }

@@ -19,10 +19,15 @@ int store_cdr_files(struct store *st, int64_t site_id, store_cdr_file_cb cb, voi
 {
     sqlite3_stmt *s =
         store_prepare(st, "SELECT id, day, part, records FROM cdr_files WHERE site_id = ?"
-                          " ORDER BY day DESC, part");
+                          " AND day >= ? ORDER BY day DESC, part");
     if (!s)
         return E_STORAGE;
+    /* Past the 92 days a file is gone, whether or not the daily purge has
+     * run yet. */
+    char oldest[CORE_CDR_DAY_LEN + 1];
+    core_cdr_oldest_day(store_now(), oldest);
     sqlite3_bind_int64(s, 1, site_id);
+    store_bind_text(s, 2, oldest);
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         struct store_cdr_file f;
@@ -43,12 +48,16 @@ int store_cdr_file_find(struct store *st, int64_t site_id, const char *day, int 
 {
     sqlite3_stmt *s = store_prepare(
         st,
-        "SELECT id, day, part, records FROM cdr_files WHERE site_id = ? AND day = ? AND part = ?");
+        "SELECT id, day, part, records FROM cdr_files WHERE site_id = ? AND day = ? AND part = ?"
+        " AND day >= ?");
     if (!s)
         return E_STORAGE;
+    char oldest[CORE_CDR_DAY_LEN + 1];
+    core_cdr_oldest_day(store_now(), oldest);
     sqlite3_bind_int64(s, 1, site_id);
     store_bind_text(s, 2, day);
     sqlite3_bind_int(s, 3, part);
+    store_bind_text(s, 4, oldest);
     int rc = sqlite3_step(s), result = E_CDR_FILE_NOT_FOUND;
     if (rc == SQLITE_ROW) {
         read_file(s, out);

@@ -10,9 +10,11 @@
  * one static instance, as curses itself is. */
 #include <config.h>
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <wctype.h>
 
 #include "i18n.h"
 #include "tui/internal.h"
@@ -20,6 +22,12 @@
 #define MAX_DEPTH 16
 #define MAX_HITS 32
 #define ESC_KEY 27
+#define CTRL_C 3
+/* ncurses codes for the bracketed-paste brackets (define_key keeps codes
+ * in 16 bits); tui_read_key turns them into TUI_KEY_PASTE. */
+#define PASTE_BEGIN 0x7e00
+#define PASTE_END 0x7e01
+#define PASTE_MAX 1024
 
 struct frame {
     const struct tui_screen *screen;
@@ -27,6 +35,7 @@ struct frame {
     bool owned;            /* state allocated here (state_size) */
     struct tui_form *form; /* a form screen's form */
     const char *title;     /* msgid overriding the screen's, or NULL */
+    const char *help;      /* msgid overriding the screen's F1 text, or NULL */
     char subtitle[256];
     char result[512];
     bool result_error;
@@ -51,7 +60,28 @@ static struct {
     struct timespec last_key;  /* when the user last typed or clicked */
     struct timespec last_tick; /* when the idle function last ran */
     char status[256];          /* tui_set_status: on the result heading */
+    bool bracketed;            /* bracketed paste mode was switched on */
+    wchar_t paste[PASTE_MAX + 1];
+    size_t paste_len; /* may pass PASTE_MAX: the paste was longer */
+    bool stashed;     /* a key read after a burst, for the next read */
+    int stash_r;
+    wint_t stash_wc;
 } app;
+
+/* SIGHUP and SIGTERM: the terminal, the SSH connection or the system is
+ * going away.  The loop ends at once and the console releases its locks. */
+static volatile sig_atomic_t hangup;
+
+static void on_hangup(int sig)
+{
+    (void)sig;
+    hangup = 1;
+}
+
+bool tui_hangup(void)
+{
+    return hangup != 0;
+}
 
 static struct frame *top(void)
 {
@@ -67,9 +97,28 @@ int tui_init(void)
     app.term = newterm(NULL, stdout, stdin);
     if (!app.term)
         return -1;
-    cbreak();
+    /* raw: Ctrl-C is a key that asks before quitting (unsaved edits), not
+     * a signal that drops the session and its locks mid-edit. */
+    raw();
     noecho();
     keypad(stdscr, TRUE);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_hangup; /* no SA_RESTART: the key read returns */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    /* Pasted text arrives bracketed, so that a paste that does not fit a
+     * field is refused whole; terminals without the mode ignore the
+     * request, and a burst of characters counts as a paste there. */
+    const char *tn = termname();
+    if (tn && strcmp(tn, "dumb") && strcmp(tn, "linux") && strncmp(tn, "vt", 2)) {
+        define_key("\033[200~", PASTE_BEGIN);
+        define_key("\033[201~", PASTE_END);
+        putp("\033[?2004h");
+        fflush(stdout);
+        app.bracketed = true;
+    }
     /* Home and End as VT220-style terminals send them (PuTTY, Tera Term,
      * tmux and screen whatever TERM says), where the terminfo entry in use
      * names other sequences. */
@@ -101,6 +150,10 @@ void tui_shutdown(void)
     while (app.depth > 0)
         tui_pop();
     if (app.term) {
+        if (app.bracketed && !hangup) {
+            putp("\033[?2004l");
+            fflush(stdout);
+        }
         endwin();
         delscreen(app.term);
         app.term = NULL;
@@ -158,13 +211,23 @@ int tui_push(const struct tui_screen *screen, void *arg)
     return rc;
 }
 
+int tui_new_form_owner(void)
+{
+    return app.depth - 1; /* init runs with its screen on top */
+}
+
 void tui_pop(void)
 {
     struct frame *f = top();
     if (!f)
         return;
     app.depth--;
+    bool help = f->screen == &tui_help_screen;
     frame_release(f);
+    /* Back on a screen, its old result is no longer news (a screen that
+     * pops itself after saving sets the result after the pop). */
+    if (!help && app.depth > 0)
+        tui_result_clear();
 }
 
 struct tui_form *tui_screen_form(void)
@@ -186,6 +249,13 @@ void tui_set_title(const char *msgid)
     struct frame *f = top();
     if (f)
         f->title = msgid;
+}
+
+void tui_set_help(const char *msgid)
+{
+    struct frame *f = top();
+    if (f)
+        f->help = msgid;
 }
 
 static const char *frame_title(const struct frame *f)
@@ -236,16 +306,91 @@ void tui_set_idle(int ms, void (*fn)(void *ctx), void *ctx)
     app.idle_ctx = ctx;
 }
 
+const wchar_t *tui_paste_text(size_t *n)
+{
+    *n = app.paste_len;
+    return app.paste;
+}
+
+static void paste_add(wint_t wc)
+{
+    if (app.paste_len < PASTE_MAX)
+        app.paste[app.paste_len] = (wchar_t)(wc == '\r' ? '\n' : wc);
+    app.paste_len++;
+}
+
+/* The characters up to the closing bracket; a terminal that never sends
+ * it leaves after a second of silence. */
+static int read_bracketed(void)
+{
+    app.paste_len = 0;
+    timeout(1000);
+    for (;;) {
+        wint_t wc;
+        int r = get_wch(&wc);
+        if (r == ERR || (r == KEY_CODE_YES && wc == PASTE_END) || hangup)
+            break;
+        if (r == OK)
+            paste_add(wc);
+    }
+    /* A copied line often brings its newline along. */
+    while (app.paste_len > 0 && app.paste_len <= PASTE_MAX && app.paste[app.paste_len - 1] == L'\n')
+        app.paste_len--;
+    return hangup ? TUI_KEY_HANGUP : TUI_KEY_PASTE;
+}
+
+static bool printable(int r, wint_t wc)
+{
+    return r == OK && wc >= 32 && wc != 127 && iswprint(wc);
+}
+
+/* Characters that arrived together with the first one (a paste into a
+ * terminal without bracketed paste, or tmux send-keys) are one paste;
+ * the key that ends the burst is kept for the next read. */
+static int read_burst(wint_t first)
+{
+    app.paste_len = 0;
+    paste_add(first);
+    timeout(0);
+    for (;;) {
+        wint_t wc;
+        int r = get_wch(&wc);
+        if (r == ERR)
+            break;
+        if (!printable(r, wc)) {
+            app.stashed = true;
+            app.stash_r = r;
+            app.stash_wc = wc;
+            break;
+        }
+        paste_add(wc);
+    }
+    if (app.paste_len > 1)
+        return TUI_KEY_PASTE;
+    return first >= KEY_MIN && first <= KEY_MAX ? (int)first | TUI_KEY_CHAR_BIT : (int)first;
+}
+
 int tui_read_key(void)
 {
     for (;;) {
         tui_term_set_click(false, 0, 0);
-        timeout(app.idle_ms > 0 ? app.idle_ms : -1);
+        if (hangup)
+            return TUI_KEY_HANGUP;
         wint_t wc;
-        if (tui_winsize_apply())
-            return KEY_RESIZE;
-        int r = get_wch(&wc);
+        int r;
+        if (app.stashed) {
+            app.stashed = false;
+            r = app.stash_r;
+            wc = app.stash_wc;
+        } else {
+            timeout(app.idle_ms > 0 ? app.idle_ms : -1);
+            if (tui_winsize_apply())
+                return KEY_RESIZE;
+            r = get_wch(&wc);
+        }
         if (r == ERR) {
+            if (hangup)
+                return TUI_KEY_HANGUP;
             /* A read cut short by SIGWINCH: the new size first. */
             if (tui_winsize_apply())
                 return KEY_RESIZE;
@@ -265,8 +410,16 @@ int tui_read_key(void)
             clearok(curscr, TRUE);
             return 0;
         }
+        if (r == OK && wc == CTRL_C)
+            return TUI_KEY_INTERRUPT;
+        if (printable(r, wc))
+            return read_burst(wc);
         if (r == OK)
             return wc >= KEY_MIN && wc <= KEY_MAX ? (int)wc | TUI_KEY_CHAR_BIT : (int)wc;
+        if (wc == PASTE_BEGIN)
+            return read_bracketed();
+        if (wc == PASTE_END)
+            continue;
         if (wc != KEY_MOUSE)
             return (int)wc;
         MEVENT ev;
@@ -297,10 +450,13 @@ static void title_line(const struct frame *f, int from, char *line, size_t size)
 {
     size_t len = 0;
     line[0] = '\0';
+    const char *prev = NULL;
     for (int i = from; i < app.depth; i++) {
         const char *t = frame_title(&app.frames[i]);
-        if (!t)
+        /* A screen opened from the menu item of its own name is one crumb. */
+        if (!t || (prev && !strcmp(_(t), _(prev))))
             continue;
+        prev = t;
         const char *sep = len ? " > " : from > 0 ? " \xe2\x80\xa6 > " : " ";
         int n = snprintf(line + len, size - len, "%s%s", sep, _(t));
         if (n < 0 || (size_t)n >= size - len)
@@ -354,9 +510,20 @@ static void paint_result(const struct frame *f, int y, int lines)
         int sw = tui_text_truncate(cut, sizeof cut, app.status, COLS - w - 4);
         tui_draw_text(y, COLS - sw - 1, sw, TUI_ERROR, cut);
     }
-    struct tui_rect r = {y + 1, 1, lines, COLS - 1};
-    if (tui_draw_wrapped(&r, f->result_error ? TUI_ERROR : TUI_OK, f->result) == 0)
-        tui_draw_text(y + 1, 1, COLS - 1, TUI_OK, "");
+    enum tui_style st = f->result_error ? TUI_ERROR : TUI_OK;
+    int width = COLS - 1 > 1 ? COLS - 1 : 1;
+    const char *s = f->result;
+    for (int i = 0; i < lines; i++) {
+        char buf[1024];
+        size_t next;
+        size_t n = tui_text_wrap(s, width, &next);
+        if (i == lines - 1 && s[next])
+            tui_text_truncate(buf, sizeof buf, s, width);
+        else
+            snprintf(buf, sizeof buf, "%.*s", (int)n, s);
+        tui_draw_text(y + 1 + i, 1, width, st, buf);
+        s += next;
+    }
 }
 
 static int keybar_item(int x, int key, const char *label)
@@ -432,9 +599,40 @@ static int keybar_key_at(int y, int x)
     return 0;
 }
 
+bool tui_leave_ok(void)
+{
+    return !tui_top_dirty() || tui_confirm(_("Back"), _("Discard the changes?"));
+}
+
+static void dispatch(int key);
+
+/* A paste no widget took is typed key by key (a menu digit, say). */
+static void replay_paste(void)
+{
+    size_t n = app.paste_len < PASTE_MAX ? app.paste_len : PASTE_MAX;
+    wchar_t text[PASTE_MAX];
+    wmemcpy(text, app.paste, n);
+    for (size_t i = 0; i < n && !app.quit && !app.pending; i++) {
+        int key = (int)text[i];
+        if (key >= KEY_MIN && key <= KEY_MAX)
+            key |= TUI_KEY_CHAR_BIT;
+        dispatch(text[i] == L'\n' ? '\n' : key);
+    }
+}
+
 static void dispatch(int key)
 {
     struct frame *f = top();
+    if (key == TUI_KEY_HANGUP) {
+        app.quit = true;
+        return;
+    }
+    if (key == TUI_KEY_INTERRUPT) {
+        /* Ctrl-C asks to quit; only unsaved edits make it ask. */
+        if (!tui_any_dirty() || tui_confirm(_("Quit"), _("Discard the changes and quit?")))
+            app.quit = true;
+        return;
+    }
     if (!f || key == 0 || key == KEY_RESIZE)
         return; /* the loop repaints at the new size */
     int y, x;
@@ -447,6 +645,10 @@ static void dispatch(int key)
     if (f->screen->key ? f->screen->key(f->state, key) == TUI_HANDLED
                        : f->form && tui_form_key(f->form, key) == TUI_HANDLED)
         return;
+    if (key == TUI_KEY_PASTE) {
+        replay_paste();
+        return;
+    }
     for (const struct tui_action *a = f->screen->actions; a && a->key; a++)
         if (a->key == key && action_enabled(a, f->state)) {
             if (a->run)
@@ -454,12 +656,13 @@ static void dispatch(int key)
             return;
         }
     if (key == KEY_F(1) && f->screen != &tui_help_screen) {
-        struct tui_help_of of = {f->screen, frame_title(f)};
+        struct tui_help_of of = {f->screen, frame_title(f), f->help, f->state};
         tui_push(&tui_help_screen, &of);
     } else if (key == ESC_KEY) {
-        if (app.depth > 1)
-            tui_pop();
-        else if (tui_confirm(_("Quit"), _("Do you want to quit?")))
+        if (app.depth > 1) {
+            if (tui_leave_ok())
+                tui_pop();
+        } else if (tui_confirm(_("Quit"), _("Do you want to quit?")))
             tui_pop();
     }
 }
@@ -511,9 +714,9 @@ void tui_run(void)
 {
     app.quit = false;
     apply_reset();
-    while (app.depth > 0 && !app.quit) {
+    while (app.depth > 0 && !app.quit && !hangup) {
         tick_if_due();
-        if (app.quit)
+        if (app.quit || hangup)
             break;
         tui_paint_stack();
         refresh_with_cursor();

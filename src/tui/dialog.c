@@ -83,7 +83,7 @@ static int run_dialog(const char *title, const char *text, const char *const *la
         curs_set(0);
         refresh();
         int key = tui_read_key(), my, mx;
-        if (key == ESC_KEY)
+        if (key == ESC_KEY || key == TUI_KEY_INTERRUPT || key == TUI_KEY_HANGUP)
             return -1;
         if (tui_key_is_enter(key) || key == ' ')
             return focus;

@@ -12,6 +12,7 @@
 #include <config.h>
 
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -25,8 +26,12 @@ struct fstate {
     wchar_t *buf; /* max_chars + 1 */
     int len, cur, first;
     int choice;
-    char *utf8; /* tui_form_value's buffer */
+    char *utf8;     /* tui_form_value's buffer */
+    wchar_t *saved; /* the value as the program last set it */
+    int saved_len, saved_choice;
+    const char *label; /* msgid overriding the field's, or NULL */
     char err[256];
+    bool notice; /* err is a refused key's message, gone at the next edit */
     /* Where the last repaint put the field, for mouse clicks. */
     int y, x, w;
     int err_rows; /* rows under the field; 0: error to the right */
@@ -41,8 +46,31 @@ struct tui_form {
     size_t focus;
     int top; /* first layout row shown */
     bool readonly;
+    bool request; /* a search or file name, not an edit: never dirty */
+    int owner;    /* index of the screen frame the form belongs to */
+    struct tui_form *next_live;
     struct fstate *st;
 };
+
+/* Every form alive, so that Esc and Ctrl-C can ask about unsaved edits
+ * without each screen answering for its own. */
+static struct tui_form *live;
+
+static int max_of(const struct tui_field *f)
+{
+    return f->rule ? f->rule->max_chars : f->max_chars;
+}
+
+static enum core_chars chars_of(const struct tui_field *f)
+{
+    if (f->rule)
+        return f->rule->chars;
+    if (f->kind == TUI_FIELD_DIGITS)
+        return CORE_CHARS_DIGITS;
+    if (f->kind == TUI_FIELD_DIAL)
+        return CORE_CHARS_DIAL;
+    return CORE_CHARS_ANY;
+}
 
 static bool is_text(const struct tui_field *f)
 {
@@ -61,9 +89,15 @@ void tui_form_free(struct tui_form *form)
 {
     if (!form)
         return;
+    for (struct tui_form **p = &live; *p; p = &(*p)->next_live)
+        if (*p == form) {
+            *p = form->next_live;
+            break;
+        }
     for (size_t i = 0; i < form->n && form->st; i++) {
         free(form->st[i].buf);
         free(form->st[i].utf8);
+        free(form->st[i].saved);
     }
     free(form->st);
     free(form);
@@ -85,14 +119,18 @@ struct tui_form *tui_form_new(const struct tui_field *fields, size_t n, tui_form
         return NULL;
     }
     for (size_t i = 0; i < n; i++) {
-        size_t max = fields[i].max_chars > 0 ? (size_t)fields[i].max_chars : 0;
+        size_t max = max_of(&fields[i]) > 0 ? (size_t)max_of(&fields[i]) : 0;
         f->st[i].buf = calloc(max + 1, sizeof(wchar_t));
+        f->st[i].saved = calloc(max + 1, sizeof(wchar_t));
         f->st[i].utf8 = malloc(max * MB_LEN_MAX + 1);
-        if (!f->st[i].buf || !f->st[i].utf8) {
+        if (!f->st[i].buf || !f->st[i].utf8 || !f->st[i].saved) {
             tui_form_free(f);
             return NULL;
         }
     }
+    f->owner = tui_new_form_owner();
+    f->next_live = live;
+    live = f;
     return f;
 }
 
@@ -121,7 +159,7 @@ int tui_form_set_value(struct tui_form *form, size_t field, const char *v)
     if (field >= form->n || !is_text(&form->fields[field]))
         return -1;
     struct fstate *s = &form->st[field];
-    int max = form->fields[field].max_chars;
+    int max = max_of(&form->fields[field]);
     wchar_t tmp;
     mbstate_t mb;
     memset(&mb, 0, sizeof mb);
@@ -141,6 +179,12 @@ int tui_form_set_value(struct tui_form *form, size_t field, const char *v)
         p += mbrtowc(&s->buf[i], p, MB_LEN_MAX, &mb);
     s->len = s->cur = len;
     s->first = 0;
+    memcpy(s->saved, s->buf, (size_t)len * sizeof(wchar_t));
+    s->saved_len = len;
+    if (s->notice) {
+        s->err[0] = '\0';
+        s->notice = false;
+    }
     return 0;
 }
 
@@ -152,19 +196,73 @@ int tui_form_choice(const struct tui_form *form, size_t field)
 void tui_form_set_choice(struct tui_form *form, size_t field, int choice)
 {
     if (field < form->n && choice >= 0 && choice < nchoices(&form->fields[field]))
-        form->st[field].choice = choice;
+        form->st[field].choice = form->st[field].saved_choice = choice;
+}
+
+static bool field_dirty(const struct tui_field *f, const struct fstate *s)
+{
+    if (!is_text(f))
+        return s->choice != s->saved_choice;
+    return s->len != s->saved_len || wmemcmp(s->buf, s->saved, (size_t)s->len) != 0;
+}
+
+bool tui_form_dirty(const struct tui_form *form)
+{
+    if (form->request || form->readonly)
+        return false;
+    for (size_t i = 0; i < form->n; i++)
+        if (field_dirty(&form->fields[i], &form->st[i]))
+            return true;
+    return false;
+}
+
+void tui_form_mark_clean(struct tui_form *form)
+{
+    for (size_t i = 0; i < form->n; i++) {
+        struct fstate *s = &form->st[i];
+        memcpy(s->saved, s->buf, (size_t)s->len * sizeof(wchar_t));
+        s->saved_len = s->len;
+        s->saved_choice = s->choice;
+    }
+}
+
+void tui_form_set_request(struct tui_form *form)
+{
+    form->request = true;
+}
+
+static bool dirty_from(int first)
+{
+    for (const struct tui_form *f = live; f; f = f->next_live)
+        if (f->owner >= first && f->owner < tui_depth() && tui_form_dirty(f))
+            return true;
+    return false;
+}
+
+bool tui_top_dirty(void)
+{
+    return dirty_from(tui_depth() - 1);
+}
+
+bool tui_any_dirty(void)
+{
+    return dirty_from(0);
 }
 
 void tui_form_set_error(struct tui_form *form, size_t field, const char *text)
 {
-    if (field < form->n)
+    if (field < form->n) {
         snprintf(form->st[field].err, sizeof form->st[field].err, "%s", text ? text : "");
+        form->st[field].notice = false;
+    }
 }
 
 void tui_form_clear_errors(struct tui_form *form)
 {
-    for (size_t i = 0; i < form->n; i++)
+    for (size_t i = 0; i < form->n; i++) {
         form->st[i].err[0] = '\0';
+        form->st[i].notice = false;
+    }
 }
 
 bool tui_form_has_errors(const struct tui_form *form)
@@ -183,6 +281,17 @@ void tui_form_set_readonly(struct tui_form *form, bool readonly)
 bool tui_form_readonly(const struct tui_form *form)
 {
     return form->readonly;
+}
+
+void tui_form_set_label(struct tui_form *form, size_t field, const char *msgid)
+{
+    if (field < form->n)
+        form->st[field].label = msgid;
+}
+
+static const char *label_of(const struct tui_form *form, size_t i)
+{
+    return form->st[i].label ? form->st[i].label : form->fields[i].label;
 }
 
 void tui_form_set_focus(struct tui_form *form, size_t field)
@@ -305,7 +414,7 @@ static int layout(struct tui_form *form, const struct tui_rect *r, int labelw, i
         const struct tui_field *f = &form->fields[i];
         struct fstate *s = &form->st[i];
         rows[i] = row;
-        int w = f->width > 0 ? f->width : f->max_chars + 1;
+        int w = f->width > 0 ? f->width : max_of(f) + 1;
         if (!is_text(f))
             w = choices_inline_width(f);
         int room = r->x + r->w - boxx;
@@ -326,7 +435,7 @@ void tui_form_draw(struct tui_form *form, const struct tui_rect *r)
 {
     int labelw = 0;
     for (size_t i = 0; i < form->n; i++) {
-        int w = tui_text_width(_(form->fields[i].label));
+        int w = tui_text_width(_(label_of(form, i)));
         if (w > labelw)
             labelw = w;
     }
@@ -355,7 +464,7 @@ void tui_form_draw(struct tui_form *form, const struct tui_rect *r)
             continue;
         }
         s->y = r->y + y;
-        tui_draw_text(s->y, r->x, labelw, focused ? TUI_HEADER : TUI_NORMAL, _(f->label));
+        tui_draw_text(s->y, r->x, labelw, focused ? TUI_HEADER : TUI_NORMAL, _(label_of(form, i)));
         if (is_text(f))
             draw_text_box(f, s, focused, form->readonly);
         else
@@ -374,27 +483,64 @@ void tui_form_draw(struct tui_form *form, const struct tui_rect *r)
     free(rows);
 }
 
-static bool accepts(const struct tui_field *f, wchar_t c)
+/* Refuses a key or paste aloud: the bell, and the reason next to the
+ * field until the next edit. */
+static void refuse(struct fstate *s, const char *text)
 {
-    switch (f->kind) {
-    case TUI_FIELD_DIGITS:
-        return c >= L'0' && c <= L'9';
-    case TUI_FIELD_DIAL:
-        return (c >= L'0' && c <= L'9') || c == L'*' || c == L'#';
-    default:
-        return true;
+    beep();
+    snprintf(s->err, sizeof s->err, "%s", text);
+    s->notice = true;
+}
+
+static void refuse_limit(const struct tui_field *f, struct fstate *s)
+{
+    char text[256];
+    int max = max_of(f);
+    snprintf(text, sizeof text, ngettext("Up to %d character.", "Up to %d characters.", max), max);
+    refuse(s, text);
+}
+
+static void refuse_chars(const struct tui_field *f, struct fstate *s)
+{
+    const char *msgid = core_chars_msgid(chars_of(f));
+    refuse(s, msgid ? _(msgid) : _("This character cannot be typed here."));
+}
+
+static void edited(struct fstate *s)
+{
+    if (s->notice) {
+        s->err[0] = '\0';
+        s->notice = false;
     }
 }
 
-static void insert(const struct tui_field *f, struct fstate *s, wchar_t c)
+/* Inserts text at the cursor: all of it, converted to half-width where the
+ * field takes that, or (when one character does not belong or the whole
+ * would pass the limit) nothing. */
+static void insert_text(const struct tui_field *f, struct fstate *s, const wchar_t *text, size_t n)
 {
-    if (s->len >= f->max_chars || !accepts(f, c)) {
-        beep();
+    enum core_chars chars = chars_of(f);
+    wchar_t conv[1024];
+    if (n > sizeof conv / sizeof conv[0]) {
+        refuse_limit(f, s);
         return;
     }
-    memmove(&s->buf[s->cur + 1], &s->buf[s->cur], (size_t)(s->len - s->cur) * sizeof(wchar_t));
-    s->buf[s->cur++] = c;
-    s->len++;
+    for (size_t i = 0; i < n; i++) {
+        conv[i] = (wchar_t)core_chars_halfwidth(chars, (uint32_t)text[i]);
+        if (!core_chars_accept(chars, (uint32_t)conv[i])) {
+            refuse_chars(f, s);
+            return;
+        }
+    }
+    if ((size_t)s->len + n > (size_t)max_of(f)) {
+        refuse_limit(f, s);
+        return;
+    }
+    memmove(&s->buf[s->cur + (int)n], &s->buf[s->cur], (size_t)(s->len - s->cur) * sizeof(wchar_t));
+    memcpy(&s->buf[s->cur], conv, n * sizeof(wchar_t));
+    s->cur += (int)n;
+    s->len += (int)n;
+    edited(s);
 }
 
 static void delete_at(struct fstate *s, int at)
@@ -431,18 +577,27 @@ static int edit_text(const struct tui_field *f, struct fstate *s, int key)
     case 127:
     case CTRL('h'):
         delete_at(s, s->cur - 1);
+        edited(s);
         break;
     case KEY_DC:
     case CTRL('d'):
         delete_at(s, s->cur);
+        edited(s);
         break;
     case CTRL('u'):
         s->len = s->cur = s->first = 0;
+        edited(s);
         break;
+    case TUI_KEY_PASTE: {
+        size_t n;
+        const wchar_t *text = tui_paste_text(&n);
+        insert_text(f, s, text, n);
+        break;
+    }
     default:
         if (!tui_key_char(key, &c))
             return TUI_UNHANDLED;
-        insert(f, s, c);
+        insert_text(f, s, &c, 1);
     }
     return TUI_HANDLED;
 }

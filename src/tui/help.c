@@ -64,12 +64,15 @@ static int help_page(struct help_state *h, const struct tui_rect *r, int top)
     struct help_out o = {r, top, 0};
     const char *title = h->of.title;
     help_emit(&o, 0, TUI_HEADER, title ? _(title) : "");
-    if (s->help)
-        help_emit(&o, 0, TUI_NORMAL, _(s->help));
+    const char *help = h->of.help ? h->of.help : s->help;
+    if (help)
+        help_emit(&o, 0, TUI_NORMAL, _(help));
     help_emit(&o, 0, TUI_NORMAL, "");
     help_emit(&o, 0, TUI_HEADER, _("Keys"));
+    /* The keys that work there now, as the key bar shows them. */
     for (const struct tui_action *a = s->actions; a && a->key; a++)
-        help_key(&o, a->key, a->label, a->help);
+        if (!a->enabled || a->enabled(h->of.state))
+            help_key(&o, a->key, a->label, a->help);
     help_key(&o, KEY_F(1), N_("Help"), N_("Show this help."));
     help_key(&o, ESC_KEY, N_("Back"), N_("Go back one level; on the first screen, quit."));
     help_emit(&o, 0, TUI_NORMAL, "");

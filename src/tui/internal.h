@@ -10,6 +10,9 @@
 void tui_paint_stack(void);
 /* Reads one key as the toolkit encodes it; handles the idle timer. */
 int tui_read_key(void);
+/* The index of the screen frame a form made now belongs to: the top one
+ * (a screen is on top while its init runs). */
+int tui_new_form_owner(void);
 /* Scales a count to a bar of cols cells without overflow. */
 int tui_scale(long done, long total, int cols);
 
@@ -37,6 +40,8 @@ bool tui_term_cursor(int *y, int *x);
 struct tui_help_of {
     const struct tui_screen *screen;
     const char *title; /* msgid, or NULL */
+    const char *help;  /* msgid overriding the screen's (tui_set_help), or NULL */
+    void *state;       /* the screen's state, for the actions' enabled() */
 };
 extern const struct tui_screen tui_help_screen;
 

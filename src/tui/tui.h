@@ -21,6 +21,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/field.h"
+
 /* Key handlers return this when they used the key. */
 #define TUI_HANDLED 1
 #define TUI_UNHANDLED 0
@@ -28,6 +30,13 @@
 /* Typed characters whose code point falls in ncurses' KEY_* range are moved
  * out of it with this bit, so that e.g. U+0148 never reads as KEY_DC. */
 #define TUI_KEY_CHAR_BIT 0x40000000
+/* Keys the toolkit makes up, outside both ncurses' codes and Unicode:
+ * pasted text (bracketed paste, or a burst of characters that arrived
+ * together; read it with tui_paste_text), Ctrl-C, and the end of the
+ * session (SIGHUP, SIGTERM: the terminal or connection is gone). */
+#define TUI_KEY_PASTE 0x20000001
+#define TUI_KEY_INTERRUPT 0x20000002
+#define TUI_KEY_HANGUP 0x20000003
 
 struct tui_rect {
     int y, x, h, w;
@@ -109,6 +118,8 @@ void tui_submit(void *state);
 /* Replaces the top screen's title msgid (one screen serving many menus);
  * may be called from its draw callback. */
 void tui_set_title(const char *msgid);
+/* Replaces the top screen's F1 text (a screen serving two kinds). */
+void tui_set_help(const char *msgid);
 /* A translated line shown after the title, e.g. the item being edited. */
 void tui_set_subtitle(const char *text);
 /* Calls fn every ms milliseconds while waiting for keys (lock leases);
@@ -120,6 +131,14 @@ double tui_idle_seconds(void);
 void tui_show_cursor(int y, int x);
 /* The position of the last mouse click, when key == KEY_MOUSE. */
 bool tui_mouse_click(int *y, int *x);
+/* True when the top screen has no unsaved edits, or the user agreed to
+ * discard them (「変更を破棄しますか」); for Esc and back actions. */
+bool tui_leave_ok(void);
+/* The text of the last TUI_KEY_PASTE, *n characters, without a final
+ * newline. */
+const wchar_t *tui_paste_text(size_t *n);
+/* True once SIGHUP or SIGTERM came: screens stop asking and return. */
+bool tui_hangup(void);
 /* True, with the character, when key is a printable typed character. */
 bool tui_key_char(int key, wchar_t *wc);
 bool tui_key_is_enter(int key);
@@ -183,12 +202,19 @@ enum tui_field_kind {
     TUI_FIELD_CHOICE    /* one of choices[], Left/Right/Space */
 };
 
+/* A key or paste that would pass a text field's limit or leave its
+ * characters inserts nothing, rings the bell and says why next to the
+ * field; full-width digits and letters become half-width where the field
+ * takes only those. */
 struct tui_field {
     const char *label; /* msgid */
     enum tui_field_kind kind;
-    int max_chars;              /* characters, not bytes */
+    int max_chars;              /* characters, not bytes; unused with rule */
     int width;                  /* columns of the box; 0: from max_chars */
     const char *const *choices; /* msgids, NULL-terminated (CHOICE) */
+    /* The core's rule for the value (limit and characters); NULL: max_chars
+     * and the kind's characters (DIGITS, DIAL; any for TEXT). */
+    const struct core_field_rule *rule;
 };
 
 struct tui_form;
@@ -221,8 +247,22 @@ void tui_form_clear_errors(struct tui_form *form);
 bool tui_form_has_errors(const struct tui_form *form);
 void tui_form_set_readonly(struct tui_form *form, bool readonly);
 bool tui_form_readonly(const struct tui_form *form);
+/* Replaces a field's label msgid (e.g. "New secret question" once one is set). */
+void tui_form_set_label(struct tui_form *form, size_t field, const char *msgid);
 void tui_form_set_focus(struct tui_form *form, size_t field);
 size_t tui_form_focus(const struct tui_form *form);
+/* Whether the user changed a value since it was last set by the program
+ * (tui_form_set_value/set_choice, which a screen calls when it shows what
+ * is stored, or tui_form_mark_clean after a save that keeps the values).
+ * Esc, back and Ctrl-C ask before such edits are thrown away. */
+bool tui_form_dirty(const struct tui_form *form);
+void tui_form_mark_clean(struct tui_form *form);
+/* A form that asks for something (a search, a file name) rather than
+ * editing stored values: leaving it never asks. */
+void tui_form_set_request(struct tui_form *form);
+/* Whether a form of the top screen (or of any screen) holds unsaved edits. */
+bool tui_top_dirty(void);
+bool tui_any_dirty(void);
 
 /* ---- list with keyset paging -------------------------------------------- */
 
