@@ -256,7 +256,7 @@ shows en "Pet?" >/dev/null
 tmux -L "$TMUX_SOCKET" send-keys -t en -l "tama"; press en Enter
 today=$(date +%Y-%m-%d)
 check "call history: today's file" shows en "$today"
-press en F4 F2
+press en F5 F2
 name="cdr-$today-1.csv"
 check "取得 writes the day to outbox/" shows en "25 records written to outbox/$name."
 check "... with the scp command" shows en "scp -P $PORT admin@$DOMAIN@127.0.0.1:outbox/$name ."
