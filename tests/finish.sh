@@ -96,7 +96,7 @@ run_locale() {
   keys C-u; type_text '*5'; keys F2
   check "$lang: setting the DTMF-send code asks" wait_for "$L_SENDSET"
   keys y
-  check "$lang: ... and sets it" bash -c "test \"\$(sqlite3 -cmd '.timeout 5000' '$KASCON_DB' 'select dtmf_send_code from sites')\" = '*5'"
+  check "$lang: ... and sets it" bash -c "for i in \$(seq 300); do test \"\$(sqlite3 -cmd '.timeout 5000' '$KASCON_DB' 'select dtmf_send_code from sites')\" = '*5' && exit 0; sleep 0.1; done; exit 1"
   keys C-u; keys F2
   check "$lang: deleting the DTMF-send code asks" wait_for "$L_SENDDEL"
   keys y
