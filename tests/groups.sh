@@ -10,6 +10,7 @@ D=g.example.jp
 
 setup() {
   rm -f "$KASCON_DB"
+  "$KASCONCTL" init >/dev/null
   "$KASCONCTL" site add $D --capacity 300 --site-number 81 >/dev/null
   echo 'secret12' | "$KASCONCTL" admin add $D admin >/dev/null
   # Profiles 2001-2080 and virtual 2901-2903, straight into the database:

@@ -15,6 +15,9 @@ export KASCON_DB="$TMP/test.db"
 unset KASCON_NOW
 export LC_ALL=C.UTF-8 LANGUAGE=
 : "${KASCONCTL:=kasconctl}"
+# An operator's first step: kasconctl creates the database only on init
+# (or demo); every other command wants it to exist.
+if command -v "$KASCONCTL" >/dev/null; then "$KASCONCTL" init >/dev/null || exit 1; fi
 
 # run_ctl EXPECTED_STATUS ARGS...: runs kasconctl, keeps stdout/stderr in
 # $TMP/out and $TMP/err, returns 0 when the exit status is as expected.

@@ -21,6 +21,7 @@ eventually() { local i; for i in $(seq 100); do "$@" && return 0; sleep 0.1; don
 
 setup() {
   rm -f "$KASCON_DB"
+  "$KASCONCTL" init >/dev/null
   "$KASCONCTL" site add $D --capacity 50 --site-number 81 >/dev/null
   echo secret12 | "$KASCONCTL" admin add $D admin >/dev/null
   "$KASCONCTL" line add $D 09011112001 09011112002 >/dev/null

@@ -20,11 +20,29 @@ struct cli {
     long long max_input; /* bytes of an import's input; 0: OPS_BULK_MAX_INPUT */
     struct ops_ctx ops;  /* filled by cli_ops() */
     struct registrar_config registrar; /* url "" when none */
+    bool json;                         /* --json: list and show verbs print JSON (json.c) */
+    bool quiet;                        /* --quiet: no progress on standard error */
 };
 
 /* The context of an operation of this verb: the operator acting on
  * site_id (0 when the operation names the site by its domain). */
 const struct ops_ctx *cli_ops(struct cli *cli, int64_t site_id);
+
+/* A JSON writer on one stream: open/close nest objects ('{' '}') and
+ * arrays ('[' ']'); name is the member's key inside an object, NULL
+ * inside an array or at the top. */
+#define CLI_JSON_DEPTH 16
+struct cli_json {
+    FILE *out;
+    int depth;
+    int count[CLI_JSON_DEPTH];
+};
+void cli_json_open(struct cli_json *j, const char *name, char bracket);
+void cli_json_close(struct cli_json *j, char bracket);
+void cli_json_str(struct cli_json *j, const char *name, const char *value);
+void cli_json_int(struct cli_json *j, const char *name, long long value);
+void cli_json_bool(struct cli_json *j, const char *name, bool value);
+void cli_json_null(struct cli_json *j, const char *name);
 
 struct cli_verb {
     const char *noun;
@@ -101,5 +119,8 @@ int cli_transfer(struct cli *cli, int argc, char **argv);
 int cli_exchange(struct cli *cli, int argc, char **argv);
 int cli_registrar_status(struct cli *cli, int argc, char **argv);
 int cli_registrar_sync(struct cli *cli, int argc, char **argv);
+int cli_backup(struct cli *cli, int argc, char **argv);
+int cli_audit_purge(struct cli *cli, int argc, char **argv);
+int cli_audit_retention(struct cli *cli, int argc, char **argv);
 
 #endif

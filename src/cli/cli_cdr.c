@@ -135,7 +135,15 @@ int cli_cdr_demo(struct cli *cli, int argc, char **argv)
 
 static int print_file(const struct store_cdr_file *f, void *ctx)
 {
-    (void)ctx;
+    struct cli_json *j = ctx;
+    if (j) {
+        cli_json_open(j, NULL, '{');
+        cli_json_str(j, "day", f->day);
+        cli_json_int(j, "part", f->part);
+        cli_json_int(j, "records", f->records);
+        cli_json_close(j, '}');
+        return 0;
+    }
     printf("%s\t%d\t%ld\n", f->day, f->part, f->records);
     return 0;
 }
@@ -147,7 +155,12 @@ int cli_cdr_list(struct cli *cli, int argc, char **argv)
     int rc = cli_site(cli, argv[0], &site);
     if (rc)
         return rc;
-    rc = store_cdr_files(cli->st, site.id, print_file, NULL);
+    struct cli_json j = {.out = stdout};
+    if (cli->json)
+        cli_json_open(&j, NULL, '[');
+    rc = store_cdr_files(cli->st, site.id, print_file, cli->json ? &j : NULL);
+    if (cli->json)
+        cli_json_close(&j, ']');
     return rc ? storage_problem(cli, rc) : CLI_OK;
 }
 
@@ -279,7 +292,40 @@ int cli_cdr_show(struct cli *cli, int argc, char **argv)
     enum store_page_dir dir = before ? STORE_PAGE_PREV : after ? STORE_PAGE_NEXT : STORE_PAGE_FIRST;
     rc = store_cdr_page(cli->st, f.id, &filter, dir, before ? before : after, page, (int)limit,
                         &count);
-    for (int i = 0; !rc && i < count; i++) {
+    struct cli_json j = {.out = stdout};
+    if (cli->json && !rc)
+        cli_json_open(&j, NULL, '[');
+    for (int i = 0; !rc && cli->json && i < count; i++) {
+        const struct core_cdr *r = &page[i];
+        const char *meaning = core_cdr_cause_msgid(r->cause);
+        cli_json_open(&j, NULL, '{');
+        cli_json_int(&j, "seq", r->seq);
+        cli_json_str(&j, "call_time", r->call_time);
+        cli_json_str(&j, "answer_time", r->answer_time);
+        cli_json_str(&j, "end_time", r->end_time);
+        cli_json_bool(&j, "completed", r->completed);
+        cli_json_str(&j, "service", r->service);
+        cli_json_str(&j, "received", r->received);
+        cli_json_str(&j, "caller", r->caller);
+        cli_json_str(&j, "callee", r->callee);
+        cli_json_str(&j, "transferrer", r->transferrer);
+        cli_json_str(&j, "disconnect_type", r->disconnect_type);
+        cli_json_str(&j, "disconnector", r->disconnector);
+        if (r->cause == CORE_CDR_CAUSE_NONE) {
+            cli_json_null(&j, "cause");
+            cli_json_null(&j, "cause_text");
+        } else {
+            cli_json_int(&j, "cause", r->cause);
+            if (meaning)
+                cli_json_str(&j, "cause_text", _(meaning));
+            else
+                cli_json_null(&j, "cause_text");
+        }
+        cli_json_close(&j, '}');
+    }
+    if (cli->json && !rc)
+        cli_json_close(&j, ']');
+    for (int i = 0; !rc && !cli->json && i < count; i++) {
         const struct core_cdr *r = &page[i];
         const char *meaning = core_cdr_cause_msgid(r->cause);
         printf("%lld\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t", (long long)r->seq,

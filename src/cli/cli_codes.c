@@ -19,6 +19,17 @@ int cli_code_show(struct cli *cli, int argc, char **argv)
     struct store_site site;
     if (cli_site(cli, argv[0], &site))
         return CLI_REFUSED;
+    if (cli->json) {
+        struct cli_json j = {.out = stdout};
+        cli_json_open(&j, NULL, '{');
+        cli_json_str(&j, "hold", site.hold_code);
+        cli_json_bool(&j, "hold-disconnect", site.hold_disconnect);
+        cli_json_str(&j, "dial-confirm", site.dial_confirm_code);
+        cli_json_bool(&j, "dtmf-erase", site.dtmf_erase);
+        cli_json_str(&j, "dtmf-send", site.dtmf_send_code);
+        cli_json_close(&j, '}');
+        return CLI_OK;
+    }
     printf("hold=%s\nhold-disconnect=%s\ndial-confirm=%s\ndtmf-erase=%s\ndtmf-send=%s\n",
            site.hold_code, on_off(site.hold_disconnect), site.dial_confirm_code,
            on_off(site.dtmf_erase), site.dtmf_send_code);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -74,6 +75,76 @@ static int stdin_file(long long limit)
     return fd;
 }
 
+/* ---- progress on a terminal ---- */
+
+struct progress {
+    int phase;
+    double phase_start, shown;
+    bool open; /* a line is on the screen without its newline */
+};
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void format_duration(double seconds, char *buf, size_t n)
+{
+    long s = seconds < 0 ? 0 : (long)(seconds + 0.5);
+    if (s >= 3600)
+        snprintf(buf, n, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+    else
+        snprintf(buf, n, "%ld:%02ld", s / 60, s % 60);
+}
+
+static const char *const phase_words[] = {N_("reading"), N_("rows checked"), N_("passwords hashed"),
+                                          N_("rows applied")};
+
+/* One line on standard error, rewritten in place at most five times a
+ * second: what is done of how much, the rate and the time left.  Each
+ * phase keeps its last line when the next one starts. */
+static void show_progress(void *ctx, int phase, long done, long total)
+{
+    struct progress *pr = ctx;
+    double t = now_seconds();
+    if (phase != pr->phase) {
+        if (pr->open)
+            fputc('\n', stderr);
+        pr->open = false;
+        pr->phase = phase;
+        pr->phase_start = t;
+        pr->shown = 0;
+    }
+    if (phase < 0 || phase > OPS_BULK_APPLY || total <= 0 || (t - pr->shown < 0.2 && done < total))
+        return;
+    pr->shown = t;
+    double elapsed = t - pr->phase_start;
+    if (phase == OPS_BULK_READ) {
+        fputc('\r', stderr);
+        fprintf(stderr, _("%s: %ld%%"), _(phase_words[phase]), done * 100 / total);
+    } else {
+        double rate = (double)done / (elapsed > 0.001 ? elapsed : 0.001);
+        char left[32] = "-";
+        if (done >= total) {
+            format_duration(elapsed, left, sizeof left);
+            fputc('\r', stderr);
+            fprintf(stderr, _("%s: %ld/%ld, %.0f/s, done in %s"), _(phase_words[phase]), done,
+                    total, rate, left);
+        } else {
+            if (done > 0)
+                format_duration((double)(total - done) / rate, left, sizeof left);
+            fputc('\r', stderr);
+            fprintf(stderr, _("%s: %ld/%ld, %.0f/s, %s left"), _(phase_words[phase]), done, total,
+                    rate, left);
+        }
+    }
+    fputs("\033[K", stderr); /* the rest of a longer line before */
+    pr->open = true;
+    fflush(stderr);
+}
+
 static int bulk(struct cli *cli, int argc, char **argv, enum ops_bulk_mode mode)
 {
     const char *domain = NULL, *file = NULL;
@@ -117,9 +188,18 @@ static int bulk(struct cli *cli, int argc, char **argv, enum ops_bulk_mode mode)
     struct core_problems problems;
     core_problems_init(&problems);
     struct ops_bulk_result res;
-    struct ops_bulk_request req = {
-        .mode = mode, .path = file, .dry_run = dry_run, .max_input = limit};
+    /* Progress only where a person watches: never into a file or a pipe. */
+    struct progress pr = {.phase = -1};
+    bool watch = !cli->quiet && isatty(STDERR_FILENO);
+    struct ops_bulk_request req = {.mode = mode,
+                                   .path = file,
+                                   .dry_run = dry_run,
+                                   .max_input = limit,
+                                   .progress = watch ? show_progress : NULL,
+                                   .progress_ctx = &pr};
     rc = ops_bulk(cli_ops(cli, site.id), &req, &problems, &res);
+    if (pr.open)
+        fputc('\n', stderr);
     if (in > STDIN_FILENO)
         close(in);
     if (res.encoding != IO_ENC_UNKNOWN)
@@ -173,16 +253,17 @@ int cli_ext_export(struct cli *cli, int argc, char **argv)
     const char *domain = NULL, *path = NULL;
     bool utf8 = false;
     for (int k = 0; k < argc; k++) {
-        if (!strcmp(argv[k], "--encoding") && k + 1 < argc) {
-            const char *e = argv[++k];
+        const char *e;
+        if ((e = cli_option_value(argc, argv, &k, "--encoding"))) {
             if (!strcmp(e, "utf-8") || !strcmp(e, "utf8") || !strcmp(e, "UTF-8"))
                 utf8 = true;
             else if (strcmp(e, "cp932") && strcmp(e, "CP932") && strcmp(e, "sjis"))
-                return CLI_USAGE;
-        } else if (!strcmp(argv[k], "-o") && k + 1 < argc) {
-            path = argv[++k];
+                return cli_unknown_option(cli, e);
+        } else if ((e = cli_option_value(argc, argv, &k, "-o")) ||
+                   (e = cli_option_value(argc, argv, &k, "--output"))) {
+            path = e;
         } else if (argv[k][0] == '-') {
-            return CLI_USAGE;
+            return cli_unknown_option(cli, argv[k]);
         } else if (!domain) {
             domain = argv[k];
         } else {
@@ -216,11 +297,32 @@ int cli_ext_export(struct cli *cli, int argc, char **argv)
     return CLI_OK;
 }
 
+struct ext_print {
+    struct cli_json *json;
+    char last[CORE_EXT_MAX + 1];
+};
+
 static int print_ext(const struct store_ext *e, void *ctx)
 {
-    char *last = ctx;
-    printf("%s\t%s\t%s\t%s\t%s\n", e->ext, e->is_virtual ? "virtual" : "mobile",
-           e->mobile[0] ? e->mobile : "-", e->sip_id, e->web_user[0] ? e->web_user : "-");
+    struct ext_print *x = ctx;
+    char *last = x->last;
+    if (x->json) {
+        cli_json_open(x->json, NULL, '{');
+        cli_json_str(x->json, "extension", e->ext);
+        cli_json_bool(x->json, "virtual", e->is_virtual);
+        if (e->mobile[0])
+            cli_json_str(x->json, "mobile", e->mobile);
+        else
+            cli_json_null(x->json, "mobile");
+        cli_json_str(x->json, "sip_id", e->sip_id);
+        if (e->web_user[0])
+            cli_json_str(x->json, "web_user", e->web_user);
+        else
+            cli_json_null(x->json, "web_user");
+        cli_json_close(x->json, '}');
+    } else
+        printf("%s\t%s\t%s\t%s\t%s\n", e->ext, e->is_virtual ? "virtual" : "mobile",
+               e->mobile[0] ? e->mobile : "-", e->sip_id, e->web_user[0] ? e->web_user : "-");
     snprintf(last, CORE_EXT_MAX + 1, "%s", e->ext);
     return 0;
 }
@@ -232,12 +334,18 @@ int cli_ext_list(struct cli *cli, int argc, char **argv)
     int rc = cli_site(cli, argv[0], &site);
     if (rc)
         return rc;
-    char last[CORE_EXT_MAX + 1] = "", before[CORE_EXT_MAX + 1];
+    struct cli_json json = {.out = stdout};
+    struct ext_print x = {.json = cli->json ? &json : NULL, .last = ""};
+    char before[CORE_EXT_MAX + 1];
+    if (x.json)
+        cli_json_open(x.json, NULL, '[');
     do {
-        snprintf(before, sizeof before, "%s", last);
-        rc = store_ext_page(cli->st, site.id, -1, last[0] ? last : NULL, false, 1000, print_ext,
-                            last);
-    } while (!rc && strcmp(before, last));
+        snprintf(before, sizeof before, "%s", x.last);
+        rc = store_ext_page(cli->st, site.id, -1, x.last[0] ? x.last : NULL, false, 1000, print_ext,
+                            &x);
+    } while (!rc && strcmp(before, x.last));
+    if (x.json)
+        cli_json_close(x.json, ']');
     return rc ? CLI_REFUSED : CLI_OK;
 }
 

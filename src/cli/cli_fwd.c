@@ -64,7 +64,25 @@ int cli_fwd_show(struct cli *cli, int argc, char **argv)
         cli_problem(cli, &p);
         return CLI_REFUSED;
     }
-    print_fwd(&f);
+    if (!cli->json) {
+        print_fwd(&f);
+        return CLI_OK;
+    }
+    struct cli_json j = {.out = stdout};
+    cli_json_open(&j, NULL, '{');
+    cli_json_str(&j, "extension", argv[1]);
+    for (int k = 0; k < CORE_FWD_KINDS; k++)
+        if (f.dest[k][0])
+            cli_json_str(&j, core_fwd_kind_name(k), f.dest[k]);
+        else
+            cli_json_null(&j, core_fwd_kind_name(k));
+    if (f.dest[CORE_FWD_NO_ANSWER][0])
+        cli_json_int(&j, "no-answer-delay", f.delay);
+    else
+        cli_json_null(&j, "no-answer-delay");
+    cli_json_bool(&j, "voicemail", f.voicemail);
+    cli_json_int(&j, "version", f.version);
+    cli_json_close(&j, '}');
     return CLI_OK;
 }
 

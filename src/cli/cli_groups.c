@@ -128,10 +128,24 @@ int cli_group_delete(struct cli *cli, int argc, char **argv)
     return CLI_OK;
 }
 
+static void json_group(struct cli_json *j, const struct store_group *g)
+{
+    cli_json_int(j, "number", g->number);
+    if (g->kind == CORE_HUNT) {
+        cli_json_str(j, "type", type_word(g->pilot));
+        cli_json_str(j, "representative", g->rep);
+    }
+    cli_json_int(j, "members", g->members);
+}
+
 static int print_group(const struct store_group *g, void *ctx)
 {
-    (void)ctx;
-    if (g->kind == CORE_HUNT)
+    struct cli_json *j = ctx;
+    if (j) {
+        cli_json_open(j, NULL, '{');
+        json_group(j, g);
+        cli_json_close(j, '}');
+    } else if (g->kind == CORE_HUNT)
         printf("%d\t%s\t%s\t%d\n", g->number, type_word(g->pilot), g->rep, g->members);
     else
         printf("%d\t%d\n", g->number, g->members);
@@ -185,8 +199,14 @@ int cli_group_list(struct cli *cli, int argc, char **argv)
     }
     /* One read snapshot: a long list is consistent even while others write. */
     store_begin_read(cli->st);
+    struct cli_json j = {.out = stdout};
+    if (cli->json)
+        cli_json_open(&j, NULL, '[');
     int rc = store_group_page(cli->st, kind, site.id, &f, (int)after, false,
-                              limit ? (int)limit : CORE_HUNT_GROUPS_MAX, print_group, NULL);
+                              limit ? (int)limit : CORE_HUNT_GROUPS_MAX, print_group,
+                              cli->json ? &j : NULL);
+    if (cli->json)
+        cli_json_close(&j, ']');
     store_rollback(cli->st);
     if (rc) {
         struct core_problem p;
@@ -198,7 +218,14 @@ int cli_group_list(struct cli *cli, int argc, char **argv)
 
 static int print_member(const struct store_member *m, void *ctx)
 {
-    (void)ctx;
+    struct cli_json *j = ctx;
+    if (j) {
+        cli_json_open(j, NULL, '{');
+        cli_json_int(j, "position", m->position);
+        cli_json_str(j, "extension", m->ext);
+        cli_json_close(j, '}');
+        return 0;
+    }
     printf("  %d\t%s\n", m->position, m->ext);
     return 0;
 }
@@ -214,6 +241,17 @@ int cli_group_show(struct cli *cli, int argc, char **argv)
     struct core_problem p;
     if (ops_group_get(cli_ops(cli, site.id), kind, argv[1], &g, &p))
         return one_problem(cli, &p);
+    if (cli->json) {
+        struct cli_json j = {.out = stdout};
+        cli_json_open(&j, NULL, '{');
+        json_group(&j, &g);
+        cli_json_int(&j, "version", g.version);
+        cli_json_open(&j, "member_list", '[');
+        int rc = store_group_members(cli->st, &g, print_member, &j);
+        cli_json_close(&j, ']');
+        cli_json_close(&j, '}');
+        return rc ? CLI_REFUSED : CLI_OK;
+    }
     printf(_("%s %d, version %lld\n"), kind_word(kind), g.number, (long long)g.version);
     if (kind == CORE_HUNT) {
         printf(_("type: %s\n"), type_word(g.pilot));
@@ -268,8 +306,14 @@ int cli_hunt_order(struct cli *cli, int argc, char **argv)
 
 static int print_ref(int role, int number, void *ctx)
 {
-    (void)ctx;
-    if (role == CORE_REF_PICKUP)
+    struct cli_json *j = ctx;
+    if (j) {
+        cli_json_open(j, NULL, '{');
+        cli_json_str(j, "kind", role == CORE_REF_PICKUP ? "pickup" : "hunting");
+        cli_json_int(j, "number", number);
+        cli_json_bool(j, "representative", role != CORE_REF_PICKUP && role != CORE_REF_HUNT);
+        cli_json_close(j, '}');
+    } else if (role == CORE_REF_PICKUP)
         printf("pickup\t%d\n", number);
     else if (role == CORE_REF_HUNT)
         printf("hunting\t%d\n", number);
@@ -288,10 +332,16 @@ int cli_ext_groups(struct cli *cli, int argc, char **argv)
     struct core_problem p;
     if (ops_ext_groups(cli_ops(cli, site.id), argv[1], refs, sizeof refs, &p))
         return one_problem(cli, &p);
-    if (!refs[0])
+    if (!refs[0] && !cli->json)
         fprintf(stderr, _("%s: extension %s is in no group\n"), cli->prog, argv[1]);
     /* One line per group, for scripts: KIND NUMBER [representative]. */
     struct store_ext e;
     store_ext_find(cli->st, site.id, argv[1], &e);
-    return store_ext_group_each(cli->st, e.id, print_ref, NULL) ? CLI_REFUSED : CLI_OK;
+    struct cli_json j = {.out = stdout};
+    if (cli->json)
+        cli_json_open(&j, NULL, '[');
+    int rc = store_ext_group_each(cli->st, e.id, print_ref, cli->json ? &j : NULL);
+    if (cli->json)
+        cli_json_close(&j, ']');
+    return rc ? CLI_REFUSED : CLI_OK;
 }

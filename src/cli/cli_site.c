@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/pubkey.h"
 #include "i18n.h"
 
 const char *cli_option_value(int argc, char **argv, int *k, const char *name)
@@ -75,12 +76,42 @@ int cli_site_set(struct cli *cli, int argc, char **argv)
     return rc;
 }
 
+struct site_print {
+    struct store *st;
+    struct cli_json *json;
+};
+
+static void json_site(struct cli_json *j, const struct store_site *s, int exts, int lines)
+{
+    cli_json_open(j, NULL, '{');
+    cli_json_str(j, "domain", s->domain);
+    cli_json_int(j, "capacity", s->capacity);
+    cli_json_int(j, "extensions", exts);
+    cli_json_int(j, "lines", lines);
+    cli_json_str(j, "site-number", s->site_number);
+    cli_json_str(j, "gw-id", s->gw_id);
+    cli_json_str(j, "park-code", s->park_code);
+    cli_json_str(j, "pickup-code", s->pickup_code);
+    cli_json_str(j, "group-pickup-code", s->group_pickup_code);
+    cli_json_bool(j, "restrict-admin", s->restrict_admin);
+    cli_json_bool(j, "restrict-user", s->restrict_user);
+    cli_json_str(j, "trusted-networks", s->trusted_networks);
+    cli_json_bool(j, "auto-unlock", s->auto_unlock);
+    cli_json_int(j, "password-max-age", s->password_max_age_days);
+    cli_json_close(j, '}');
+}
+
 static int print_site(const struct store_site *s, void *ctx)
 {
-    struct store *st = ctx;
+    struct site_print *sp = ctx;
+    struct store *st = sp->st;
     int exts = 0, lines = 0;
     store_ext_count(st, s->id, &exts);
     store_line_count(st, s->id, false, &lines);
+    if (sp->json) {
+        json_site(sp->json, s, exts, lines);
+        return 0;
+    }
     printf("%s\tcapacity=%ld\textensions=%d\tlines=%d\tsite-number=%s\tgw-id=%s\tpark-code=%s"
            "\tpickup-code=%s\tgroup-pickup-code=%s\trestrict-admin=%s\trestrict-user=%s"
            "\ttrusted-networks=%s\tauto-unlock=%s\n",
@@ -94,7 +125,13 @@ int cli_site_list(struct cli *cli, int argc, char **argv)
 {
     (void)argc;
     (void)argv;
-    int rc = store_site_each(cli->st, print_site, cli->st);
+    struct cli_json j = {.out = stdout};
+    struct site_print sp = {cli->st, cli->json ? &j : NULL};
+    if (sp.json)
+        cli_json_open(sp.json, NULL, '[');
+    int rc = store_site_each(cli->st, print_site, &sp);
+    if (sp.json)
+        cli_json_close(sp.json, ']');
     if (rc) {
         struct core_problem p;
         core_problem_set(&p, rc, NULL);
@@ -175,12 +212,22 @@ int cli_line_add(struct cli *cli, int argc, char **argv)
 struct line_print {
     char last[CORE_MOBILE_LEN + 1];
     int rows;
+    struct cli_json *json;
 };
 
 static int print_line(const struct store_line *line, void *ctx)
 {
     struct line_print *lp = ctx;
-    printf("%s\t%s\n", line->mobile, line->extension[0] ? line->extension : "-");
+    if (lp->json) {
+        cli_json_open(lp->json, NULL, '{');
+        cli_json_str(lp->json, "mobile", line->mobile);
+        if (line->extension[0])
+            cli_json_str(lp->json, "extension", line->extension);
+        else
+            cli_json_null(lp->json, "extension");
+        cli_json_close(lp->json, '}');
+    } else
+        printf("%s\t%s\n", line->mobile, line->extension[0] ? line->extension : "-");
     snprintf(lp->last, sizeof lp->last, "%s", line->mobile);
     lp->rows++;
     return 0;
@@ -203,11 +250,16 @@ int cli_line_list(struct cli *cli, int argc, char **argv)
     if (rc)
         return rc;
     /* Page through with the keyset so that memory stays flat. */
-    struct line_print lp = {"", 0};
+    struct cli_json j = {.out = stdout};
+    struct line_print lp = {"", 0, cli->json ? &j : NULL};
+    if (lp.json)
+        cli_json_open(lp.json, NULL, '[');
     do {
         lp.rows = 0;
         rc = store_line_page(cli->st, site.id, unassigned, lp.last, false, 1000, print_line, &lp);
     } while (!rc && lp.rows == 1000);
+    if (lp.json)
+        cli_json_close(lp.json, ']');
     if (rc) {
         struct core_problem p;
         core_problem_set(&p, rc, NULL);
@@ -235,9 +287,24 @@ int cli_secret_reset(struct cli *cli, int argc, char **argv)
 
 static int print_key(const struct store_admin_key *key, void *ctx)
 {
-    (void)ctx;
-    /* The start of the key is enough to tell keys apart; the rest is noise. */
-    printf("%lld\t%.40s...\t%s\n", (long long)key->id, key->key, key->comment);
+    struct cli_json *j = ctx;
+    int bits = 0;
+    char fp[CORE_PUBKEY_FP_MAX] = "?";
+    const char *label = "?";
+    core_pubkey_fingerprint(key->key, &bits, fp, sizeof fp, &label);
+    if (j) {
+        cli_json_open(j, NULL, '{');
+        cli_json_int(j, "id", key->id);
+        cli_json_int(j, "bits", bits);
+        cli_json_str(j, "fingerprint", fp);
+        cli_json_str(j, "type", label);
+        cli_json_str(j, "comment", key->comment);
+        cli_json_close(j, '}');
+        return 0;
+    }
+    /* As `ssh-keygen -l` shows it, after the ID that "admin key remove" takes. */
+    printf("%lld\t%d %s %s (%s)\n", (long long)key->id, bits, fp,
+           key->comment[0] ? key->comment : "no comment", label);
     return 0;
 }
 
@@ -255,7 +322,13 @@ int cli_admin_key(struct cli *cli, int argc, char **argv)
         if ((rc = ops_admin_key_add(cli_ops(cli, 0), domain, name, line, &p)) == CORE_OK)
             printf(_("key added for administrator %s of %s\n"), name, domain);
     } else if (!strcmp(action, "list") && argc == 3) {
-        rc = ops_admin_key_each(cli_ops(cli, 0), domain, name, print_key, NULL, &p);
+        struct cli_json j = {.out = stdout};
+        if (cli->json)
+            cli_json_open(&j, NULL, '[');
+        rc =
+            ops_admin_key_each(cli_ops(cli, 0), domain, name, print_key, cli->json ? &j : NULL, &p);
+        if (cli->json && !rc)
+            cli_json_close(&j, ']');
     } else if (!strcmp(action, "remove") && argc == 4) {
         char *end = NULL;
         long long id = strtoll(argv[3], &end, 10);

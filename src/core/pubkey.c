@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/problem.h"
+#include "core/digest.h"
 
 static const char *const key_types[] = {
     "ssh-ed25519",
@@ -102,4 +103,84 @@ int core_pubkey_parse(const char *line, char *key, size_t key_n, char *comment, 
         rest_len = comment_n - 1;
     snprintf(comment, comment_n, "%.*s", (int)rest_len, rest);
     return CORE_OK;
+}
+
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The bit length of the RSA modulus: the blob is string type, mpint e,
+ * mpint n (RFC 4253 6.6). */
+static int rsa_bits(const unsigned char *blob, size_t len)
+{
+    size_t at = 0;
+    for (int field = 0; field < 3; field++) {
+        if (at + 4 > len)
+            return 0;
+        uint32_t n = be32(blob + at);
+        at += 4;
+        if (n > len - at)
+            return 0;
+        if (field == 2) {
+            const unsigned char *m = blob + at;
+            while (n && !*m)
+                m++, n--;
+            if (!n)
+                return 0;
+            int top = 0;
+            for (unsigned v = *m; v; v >>= 1)
+                top++;
+            return (int)(n - 1) * 8 + top;
+        }
+        at += n;
+    }
+    return 0;
+}
+
+int core_pubkey_fingerprint(const char *key, int *bits, char *fp, size_t fp_n, const char **label)
+{
+    static const struct {
+        const char *type, *label;
+        int bits;
+    } kinds[] = {
+        {"ssh-ed25519", "ED25519", 256},
+        {"ssh-rsa", "RSA", 0},
+        {"ecdsa-sha2-nistp256", "ECDSA", 256},
+        {"ecdsa-sha2-nistp384", "ECDSA", 384},
+        {"ecdsa-sha2-nistp521", "ECDSA", 521},
+        {"sk-ssh-ed25519@openssh.com", "ED25519-SK", 256},
+        {"sk-ecdsa-sha2-nistp256@openssh.com", "ECDSA-SK", 256},
+    };
+    size_t type_len = strcspn(key, " ");
+    const char *blob64 = key + type_len + (key[type_len] == ' ');
+    size_t blob_len = strcspn(blob64, " \t\r\n");
+    unsigned char local[CORE_PUBKEY_MAX];
+    long got = b64_decode_head(blob64, blob_len, local, sizeof local);
+    if (got < 4 || (size_t)got > sizeof local || fp_n < CORE_PUBKEY_FP_MAX)
+        return E_KEY_FORMAT;
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        if (strlen(kinds[i].type) != type_len || strncmp(key, kinds[i].type, type_len))
+            continue;
+        *label = kinds[i].label;
+        *bits = kinds[i].bits ? kinds[i].bits : rsa_bits(local, (size_t)got);
+        unsigned char digest[32];
+        core_sha256(local, (size_t)got, digest);
+        static const char b64[] =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        size_t o = (size_t)snprintf(fp, fp_n, "SHA256:");
+        for (int b = 0; b < 32; b += 3) {
+            uint32_t v = (uint32_t)digest[b] << 16;
+            int have = 32 - b >= 3 ? 3 : 32 - b;
+            if (have > 1)
+                v |= (uint32_t)digest[b + 1] << 8;
+            if (have > 2)
+                v |= digest[b + 2];
+            for (int c = 0; c <= have; c++)
+                fp[o++] = b64[v >> (18 - 6 * c) & 63];
+        }
+        fp[o] = '\0';
+        return CORE_OK;
+    }
+    return E_KEY_FORMAT;
 }

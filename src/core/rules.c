@@ -224,6 +224,21 @@ int core_check_capacity(const char *text, long *out)
     return CORE_OK;
 }
 
+int core_check_audit_retention(const char *text, int *days)
+{
+    if (text && !strcmp(text, "off")) {
+        *days = 0;
+        return CORE_OK;
+    }
+    if (!text || !*text || strlen(text) > 5 || !all_of(text, is_digit))
+        return E_SETTING_VALUE;
+    int v = atoi(text);
+    if (v < 1 || v > CORE_AUDIT_RETENTION_MAX)
+        return E_SETTING_VALUE;
+    *days = v;
+    return CORE_OK;
+}
+
 int core_check_hold_code(const char *code, int *warning)
 {
     *warning = CORE_OK;

@@ -36,6 +36,10 @@ int core_check_domain(const char *domain);
 int core_check_admin_name(const char *name);
 int core_check_admin_password(const char *pw);
 int core_check_capacity(const char *text, long *out);
+/* How many days the audit log is kept: 1 to CORE_AUDIT_RETENTION_MAX, or
+ * "off" (0: kept until purged by hand).  E_SETTING_VALUE otherwise. */
+#define CORE_AUDIT_RETENTION_MAX 36500
+int core_check_audit_retention(const char *text, int *days);
 /* Comma-separated IPv4/IPv6 networks in CIDR form; empty is allowed. */
 int core_check_cidr_list(const char *list);
 /* Whether an address (text) lies in one of the networks of a CIDR list. */

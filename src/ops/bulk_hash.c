@@ -11,33 +11,45 @@
 struct hash_job {
     struct bulk *b;
     size_t next;
-    size_t done;
+    size_t done, total; /* rows hashed, rows to hash */
     pthread_mutex_t lock;
     int failed;
 };
 
-static void *hash_worker(void *arg)
+static bool hashed(const struct row *r)
 {
-    struct hash_job *job = arg;
+    return r->new_profile && r->ncols == CORE_EXTCSV_REGISTER;
+}
+
+/* Hashes rows until none is left; the caller's thread reports progress
+ * (the callback never runs on a worker thread). */
+static void hash_rows(struct hash_job *job, bool report)
+{
     for (;;) {
         pthread_mutex_lock(&job->lock);
         size_t i = job->next++;
         pthread_mutex_unlock(&job->lock);
         if (i >= job->b->nrows)
-            return NULL;
+            return;
         struct row *r = &job->b->rows[i];
-        if (!r->new_profile || r->ncols != CORE_EXTCSV_REGISTER)
+        if (!hashed(r))
             continue;
         r->hash = job->b->hashes + i * CORE_HASH_MAX;
-        if (core_password_hash_web(bulk_field(r, CORE_EXTCSV_WEB_PW), r->hash, CORE_HASH_MAX)) {
-            pthread_mutex_lock(&job->lock);
-            job->failed = 1;
-            pthread_mutex_unlock(&job->lock);
-        }
+        int failed =
+            core_password_hash_web(bulk_field(r, CORE_EXTCSV_WEB_PW), r->hash, CORE_HASH_MAX);
         pthread_mutex_lock(&job->lock);
-        job->done++;
+        job->failed |= failed != 0;
+        size_t done = ++job->done;
         pthread_mutex_unlock(&job->lock);
+        if (report)
+            bulk_progress(job->b, OPS_BULK_HASH, (long)done, (long)job->total);
     }
+}
+
+static void *hash_worker(void *arg)
+{
+    hash_rows(arg, false);
+    return NULL;
 }
 
 int bulk_hash_passwords(struct bulk *b, int threads)
@@ -45,6 +57,8 @@ int bulk_hash_passwords(struct bulk *b, int threads)
     struct hash_job job = {.b = b};
     if (b->nrows && !(b->hashes = malloc(b->nrows * CORE_HASH_MAX)))
         return E_NO_MEMORY;
+    for (size_t i = 0; i < b->nrows; i++)
+        job.total += hashed(&b->rows[i]);
     pthread_mutex_init(&job.lock, NULL);
     if (threads < 1)
         threads = 1;
@@ -52,13 +66,13 @@ int bulk_hash_passwords(struct bulk *b, int threads)
         threads = 64;
     pthread_t tid[64];
     int started = 0;
-    for (int i = 0; i < threads; i++)
-        if (pthread_create(&tid[i], NULL, hash_worker, &job) == 0)
+    for (int i = 1; i < threads; i++)
+        if (pthread_create(&tid[started], NULL, hash_worker, &job) == 0)
             started++;
-    if (started == 0)
-        hash_worker(&job);
+    hash_rows(&job, true);
     for (int i = 0; i < started; i++)
         pthread_join(tid[i], NULL);
+    bulk_progress(b, OPS_BULK_HASH, (long)job.total, (long)job.total);
     pthread_mutex_destroy(&job.lock);
     return job.failed ? E_STORAGE : CORE_OK;
 }

@@ -396,6 +396,17 @@ int ops_cdr_load(const struct ops_ctx *ctx, const char *domain, const char *path
  * included) between the site's extensions and outside numbers. */
 int ops_cdr_demo(const struct ops_ctx *ctx, const char *domain, int days, long per_day,
                  uint64_t seed, struct core_problems *problems, struct ops_cdr_result *result);
+/* The audit log's retention in days (0: kept until purged by hand), a
+ * setting of the whole installation; setting it is audited. */
+int ops_audit_retention_get(const struct ops_ctx *ctx, int *days);
+int ops_audit_retention_set(const struct ops_ctx *ctx, const char *days,
+                            struct core_problem *problem);
+/* Deletes the audit entries written before `before` (every site), then
+ * audits the purge itself; all in one transaction. */
+int ops_audit_purge(const struct ops_ctx *ctx, int64_t before, long *deleted,
+                    struct core_problem *problem);
+/* ops_audit_purge of what is older than the retention (nothing when off). */
+int ops_audit_purge_expired(const struct ops_ctx *ctx, long *deleted, struct core_problem *problem);
 /* The retention rule for one site, or all (site_id 0): kascond runs it daily. */
 int ops_cdr_purge(const struct ops_ctx *ctx, int *files, long *records);
 /* Writes a day's file (part N, or all parts when part is 0) as the native

@@ -125,3 +125,42 @@ int store_audit_row_count(struct store *st, int64_t audit_id, long *count)
     sqlite3_finalize(s);
     return out;
 }
+
+int store_audit_purge(struct store *st, int64_t before, long *deleted)
+{
+    sqlite3_stmt *s = store_prepare(st, "DELETE FROM audit WHERE at < ?");
+    if (!s)
+        return E_STORAGE;
+    sqlite3_bind_int64(s, 1, before);
+    int rc = store_step_done(st, s);
+    *deleted = rc ? 0 : (long)sqlite3_changes(st->db);
+    return rc;
+}
+
+int store_setting_get(struct store *st, const char *key, char *value, size_t n)
+{
+    sqlite3_stmt *s = store_prepare(st, "SELECT value FROM settings WHERE key = ?");
+    if (!s)
+        return E_STORAGE;
+    store_bind_text(s, 1, key);
+    int step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        store_column_copy(s, 0, value, n);
+    else if (n)
+        value[0] = '\0';
+    sqlite3_finalize(s);
+    return step == SQLITE_ROW || step == SQLITE_DONE ? CORE_OK : store_fail(st);
+}
+
+int store_setting_set(struct store *st, const char *key, const char *value)
+{
+    sqlite3_stmt *s = value ? store_prepare(st, "INSERT INTO settings (key, value) VALUES (?1, ?2)"
+                                                " ON CONFLICT (key) DO UPDATE SET value = ?2")
+                            : store_prepare(st, "DELETE FROM settings WHERE key = ?1");
+    if (!s)
+        return E_STORAGE;
+    store_bind_text(s, 1, key);
+    if (value)
+        store_bind_text(s, 2, value);
+    return store_step_done(st, s);
+}

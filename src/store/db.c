@@ -230,6 +230,14 @@ static const char *const migrations[] = {
     "CREATE INDEX extensions_virtual ON extensions(site_id, ext_num) WHERE is_virtual = 1;"
     "CREATE INDEX extensions_locked ON extensions(site_id, web_user) WHERE web_locked_at > 0;"
     "CREATE INDEX cdr_files_list ON cdr_files(site_id, day DESC, part);",
+    /* 5: settings of the whole installation (audit retention), and the
+     * terminal encoding of each administrator and extension user ('' is
+     * the login's locale, 'cp932' a Shift_JIS terminal such as TeraTerm's
+     * default) */
+    "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "ALTER TABLE admins ADD COLUMN terminal_encoding TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE extensions ADD COLUMN terminal_encoding TEXT NOT NULL DEFAULT '';"
+    "CREATE INDEX audit_at ON audit(at);",
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
@@ -377,6 +385,11 @@ static int exec_schema(struct store *st, const char *sql)
         return E_STORAGE;
     }
     return CORE_OK;
+}
+
+int store_schema_latest(void)
+{
+    return MIGRATION_COUNT;
 }
 
 int store_schema_version(struct store *st)
@@ -552,4 +565,51 @@ int64_t store_now(void)
     if (fake && *fake)
         return strtoll(fake, NULL, 10);
     return (int64_t)time(NULL);
+}
+
+int store_backup(struct store *st, const char *path)
+{
+    if (access(path, F_OK) == 0) {
+        snprintf(st->errmsg, sizeof st->errmsg, "%.200s: %s", path, strerror(EEXIST));
+        return E_FILE_WRITE;
+    }
+    char tmp[4096];
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s.partial", path) >= sizeof tmp)
+        return E_FILE_WRITE;
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        snprintf(st->errmsg, sizeof st->errmsg, "%.200s: %s", tmp, strerror(errno));
+        return E_FILE_WRITE;
+    }
+    close(fd);
+    sqlite3 *dst = NULL;
+    int rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE, NULL);
+    sqlite3_backup *b = rc == SQLITE_OK ? sqlite3_backup_init(dst, "main", st->db, "main") : NULL;
+    if (b) {
+        /* All pages in one step: one read transaction, one snapshot. */
+        do {
+            rc = sqlite3_backup_step(b, -1);
+            if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+                sqlite3_sleep(50);
+        } while (rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+        sqlite3_backup_finish(b);
+        rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+    } else if (rc == SQLITE_OK)
+        rc = SQLITE_ERROR;
+    /* The copy is one self-contained file, not a WAL database. */
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL); /* pragma */
+    if (rc != SQLITE_OK)
+        snprintf(st->errmsg, sizeof st->errmsg, "%s", dst ? sqlite3_errmsg(dst) : "out of memory");
+    if (sqlite3_close(dst) != SQLITE_OK && rc == SQLITE_OK)
+        rc = SQLITE_ERROR;
+    if (rc == SQLITE_OK && rename(tmp, path) != 0) {
+        snprintf(st->errmsg, sizeof st->errmsg, "%.200s: %s", path, strerror(errno));
+        rc = SQLITE_ERROR;
+    }
+    if (rc != SQLITE_OK) {
+        unlink(tmp);
+        return E_FILE_WRITE;
+    }
+    return CORE_OK;
 }

@@ -30,6 +30,8 @@ int store_open(const char *path, struct store **out);
 void store_close(struct store *st);
 const char *store_errmsg(const struct store *st);
 int store_schema_version(struct store *st);
+/* The version this program migrates a database to. */
+int store_schema_latest(void);
 /* --db PATH, else $KASCON_DB, else the system or per-user default. */
 int store_default_path(char *buf, size_t n);
 
@@ -457,6 +459,23 @@ typedef int (*store_audit_row_cb)(const struct store_audit_row *row, void *ctx);
 int store_audit_rows(struct store *st, int64_t audit_id, const char *object, long after_row,
                      int limit, store_audit_row_cb cb, void *ctx);
 int store_audit_row_count(struct store *st, int64_t audit_id, long *count);
+
+/* Deletes the entries written before the time `before` (of every site);
+ * *deleted says how many.  Inside the caller's transaction (ops audits it). */
+int store_audit_purge(struct store *st, int64_t before, long *deleted);
+
+/* ---- settings of the installation (key = value) ---- */
+/* An unset key reads as "". */
+int store_setting_get(struct store *st, const char *key, char *value, size_t n);
+/* value NULL unsets the key. */
+int store_setting_set(struct store *st, const char *key, const char *value);
+
+/* ---- backup ---- */
+/* Copies the database into a new file `path` (0600, refused if it exists)
+ * with SQLite's online backup: one read snapshot, so the copy is
+ * consistent while other connections write.  The copy is written beside
+ * path and renamed into place when complete. */
+int store_backup(struct store *st, const char *path);
 
 /* ---- call records (通信履歴, doc/spec.md §3.7) ---- */
 struct store_cdr_file {
