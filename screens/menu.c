@@ -130,6 +130,9 @@ static int menu_init(void *state, void *arg)
 {
     struct menu_state *s = state;
     s->menu = arg;
+    /* Named from the start: a screen opened by keys typed ahead, before
+     * this menu is first drawn, shows it in its path all the same. */
+    tui_set_title(s->menu->title);
     s->items = calloc(s->menu->count, sizeof *s->items);
     if (!s->items)
         return -1;
