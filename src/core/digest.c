@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* SHA-256 (FIPS 180-4): the fingerprints of SSH public keys as ssh-keygen
+ * -l shows them, and the checksum a bulk operation's audit entry gives of
+ * the very file it applied (the value sha256sum prints).  Not used to
+ * protect anything. */
 #include <config.h>
 
 #include "core/digest.h"
 
-#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 static const uint32_t k[64] = {
@@ -16,58 +20,85 @@ static const uint32_t k[64] = {
     0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
     0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
 
-static uint32_t ror(uint32_t x, int n)
+static uint32_t rotr(uint32_t x, int n)
 {
-    return x >> n | x << (32 - n);
+    return (x >> n) | (x << (32 - n));
 }
 
-static void block(uint32_t h[8], const unsigned char *p)
+static void block(struct core_sha256 *c, const unsigned char *p)
 {
-    uint32_t w[64];
+    uint32_t w[64], s[8];
     for (int i = 0; i < 16; i++)
         w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-               (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+               (uint32_t)p[4 * i + 2] << 8 | (uint32_t)p[4 * i + 3];
     for (int i = 16; i < 64; i++) {
-        uint32_t s0 = ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^ w[i - 15] >> 3;
-        uint32_t s1 = ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^ w[i - 2] >> 10;
+        uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
+        uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
         w[i] = w[i - 16] + s0 + w[i - 7] + s1;
     }
-    uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
+    memcpy(s, c->h, sizeof s);
     for (int i = 0; i < 64; i++) {
-        uint32_t t1 =
-            hh + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) + ((e & f) ^ (~e & g)) + k[i] + w[i];
-        uint32_t t2 = (ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-        hh = g;
-        g = f;
-        f = e;
-        e = d + t1;
-        d = c;
-        c = b;
-        b = a;
-        a = t1 + t2;
+        uint32_t t1 = s[7] + (rotr(s[4], 6) ^ rotr(s[4], 11) ^ rotr(s[4], 25)) +
+                      ((s[4] & s[5]) ^ (~s[4] & s[6])) + k[i] + w[i];
+        uint32_t t2 = (rotr(s[0], 2) ^ rotr(s[0], 13) ^ rotr(s[0], 22)) +
+                      ((s[0] & s[1]) ^ (s[0] & s[2]) ^ (s[1] & s[2]));
+        memmove(s + 1, s, 7 * sizeof *s);
+        s[4] += t1;
+        s[0] = t1 + t2;
     }
-    h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e, h[5] += f, h[6] += g, h[7] += hh;
+    for (int i = 0; i < 8; i++)
+        c->h[i] += s[i];
+}
+
+void core_sha256_init(struct core_sha256 *c)
+{
+    static const uint32_t h0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+    memcpy(c->h, h0, sizeof h0);
+    c->len = 0;
+    c->fill = 0;
+}
+
+void core_sha256_update(struct core_sha256 *c, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    c->len += n;
+    if (c->fill) {
+        size_t take = 64 - c->fill < n ? 64 - c->fill : n;
+        memcpy(c->buf + c->fill, p, take);
+        c->fill += take;
+        p += take;
+        n -= take;
+        if (c->fill < 64)
+            return;
+        block(c, c->buf);
+        c->fill = 0;
+    }
+    for (; n >= 64; p += 64, n -= 64)
+        block(c, p);
+    memcpy(c->buf, p, n);
+    c->fill = n;
+}
+
+void core_sha256_hex(struct core_sha256 *c, char out[65])
+{
+    uint64_t bits = c->len * 8;
+    unsigned char pad[72] = {0x80};
+    size_t padlen = (c->fill < 56 ? 56 : 120) - c->fill;
+    for (int i = 0; i < 8; i++)
+        pad[padlen + (size_t)i] = (unsigned char)(bits >> (56 - 8 * i));
+    core_sha256_update(c, pad, padlen + 8);
+    for (int i = 0; i < 8; i++)
+        snprintf(out + 8 * i, 9, "%08x", (unsigned)c->h[i]);
 }
 
 void core_sha256(const void *data, size_t len, unsigned char digest[32])
 {
-    uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                     0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-    const unsigned char *p = data;
-    size_t left = len;
-    for (; left >= 64; left -= 64, p += 64)
-        block(h, p);
-    unsigned char tail[128] = {0};
-    memcpy(tail, p, left);
-    tail[left] = 0x80;
-    size_t n = left < 56 ? 64 : 128;
-    uint64_t bits = (uint64_t)len * 8;
-    for (int i = 0; i < 8; i++)
-        tail[n - 1 - i] = (unsigned char)(bits >> (8 * i));
-    block(h, tail);
-    if (n == 128)
-        block(h, tail + 64);
-    for (int i = 0; i < 8; i++)
-        for (int b = 0; b < 4; b++)
-            digest[4 * i + b] = (unsigned char)(h[i] >> (24 - 8 * b));
+    struct core_sha256 c;
+    core_sha256_init(&c);
+    core_sha256_update(&c, data, len);
+    char hex[65];
+    core_sha256_hex(&c, hex); /* pads the stream; c.h is the digest */
+    for (int i = 0; i < 32; i++)
+        digest[i] = (unsigned char)(c.h[i / 4] >> (24 - 8 * (i % 4)));
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/digest.h"
 #include "io/internal.h"
 
 #define CHUNK_DEFAULT 65536
@@ -207,7 +208,7 @@ struct source {
     size_t memlen, pos;
     FILE *fp;
     bool checksum;
-    struct io_sha256 sum; /* of every byte read, when checksum */
+    struct core_sha256 sum; /* of every byte read, when checksum */
 };
 
 static size_t source_read(struct source *src, unsigned char *buf, size_t n)
@@ -222,7 +223,7 @@ static size_t source_read(struct source *src, unsigned char *buf, size_t n)
         src->pos += n;
     }
     if (src->checksum)
-        io_sha256_update(&src->sum, buf, n);
+        core_sha256_update(&src->sum, buf, n);
     return n;
 }
 
@@ -403,7 +404,7 @@ static int read_records(struct source *src, long long total, const struct io_csv
     if (chunk > CHUNK_MAX)
         chunk = CHUNK_MAX;
     src->checksum = cb->checksum;
-    io_sha256_init(&src->sum);
+    core_sha256_init(&src->sum);
     if (res->encoding == IO_ENC_UTF8_BOM)
         base = (long long)source_read(src, bom, sizeof bom);
     cd = res->encoding == IO_ENC_CP932 ? iconv_open("UTF-8", "CP932") : (iconv_t)-1;
@@ -427,7 +428,7 @@ static int read_records(struct source *src, long long total, const struct io_csv
             code = io_fail(res, E_FILE_EMPTY, 0, -1, -1);
     }
     if (!code && src->checksum)
-        io_sha256_hex(&src->sum, res->sha256);
+        core_sha256_hex(&src->sum, res->sha256);
     csv_free(&csv);
     if (cd != (iconv_t)-1)
         iconv_close(cd);

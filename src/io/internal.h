@@ -19,15 +19,4 @@ void io_result_init(struct io_csv_result *result);
 /* Fills in an error and returns its code. */
 int io_fail(struct io_csv_result *result, int code, long record, int field, long long offset);
 
-/* SHA-256 of a stream of bytes; the hex digest is lower case. */
-struct io_sha256 {
-    uint32_t h[8];
-    uint64_t len;
-    unsigned char buf[64];
-    size_t fill;
-};
-void io_sha256_init(struct io_sha256 *c);
-void io_sha256_update(struct io_sha256 *c, const void *data, size_t n);
-void io_sha256_hex(struct io_sha256 *c, char out[65]);
-
 #endif
