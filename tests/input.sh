@@ -17,8 +17,9 @@ login() { # DOMAIN USER PASSWORD
 # paste TEXT: a paste as a terminal delivers it (bracketed when the
 # console asked for that).
 paste() { T set-buffer -b p -- "$1"; T paste-buffer -p -d -b p -t main; }
-# field_shows LABEL VALUE: the line of the field LABEL shows VALUE.
-field_shows() { screen | grep -F -- "$1" | grep -qF -- "$2"; }
+# field_shows LABEL VALUE: the line of the field LABEL comes to show VALUE.
+field_line_has() { screen | grep -F -- "$1" | grep -qF -- "$2"; }
+field_shows() { eventually field_line_has "$@"; }
 field_lacks() { ! screen | grep -F -- "$1" | grep -qF -- "$2"; }
 # stored LINE: kasconctl lists the profile exactly so (tab-separated).
 stored() { "$KASCONCTL" ext list t.example.jp | grep -qxF -- "$1"; }

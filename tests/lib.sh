@@ -7,6 +7,15 @@ ok() { n=$((n + 1)); echo "ok $n - $*"; }
 not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
 # check DESCRIPTION COMMAND...: passes when the command succeeds.
 check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
+# eventually CMD...: polls CMD for up to ${EVENTUALLY:-10} seconds; for what a
+# screen or another process shows some moments after a key or a write.
+eventually() {
+  local i=0
+  until "$@"; do
+    i=$((i + 1)); [ $i -ge $((${EVENTUALLY:-10} * 20)) ] && return 1
+    sleep 0.05
+  done
+}
 done_testing() { echo "1..$n"; }
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/kascon-test.XXXXXX")
