@@ -5,10 +5,11 @@
 # by kasconctl; drift repaired; the server stopped during a change and
 # started again.
 . "${top_srcdir:-.}/tests/lib.sh"
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+. "${top_srcdir:-.}/tests/pg.sh"
+pg_require
 SCHEMA=/usr/share/kamailio/postgres
-if [ -z "$PGBIN" ] || [ ! -x "$PGBIN/initdb" ] || [ ! -f "$SCHEMA/auth_db-create.sql" ]; then
-  echo "1..0 # SKIP postgresql or kamailio-postgres-modules is not installed"
+if [ ! -f "$SCHEMA/auth_db-create.sql" ]; then
+  echo "1..0 # SKIP kamailio-postgres-modules (Kamailio's PostgreSQL schema) is not installed"
   exit 0
 fi
 if "$KASCONCTL" --registrar postgresql:///x registrar status 2>&1 | grep -q 'built without PostgreSQL'; then
@@ -17,22 +18,11 @@ if "$KASCONCTL" --registrar postgresql:///x registrar status 2>&1 | grep -q 'bui
 fi
 K() { "$KASCONCTL" "$@"; }
 D=pg.example.jp
-PGD="$TMP/pg"
-mkdir -p "$PGD"
-chmod 711 "$TMP"
-as_user=()
-[ "$(id -u)" = 0 ] && { chown nobody "$PGD"; as_user=(runuser -u nobody --); }
-PGPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-pg() { "${as_user[@]}" "$PGBIN/$@"; }
-pgstart() { pg pg_ctl -D "$PGD/data" -o "-k $PGD -p $PGPORT -c listen_addresses=''" -l "$PGD/log" -w start >/dev/null; }
-pgstop() { pg pg_ctl -D "$PGD/data" -m fast -w stop >/dev/null 2>&1; }
-trap 'pgstop; rm -rf "$TMP"' EXIT
-pg initdb -D "$PGD/data" -A trust -U kamailio >"$PGD/initdb.log" 2>&1 || { sed 's/^/# /' "$PGD/initdb.log"; exit 1; }
-check "a throwaway PostgreSQL starts" pgstart
-pq() { "${as_user[@]}" psql -qAt -h "$PGD" -p "$PGPORT" -U kamailio kam "$@"; }
-pg createdb -h "$PGD" -p "$PGPORT" -U kamailio kam
+check "a throwaway PostgreSQL starts" pg_cluster kamailio
+pg_createdb kam
+pq() { pg_psql kam "$@"; }
 for t in standard auth_db alias_db avpops domain; do cat "$SCHEMA/$t-create.sql"; done | pq >/dev/null
-export KASCON_REGISTRAR="postgresql://kamailio@/kam?host=$PGD&port=$PGPORT"
+export KASCON_REGISTRAR=$(pg_uri kam)
 
 K site add $D --capacity 50 >/dev/null
 K line add $D 09055550001 >/dev/null
@@ -50,12 +40,12 @@ check "sync repairs drift" run_ctl 0 registrar sync $D
 check "... and prints it" eval 'grep -qxF "~ subscriber 2001@$D" "$TMP/out" && grep -qxF "~ dbaliases 2001@$D" "$TMP/out"'
 check "... ha1 back" test "$(pq -c "select ha1 from subscriber where username='2001'")" = "$ha1"
 
-pgstop
+pg_stop
 echo newpass9 | K ext set $D 2001 sip-password >"$TMP/out" 2>"$TMP/err"
 check "a change while PostgreSQL is down is saved" test $? = 0
 check "... and waits, with the reason on one line" grep -q '^kasconctl: Registrar: 1 change waiting (connection to server .*)$' "$TMP/err"
 check "registrar status says it cannot be reached" run_ctl 1 registrar status
-pgstart
+pg_start
 check "sync applies it once PostgreSQL is back" run_ctl 0 registrar sync
 ha1=$(printf '%s' "2001:$D:newpass9" | md5sum | cut -d' ' -f1)
 check "... the new ha1" test "$(pq -c "select ha1 from subscriber where username='2001'")" = "$ha1"
