@@ -5,6 +5,7 @@
  * the session on logout or exit. */
 #include <config.h>
 
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -87,15 +88,35 @@ int console_run(const struct console_opts *opts)
     memset(c, 0, sizeof *c);
     c->opts = opts;
     if (store_open(opts->db_path, &c->st)) {
-        fprintf(stderr, _("kascon: cannot open database %s: %s\n"), opts->db_path,
-                c->st ? store_errmsg(c->st) : "");
+        kascon_fprintf(stderr, _("kascon: cannot open database %s: %s\n"), opts->db_path,
+                       c->st ? store_errmsg(c->st) : "");
         store_close(c->st);
         return 1;
     }
     ops_registrar_config_from_env(&registrar);
     ops_registrar_attach(&(struct ops_ctx){.st = c->st}, &registrar);
+    const char *term = getenv("TERM");
+    switch (tui_terminal_check(fileno(stdout))) {
+    case TUI_TERM_UNKNOWN:
+        kascon_fprintf(stderr,
+                       _("kascon: unknown terminal type \"%s\": set TERM to your terminal's"
+                         " type, for example TERM=xterm-256color\n"),
+                       term ? term : "");
+        store_close(c->st);
+        return 1;
+    case TUI_TERM_DUMB:
+        kascon_fprintf(stderr,
+                       _("kascon: the terminal \"%s\" cannot move its cursor, which the"
+                         " console's screens need: use a terminal emulator (xterm, PuTTY,"
+                         " Tera Term) or kasconctl\n"),
+                       term ? term : "");
+        store_close(c->st);
+        return 1;
+    default:
+        break;
+    }
     if (tui_init()) {
-        fprintf(stderr, "%s", _("kascon: this terminal cannot run the console\n"));
+        kascon_fprintf(stderr, "%s", _("kascon: this terminal cannot run the console\n"));
         store_close(c->st);
         return 1;
     }
@@ -120,6 +141,8 @@ int console_run(const struct console_opts *opts)
     } else {
         tui_push(&scr_login_screen, NULL);
     }
+    if (opts->notice)
+        tui_result_error(opts->notice);
     if (!rc)
         tui_run();
     tui_shutdown();

@@ -19,4 +19,11 @@
  * (locale-tree/ beside the binary), else to the installed LOCALEDIR. */
 void kascon_i18n_init(void);
 
+#include <stdio.h>
+/* fprintf for the text a person reads on the terminal outside the console
+ * screens (usage, refusals): the catalogue gives UTF-8 and this converts
+ * it to the locale's codeset (a ja_JP.EUC-JP terminal), '?' for what that
+ * codeset cannot show. */
+void kascon_fprintf(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 #endif

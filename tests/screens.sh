@@ -363,6 +363,10 @@ walk_user() {
   keys 3
   shot user/password "password" "パスワード"
   back
+  # Quit, so that the user's logout is in the audit log before the next
+  # console logs in (a closed terminal would log it out a moment later).
+  keys F10; keys y
+  wait_for KASCON-EXITED 20 >/dev/null
 }
 
 # The lists again at 132x43, on the filled site: columns widen.

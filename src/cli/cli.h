@@ -122,5 +122,7 @@ int cli_registrar_sync(struct cli *cli, int argc, char **argv);
 int cli_backup(struct cli *cli, int argc, char **argv);
 int cli_audit_purge(struct cli *cli, int argc, char **argv);
 int cli_audit_retention(struct cli *cli, int argc, char **argv);
+/* admin encoding / user encoding: reads the noun at argv[-2]. */
+int cli_terminal_encoding(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "core/terminal.h"
 #include "i18n.h"
 
 static int problem_at(struct cli *cli, int code, const char *value)
@@ -110,5 +111,27 @@ int cli_audit_retention(struct cli *cli, int argc, char **argv)
                days);
     else
         printf(_("audit entries are kept until \"audit purge --before DATE\"\n"));
+    return CLI_OK;
+}
+
+/* admin encoding | user encoding DOMAIN NAME [ENCODING]: shows, or sets,
+ * the codeset kascond speaks with that person's terminal. */
+int cli_terminal_encoding(struct cli *cli, int argc, char **argv)
+{
+    bool is_user = !strcmp(argv[-2], "user");
+    struct store_site site;
+    int rc = cli_site(cli, argv[0], &site);
+    if (rc)
+        return rc;
+    struct core_problem p;
+    if (argc == 3 &&
+        ops_terminal_encoding_set(cli_ops(cli, site.id), is_user, argv[1], argv[2], &p)) {
+        cli_problem(cli, &p);
+        return CLI_REFUSED;
+    }
+    int enc = 0;
+    if ((rc = ops_terminal_encoding_get(cli_ops(cli, site.id), is_user, argv[1], &enc)))
+        return problem_at(cli, rc, argv[1]);
+    printf("%s\n", core_term_encoding_name(enc));
     return CLI_OK;
 }

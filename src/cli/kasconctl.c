@@ -35,6 +35,14 @@ static const struct cli_verb verbs[] = {
      "add DOMAIN USER < KEY.pub | list DOMAIN USER [--json] | remove DOMAIN USER ID",
      N_("manage an administrator's SSH public keys (a key never bypasses a lock)"), 3, 4,
      cli_admin_key},
+    {"admin", "encoding", "DOMAIN USER [auto|utf-8|euc-jp|cp932]",
+     N_("show or set the encoding of the administrator's terminal for kascond (cp932: Shift_JIS"
+        " terminals such as Tera Term's and PuTTY's SJIS; auto: the client's LANG, else UTF-8)"),
+     2, 3, cli_terminal_encoding},
+    {"user", "encoding", "DOMAIN WEB-USER [auto|utf-8|euc-jp|cp932]",
+     N_("show or set the encoding of an extension user's terminal for kascond, as admin"
+        " encoding does"),
+     2, 3, cli_terminal_encoding},
     {"line", "add", "DOMAIN MOBILE...", N_("provision mobile numbers for a site"), 2, -1,
      cli_line_add},
     {"line", "list", "DOMAIN [--unassigned] [--json]", N_("list provisioned mobile numbers"), 1, 1,

@@ -42,6 +42,9 @@ struct console_opts {
     const char *files_root;
     const char *public_host;
     int public_port;
+    /* A one-line note shown when the console opens (why it is in English
+     * on the Linux text console), or NULL. */
+    const char *notice;
 };
 
 /* Runs until the user quits (or the idle timeout).  Opens the database

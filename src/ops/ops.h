@@ -396,6 +396,12 @@ int ops_cdr_load(const struct ops_ctx *ctx, const char *domain, const char *path
  * included) between the site's extensions and outside numbers. */
 int ops_cdr_demo(const struct ops_ctx *ctx, const char *domain, int days, long per_day,
                  uint64_t seed, struct core_problems *problems, struct ops_cdr_result *result);
+/* The terminal encoding (core/terminal.h) of administrator `name`, or of
+ * the extension user whose web user is `name`, on ctx's site: "auto",
+ * "utf-8", "euc-jp" or "cp932"; audited.  _get gives CORE_TERM_*. */
+int ops_terminal_encoding_set(const struct ops_ctx *ctx, bool is_user, const char *name,
+                              const char *text, struct core_problem *problem);
+int ops_terminal_encoding_get(const struct ops_ctx *ctx, bool is_user, const char *name, int *enc);
 /* The audit log's retention in days (0: kept until purged by hand), a
  * setting of the whole installation; setting it is audited. */
 int ops_audit_retention_get(const struct ops_ctx *ctx, int *days);

@@ -121,6 +121,11 @@ static void note_authenticated(struct session *s)
 {
     s->authenticated = true;
     alarm(0);
+    /* The stored codeset of this person's terminal, for the console. */
+    struct ops_ctx ctx = {.st = s->st, .site_id = s->login.site.id};
+    if (s->st &&
+        ops_terminal_encoding_get(&ctx, s->login.is_user, s->login.admin.name, &s->stored_enc))
+        s->stored_enc = 0;
     session_close_store(s);
     open_area(s);
     if (s->peer->notify_fd >= 0) {

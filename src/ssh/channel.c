@@ -19,6 +19,7 @@
 #include <utmp.h>
 
 #include "console/console.h"
+#include "core/terminal.h"
 #include "i18n.h"
 #include "ssh/log.h"
 #include "ssh/session.h"
@@ -97,7 +98,13 @@ static int on_pty_output(socket_t fd, int revents, void *userdata)
     char buf[8192];
     ssize_t n = read(fd, buf, sizeof buf);
     if (n > 0) {
-        if (s->channel && ssh_channel_write(s->channel, buf, (uint32_t)n) == SSH_ERROR)
+        char conv[2 * sizeof buf + 16];
+        const char *out = buf;
+        if (relay_conv_active(&s->to_term)) {
+            n = (ssize_t)relay_conv_run(&s->to_term, buf, (size_t)n, conv, sizeof conv);
+            out = conv;
+        }
+        if (n > 0 && s->channel && ssh_channel_write(s->channel, out, (uint32_t)n) == SSH_ERROR)
             s->closed = true;
         return 0;
     }
@@ -123,6 +130,14 @@ static int on_channel_data(ssh_session ssh, ssh_channel channel, void *data, uin
         return (int)len; /* no console yet: typed-ahead bytes are dropped */
     const char *p = data;
     uint32_t left = len;
+    char *conv = NULL;
+    if (relay_conv_active(&s->from_term)) {
+        size_t size = 2 * (size_t)len + 16;
+        if (!(conv = malloc(size)))
+            return (int)len;
+        left = (uint32_t)relay_conv_run(&s->from_term, data, len, conv, size);
+        p = conv;
+    }
     while (left) {
         ssize_t w = write(s->master, p, left);
         if (w > 0) {
@@ -138,6 +153,7 @@ static int on_channel_data(ssh_session ssh, ssh_channel channel, void *data, uin
             break;
         }
     }
+    free(conv);
     return (int)len;
 }
 
@@ -187,6 +203,53 @@ static int on_window_change(ssh_session ssh, ssh_channel channel, int width, int
     return 0;
 }
 
+/* The EUC-JP locale the console runs in for a Shift_JIS or EUC-JP
+ * terminal; "" when the system has none. */
+static void find_euc_locale(char *name, size_t n)
+{
+    static const char *const names[] = {"ja_JP.EUC-JP", "ja_JP.eucJP", "ja_JP.eucjp", "ja_JP.ujis"};
+    name[0] = '\0';
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        locale_t l = newlocale(LC_CTYPE_MASK, names[i], (locale_t)0);
+        if (l) {
+            freelocale(l);
+            snprintf(name, n, "%s", names[i]);
+            return;
+        }
+    }
+}
+
+/* The terminal's codeset, and the console's locale and conversions for it. */
+static void choose_encoding(struct session *s)
+{
+    const char *client = s->lang[1][0] ? s->lang[1] : s->lang[0]; /* LC_ALL, else LANG */
+    int enc = core_term_encoding_of_locale(client);
+    if (enc == CORE_TERM_AUTO)
+        enc = s->stored_enc;
+    s->term_enc = enc == CORE_TERM_AUTO ? CORE_TERM_UTF8 : enc;
+    if (s->term_enc == CORE_TERM_UTF8)
+        return;
+    find_euc_locale(s->console_locale, sizeof s->console_locale);
+    /* The console's side: EUC-JP (as Microsoft maps it, so that ～ and －
+     * round-trip with CP932), or UTF-8 when no EUC-JP locale exists. */
+    const char *console = s->console_locale[0] ? "EUC-JP-MS" : "UTF-8";
+    const char *term = s->term_enc == CORE_TERM_CP932 ? "CP932" : "EUC-JP-MS";
+    if (!s->console_locale[0])
+        sshd_log(LOG_DAEMON | LOG_WARNING,
+                 "No ja_JP.EUC-JP locale: the console of %s runs in UTF-8 and is converted to %s,"
+                 " with UTF-8 widths (localedef -i ja_JP -f EUC-JP ja_JP.EUC-JP adds it)",
+                 s->login.admin.name, term);
+    sshd_log(LOG_DAEMON | LOG_INFO, "Console of %s@%s in %s for a %s terminal", s->login.admin.name,
+             s->login.site.domain, s->console_locale[0] ? s->console_locale : "UTF-8",
+             s->term_enc == CORE_TERM_CP932 ? "CP932" : "EUC-JP");
+    if (strcmp(console, term) && (!relay_conv_open(&s->to_term, term, console) ||
+                                  !relay_conv_open(&s->from_term, console, term))) {
+        sshd_log(LOG_DAEMON | LOG_ERR, "iconv %s <-> %s: %s", console, term, strerror(errno));
+        relay_conv_none(&s->to_term);
+        relay_conv_none(&s->from_term);
+    }
+}
+
 static int on_shell_request(ssh_session ssh, ssh_channel channel, void *userdata)
 {
     (void)ssh;
@@ -200,6 +263,7 @@ static int on_shell_request(ssh_session ssh, ssh_channel channel, void *userdata
                  s->login.admin.name, s->peer->addr, s->peer->port);
         return -1;
     }
+    choose_encoding(s);
     if (!start_console(s))
         return -1;
     s->shell = true;
@@ -259,6 +323,18 @@ static int on_env_request(ssh_session ssh, ssh_channel channel, const char *name
  * asked for, since the console draws Japanese. */
 void session_apply_locale(const struct session *s)
 {
+    if (s->term_enc == CORE_TERM_CP932 || s->term_enc == CORE_TERM_EUCJP) {
+        /* A Japanese terminal of another codeset: the console in the
+         * EUC-JP locale (or Japanese in UTF-8), converted by the relay. */
+        for (int i = 0; i < 3; i++)
+            unsetenv(locale_vars[i]);
+        setenv("LANG", s->console_locale[0] ? s->console_locale : "ja_JP.UTF-8", 1);
+        kascon_i18n_init();
+        const char *codeset = nl_langinfo(CODESET);
+        if (!s->console_locale[0] && (!codeset || strcmp(codeset, "UTF-8")))
+            setlocale(LC_CTYPE, "C.UTF-8");
+        return;
+    }
     /* A client that names its locale gets exactly that: the server's own
      * LC_ALL must not override the client's LANG. */
     if (s->lang[0][0] || s->lang[1][0] || s->lang[2][0]) {

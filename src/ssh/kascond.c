@@ -176,8 +176,20 @@ static void daily_cleanup(const char *path, const char *files_root)
         sshd_log(LOG_DAEMON | LOG_NOTICE,
                  "Call-history retention deleted %d file(s), %ld record(s) older than 92 days",
                  files, records);
+    /* The audit log's retention (kasconctl audit retention), when set. */
+    long entries = 0;
+    struct core_problem problem;
+    int arc =
+        st ? ops_audit_purge_expired(&(struct ops_ctx){.st = st, .actor = who}, &entries, &problem)
+           : E_STORAGE;
+    if (arc)
+        sshd_log(LOG_DAEMON | LOG_ERR, "Audit retention failed: %s",
+                 st ? store_errmsg(st) : "out of memory");
+    else if (entries)
+        sshd_log(LOG_DAEMON | LOG_NOTICE, "Audit retention deleted %ld entr%s", entries,
+                 entries == 1 ? "y" : "ies");
     store_close(st);
-    _exit(rc ? 1 : 0);
+    _exit(rc || arc ? 1 : 0);
 }
 
 /* Changes a writer could not apply to the SIP registrar wait in the

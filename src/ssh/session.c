@@ -82,6 +82,8 @@ int sshd_session_run(ssh_bind bind, const struct sshd_peer *peer, const struct s
 {
     struct session s = {
         .cfg = cfg, .peer = peer, .master = -1, .input_fd = -1, .area = {-1, {-1, -1}}};
+    relay_conv_none(&s.to_term);
+    relay_conv_none(&s.from_term);
     /* The lease names its session: host, process and start time, so that
      * a restarted listener can tell live sessions from gone ones. */
     char host[64] = "";

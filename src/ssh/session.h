@@ -17,6 +17,7 @@
 
 #include "io/area.h"
 #include "ops/ops.h"
+#include "ssh/relay.h"
 #include "ssh/sshd.h"
 
 #define AUTH_METHODS                                                                               \
@@ -57,6 +58,14 @@ struct session {
     /* The client's LANG / LC_* (OpenSSH's SendEnv), so that each
      * administrator sees the console in their own language. */
     char lang[3][48];
+    /* The terminal's codeset (CORE_TERM_*): the client's LANG when it names
+     * one, else the person's stored setting (read at authentication),
+     * else UTF-8.  A Shift_JIS or EUC-JP terminal gets a console running
+     * in console_locale (ja_JP.EUC-JP, whose widths are those terminals'),
+     * and the relay converts between the two codesets. */
+    int stored_enc, term_enc;
+    char console_locale[32]; /* "" for the client's locale, UTF-8 */
+    struct relay_conv to_term, from_term;
     struct winsize ws;
     int master;
     pid_t console;

@@ -470,6 +470,13 @@ int store_setting_get(struct store *st, const char *key, char *value, size_t n);
 /* value NULL unsets the key. */
 int store_setting_set(struct store *st, const char *key, const char *value);
 
+/* ---- terminal encoding of an administrator (is_user false: admins.id)
+ * or an extension user (extensions.id): "" (auto), "utf-8", "euc-jp",
+ * "cp932" ---- */
+int store_terminal_encoding_get(struct store *st, bool is_user, int64_t id, char *value, size_t n);
+/* Not audited: ops_terminal_encoding_set audits it. */
+int store_terminal_encoding_set(struct store *st, bool is_user, int64_t id, const char *value);
+
 /* ---- backup ---- */
 /* Copies the database into a new file `path` (0600, refused if it exists)
  * with SQLite's online backup: one read snapshot, so the copy is

@@ -10,7 +10,9 @@
  * one static instance, as curses itself is. */
 #include <config.h>
 
+#include <poll.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -50,6 +52,8 @@ static struct {
     struct frame frames[MAX_DEPTH];
     int depth;
     bool quit;
+    bool eof;        /* the terminal's input has ended */
+    int empty_reads; /* reads that found the input readable but empty */
     int idle_ms;
     void (*idle_fn)(void *ctx);
     void *idle_ctx;
@@ -370,6 +374,34 @@ static int read_burst(wint_t first)
     return first >= KEY_MIN && first <= KEY_MAX ? (int)first | TUI_KEY_CHAR_BIT : (int)first;
 }
 
+/* Whether the terminal's input has ended (a closed pipe, /dev/null, a
+ * hung-up terminal): get_wch then fails at once, and poll says the input
+ * is readable or gone although nothing was read. */
+static bool input_ended(const struct timespec *asked, int wait_ms)
+{
+    if (app.eof)
+        return true;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long ms = (now.tv_sec - asked->tv_sec) * 1000 + (now.tv_nsec - asked->tv_nsec) / 1000000;
+    if (wait_ms >= 0 && ms >= wait_ms / 2)
+        return false; /* the idle timeout, not the end */
+    struct pollfd p = {.fd = fileno(stdin), .events = POLLIN};
+    if (poll(&p, 1, 0) != 1 || !(p.revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)))
+        return false;
+    if (p.revents & (POLLHUP | POLLERR | POLLNVAL))
+        return app.eof = true;
+    /* Readable, yet curses read nothing: it saw the end (read returned 0)
+     * unless bytes arrived meanwhile (then they wait to be read).  Look
+     * once more before believing it. */
+    int waiting = 0;
+    if (ioctl(p.fd, FIONREAD, &waiting) == 0 && waiting > 0) {
+        app.empty_reads = 0;
+        return false;
+    }
+    return app.eof = ++app.empty_reads >= 2;
+}
+
 int tui_read_key(void)
 {
     for (;;) {
@@ -378,22 +410,33 @@ int tui_read_key(void)
             return TUI_KEY_HANGUP;
         wint_t wc;
         int r;
+        int wait_ms = app.idle_ms > 0 ? app.idle_ms : -1;
+        struct timespec asked;
+        clock_gettime(CLOCK_MONOTONIC, &asked);
         if (app.stashed) {
             app.stashed = false;
             r = app.stash_r;
             wc = app.stash_wc;
         } else {
-            timeout(app.idle_ms > 0 ? app.idle_ms : -1);
+            timeout(wait_ms);
             if (tui_winsize_apply())
                 return KEY_RESIZE;
             r = get_wch(&wc);
         }
+        if (r != ERR)
+            app.empty_reads = 0;
         if (r == ERR) {
             if (hangup)
                 return TUI_KEY_HANGUP;
             /* A read cut short by SIGWINCH: the new size first. */
             if (tui_winsize_apply())
                 return KEY_RESIZE;
+            /* Nothing more will be typed: end as a hang-up does, instead
+             * of asking again and again without pause. */
+            if (input_ended(&asked, wait_ms)) {
+                hangup = 1;
+                return TUI_KEY_HANGUP;
+            }
             /* The idle tick may change what is shown (a lock lost); 0 asks
              * the caller to repaint and read again. */
             if (app.idle_fn) {

@@ -143,13 +143,8 @@ const char *tui_form_value(struct tui_form *form, size_t field)
     if (!is_text(fd))
         return nchoices(fd) ? fd->choices[s->choice] : "";
     size_t off = 0;
-    mbstate_t mb;
-    memset(&mb, 0, sizeof mb);
-    for (int i = 0; i < s->len; i++) {
-        size_t k = wcrtomb(s->utf8 + off, s->buf[i], &mb);
-        if (k != (size_t)-1)
-            off += k;
-    }
+    for (int i = 0; i < s->len; i++)
+        off += tui_utf8_encode(s->buf[i], s->utf8 + off);
     s->utf8[off] = '\0';
     return s->utf8;
 }
@@ -161,22 +156,19 @@ int tui_form_set_value(struct tui_form *form, size_t field, const char *v)
     struct fstate *s = &form->st[field];
     int max = max_of(&form->fields[field]);
     wchar_t tmp;
-    mbstate_t mb;
-    memset(&mb, 0, sizeof mb);
     int len = 0;
     const char *p = v;
     /* Check the whole value first so that a failure leaves it unchanged. */
     while (*p) {
-        size_t k = mbrtowc(&tmp, p, MB_LEN_MAX, &mb);
-        if (k == (size_t)-1 || k == (size_t)-2 || k == 0 || len >= max)
+        size_t k = tui_utf8_decode(p, &tmp);
+        if (k == (size_t)-1 || k == 0 || len >= max)
             return -1;
         p += k;
         len++;
     }
-    memset(&mb, 0, sizeof mb);
     p = v;
     for (int i = 0; i < len; i++)
-        p += mbrtowc(&s->buf[i], p, MB_LEN_MAX, &mb);
+        p += tui_utf8_decode(p, &s->buf[i]);
     s->len = s->cur = len;
     s->first = 0;
     memcpy(s->saved, s->buf, (size_t)len * sizeof(wchar_t));

@@ -13,6 +13,17 @@ int tui_read_key(void);
 /* The index of the screen frame a form made now belongs to: the top one
  * (a screen is on top while its init runs). */
 int tui_new_form_owner(void);
+/* The console's text is UTF-8 whatever the locale (the database and the
+ * catalogue are UTF-8); only the terminal speaks the locale's codeset,
+ * which curses converts to from wide characters.  So that it also runs
+ * in ja_JP.EUC-JP, with that locale's column widths, text is decoded and
+ * encoded here, never with mbrtowc/wcrtomb.
+ * tui_utf8_decode: one character of s into *wc; returns its length in
+ * bytes, 0 at the end of s, (size_t)-1 for bytes that are not UTF-8.
+ * tui_utf8_encode: wc into out (4 bytes at most); returns the length, 0
+ * for a value that is not a character. */
+size_t tui_utf8_decode(const char *s, wchar_t *wc);
+size_t tui_utf8_encode(wchar_t wc, char *out);
 /* Scales a count to a bar of cols cells without overflow. */
 int tui_scale(long done, long total, int cols);
 

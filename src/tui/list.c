@@ -334,10 +334,8 @@ static void draw_cell(int y, int x, int w, enum tui_style st, const char *s, boo
 static int char_cols(const char *s)
 {
     wchar_t wc;
-    mbstate_t st;
-    memset(&st, 0, sizeof st);
-    size_t n = mbrtowc(&wc, s, MB_LEN_MAX, &st);
-    if (n == 0 || n == (size_t)-1 || n == (size_t)-2)
+    size_t n = tui_utf8_decode(s, &wc);
+    if (n == 0 || n == (size_t)-1)
         return *s ? 1 : 0;
     int w = wcwidth(wc);
     return w < 0 ? 1 : w;

@@ -110,8 +110,8 @@ void tui_key_name(int key, char *buf, size_t size)
         snprintf(buf, size, "F%d", key - KEY_F0);
     else if (key > 0 && key < 32)
         snprintf(buf, size, "^%c", '@' + key);
-    else if (tui_key_char(key, &wc))
-        snprintf(buf, size, "%lc", (wint_t)wc);
+    else if (tui_key_char(key, &wc) && size > 4)
+        buf[tui_utf8_encode(wc, buf)] = '\0';
     else
         snprintf(buf, size, "?");
 }

@@ -98,6 +98,11 @@ struct tui_screen {
     int (*key)(void *state, int key);
 };
 
+/* Asks terminfo about $TERM before tui_init: 0 when the console can draw
+ * on it, TUI_TERM_UNKNOWN when terminfo does not know the name (or TERM is
+ * unset), TUI_TERM_DUMB when it cannot address the cursor (TERM=dumb). */
+enum { TUI_TERM_UNKNOWN = 1, TUI_TERM_DUMB = 2 };
+int tui_terminal_check(int fd);
 /* Call after setlocale(). Returns 0, or -1 when the terminal is unusable. */
 int tui_init(void);
 void tui_shutdown(void);
