@@ -32,8 +32,8 @@ run_locale() {
   check "$lang: Tab completes the file name" wait_for "bad-register.csv"
   keys F2
   check "$lang: every problem is listed" wait_for "$L_PROBLEMS"
-  check "$lang: ... row 1 column B code 113" bash -c "tmux -L '$SOCK' capture-pane -p -t main | grep -Eq '^ +1 B +113'"
-  check "$lang: ... row 2 column B code 115" bash -c "tmux -L '$SOCK' capture-pane -p -t main | grep -Eq '^ +2 B +115'"
+  check "$lang: ... row 1 column B code 113" eventually bash -c "tmux -L '$SOCK' capture-pane -p -t main | grep -Eq '^ +1 B +113'"
+  check "$lang: ... row 2 column B code 115" eventually bash -c "tmux -L '$SOCK' capture-pane -p -t main | grep -Eq '^ +2 B +115'"
   check "$lang: nothing was registered" test "$(sqlite3 "$KASCON_DB" 'select count(*) from extensions')" = 0
   keys C-u; type_text "$TMP/files/good-register.csv"; keys F2
   check "$lang: a valid file is registered" wait_for "$L_DONE"

@@ -117,13 +117,13 @@ fwd_view() {
   keys 1; keys 2
   check "$lang: the forwarding view opens from Service settings" wait_for "$L_TITLE"
   type_text 202; keys Enter
-  check "$lang: busy forwarding to the mobile" bash -c "tmux -L '$SOCK' capture-pane -p -t main | grep '$L_BUSY' | grep -q 09011112222"
+  check "$lang: busy forwarding to the mobile" eventually bash -c "tmux -L '$SOCK' capture-pane -p -t main | grep '$L_BUSY' | grep -q 09011112222"
   check "$lang: no-answer with its delay" wait_for "$L_DELAY"
-  check "$lang: voicemail on" bash -c "tmux -L '$SOCK' capture-pane -p -t main | grep '$L_VM' | grep -q '$L_ON'"
-  check "$lang: unconditional not set reads -" bash -c "tmux -L '$SOCK' capture-pane -p -t main | grep '$L_UNCOND' | grep -q ' -'"
+  check "$lang: voicemail on" eventually bash -c "tmux -L '$SOCK' capture-pane -p -t main | grep '$L_VM' | grep -q '$L_ON'"
+  check "$lang: unconditional not set reads -" eventually bash -c "tmux -L '$SOCK' capture-pane -p -t main | grep '$L_UNCOND' | grep -q ' -'"
   keys C-u; type_text 201; keys F3
-  check "$lang: 201 forwards unconditionally to 202" bash -c "tmux -L '$SOCK' capture-pane -p -t main | grep '$L_UNCOND' | grep -q ' 202'"
-  check "$lang: ... and the rest is -" bash -c "tmux -L '$SOCK' capture-pane -p -t main | grep '$L_NOANS' | grep -q ' -\$'"
+  check "$lang: 201 forwards unconditionally to 202" eventually bash -c "tmux -L '$SOCK' capture-pane -p -t main | grep '$L_UNCOND' | grep -q ' 202'"
+  check "$lang: ... and the rest is -" eventually bash -c "tmux -L '$SOCK' capture-pane -p -t main | grep '$L_NOANS' | grep -q ' -\$'"
   keys C-u; type_text 299; keys Enter
   check "$lang: an unknown extension is refused at the field" wait_for "$L_NF"
   keys C-u; type_text 12; keys Enter

@@ -25,7 +25,8 @@ start_newcomer() {
 
 start_newcomer ja_JP.UTF-8
 check "LANG=ja_JP.UTF-8 alone: a Japanese login screen" wait_for "拠点ドメイン名"
-on_screen() { screen | grep -q -- "$1"; }
+on_screen_now() { screen | grep -q -- "$1"; }
+on_screen() { eventually on_screen_now "$1"; }
 check "... the demo site filled in" on_screen "拠点ドメイン名 *$DOMAIN"
 check "... and the user" on_screen "ユーザー名 *admin"
 type_text FirstPass1; keys Enter

@@ -241,7 +241,7 @@ wait_for "Site domain name" >/dev/null
 type_text $D; keys Tab; type_text admin; keys Tab; type_text "$PW"; keys Enter
 check "the console's status line: changes waiting for the registrar, and why" \
   wait_for "Registrar: 1 change waiting"
-check "... naming the cause" bash -c "tmux -L '$SOCK' capture-pane -p -t main | grep -q 'unable to open'"
+check "... naming the cause" eventually bash -c "tmux -L '$SOCK' capture-pane -p -t main | grep -q 'unable to open'"
 mv "$KD/kam.away" "$KD/kam.db"
 run_ctl 0 registrar sync $D
 check "... and clears it once applied" wait_gone "Registrar:" 15
