@@ -183,8 +183,10 @@ static void create(struct edit_state *s)
     struct store_group g;
     int rc;
     if (s->kind == CORE_HUNT)
-        rc = ops_hunt_add(scr_ops(), tui_form_value(s->head, H_NUMBER),
-                          tui_form_choice(s->head, H_TYPE), tui_form_value(s->head, H_REP),
+        rc = ops_hunt_add(scr_ops(),
+                          &(struct ops_hunt_input){tui_form_value(s->head, H_NUMBER),
+                                                   tui_form_choice(s->head, H_TYPE),
+                                                   tui_form_value(s->head, H_REP)},
                           &problems, &g);
     else
         rc = ops_pickup_add(scr_ops(), tui_form_value(s->head, 0), &problems, &g);
@@ -261,10 +263,9 @@ static void change_members(struct edit_state *s, enum member_change how, const c
     struct core_problems problems;
     core_problems_init(&problems);
     struct store_group g = s->g;
-    int rc = how == ADD ? ops_group_members_add(scr_ops(), s->kind, number, s->g.version, exts, n,
-                                                &problems, &g)
-                        : ops_group_members_remove(scr_ops(), s->kind, number, s->g.version, exts,
-                                                   n, &problems, &g);
+    struct ops_members_request req = {s->kind, number, s->g.version, exts, n};
+    int rc = how == ADD ? ops_group_members_add(scr_ops(), &req, &problems, &g)
+                        : ops_group_members_remove(scr_ops(), &req, &problems, &g);
     if (saved(s, rc, &problems, &g)) {
         if (!selected)
             tui_form_set_value(s->entry, 0, "");
@@ -288,8 +289,8 @@ static void save_settings(struct edit_state *s)
     core_problems_init(&problems);
     tui_form_clear_errors(s->head);
     struct store_group g = s->g;
-    int rc = ops_hunt_update(scr_ops(), number, s->g.version, tui_form_choice(s->head, 0),
-                             tui_form_value(s->head, 1), &problems, &g);
+    struct ops_hunt_input in = {number, tui_form_choice(s->head, 0), tui_form_value(s->head, 1)};
+    int rc = ops_hunt_update(scr_ops(), &in, s->g.version, &problems, &g);
     if (saved(s, rc, &problems, &g)) {
         tui_form_mark_clean(s->head);
         char msg[160];
@@ -515,8 +516,8 @@ static void move_member(struct edit_state *s, int delta)
     struct core_problems problems;
     core_problems_init(&problems);
     struct store_group g = s->g;
-    int rc =
-        ops_hunt_move(scr_ops(), number, s->g.version, s->members[index].ext, delta, &problems, &g);
+    struct ops_member_move move = {number, s->g.version, s->members[index].ext, delta};
+    int rc = ops_hunt_move(scr_ops(), &move, &problems, &g);
     if (rc) {
         if (rc == E_CHANGED_MEANWHILE)
             load(s);

@@ -217,11 +217,14 @@ static void moves(struct store *st, int64_t site, const char *path)
     struct store_group g;
     const char *m302[] = {"302"}, *m301[] = {"301"};
     ops_pickup_add(TEST_CTX(st, site), "7", &pr, &g);
-    tap_is(ops_group_members_add(TEST_CTX(st, site), CORE_PICKUP, "7", OPS_ANY_VERSION, m302, 1,
-                                 &pr, &g),
+    tap_is(ops_group_members_add(
+               TEST_CTX(st, site),
+               &(struct ops_members_request){CORE_PICKUP, "7", OPS_ANY_VERSION, m302, 1}, &pr, &g),
            CORE_OK, "302 in pickup group 7");
     ops_pickup_add(TEST_CTX(st, site), "8", &pr, &g);
-    ops_group_members_add(TEST_CTX(st, site), CORE_PICKUP, "8", OPS_ANY_VERSION, m301, 1, &pr, &g);
+    ops_group_members_add(TEST_CTX(st, site),
+                          &(struct ops_members_request){CORE_PICKUP, "8", OPS_ANY_VERSION, m301, 1},
+                          &pr, &g);
     ops_fwd_set(TEST_CTX(st, site), "301", OPS_ANY_VERSION, CORE_FWD_BUSY, "09011112222", NULL, &pr,
                 NULL);
     ops_fwd_set(TEST_CTX(st, site), "302", OPS_ANY_VERSION, CORE_FWD_UNCONDITIONAL, "303", NULL,
@@ -259,8 +262,9 @@ static void moves(struct store *st, int64_t site, const char *path)
     tap_is(pr.items[0].field, OPS_M_OTHER, "... at the second extension");
     first_code(&pr);
     tap_is(ext_with_mobile(st, site, D, "304", "09000000304"), CORE_OK, "304");
-    tap_is(ops_hunt_add(TEST_CTX(st, site), "9", CORE_HUNT_PILOT, "304", &pr, &g), CORE_OK,
-           "304 represents hunting group 9");
+    tap_is(ops_hunt_add(TEST_CTX(st, site), &(struct ops_hunt_input){"9", CORE_HUNT_PILOT, "304"},
+                        &pr, &g),
+           CORE_OK, "304 represents hunting group 9");
     tap_is(ops_transfer_plan(TEST_CTX(st, site), "301", "304", &plan, &pr), E_DELETE_REPRESENTATIVE,
            "a representative's profile cannot be deleted by a transfer");
     tap_ok(pr.count && pr.items[0].other_kind == CORE_OTHER_GROUPS, "... naming the group");

@@ -118,16 +118,20 @@ int main(void)
         snprintf(exts[i], sizeof exts[i], "%d", 200 + i);
         list[i] = exts[i];
     }
-    tap_is(
-        ops_group_members_add(TEST_CTX(st, site), CORE_PICKUP, "1", g.version, list, 64, &pr, &g),
-        CORE_OK, "64 members");
+    tap_is(ops_group_members_add(
+               TEST_CTX(st, site),
+               &(struct ops_members_request){CORE_PICKUP, "1", g.version, list, 64}, &pr, &g),
+           CORE_OK, "64 members");
     tap_is(g.members, 64, "... counted");
-    tap_is(ops_group_members_add(TEST_CTX(st, site), CORE_PICKUP, "1", g.version, list + 64, 1, &pr,
-                                 NULL),
+    tap_is(ops_group_members_add(
+               TEST_CTX(st, site),
+               &(struct ops_members_request){CORE_PICKUP, "1", g.version, list + 64, 1}, &pr, NULL),
            E_GROUP_MEMBERS_FULL, "65th member refused");
     first_code(&pr);
     const char *bad[] = {"270", "999", "12", "270"};
-    ops_group_members_add(TEST_CTX(st, site), CORE_PICKUP, "1", OPS_ANY_VERSION, bad, 4, &pr, NULL);
+    ops_group_members_add(TEST_CTX(st, site),
+                          &(struct ops_members_request){CORE_PICKUP, "1", OPS_ANY_VERSION, bad, 4},
+                          &pr, NULL);
     tap_is(pr.count, 4, "every bad member reported (%zu)", pr.count);
     tap_ok(pr.count == 4 && pr.items[0].code == E_EXT_NOT_FOUND && pr.items[0].row == 2,
            "unregistered extension at place 2");
@@ -137,23 +141,30 @@ int main(void)
     tap_ok(pr.count == 4 && pr.items[3].code == E_GROUP_MEMBERS_FULL, "and the 65th member");
     first_code(&pr);
     tap_is(ops_pickup_add(TEST_CTX(st, site), "2", &pr, NULL), CORE_OK, "pickup group 2");
-    tap_is(ops_group_members_add(TEST_CTX(st, site), CORE_PICKUP, "2", OPS_ANY_VERSION, list, 2,
-                                 &pr, NULL),
+    tap_is(ops_group_members_add(
+               TEST_CTX(st, site),
+               &(struct ops_members_request){CORE_PICKUP, "2", OPS_ANY_VERSION, list, 2}, &pr,
+               NULL),
            CORE_OK, "an extension may be in several pickup groups");
     /* Version check: a stale copy cannot save. */
     struct store_group stale = g;
-    tap_is(
-        ops_group_members_remove(TEST_CTX(st, site), CORE_PICKUP, "1", g.version, list, 1, &pr, &g),
-        CORE_OK, "remove member 200");
+    tap_is(ops_group_members_remove(
+               TEST_CTX(st, site),
+               &(struct ops_members_request){CORE_PICKUP, "1", g.version, list, 1}, &pr, &g),
+           CORE_OK, "remove member 200");
     tap_is(g.members, 63, "... 63 left");
     struct store_group now;
-    tap_is(ops_group_members_remove(TEST_CTX(st, site), CORE_PICKUP, "1", stale.version, list + 1,
-                                    1, &pr, &now),
+    tap_is(ops_group_members_remove(
+               TEST_CTX(st, site),
+               &(struct ops_members_request){CORE_PICKUP, "1", stale.version, list + 1, 1}, &pr,
+               &now),
            E_CHANGED_MEANWHILE, "stale version refused");
     first_code(&pr);
     tap_is(now.version, g.version, "... and the current group handed back");
-    tap_is(ops_group_members_remove(TEST_CTX(st, site), CORE_PICKUP, "1", OPS_ANY_VERSION, list, 1,
-                                    &pr, NULL),
+    tap_is(ops_group_members_remove(
+               TEST_CTX(st, site),
+               &(struct ops_members_request){CORE_PICKUP, "1", OPS_ANY_VERSION, list, 1}, &pr,
+               NULL),
            E_NOT_MEMBER, "removing a non-member");
     first_code(&pr);
     /* The store's own check, for a change that slips past the first read. */
@@ -186,56 +197,79 @@ int main(void)
     tap_ok(strstr(first_text(&pr), "4096") != NULL, "... saying 4096 (%s)", text);
 
     /* ---- hunting groups ---- */
-    tap_is(ops_hunt_add(TEST_CTX(st, site), "1", CORE_HUNT_PILOT, "279", &pr, &g), CORE_OK,
-           "hunting group 1, pilot, representative 279");
-    tap_is(ops_hunt_add(TEST_CTX(st, site), "2", CORE_HUNT_ROUND_ROBIN, "279", &pr, NULL),
+    tap_is(ops_hunt_add(TEST_CTX(st, site), &(struct ops_hunt_input){"1", CORE_HUNT_PILOT, "279"},
+                        &pr, &g),
+           CORE_OK, "hunting group 1, pilot, representative 279");
+    tap_is(ops_hunt_add(TEST_CTX(st, site),
+                        &(struct ops_hunt_input){"2", CORE_HUNT_ROUND_ROBIN, "279"}, &pr, NULL),
            E_HUNT_REP_TAKEN, "one group per representative");
     tap_ok(strstr(first_text(&pr), "hunting group 1") != NULL, "... naming it (%s)", text);
-    tap_is(ops_hunt_add(TEST_CTX(st, site), "2", CORE_HUNT_ROUND_ROBIN, "9999", &pr, NULL),
+    tap_is(ops_hunt_add(TEST_CTX(st, site),
+                        &(struct ops_hunt_input){"2", CORE_HUNT_ROUND_ROBIN, "9999"}, &pr, NULL),
            E_EXT_NOT_FOUND, "representative must be registered");
     tap_is(pr.items[0].field, OPS_G_REP, "... at the representative field");
     first_code(&pr);
-    tap_is(ops_hunt_add(TEST_CTX(st, site), "2", 7, "278", &pr, NULL), E_HUNT_TYPE, "bad type");
+    tap_is(ops_hunt_add(TEST_CTX(st, site), &(struct ops_hunt_input){"2", 7, "278"}, &pr, NULL),
+           E_HUNT_TYPE, "bad type");
     first_code(&pr);
-    tap_is(ops_hunt_add(TEST_CTX(st, site), "2", CORE_HUNT_ROUND_ROBIN, "278", &pr, NULL), CORE_OK,
-           "hunting group 2, round robin");
+    tap_is(ops_hunt_add(TEST_CTX(st, site),
+                        &(struct ops_hunt_input){"2", CORE_HUNT_ROUND_ROBIN, "278"}, &pr, NULL),
+           CORE_OK, "hunting group 2, round robin");
     const char *h1[] = {"201", "202", "203"};
-    tap_is(
-        ops_group_members_add(TEST_CTX(st, site), CORE_HUNT, "1", OPS_ANY_VERSION, h1, 3, &pr, &g),
-        CORE_OK, "three members of hunting 1");
-    tap_is(ops_group_members_add(TEST_CTX(st, site), CORE_HUNT, "2", OPS_ANY_VERSION, h1 + 1, 1,
-                                 &pr, NULL),
+    tap_is(ops_group_members_add(
+               TEST_CTX(st, site),
+               &(struct ops_members_request){CORE_HUNT, "1", OPS_ANY_VERSION, h1, 3}, &pr, &g),
+           CORE_OK, "three members of hunting 1");
+    tap_is(ops_group_members_add(
+               TEST_CTX(st, site),
+               &(struct ops_members_request){CORE_HUNT, "2", OPS_ANY_VERSION, h1 + 1, 1}, &pr,
+               NULL),
            E_IN_OTHER_HUNT, "an extension in one hunting group only");
     tap_ok(strstr(first_text(&pr), "hunting group 1") != NULL, "... naming the holder (%s)", text);
     const char *rep[] = {"279"};
-    tap_is(ops_group_members_add(TEST_CTX(st, site), CORE_HUNT, "2", OPS_ANY_VERSION, rep, 1, &pr,
-                                 NULL),
+    tap_is(ops_group_members_add(
+               TEST_CTX(st, site),
+               &(struct ops_members_request){CORE_HUNT, "2", OPS_ANY_VERSION, rep, 1}, &pr, NULL),
            E_HUNT_REP_MEMBER, "a representative is not a member");
     first_code(&pr);
-    tap_is(ops_hunt_update(TEST_CTX(st, site), "2", OPS_ANY_VERSION, CORE_HUNT_ROUND_ROBIN, "201",
-                           &pr, NULL),
+    tap_is(ops_hunt_update(TEST_CTX(st, site),
+                           &(struct ops_hunt_input){"2", CORE_HUNT_ROUND_ROBIN, "201"},
+                           OPS_ANY_VERSION, &pr, NULL),
            E_HUNT_REP_MEMBER, "a member is not a representative");
     first_code(&pr);
     const char *order[] = {"203", "201", "202"};
-    tap_is(ops_hunt_order(TEST_CTX(st, site), "1", g.version, order, 3, &pr, &g), CORE_OK,
-           "new pilot order");
-    tap_is(ops_hunt_move(TEST_CTX(st, site), "1", g.version, "202", -1, &pr, &g), CORE_OK,
-           "move 202 up");
-    tap_is(ops_hunt_order(TEST_CTX(st, site), "1", OPS_ANY_VERSION, order, 2, &pr, NULL),
+    tap_is(ops_hunt_order(TEST_CTX(st, site),
+                          &(struct ops_members_request){CORE_HUNT, "1", g.version, order, 3}, &pr,
+                          &g),
+           CORE_OK, "new pilot order");
+    tap_is(ops_hunt_move(TEST_CTX(st, site), &(struct ops_member_move){"1", g.version, "202", -1},
+                         &pr, &g),
+           CORE_OK, "move 202 up");
+    tap_is(ops_hunt_order(TEST_CTX(st, site),
+                          &(struct ops_members_request){CORE_HUNT, "1", OPS_ANY_VERSION, order, 2},
+                          &pr, NULL),
            E_ORDER_MISMATCH, "an order must list every member");
     first_code(&pr);
     const char *stranger[] = {"250"};
-    tap_is(ops_hunt_order(TEST_CTX(st, site), "1", OPS_ANY_VERSION, stranger, 1, &pr, NULL),
-           E_NOT_MEMBER, "order of non-members refused");
+    tap_is(
+        ops_hunt_order(TEST_CTX(st, site),
+                       &(struct ops_members_request){CORE_HUNT, "1", OPS_ANY_VERSION, stranger, 1},
+                       &pr, NULL),
+        E_NOT_MEMBER, "order of non-members refused");
     first_code(&pr);
     const char *h2[] = {"210"};
-    ops_group_members_add(TEST_CTX(st, site), CORE_HUNT, "2", OPS_ANY_VERSION, h2, 1, &pr, NULL);
-    tap_is(ops_hunt_order(TEST_CTX(st, site), "2", OPS_ANY_VERSION, h2, 1, &pr, NULL),
+    ops_group_members_add(TEST_CTX(st, site),
+                          &(struct ops_members_request){CORE_HUNT, "2", OPS_ANY_VERSION, h2, 1},
+                          &pr, NULL);
+    tap_is(ops_hunt_order(TEST_CTX(st, site),
+                          &(struct ops_members_request){CORE_HUNT, "2", OPS_ANY_VERSION, h2, 1},
+                          &pr, NULL),
            E_ORDER_NOT_PILOT, "order belongs to pilot groups");
     first_code(&pr);
-    tap_is(
-        ops_hunt_update(TEST_CTX(st, site), "2", OPS_ANY_VERSION, CORE_HUNT_PILOT, "277", &pr, &g),
-        CORE_OK, "change type and representative");
+    tap_is(ops_hunt_update(TEST_CTX(st, site),
+                           &(struct ops_hunt_input){"2", CORE_HUNT_PILOT, "277"}, OPS_ANY_VERSION,
+                           &pr, &g),
+           CORE_OK, "change type and representative");
     tap_ok(g.pilot == 1 && !strcmp(g.rep, "277"), "... saved");
 
     /* Where used and deleting. */
@@ -287,7 +321,9 @@ int main(void)
     tap_is(rc, CORE_OK, "hunting groups inserted");
     store_group_count(st, CORE_HUNT, site, &count);
     tap_is(count, CORE_HUNT_GROUPS_MAX, "10,000 hunting groups");
-    tap_is(ops_hunt_add(TEST_CTX(st, site), "99999", CORE_HUNT_ROUND_ROBIN, "39999", &pr, NULL),
+    tap_is(ops_hunt_add(TEST_CTX(st, site),
+                        &(struct ops_hunt_input){"99999", CORE_HUNT_ROUND_ROBIN, "39999"}, &pr,
+                        NULL),
            E_HUNT_GROUPS_FULL, "the 10,001st refused");
     tap_ok(strstr(first_text(&pr), "10000") != NULL, "... saying 10000 (%s)", text);
     double t0 = now_ms();

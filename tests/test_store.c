@@ -114,8 +114,9 @@ int main(void)
 
     const char *member[] = {"200"};
     ops_pickup_add(TEST_CTX(st, site), "1", &pr, NULL);
-    ops_group_members_add(TEST_CTX(st, site), CORE_PICKUP, "1", OPS_ANY_VERSION, member, 1, &pr,
-                          NULL);
+    ops_group_members_add(
+        TEST_CTX(st, site),
+        &(struct ops_members_request){CORE_PICKUP, "1", OPS_ANY_VERSION, member, 1}, &pr, NULL);
     tap_is(first_code(&pr), CORE_OK, "pickup group 1 with member 200");
     tap_is(ops_ext_delete(TEST_CTX(st, site), "200", false, &p), E_DELETE_IN_GROUP,
            "delete refused in a group");

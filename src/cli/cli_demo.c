@@ -67,8 +67,10 @@ static int demo_groups(struct cli *cli, int64_t site_id)
             members[m] = ext[m];
         }
         if (!ops_pickup_add(cli_ops(cli, site_id), number, &problems, NULL))
-            ops_group_members_add(cli_ops(cli, site_id), CORE_PICKUP, number, OPS_ANY_VERSION,
-                                  members, 8, &problems, NULL);
+            ops_group_members_add(
+                cli_ops(cli, site_id),
+                &(struct ops_members_request){CORE_PICKUP, number, OPS_ANY_VERSION, members, 8},
+                &problems, NULL);
     }
     for (int g = 1; g <= 3 && !problems.count; g++) {
         char rep[16];
@@ -78,10 +80,13 @@ static int demo_groups(struct cli *cli, int64_t site_id)
             snprintf(ext[m], sizeof ext[m], "%d", DEMO_FIRST_EXT + 100 + (g - 1) * 5 + m);
             members[m] = ext[m];
         }
-        if (!ops_hunt_add(cli_ops(cli, site_id), number,
-                          g == 2 ? CORE_HUNT_PILOT : CORE_HUNT_ROUND_ROBIN, rep, &problems, NULL))
-            ops_group_members_add(cli_ops(cli, site_id), CORE_HUNT, number, OPS_ANY_VERSION,
-                                  members, 5, &problems, NULL);
+        struct ops_hunt_input hunt = {number, g == 2 ? CORE_HUNT_PILOT : CORE_HUNT_ROUND_ROBIN,
+                                      rep};
+        if (!ops_hunt_add(cli_ops(cli, site_id), &hunt, &problems, NULL))
+            ops_group_members_add(
+                cli_ops(cli, site_id),
+                &(struct ops_members_request){CORE_HUNT, number, OPS_ANY_VERSION, members, 5},
+                &problems, NULL);
     }
     return report(cli, &problems);
 }

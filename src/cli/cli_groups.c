@@ -72,7 +72,8 @@ int cli_hunt_add(struct cli *cli, int argc, char **argv)
         return CLI_REFUSED;
     struct core_problems problems;
     core_problems_init(&problems);
-    ops_hunt_add(cli_ops(cli, site.id), pos[1], type, rep, &problems, NULL);
+    struct ops_hunt_input in = {.number = pos[1], .type = type, .rep = rep};
+    ops_hunt_add(cli_ops(cli, site.id), &in, &problems, NULL);
     int rc = cli_report(cli, &problems);
     if (!rc)
         printf(_("hunting group %s created\n"), pos[1]);
@@ -106,8 +107,9 @@ int cli_hunt_set(struct cli *cli, int argc, char **argv)
         return one_problem(cli, &p);
     struct core_problems problems;
     core_problems_init(&problems);
-    ops_hunt_update(cli_ops(cli, site.id), pos[1], g.version, type_text ? type : g.pilot,
-                    rep ? rep : g.rep, &problems, NULL);
+    struct ops_hunt_input in = {
+        .number = pos[1], .type = type_text ? type : g.pilot, .rep = rep ? rep : g.rep};
+    ops_hunt_update(cli_ops(cli, site.id), &in, g.version, &problems, NULL);
     int rc = cli_report(cli, &problems);
     if (!rc)
         printf(_("hunting group %s changed\n"), pos[1]);
@@ -277,12 +279,15 @@ int cli_group_member(struct cli *cli, int argc, char **argv)
     struct core_problems problems;
     core_problems_init(&problems);
     struct store_group g;
+    struct ops_members_request req = {.kind = kind,
+                                      .number = argv[2],
+                                      .version = OPS_ANY_VERSION,
+                                      .exts = exts,
+                                      .count = argc - 3};
     if (adding)
-        ops_group_members_add(cli_ops(cli, site.id), kind, argv[2], OPS_ANY_VERSION, exts, argc - 3,
-                              &problems, &g);
+        ops_group_members_add(cli_ops(cli, site.id), &req, &problems, &g);
     else
-        ops_group_members_remove(cli_ops(cli, site.id), kind, argv[2], OPS_ANY_VERSION, exts,
-                                 argc - 3, &problems, &g);
+        ops_group_members_remove(cli_ops(cli, site.id), &req, &problems, &g);
     int rc = cli_report(cli, &problems);
     if (!rc)
         printf(_("%s %s: %d members\n"), kind_word(kind), argv[2], g.members);
@@ -296,8 +301,12 @@ int cli_hunt_order(struct cli *cli, int argc, char **argv)
         return CLI_REFUSED;
     struct core_problems problems;
     core_problems_init(&problems);
-    ops_hunt_order(cli_ops(cli, site.id), argv[1], OPS_ANY_VERSION, (const char *const *)argv + 2,
-                   argc - 2, &problems, NULL);
+    struct ops_members_request req = {.kind = CORE_HUNT,
+                                      .number = argv[1],
+                                      .version = OPS_ANY_VERSION,
+                                      .exts = (const char *const *)argv + 2,
+                                      .count = argc - 2};
+    ops_hunt_order(cli_ops(cli, site.id), &req, &problems, NULL);
     int rc = cli_report(cli, &problems);
     if (!rc)
         printf(_("hunting group %s: order saved\n"), argv[1]);

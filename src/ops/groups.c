@@ -219,18 +219,18 @@ int ops_pickup_add(const struct ops_ctx *ctx, const char *number, struct core_pr
     return group_add(st, site_id, &g, number, NULL, who, problems, out);
 }
 
-int ops_hunt_add(const struct ops_ctx *ctx, const char *number, int type, const char *rep,
+int ops_hunt_add(const struct ops_ctx *ctx, const struct ops_hunt_input *in,
                  struct core_problems *problems, struct store_group *out)
 {
     struct store *st = ctx->st;
     int64_t site_id = ctx->site_id;
     const struct store_actor *who = &ctx->actor;
-    if (type != CORE_HUNT_ROUND_ROBIN && type != CORE_HUNT_PILOT) {
+    if (in->type != CORE_HUNT_ROUND_ROBIN && in->type != CORE_HUNT_PILOT) {
         add(problems, E_HUNT_TYPE, NULL, OPS_G_TYPE, 0);
         return E_HUNT_TYPE;
     }
-    struct store_group g = {.kind = CORE_HUNT, .pilot = type};
-    return group_add(st, site_id, &g, number, rep, who, problems, out);
+    struct store_group g = {.kind = CORE_HUNT, .pilot = in->type};
+    return group_add(st, site_id, &g, in->number, in->rep, who, problems, out);
 }
 
 static const char *type_word(int pilot)
@@ -243,9 +243,11 @@ static void object_of(const struct store_group *g, char *buf, size_t n)
     snprintf(buf, n, "%s %d", g->kind == CORE_HUNT ? "hunting" : "pickup", g->number);
 }
 
-int ops_hunt_update(const struct ops_ctx *ctx, const char *number, int64_t version, int type,
-                    const char *rep, struct core_problems *problems, struct store_group *out)
+int ops_hunt_update(const struct ops_ctx *ctx, const struct ops_hunt_input *in, int64_t version,
+                    struct core_problems *problems, struct store_group *out)
 {
+    const char *number = in->number, *rep = in->rep;
+    int type = in->type;
     struct store *st = ctx->st;
     int64_t site_id = ctx->site_id;
     const struct store_actor *who = &ctx->actor;
@@ -396,15 +398,16 @@ static int member_op_end(struct member_op *op, int rc, struct core_problems *pro
     return rc;
 }
 
-int ops_group_members_add(const struct ops_ctx *ctx, int kind, const char *number, int64_t version,
-                          const char *const *exts, int count, struct core_problems *problems,
-                          struct store_group *out)
+int ops_group_members_add(const struct ops_ctx *ctx, const struct ops_members_request *req,
+                          struct core_problems *problems, struct store_group *out)
 {
+    int kind = req->kind, count = req->count;
+    const char *number = req->number, *const *exts = req->exts;
     struct store *st = ctx->st;
     int64_t site_id = ctx->site_id;
     const struct store_actor *who = &ctx->actor;
     struct member_op op = {.st = st, .site_id = site_id};
-    int rc = member_op_begin(&op, kind, number, version, count, out, problems);
+    int rc = member_op_begin(&op, kind, number, req->version, count, out, problems);
     if (rc)
         return rc;
     int64_t ids[CORE_GROUP_MEMBERS_MAX * 2];
@@ -449,15 +452,16 @@ int ops_group_members_add(const struct ops_ctx *ctx, int kind, const char *numbe
     return member_op_end(&op, rc, problems, number, out);
 }
 
-int ops_group_members_remove(const struct ops_ctx *ctx, int kind, const char *number,
-                             int64_t version, const char *const *exts, int count,
+int ops_group_members_remove(const struct ops_ctx *ctx, const struct ops_members_request *req,
                              struct core_problems *problems, struct store_group *out)
 {
+    int kind = req->kind, count = req->count;
+    const char *number = req->number, *const *exts = req->exts;
     struct store *st = ctx->st;
     int64_t site_id = ctx->site_id;
     const struct store_actor *who = &ctx->actor;
     struct member_op op = {.st = st, .site_id = site_id};
-    int rc = member_op_begin(&op, kind, number, version, count, out, problems);
+    int rc = member_op_begin(&op, kind, number, req->version, count, out, problems);
     if (rc)
         return rc;
     for (int i = 0; i < count; i++) {
@@ -494,15 +498,16 @@ int ops_group_members_remove(const struct ops_ctx *ctx, int kind, const char *nu
     return member_op_end(&op, rc, problems, number, out);
 }
 
-int ops_hunt_order(const struct ops_ctx *ctx, const char *number, int64_t version,
-                   const char *const *exts, int count, struct core_problems *problems,
-                   struct store_group *out)
+int ops_hunt_order(const struct ops_ctx *ctx, const struct ops_members_request *req,
+                   struct core_problems *problems, struct store_group *out)
 {
+    int count = req->count;
+    const char *number = req->number, *const *exts = req->exts;
     struct store *st = ctx->st;
     int64_t site_id = ctx->site_id;
     const struct store_actor *who = &ctx->actor;
     struct member_op op = {.st = st, .site_id = site_id};
-    int rc = member_op_begin(&op, CORE_HUNT, number, version, count, out, problems);
+    int rc = member_op_begin(&op, CORE_HUNT, number, req->version, count, out, problems);
     if (rc)
         return rc;
     if (!op.g.pilot) {
@@ -536,9 +541,10 @@ int ops_hunt_order(const struct ops_ctx *ctx, const char *number, int64_t versio
     return member_op_end(&op, rc, problems, number, out);
 }
 
-int ops_hunt_move(const struct ops_ctx *ctx, const char *number, int64_t version, const char *ext,
-                  int delta, struct core_problems *problems, struct store_group *out)
+int ops_hunt_move(const struct ops_ctx *ctx, const struct ops_member_move *req,
+                  struct core_problems *problems, struct store_group *out)
 {
+    const char *number = req->number, *ext = req->ext;
     struct store *st = ctx->st;
     struct store_group g;
     struct core_problem p;
@@ -562,15 +568,21 @@ int ops_hunt_move(const struct ops_ctx *ctx, const char *number, int64_t version
         add(problems, E_NOT_MEMBER, ext, OPS_G_MEMBERS, 0);
         return E_NOT_MEMBER;
     }
-    int to = at + delta;
+    int to = at + req->delta;
     if (to >= 0 && to < set.count) {
         order[at] = order[to];
         order[to] = set.items[at].ext;
     }
     /* The order is written against the version the caller read: a
      * concurrent change makes it E_CHANGED_MEANWHILE, not a silent merge. */
-    return ops_hunt_order(ctx, number, version != OPS_ANY_VERSION ? version : g.version, order,
-                          set.count, problems, out);
+    struct ops_members_request reorder = {
+        .kind = CORE_HUNT,
+        .number = number,
+        .version = req->version != OPS_ANY_VERSION ? req->version : g.version,
+        .exts = order,
+        .count = set.count,
+    };
+    return ops_hunt_order(ctx, &reorder, problems, out);
 }
 
 int ops_ext_groups(const struct ops_ctx *ctx, const char *ext, char *refs, size_t n,

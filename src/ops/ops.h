@@ -269,31 +269,50 @@ int ops_group_get(const struct ops_ctx *ctx, int kind, const char *number, struc
                   struct core_problem *problem);
 int ops_pickup_add(const struct ops_ctx *ctx, const char *number, struct core_problems *problems,
                    struct store_group *out);
+/* A hunting group as typed: its number, type (enum core_hunt_type) and
+ * representative. */
+struct ops_hunt_input {
+    const char *number;
+    int type;
+    const char *rep;
+};
 /* The representative must be a registered extension of the site that is
  * neither a hunting group member nor another group's representative. */
-int ops_hunt_add(const struct ops_ctx *ctx, const char *number, int type, const char *rep,
+int ops_hunt_add(const struct ops_ctx *ctx, const struct ops_hunt_input *in,
                  struct core_problems *problems, struct store_group *out);
 /* Changes a hunting group's type and representative. */
-int ops_hunt_update(const struct ops_ctx *ctx, const char *number, int64_t version, int type,
-                    const char *rep, struct core_problems *problems, struct store_group *out);
+int ops_hunt_update(const struct ops_ctx *ctx, const struct ops_hunt_input *in, int64_t version,
+                    struct core_problems *problems, struct store_group *out);
 int ops_group_delete(const struct ops_ctx *ctx, int kind, const char *number, int64_t version,
                      struct core_problem *problem);
+/* Which group, at the version the caller read, and the extensions a
+ * change of its members names, in order. */
+struct ops_members_request {
+    int kind; /* enum core_group_kind; ops_hunt_order takes CORE_HUNT only */
+    const char *number;
+    int64_t version; /* or OPS_ANY_VERSION */
+    const char *const *exts;
+    int count;
+};
 /* Adds members at the end of the order.  A pickup member may be in any
  * number of pickup groups; a hunting member in no other hunting group
  * (E_IN_OTHER_HUNT names it) and no group's representative. */
-int ops_group_members_add(const struct ops_ctx *ctx, int kind, const char *number, int64_t version,
-                          const char *const *exts, int count, struct core_problems *problems,
-                          struct store_group *out);
-int ops_group_members_remove(const struct ops_ctx *ctx, int kind, const char *number,
-                             int64_t version, const char *const *exts, int count,
+int ops_group_members_add(const struct ops_ctx *ctx, const struct ops_members_request *req,
+                          struct core_problems *problems, struct store_group *out);
+int ops_group_members_remove(const struct ops_ctx *ctx, const struct ops_members_request *req,
                              struct core_problems *problems, struct store_group *out);
 /* A pilot group's new order: every member exactly once. */
-int ops_hunt_order(const struct ops_ctx *ctx, const char *number, int64_t version,
-                   const char *const *exts, int count, struct core_problems *problems,
-                   struct store_group *out);
-/* Moves one member of a pilot group up (delta -1) or down (+1). */
-int ops_hunt_move(const struct ops_ctx *ctx, const char *number, int64_t version, const char *ext,
-                  int delta, struct core_problems *problems, struct store_group *out);
+int ops_hunt_order(const struct ops_ctx *ctx, const struct ops_members_request *req,
+                   struct core_problems *problems, struct store_group *out);
+/* One member of a pilot group, moved up (delta -1) or down (+1). */
+struct ops_member_move {
+    const char *number;
+    int64_t version; /* or OPS_ANY_VERSION */
+    const char *ext;
+    int delta;
+};
+int ops_hunt_move(const struct ops_ctx *ctx, const struct ops_member_move *req,
+                  struct core_problems *problems, struct store_group *out);
 /* Where an extension is used, as core group references ("p1 h3 r7"). */
 int ops_ext_groups(const struct ops_ctx *ctx, const char *ext, char *refs, size_t n,
                    struct core_problem *problem);
