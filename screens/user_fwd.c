@@ -97,8 +97,9 @@ static void save(void *ctx, struct tui_form *form)
     struct core_problems problems;
     core_problems_init(&problems);
     tui_form_clear_errors(form);
-    int rc = ops_fwd_save(scr_ops(), own_ext(), s->fwd.version, &want,
-                          tui_form_value(form, F_DELAY), &problems, &s->fwd);
+    struct ops_fwd_request req = {
+        .ext = own_ext(), .version = s->fwd.version, .delay = tui_form_value(form, F_DELAY)};
+    int rc = ops_fwd_save(scr_ops(), &req, &want, &problems, &s->fwd);
     if (rc == E_CHANGED_MEANWHILE) {
         load(s);
         scr_show_problems(NULL, NULL, 0, &problems);

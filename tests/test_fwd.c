@@ -127,52 +127,69 @@ static void forwarding(struct store *st, int64_t site)
     tap_is(ops_fwd_get(TEST_CTX(st, site), "201", &f, &p), CORE_OK, "get forwarding never set");
     tap_ok(!core_fwd_any(&f) && f.version == 0, "... all off, version 0");
     tap_is(ops_fwd_get(TEST_CTX(st, site), "299", &f, &p), E_EXT_NOT_FOUND, "unknown extension");
-    tap_is(ops_fwd_set(TEST_CTX(st, site), "201", 0, CORE_FWD_UNCONDITIONAL, "202", NULL, &pr, &f),
+    tap_is(ops_fwd_set(TEST_CTX(st, site),
+                       &(struct ops_fwd_request){"201", 0, CORE_FWD_UNCONDITIONAL, "202", NULL},
+                       &pr, &f),
            CORE_OK, "201 unconditional to 202");
     tap_is(f.version, 1, "... version 1");
-    tap_is(ops_fwd_set(TEST_CTX(st, site), "202", OPS_ANY_VERSION, CORE_FWD_UNCONDITIONAL, "201",
-                       NULL, &pr, NULL),
+    tap_is(ops_fwd_set(TEST_CTX(st, site),
+                       &(struct ops_fwd_request){"202", OPS_ANY_VERSION, CORE_FWD_UNCONDITIONAL,
+                                                 "201", NULL},
+                       &pr, NULL),
            E_FWD_LOOP, "202 unconditional to 201 is a loop");
     tap_ok(pr.count && pr.items[0].field == OPS_FWD_F_DEST &&
                pr.items[0].other_kind == CORE_OTHER_TEXT,
            "... at the destination, naming the circle (%s)", pr.count ? pr.items[0].other : "");
     first_code(&pr);
-    tap_is(ops_fwd_set(TEST_CTX(st, site), "202", OPS_ANY_VERSION, CORE_FWD_BUSY, "201", NULL, &pr,
-                       NULL),
-           E_FWD_LOOP, "202 busy to 201 loops through 201's unconditional");
+    tap_is(
+        ops_fwd_set(TEST_CTX(st, site),
+                    &(struct ops_fwd_request){"202", OPS_ANY_VERSION, CORE_FWD_BUSY, "201", NULL},
+                    &pr, NULL),
+        E_FWD_LOOP, "202 busy to 201 loops through 201's unconditional");
     first_code(&pr);
-    tap_is(ops_fwd_set(TEST_CTX(st, site), "201", 1, CORE_FWD_BUSY, "201", NULL, &pr, NULL),
+    tap_is(ops_fwd_set(TEST_CTX(st, site),
+                       &(struct ops_fwd_request){"201", 1, CORE_FWD_BUSY, "201", NULL}, &pr, NULL),
            E_FWD_SELF, "self forwarding refused");
     first_code(&pr);
-    tap_is(ops_fwd_set(TEST_CTX(st, site), "201", 1, CORE_FWD_BUSY, "12", NULL, &pr, NULL),
+    tap_is(ops_fwd_set(TEST_CTX(st, site),
+                       &(struct ops_fwd_request){"201", 1, CORE_FWD_BUSY, "12", NULL}, &pr, NULL),
            E_FWD_SPECIAL, "special number refused");
     first_code(&pr);
-    tap_is(ops_fwd_set(TEST_CTX(st, site), "201", 1, CORE_FWD_NO_ANSWER, "0312345678", "99", &pr,
-                       NULL),
+    tap_is(ops_fwd_set(TEST_CTX(st, site),
+                       &(struct ops_fwd_request){"201", 1, CORE_FWD_NO_ANSWER, "0312345678", "99"},
+                       &pr, NULL),
            E_FWD_DELAY, "bad delay refused");
     tap_is(pr.items[0].field, OPS_FWD_F_DELAY, "... at the delay");
     first_code(&pr);
-    tap_is(
-        ops_fwd_set(TEST_CTX(st, site), "201", 0, CORE_FWD_NO_ANSWER, "0312345678", "20", &pr, &f),
-        E_CHANGED_MEANWHILE, "stale version refused");
+    tap_is(ops_fwd_set(TEST_CTX(st, site),
+                       &(struct ops_fwd_request){"201", 0, CORE_FWD_NO_ANSWER, "0312345678", "20"},
+                       &pr, &f),
+           E_CHANGED_MEANWHILE, "stale version refused");
     first_code(&pr);
     tap_is(f.version, 1, "... and the current settings returned");
-    tap_is(
-        ops_fwd_set(TEST_CTX(st, site), "201", 1, CORE_FWD_NO_ANSWER, "0312345678", "20", &pr, &f),
-        CORE_OK, "no-answer with 20 s");
+    tap_is(ops_fwd_set(TEST_CTX(st, site),
+                       &(struct ops_fwd_request){"201", 1, CORE_FWD_NO_ANSWER, "0312345678", "20"},
+                       &pr, &f),
+           CORE_OK, "no-answer with 20 s");
     tap_ok(!strcmp(f.dest[CORE_FWD_NO_ANSWER], "0312345678") && f.delay == 20 && f.version == 2,
            "... stored with its delay");
-    tap_is(ops_fwd_set(TEST_CTX(st, site), "201", 2, CORE_FWD_NO_ANSWER, NULL, NULL, &pr, &f),
+    tap_is(ops_fwd_set(TEST_CTX(st, site),
+                       &(struct ops_fwd_request){"201", 2, CORE_FWD_NO_ANSWER, NULL, NULL}, &pr,
+                       &f),
            CORE_OK, "no-answer off");
     tap_is(f.delay, 0, "... and its delay with it");
-    tap_is(ops_fwd_voicemail(TEST_CTX(st, site), "201", 3, true, &pr, &f), CORE_OK, "voicemail on");
+    tap_is(ops_fwd_voicemail(TEST_CTX(st, site),
+                             &(struct ops_fwd_request){.ext = "201", .version = 3}, true, &pr, &f),
+           CORE_OK, "voicemail on");
     tap_ok(f.voicemail && !strcmp(f.dest[CORE_FWD_UNCONDITIONAL], "202"),
            "... other settings kept");
     char text[64];
     core_fwd_describe(&f, CORE_FWD_BUSY, text, sizeof text);
     tap_ok(!strcmp(text, "-"), "an unset kind reads -");
-    tap_is(ops_fwd_set(TEST_CTX(st, site), "202", OPS_ANY_VERSION, CORE_FWD_NO_ANSWER, "203", "",
-                       &pr, &f),
+    tap_is(ops_fwd_set(
+               TEST_CTX(st, site),
+               &(struct ops_fwd_request){"202", OPS_ANY_VERSION, CORE_FWD_NO_ANSWER, "203", ""},
+               &pr, &f),
            CORE_OK, "202 no-answer to 203 with the default delay");
     core_fwd_describe(&f, CORE_FWD_NO_ANSWER, text, sizeof text);
     tap_ok(!strcmp(text, "203 (after 15 s)"), "... described with its delay (%s)", text);
@@ -225,11 +242,17 @@ static void moves(struct store *st, int64_t site, const char *path)
     ops_group_members_add(TEST_CTX(st, site),
                           &(struct ops_members_request){CORE_PICKUP, "8", OPS_ANY_VERSION, m301, 1},
                           &pr, &g);
-    ops_fwd_set(TEST_CTX(st, site), "301", OPS_ANY_VERSION, CORE_FWD_BUSY, "09011112222", NULL, &pr,
+    ops_fwd_set(
+        TEST_CTX(st, site),
+        &(struct ops_fwd_request){"301", OPS_ANY_VERSION, CORE_FWD_BUSY, "09011112222", NULL}, &pr,
+        NULL);
+    ops_fwd_set(
+        TEST_CTX(st, site),
+        &(struct ops_fwd_request){"302", OPS_ANY_VERSION, CORE_FWD_UNCONDITIONAL, "303", NULL}, &pr,
+        NULL);
+    ops_fwd_set(TEST_CTX(st, site),
+                &(struct ops_fwd_request){"201", OPS_ANY_VERSION, CORE_FWD_BUSY, "302", NULL}, &pr,
                 NULL);
-    ops_fwd_set(TEST_CTX(st, site), "302", OPS_ANY_VERSION, CORE_FWD_UNCONDITIONAL, "303", NULL,
-                &pr, NULL);
-    ops_fwd_set(TEST_CTX(st, site), "201", OPS_ANY_VERSION, CORE_FWD_BUSY, "302", NULL, &pr, NULL);
     tap_is(first_code(&pr), CORE_OK, "groups and forwarding set up");
 
     /* ---- refusals ---- */
@@ -292,8 +315,10 @@ static void moves(struct store *st, int64_t site, const char *path)
     tap_ok(seen.count == 2 && seen.sides[1].ext_id == plan.sides[1].ext_id, "... the same plan");
 
     /* A change between preview and confirmation is caught. */
-    ops_fwd_set(TEST_CTX(st, site), "301", OPS_ANY_VERSION, CORE_FWD_OUT_OF_COVERAGE, "0312345678",
-                NULL, &pr, NULL);
+    ops_fwd_set(TEST_CTX(st, site),
+                &(struct ops_fwd_request){"301", OPS_ANY_VERSION, CORE_FWD_OUT_OF_COVERAGE,
+                                          "0312345678", NULL},
+                &pr, NULL);
     tap_is(ops_transfer(TEST_CTX(st, site), "301", "302", true, &plan, &pr, &done),
            E_CHANGED_MEANWHILE, "a plan gone stale is refused");
     first_code(&pr);
@@ -354,7 +379,9 @@ static void moves(struct store *st, int64_t site, const char *path)
            "... the spare mobile is on 301, B's is free");
 
     /* ---- exchange (guide §6.2) ---- */
-    ops_fwd_set(TEST_CTX(st, site), "304", OPS_ANY_VERSION, CORE_FWD_BUSY, "301", NULL, &pr, NULL);
+    ops_fwd_set(TEST_CTX(st, site),
+                &(struct ops_fwd_request){"304", OPS_ANY_VERSION, CORE_FWD_BUSY, "301", NULL}, &pr,
+                NULL);
     tap_is(ops_exchange_plan(TEST_CTX(st, site), "301", "304", &plan, &pr), CORE_OK,
            "exchange plan");
     tap_is(ops_exchange(TEST_CTX(st, site), "301", "304", false, &plan, &pr, &done), CORE_OK,

@@ -48,7 +48,8 @@ static int set_one(struct cli *cli, const char *domain, const char *ext, int kin
     struct core_problems problems;
     core_problems_init(&problems);
     struct core_fwd f;
-    ops_fwd_set(cli_ops(cli, site.id), ext, OPS_ANY_VERSION, kind, dest, delay, &problems, &f);
+    struct ops_fwd_request req = {ext, OPS_ANY_VERSION, kind, dest, delay};
+    ops_fwd_set(cli_ops(cli, site.id), &req, &problems, &f);
     return print_result(cli, &problems, &f);
 }
 
@@ -134,6 +135,7 @@ int cli_fwd_voicemail(struct cli *cli, int argc, char **argv)
     struct core_problems problems;
     core_problems_init(&problems);
     struct core_fwd f;
-    ops_fwd_voicemail(cli_ops(cli, site.id), argv[1], OPS_ANY_VERSION, on == 1, &problems, &f);
+    struct ops_fwd_request req = {.ext = argv[1], .version = OPS_ANY_VERSION};
+    ops_fwd_voicemail(cli_ops(cli, site.id), &req, on == 1, &problems, &f);
     return print_result(cli, &problems, &f);
 }

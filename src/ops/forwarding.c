@@ -137,10 +137,11 @@ static void check_setting(int kind, const char *dest, const char *delay, int *se
         core_problems_add_code(problems, rc, delay, OPS_FWD_F_DELAY);
 }
 
-int ops_fwd_set(const struct ops_ctx *ctx, const char *ext, int64_t version, int kind,
-                const char *dest, const char *delay, struct core_problems *problems,
-                struct core_fwd *out)
+int ops_fwd_set(const struct ops_ctx *ctx, const struct ops_fwd_request *req,
+                struct core_problems *problems, struct core_fwd *out)
 {
+    int kind = req->kind;
+    const char *dest = req->dest;
     struct store *st = ctx->st;
     int64_t site_id = ctx->site_id;
     const struct store_actor *who = &ctx->actor;
@@ -152,13 +153,13 @@ int ops_fwd_set(const struct ops_ctx *ctx, const char *ext, int64_t version, int
     struct core_fwd want;
     memset(&want, 0, sizeof want);
     snprintf(want.dest[kind], sizeof want.dest[kind], "%s", dest ? dest : "");
-    check_setting(kind, dest, delay, &want.delay, problems);
+    check_setting(kind, dest, req->delay, &want.delay, problems);
     if (problems->count > from)
         return problems->items[from].code;
-    return update(st, site_id, ext, version, &want, 1u << kind, who, problems, out);
+    return update(st, site_id, req->ext, req->version, &want, 1u << kind, who, problems, out);
 }
 
-int ops_fwd_voicemail(const struct ops_ctx *ctx, const char *ext, int64_t version, bool on,
+int ops_fwd_voicemail(const struct ops_ctx *ctx, const struct ops_fwd_request *req, bool on,
                       struct core_problems *problems, struct core_fwd *out)
 {
     struct store *st = ctx->st;
@@ -167,12 +168,12 @@ int ops_fwd_voicemail(const struct ops_ctx *ctx, const char *ext, int64_t versio
     struct core_fwd want;
     memset(&want, 0, sizeof want);
     want.voicemail = on;
-    return update(st, site_id, ext, version, &want, FWD_VOICEMAIL_BIT, who, problems, out);
+    return update(st, site_id, req->ext, req->version, &want, FWD_VOICEMAIL_BIT, who, problems,
+                  out);
 }
 
-int ops_fwd_save(const struct ops_ctx *ctx, const char *ext, int64_t version,
-                 const struct core_fwd *want, const char *delay, struct core_problems *problems,
-                 struct core_fwd *out)
+int ops_fwd_save(const struct ops_ctx *ctx, const struct ops_fwd_request *req,
+                 const struct core_fwd *want, struct core_problems *problems, struct core_fwd *out)
 {
     struct store *st = ctx->st;
     int64_t site_id = ctx->site_id;
@@ -180,8 +181,8 @@ int ops_fwd_save(const struct ops_ctx *ctx, const char *ext, int64_t version,
     size_t from = problems->count;
     struct core_fwd checked = *want;
     for (int kind = 0; kind < CORE_FWD_KINDS; kind++)
-        check_setting(kind, want->dest[kind], delay, &checked.delay, problems);
+        check_setting(kind, want->dest[kind], req->delay, &checked.delay, problems);
     if (problems->count > from)
         return problems->items[from].code;
-    return update(st, site_id, ext, version, &checked, FWD_ALL_BITS, who, problems, out);
+    return update(st, site_id, req->ext, req->version, &checked, FWD_ALL_BITS, who, problems, out);
 }

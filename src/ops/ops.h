@@ -325,20 +325,28 @@ int ops_ext_groups(const struct ops_ctx *ctx, const char *ext, char *refs, size_
 enum ops_fwd_field { OPS_FWD_F_EXT, OPS_FWD_F_DEST, OPS_FWD_F_DELAY, OPS_FWD_FIELDS };
 int ops_fwd_get(const struct ops_ctx *ctx, const char *ext, struct core_fwd *out,
                 struct core_problem *problem);
-/* Sets one kind (enum core_fwd_kind) to dest, or turns it off when dest is
- * NULL or empty; delay (text, seconds) is the no-answer delay, empty for
- * the default. */
-int ops_fwd_set(const struct ops_ctx *ctx, const char *ext, int64_t version, int kind,
-                const char *dest, const char *delay, struct core_problems *problems,
-                struct core_fwd *out);
-int ops_fwd_voicemail(const struct ops_ctx *ctx, const char *ext, int64_t version, bool on,
+/* Which extension's forwarding, at the version the caller read, and the
+ * setting ops_fwd_set changes: kind (enum core_fwd_kind) to dest, or off
+ * when dest is NULL or empty.  delay (text, seconds) is the no-answer
+ * delay, NULL or empty for the default (ops_fwd_set and ops_fwd_save). */
+struct ops_fwd_request {
+    const char *ext;
+    int64_t version; /* core_fwd.version, or OPS_ANY_VERSION */
+    int kind;
+    const char *dest;
+    const char *delay;
+};
+int ops_fwd_set(const struct ops_ctx *ctx, const struct ops_fwd_request *req,
+                struct core_problems *problems, struct core_fwd *out);
+/* Voicemail on or off (req->ext and req->version only). */
+int ops_fwd_voicemail(const struct ops_ctx *ctx, const struct ops_fwd_request *req, bool on,
                       struct core_problems *problems, struct core_fwd *out);
 /* Every setting at once (the user's 各種転送設定 form): want->dest[kind] ""
- * for off, want->voicemail, and delay as typed; all checked, then saved in
- * one transaction or not at all.  A destination's problem has row kind + 1. */
-int ops_fwd_save(const struct ops_ctx *ctx, const char *ext, int64_t version,
-                 const struct core_fwd *want, const char *delay, struct core_problems *problems,
-                 struct core_fwd *out);
+ * for off, want->voicemail, and req->delay as typed; all checked, then
+ * saved in one transaction or not at all.  A destination's problem has row
+ * kind + 1. */
+int ops_fwd_save(const struct ops_ctx *ctx, const struct ops_fwd_request *req,
+                 const struct core_fwd *want, struct core_problems *problems, struct core_fwd *out);
 
 /* ---- 内線番号の譲渡 / 交換 (transfer, exchange: doc/spec.md §6, guide §6.1, §6.2) ----
  * Transfer hands an extension number to the person using another mobile:
