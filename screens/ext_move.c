@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* 内線番号管理 > 内線番号の譲渡 (§6.1) and 内線番号の交換 (§6.2), guided:
  * choose the numbers, see what will change, choose whether forwarding is
- * kept or cleared, confirm; the change is one transaction (ops_transfer,
- * ops_exchange).  The preview holds row locks on the extensions involved,
- * and the operation refuses if anything changed since the preview. */
+ * kept or cleared, confirm; the change is one transaction (ops_move).  The
+ * preview holds row locks on the extensions involved, and the operation
+ * refuses if anything changed since the preview. */
 #include <config.h>
 
 #include <stdlib.h>
@@ -236,9 +236,8 @@ static void execute(void *state)
     struct core_problems problems;
     core_problems_init(&problems);
     struct ops_move_plan now;
-    int rc = r->kind == OPS_TRANSFER
-                 ? ops_transfer(scr_ops(), r->a, r->b, clear, &r->plan, &problems, &now)
-                 : ops_exchange(scr_ops(), r->a, r->b, clear, &r->plan, &problems, &now);
+    struct ops_move_request req = {r->kind, r->a, r->b, clear, &r->plan};
+    int rc = ops_move(scr_ops(), &req, &problems, &now);
     if (rc == E_CHANGED_MEANWHILE) {
         /* Show what would change now; the user confirms again. */
         r->plan = now;

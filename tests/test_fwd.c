@@ -319,7 +319,9 @@ static void moves(struct store *st, int64_t site, const char *path)
                 &(struct ops_fwd_request){"301", OPS_ANY_VERSION, CORE_FWD_OUT_OF_COVERAGE,
                                           "0312345678", NULL},
                 &pr, NULL);
-    tap_is(ops_transfer(TEST_CTX(st, site), "301", "302", true, &plan, &pr, &done),
+    tap_is(ops_move(TEST_CTX(st, site),
+                    &(struct ops_move_request){OPS_TRANSFER, "301", "302", true, &plan}, &pr,
+                    &done),
            E_CHANGED_MEANWHILE, "a plan gone stale is refused");
     first_code(&pr);
     tap_ok(!strcmp(holder(st, "09000000302"), "302") && registered(st, site, "302"),
@@ -336,8 +338,9 @@ static void moves(struct store *st, int64_t site, const char *path)
                         " BEGIN SELECT RAISE(ABORT, 'injected'); END",
                         NULL, NULL, NULL),
            SQLITE_OK, "inject a failure into the final audit entry");
-    tap_is(ops_transfer(TEST_CTX(st, site), "301", "302", true, &done, &pr, NULL), E_STORAGE,
-           "transfer fails at its last step");
+    tap_is(ops_move(TEST_CTX(st, site),
+                    &(struct ops_move_request){OPS_TRANSFER, "301", "302", true, &done}, &pr, NULL),
+           E_STORAGE, "transfer fails at its last step");
     first_code(&pr);
     tap_ok(!strcmp(holder(st, "09000000301"), "301") && !strcmp(holder(st, "09000000302"), "302") &&
                registered(st, site, "302"),
@@ -346,8 +349,9 @@ static void moves(struct store *st, int64_t site, const char *path)
     struct core_problem p;
     ops_fwd_get(TEST_CTX(st, site), "301", &f, &p);
     tap_ok(!strcmp(f.dest[CORE_FWD_BUSY], "09011112222"), "... forwarding as before");
-    tap_is(ops_exchange(TEST_CTX(st, site), "301", "302", false, NULL, &pr, NULL), E_STORAGE,
-           "exchange fails at its last step");
+    tap_is(ops_move(TEST_CTX(st, site),
+                    &(struct ops_move_request){OPS_EXCHANGE, "301", "302", false, NULL}, &pr, NULL),
+           E_STORAGE, "exchange fails at its last step");
     first_code(&pr);
     tap_ok(!strcmp(holder(st, "09000000301"), "301") && !strcmp(holder(st, "09000000302"), "302"),
            "... mobiles as before");
@@ -356,8 +360,10 @@ static void moves(struct store *st, int64_t site, const char *path)
 
     int before = 0, after = 0;
     store_ext_count(st, site, &before);
-    tap_is(ops_transfer(TEST_CTX(st, site), "301", "302", false, &done, &pr, &plan), CORE_OK,
-           "transfer 301 to B, forwarding kept");
+    tap_is(ops_move(TEST_CTX(st, site),
+                    &(struct ops_move_request){OPS_TRANSFER, "301", "302", false, &done}, &pr,
+                    &plan),
+           CORE_OK, "transfer 301 to B, forwarding kept");
     store_ext_count(st, site, &after);
     tap_ok(!strcmp(holder(st, "09000000302"), "301"), "... B's mobile is on 301");
     tap_ok(!strcmp(holder(st, "09000000301"), ""), "... A's mobile is unassigned");
@@ -370,8 +376,10 @@ static void moves(struct store *st, int64_t site, const char *path)
     tap_is(audited(st, site, "ext.transfer", "301"), 1, "... audited");
 
     /* A recipient with no extension yet: the spare mobile. */
-    tap_is(ops_transfer(TEST_CTX(st, site), "301", "09000000309", true, NULL, &pr, &plan), CORE_OK,
-           "transfer 301 to an unassigned mobile, forwarding cleared");
+    tap_is(ops_move(TEST_CTX(st, site),
+                    &(struct ops_move_request){OPS_TRANSFER, "301", "09000000309", true, NULL}, &pr,
+                    &plan),
+           CORE_OK, "transfer 301 to an unassigned mobile, forwarding cleared");
     tap_is(plan.count, 1, "... nothing deleted");
     ops_fwd_get(TEST_CTX(st, site), "301", &f, &p);
     tap_ok(!core_fwd_any(&f), "... forwarding cleared");
@@ -384,17 +392,22 @@ static void moves(struct store *st, int64_t site, const char *path)
                 NULL);
     tap_is(ops_exchange_plan(TEST_CTX(st, site), "301", "304", &plan, &pr), CORE_OK,
            "exchange plan");
-    tap_is(ops_exchange(TEST_CTX(st, site), "301", "304", false, &plan, &pr, &done), CORE_OK,
-           "exchange 301 and 304");
+    tap_is(ops_move(TEST_CTX(st, site),
+                    &(struct ops_move_request){OPS_EXCHANGE, "301", "304", false, &plan}, &pr,
+                    &done),
+           CORE_OK, "exchange 301 and 304");
     tap_ok(!strcmp(holder(st, "09000000309"), "304") && !strcmp(holder(st, "09000000304"), "301"),
            "... mobiles swapped");
     ops_fwd_get(TEST_CTX(st, site), "304", &f, &p);
     tap_ok(!strcmp(f.dest[CORE_FWD_BUSY], "301"), "... forwarding kept with the number");
-    tap_is(ops_exchange(TEST_CTX(st, site), "301", "304", false, &plan, &pr, &done),
+    tap_is(ops_move(TEST_CTX(st, site),
+                    &(struct ops_move_request){OPS_EXCHANGE, "301", "304", false, &plan}, &pr,
+                    &done),
            E_CHANGED_MEANWHILE, "the same plan again is stale");
     first_code(&pr);
-    tap_is(ops_exchange(TEST_CTX(st, site), "304", "301", true, NULL, &pr, &done), CORE_OK,
-           "exchange back, forwarding cleared");
+    tap_is(ops_move(TEST_CTX(st, site),
+                    &(struct ops_move_request){OPS_EXCHANGE, "304", "301", true, NULL}, &pr, &done),
+           CORE_OK, "exchange back, forwarding cleared");
     ops_fwd_get(TEST_CTX(st, site), "304", &f, &p);
     tap_ok(!core_fwd_any(&f) && !strcmp(holder(st, "09000000304"), "304"),
            "... swapped back, forwarding cleared");

@@ -47,8 +47,8 @@ static int run(struct cli *cli, int argc, char **argv, int kind)
         (kind == OPS_TRANSFER ? ops_transfer_plan : ops_exchange_plan)(
             cli_ops(cli, site.id), pos[1], pos[2], &plan, &problems);
     else
-        (kind == OPS_TRANSFER ? ops_transfer : ops_exchange)(cli_ops(cli, site.id), pos[1], pos[2],
-                                                             clear, NULL, &problems, &plan);
+        ops_move(cli_ops(cli, site.id),
+                 &(struct ops_move_request){kind, pos[1], pos[2], clear, NULL}, &problems, &plan);
     int rc = cli_report(cli, &problems);
     if (rc) {
         fprintf(stderr, _("%s: nothing was changed\n"), cli->prog);

@@ -259,24 +259,11 @@ static int move(struct store *st, int64_t site_id, int kind, const char *ext, co
     return CORE_OK;
 }
 
-int ops_transfer(const struct ops_ctx *ctx, const char *ext, const char *to, bool clear_fwd,
-                 const struct ops_move_plan *shown, struct core_problems *problems,
-                 struct ops_move_plan *done)
+int ops_move(const struct ops_ctx *ctx, const struct ops_move_request *req,
+             struct core_problems *problems, struct ops_move_plan *done)
 {
-    struct store *st = ctx->st;
-    int64_t site_id = ctx->site_id;
-    const struct store_actor *who = &ctx->actor;
-    return move(st, site_id, OPS_TRANSFER, ext, to, clear_fwd, shown, who, problems, done);
-}
-
-int ops_exchange(const struct ops_ctx *ctx, const char *ext1, const char *ext2, bool clear_fwd,
-                 const struct ops_move_plan *shown, struct core_problems *problems,
-                 struct ops_move_plan *done)
-{
-    struct store *st = ctx->st;
-    int64_t site_id = ctx->site_id;
-    const struct store_actor *who = &ctx->actor;
-    return move(st, site_id, OPS_EXCHANGE, ext1, ext2, clear_fwd, shown, who, problems, done);
+    return move(ctx->st, ctx->site_id, req->kind, req->ext, req->other, req->clear_fwd, req->shown,
+                &ctx->actor, problems, done);
 }
 
 /* "無条件転送 202, 留守番 設定あり", or "" when nothing is set. */

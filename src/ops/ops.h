@@ -358,9 +358,9 @@ int ops_fwd_save(const struct ops_ctx *ctx, const struct ops_fwd_request *req,
  * extensions.  Profiles, group memberships and (with clear_fwd false)
  * forwarding stay with the numbers.
  *
- * The plan functions say what will change; the operations compute the
- * plan again in their one transaction and, when `shown` (the plan the
- * user confirmed; NULL for scripts) differs from it, change nothing and
+ * The plan functions say what will change; ops_move computes the plan
+ * again in its one transaction and, when `shown` (the plan the user
+ * confirmed; NULL for scripts) differs from it, changes nothing and
  * return E_CHANGED_MEANWHILE with the new plan in *done.  Problems carry
  * field OPS_M_EXT (the extension, or the first one) or OPS_M_OTHER (the
  * recipient, or the second extension). */
@@ -384,14 +384,18 @@ struct ops_move_plan {
 };
 int ops_transfer_plan(const struct ops_ctx *ctx, const char *ext, const char *to,
                       struct ops_move_plan *plan, struct core_problems *problems);
-int ops_transfer(const struct ops_ctx *ctx, const char *ext, const char *to, bool clear_fwd,
-                 const struct ops_move_plan *shown, struct core_problems *problems,
-                 struct ops_move_plan *done);
 int ops_exchange_plan(const struct ops_ctx *ctx, const char *ext1, const char *ext2,
                       struct ops_move_plan *plan, struct core_problems *problems);
-int ops_exchange(const struct ops_ctx *ctx, const char *ext1, const char *ext2, bool clear_fwd,
-                 const struct ops_move_plan *shown, struct core_problems *problems,
-                 struct ops_move_plan *done);
+/* A transfer or an exchange, as confirmed. */
+struct ops_move_request {
+    int kind;          /* enum ops_move_kind */
+    const char *ext;   /* the extension, or the first of the two */
+    const char *other; /* the recipient (mobile or extension), or the second extension */
+    bool clear_fwd;
+    const struct ops_move_plan *shown; /* the plan the user confirmed, or NULL */
+};
+int ops_move(const struct ops_ctx *ctx, const struct ops_move_request *req,
+             struct core_problems *problems, struct ops_move_plan *done);
 /* The plan in the user's language, one line at a time, for the console's
  * preview and kasconctl alike. */
 void ops_move_describe(const struct ops_move_plan *plan, bool clear_fwd,
