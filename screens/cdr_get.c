@@ -35,9 +35,10 @@ static void submit(void *ctx, struct tui_form *form)
     tui_progress(_("Download"), 0, s->file.records);
     long written = 0;
     struct core_problem p;
-    int rc = ops_cdr_export(scr_ops(), s->file.day, s->file.part, out.f,
-                            tui_form_choice(form, F_ENCODING) == 0 ? IO_ENC_CP932 : IO_ENC_UTF8,
-                            &written, &p);
+    struct ops_cdr_export_request req = {s->file.day, s->file.part,
+                                         tui_form_choice(form, F_ENCODING) == 0 ? IO_ENC_CP932
+                                                                                : IO_ENC_UTF8};
+    int rc = ops_cdr_export(scr_ops(), &req, out.f, &written, &p);
     if (scr_close_output(&out, rc == 0) != 0 && !rc)
         core_problem_set(&p, rc = E_FILE_WRITE, out.shown);
     tui_progress(_("Download"), written, s->file.records);

@@ -244,9 +244,11 @@ static void test_store(struct store *st, int64_t site)
     /* Late in the day: demo records stop at the present. */
     setenv("KASCON_NOW", "1714575599", 1); /* 2024-05-01 23:59:59 JST */
     setenv("TZ", "JST-9", 1);
-    tap_is(
-        ops_cdr_demo(TEST_CTX(st, 0), "tokyo.example.jp", 1, CORE_CDR_FILE_MAX + 100, 7, &pr, &res),
-        0, "demo of 40,100 calls");
+    tap_is(ops_cdr_demo(
+               TEST_CTX(st, 0),
+               &(struct ops_cdr_demo_request){"tokyo.example.jp", 1, CORE_CDR_FILE_MAX + 100, 7},
+               &pr, &res),
+           0, "demo of 40,100 calls");
     tap_ok(res.loaded > CORE_CDR_FILE_MAX && res.loaded < CORE_CDR_FILE_MAX + 100,
            "all but the calls still going at 23:59:59 (%ld)", res.loaded);
     tap_is(res.files, 2, "a day over 40,000 records has two parts");

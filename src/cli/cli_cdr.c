@@ -79,7 +79,8 @@ int cli_cdr_load(struct cli *cli, int argc, char **argv)
     struct core_problems problems;
     core_problems_init(&problems);
     struct ops_cdr_result r;
-    ops_cdr_load(cli_ops(cli, 0), pos[0], pos[1], format, &problems, &r);
+    struct ops_cdr_load_request req = {.domain = pos[0], .path = pos[1], .format = format};
+    ops_cdr_load(cli_ops(cli, 0), &req, &problems, &r);
     if (r.rows || problems.count == 0)
         fprintf(stderr, _("%s: detected encoding: %s\n"), cli->prog, io_encoding_name(r.encoding));
     int rc = report_rows(cli, &problems, r.not_shown);
@@ -124,7 +125,8 @@ int cli_cdr_demo(struct cli *cli, int argc, char **argv)
     struct core_problems problems;
     core_problems_init(&problems);
     struct ops_cdr_result r;
-    ops_cdr_demo(cli_ops(cli, 0), domain, (int)days, per_day, (uint64_t)seed, &problems, &r);
+    struct ops_cdr_demo_request req = {domain, (int)days, per_day, (uint64_t)seed};
+    ops_cdr_demo(cli_ops(cli, 0), &req, &problems, &r);
     int rc = cli_problems(cli, &problems);
     core_problems_free(&problems);
     if (rc == CLI_OK)
@@ -212,8 +214,8 @@ int cli_cdr_export(struct cli *cli, int argc, char **argv)
         fchmod(fileno(out), 0600); /* also an existing file: private */
     long written = 0;
     struct core_problem p;
-    rc = ops_cdr_export(cli_ops(cli, site.id), pos[1], (int)part, out,
-                        cp932 ? IO_ENC_CP932 : IO_ENC_UTF8, &written, &p);
+    struct ops_cdr_export_request req = {pos[1], (int)part, cp932 ? IO_ENC_CP932 : IO_ENC_UTF8};
+    rc = ops_cdr_export(cli_ops(cli, site.id), &req, out, &written, &p);
     if (out != stdout && fclose(out) != 0 && !rc) {
         rc = E_FILE_WRITE;
         core_problem_set(&p, rc, path);

@@ -212,10 +212,11 @@ static int on_record(void *ctx, long row, size_t nfields, char **fields)
     return 0;
 }
 
-int ops_cdr_load(const struct ops_ctx *ctx, const char *domain, const char *path,
-                 enum ops_cdr_format format, struct core_problems *problems,
-                 struct ops_cdr_result *result)
+int ops_cdr_load(const struct ops_ctx *ctx, const struct ops_cdr_load_request *req,
+                 struct core_problems *problems, struct ops_cdr_result *result)
 {
+    const char *domain = req->domain, *path = req->path;
+    enum ops_cdr_format format = req->format;
     struct store *st = ctx->st;
     const struct store_actor *who = &ctx->actor;
     memset(result, 0, sizeof *result);
@@ -289,9 +290,13 @@ static int site_extensions(struct store *st, int64_t site_id, struct ext_list *l
     return rc;
 }
 
-int ops_cdr_demo(const struct ops_ctx *ctx, const char *domain, int days, long per_day,
-                 uint64_t seed, struct core_problems *problems, struct ops_cdr_result *result)
+int ops_cdr_demo(const struct ops_ctx *ctx, const struct ops_cdr_demo_request *req,
+                 struct core_problems *problems, struct ops_cdr_result *result)
 {
+    const char *domain = req->domain;
+    int days = req->days;
+    long per_day = req->per_day;
+    uint64_t seed = req->seed;
     struct store *st = ctx->st;
     const struct store_actor *who = &ctx->actor;
     memset(result, 0, sizeof *result);
@@ -389,9 +394,12 @@ static int export_file(struct store *st, const struct store_cdr_file *f, struct 
     return rc;
 }
 
-int ops_cdr_export(const struct ops_ctx *ctx, const char *day, int part, FILE *out,
-                   enum io_encoding encoding, long *written, struct core_problem *problem)
+int ops_cdr_export(const struct ops_ctx *ctx, const struct ops_cdr_export_request *req, FILE *out,
+                   long *written, struct core_problem *problem)
 {
+    const char *day = req->day;
+    int part = req->part;
+    enum io_encoding encoding = req->encoding;
     struct store *st = ctx->st;
     int64_t site_id = ctx->site_id;
     *written = 0;

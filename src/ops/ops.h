@@ -420,13 +420,23 @@ void ops_cdr_oldest_day(int64_t now, char out[CORE_CDR_DAY_LEN + 1]);
 /* Loads a file all or nothing: every bad record becomes a problem (row,
  * column), and if there is any, nothing changes.  Days past the retention
  * period are purged first and old records skipped. */
-int ops_cdr_load(const struct ops_ctx *ctx, const char *domain, const char *path,
-                 enum ops_cdr_format format, struct core_problems *problems,
-                 struct ops_cdr_result *result);
+struct ops_cdr_load_request {
+    const char *domain; /* the site */
+    const char *path;
+    enum ops_cdr_format format;
+};
+int ops_cdr_load(const struct ops_ctx *ctx, const struct ops_cdr_load_request *req,
+                 struct core_problems *problems, struct ops_cdr_result *result);
 /* Demo traffic: per_day calls for each of the last `days` days (today
  * included) between the site's extensions and outside numbers. */
-int ops_cdr_demo(const struct ops_ctx *ctx, const char *domain, int days, long per_day,
-                 uint64_t seed, struct core_problems *problems, struct ops_cdr_result *result);
+struct ops_cdr_demo_request {
+    const char *domain;
+    int days;
+    long per_day;
+    uint64_t seed; /* the same seed makes the same calls */
+};
+int ops_cdr_demo(const struct ops_ctx *ctx, const struct ops_cdr_demo_request *req,
+                 struct core_problems *problems, struct ops_cdr_result *result);
 /* The terminal encoding (core/terminal.h) of administrator `name`, or of
  * the extension user whose web user is `name`, on ctx's site: "auto",
  * "utf-8", "euc-jp" or "cp932"; audited.  _get gives CORE_TERM_*. */
@@ -449,8 +459,13 @@ int ops_cdr_purge(const struct ops_ctx *ctx, int *files, long *records);
 /* Writes a day's file (part N, or all parts when part is 0) as the native
  * 12-column CSV: the writer behind the console's 取得.  *problem names the
  * record (row) that could not be written. */
-int ops_cdr_export(const struct ops_ctx *ctx, const char *day, int part, FILE *out,
-                   enum io_encoding encoding, long *written, struct core_problem *problem);
+struct ops_cdr_export_request {
+    const char *day; /* YYYYMMDD */
+    int part;
+    enum io_encoding encoding;
+};
+int ops_cdr_export(const struct ops_ctx *ctx, const struct ops_cdr_export_request *req, FILE *out,
+                   long *written, struct core_problem *problem);
 
 /* Secret question (§6.3).  Question and answer: 1-30 characters each.
  * Setting the first one needs no current answer; a change needs it, and a
