@@ -39,7 +39,8 @@ static void save(void *ctx, struct tui_form *form)
         return;
     struct core_problem p;
     int on = tui_form_choice(form, F_MODE) == 0;
-    if (ops_site_access_set(scr_ops(), s->site.version, on, -1, -1, &p)) {
+    struct ops_access_input in = {.auto_unlock = on, .restrict_admin = -1, .restrict_user = -1};
+    if (ops_site_access_set(scr_ops(), s->site.version, &in, &p)) {
         load(s);
         scr_show_problem(NULL, NULL, 0, &p);
         return;

@@ -47,7 +47,9 @@ static void save(void *ctx, struct tui_form *form)
                        " administrator can log in over SSH. Set it anyway?")))
         return;
     struct core_problem p;
-    if (ops_site_access_set(scr_ops(), s->site.version, -1, admin, user, &p)) {
+    struct ops_access_input in = {
+        .auto_unlock = -1, .restrict_admin = admin, .restrict_user = user};
+    if (ops_site_access_set(scr_ops(), s->site.version, &in, &p)) {
         load(s);
         scr_show_problem(NULL, NULL, 0, &p);
         return;

@@ -69,8 +69,8 @@ int ops_unlock(const struct ops_ctx *ctx, bool is_user, const char *name,
     return rc;
 }
 
-int ops_site_access_set(const struct ops_ctx *ctx, int64_t version, int auto_unlock,
-                        int restrict_admin, int restrict_user, struct core_problem *problem)
+int ops_site_access_set(const struct ops_ctx *ctx, int64_t version,
+                        const struct ops_access_input *in, struct core_problem *problem)
 {
     struct store *st = ctx->st;
     int64_t site_id = ctx->site_id;
@@ -82,12 +82,12 @@ int ops_site_access_set(const struct ops_ctx *ctx, int64_t version, int auto_unl
     if (!rc && site.version != version)
         rc = E_CHANGED_MEANWHILE;
     if (!rc) {
-        if (auto_unlock >= 0)
-            site.auto_unlock = auto_unlock;
-        if (restrict_admin >= 0)
-            site.restrict_admin = restrict_admin;
-        if (restrict_user >= 0)
-            site.restrict_user = restrict_user;
+        if (in->auto_unlock >= 0)
+            site.auto_unlock = in->auto_unlock;
+        if (in->restrict_admin >= 0)
+            site.restrict_admin = in->restrict_admin;
+        if (in->restrict_user >= 0)
+            site.restrict_user = in->restrict_user;
         rc = store_site_update(st, &site, who);
     }
     if (!rc)

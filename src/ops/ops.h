@@ -114,9 +114,15 @@ int ops_bulk_export(const struct ops_ctx *ctx, FILE *out, enum io_encoding encod
 int ops_locked_each(const struct ops_ctx *ctx, store_locked_cb cb, void *cb_ctx);
 int ops_unlock(const struct ops_ctx *ctx, bool is_user, const char *name,
                struct core_problem *problem);
-/* 自動ロック解除 and インターネットアクセス規制: -1 leaves a value as it is. */
-int ops_site_access_set(const struct ops_ctx *ctx, int64_t version, int auto_unlock,
-                        int restrict_admin, int restrict_user, struct core_problem *problem);
+/* 自動ロック解除 and インターネットアクセス規制: 1 on, 0 off, -1 leaves a
+ * value as it is.  Saved only if the site's version is still `version`. */
+struct ops_access_input {
+    int auto_unlock;
+    int restrict_admin;
+    int restrict_user;
+};
+int ops_site_access_set(const struct ops_ctx *ctx, int64_t version,
+                        const struct ops_access_input *in, struct core_problem *problem);
 /* 保留特番設定 (§5.2), ダイヤル確定特番設定 (§5.4) and プッシュ音設定 (§5.5).
  * NULL codes and -1 options stay as they are.  An empty hold code or
  * DTMF-send code deletes it; the dial-confirm code cannot be emptied.
