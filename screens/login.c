@@ -52,8 +52,11 @@ static void submit(void *ctx, struct tui_form *form)
     (void)ctx;
     struct scr_console *c = scr_console();
     tui_form_clear_errors(form);
-    int rc = ops_login(scr_ops(), tui_form_value(form, F_DOMAIN), tui_form_value(form, F_USER),
-                       tui_form_value(form, F_PASSWORD), c->opts->source, &c->session);
+    struct ops_login_request req = {.domain = tui_form_value(form, F_DOMAIN),
+                                    .user = tui_form_value(form, F_USER),
+                                    .password = tui_form_value(form, F_PASSWORD),
+                                    .source = c->opts->source};
+    int rc = ops_login(scr_ops(), &req, &c->session);
     /* The password never stays in the form, whatever happened. */
     tui_form_set_value(form, F_PASSWORD, "");
     log_attempt(tui_form_value(form, F_USER), tui_form_value(form, F_DOMAIN), &c->session);

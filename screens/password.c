@@ -39,8 +39,10 @@ static void submit(void *ctx, struct tui_form *form)
     struct scr_console *c = scr_console();
     tui_form_clear_errors(form);
     struct core_problem p;
-    int rc = ops_change_password(scr_ops(), &c->session, tui_form_value(form, F_CURRENT),
-                                 tui_form_value(form, F_NEW), tui_form_value(form, F_AGAIN), &p);
+    struct ops_password_change change = {tui_form_value(form, F_CURRENT),
+                                         tui_form_value(form, F_NEW),
+                                         tui_form_value(form, F_AGAIN)};
+    int rc = ops_change_password(scr_ops(), &c->session, &change, &p);
     clear_form(form);
     if (rc) {
         scr_show_problem(form, field_map, F_COUNT, &p);

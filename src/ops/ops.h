@@ -210,20 +210,28 @@ struct ops_session {
     struct store_actor actor; /* points into admin.name and source */
     char source[64];
 };
-int ops_login(const struct ops_ctx *ctx, const char *domain, const char *user, const char *password,
-              const char *source, struct ops_session *session);
+/* Who asks to log in, with what.  Over SSH `address` is the client's
+ * address: the audit source, and checked against the site's trusted
+ * networks when restrict_admin is on (インターネットアクセス規制設定: a
+ * refusal is a failure that is not counted).  On a terminal it is NULL and
+ * `source` ("console" when NULL) is the audit source. */
+struct ops_login_request {
+    const char *domain; /* may be empty when there is one site */
+    const char *user;
+    const char *password; /* ops_login */
+    const char *key;      /* ops_login_key */
+    const char *address;
+    const char *source;
+};
+int ops_login(const struct ops_ctx *ctx, const struct ops_login_request *req,
+              struct ops_session *session);
 /* A session for a user the SSH server has authenticated already. */
 int ops_session_load(const struct ops_ctx *ctx, const char *domain, const char *user,
                      const char *source, struct ops_session *session);
-/* The same over SSH from `address`: also refuses, as a failure that is
- * not counted, an address outside the site's trusted networks when
- * restrict_admin is on (インターネットアクセス規制設定). */
-int ops_login_remote(const struct ops_ctx *ctx, const char *domain, const char *user,
-                     const char *password, const char *address, struct ops_session *session);
-/* Public-key login: `key` is the canonical "TYPE BASE64" of a key whose
+/* Public-key login: req->key is the canonical "TYPE BASE64" of a key whose
  * signature the SSH layer has verified.  A key never bypasses a lock. */
-int ops_login_key(const struct ops_ctx *ctx, const char *domain, const char *user, const char *key,
-                  const char *address, struct ops_session *session);
+int ops_login_key(const struct ops_ctx *ctx, const struct ops_login_request *req,
+                  struct ops_session *session);
 /* Whether the administrator registered this key (the SSH "may I use this
  * key" probe); false for unknown users too. */
 bool ops_admin_has_key(const struct ops_ctx *ctx, const char *domain, const char *user,
@@ -254,9 +262,15 @@ int ops_lock_release_gone(const struct ops_ctx *ctx, bool (*alive)(const char *s
  * ctx->lock_session and audits "logout" for ctx->actor, in one
  * transaction.  *released (if not NULL) gets the number of locks. */
 int ops_logout(const struct ops_ctx *ctx, int *released);
-/* パスワード変更: current password, new one twice. Field 0/1/2 in problem. */
-int ops_change_password(const struct ops_ctx *ctx, struct ops_session *session, const char *current,
-                        const char *next, const char *again, struct core_problem *problem);
+/* パスワード変更: current password, new one twice.  problem->field is 0, 1
+ * or 2, in this order. */
+struct ops_password_change {
+    const char *current;
+    const char *next;
+    const char *again;
+};
+int ops_change_password(const struct ops_ctx *ctx, struct ops_session *session,
+                        const struct ops_password_change *req, struct core_problem *problem);
 
 /* ---- pickup groups (§5.1) and call hunting groups (§5.3) ----
  * kind is enum core_group_kind; numbers are given as typed and checked by

@@ -37,11 +37,6 @@ static int resolve_site(struct store *st, const char *domain, struct store_site 
 
 /* How one attempt is judged: by password (password != NULL), or by a
  * public key whose signature the SSH layer has verified (key != NULL). */
-struct login_attempt {
-    const char *domain, *user, *password, *key;
-    const char *address; /* the peer address of a remote login, or NULL */
-};
-
 /* Who a login name is: an administrator of the site, or else the
  * extension user with that web console user name (ユーザーカスコン).  The
  * two share one name space per site (E_WEB_USER_ADMIN, E_ADMIN_WEB_USER),
@@ -82,10 +77,12 @@ static bool has_control(const char *s)
     return false;
 }
 
-static int login_common(struct store *st, const struct login_attempt *in, const char *source,
+/* A password login when in->password is not NULL, else a key login. */
+static int login_common(struct store *st, const struct ops_login_request *in,
                         struct ops_session *session)
 {
     memset(session, 0, sizeof *session);
+    const char *source = in->address ? in->address : in->source;
     snprintf(session->source, sizeof session->source, "%s", source ? source : "console");
     session->outcome = OPS_LOGIN_UNKNOWN;
     int64_t now = store_now();
@@ -205,28 +202,22 @@ int ops_session_load(const struct ops_ctx *ctx, const char *domain, const char *
     return CORE_OK;
 }
 
-int ops_login(const struct ops_ctx *ctx, const char *domain, const char *user, const char *password,
-              const char *source, struct ops_session *session)
+int ops_login(const struct ops_ctx *ctx, const struct ops_login_request *req,
+              struct ops_session *session)
 {
-    struct store *st = ctx->st;
-    struct login_attempt in = {domain, user, password ? password : "", NULL, NULL};
-    return login_common(st, &in, source, session);
+    struct ops_login_request in = *req;
+    in.password = req->password ? req->password : "";
+    in.key = NULL;
+    return login_common(ctx->st, &in, session);
 }
 
-int ops_login_remote(const struct ops_ctx *ctx, const char *domain, const char *user,
-                     const char *password, const char *address, struct ops_session *session)
+int ops_login_key(const struct ops_ctx *ctx, const struct ops_login_request *req,
+                  struct ops_session *session)
 {
-    struct store *st = ctx->st;
-    struct login_attempt in = {domain, user, password ? password : "", NULL, address};
-    return login_common(st, &in, address, session);
-}
-
-int ops_login_key(const struct ops_ctx *ctx, const char *domain, const char *user, const char *key,
-                  const char *address, struct ops_session *session)
-{
-    struct store *st = ctx->st;
-    struct login_attempt in = {domain, user, NULL, key ? key : "", address};
-    return login_common(st, &in, address, session);
+    struct ops_login_request in = *req;
+    in.password = NULL;
+    in.key = req->key ? req->key : "";
+    return login_common(ctx->st, &in, session);
 }
 
 bool ops_admin_has_key(const struct ops_ctx *ctx, const char *domain, const char *user,
@@ -240,11 +231,13 @@ bool ops_admin_has_key(const struct ops_ctx *ctx, const char *domain, const char
            store_admin_key_find(st, admin.id, key ? key : "") == CORE_OK;
 }
 
-int ops_change_password(const struct ops_ctx *ctx, struct ops_session *session, const char *current,
-                        const char *next, const char *again, struct core_problem *problem)
+int ops_change_password(const struct ops_ctx *ctx, struct ops_session *session,
+                        const struct ops_password_change *req, struct core_problem *problem)
 {
+    const char *current = req->current ? req->current : "", *next = req->next ? req->next : "",
+               *again = req->again ? req->again : "";
     struct store *st = ctx->st;
-    if (!core_password_verify(current ? current : "", account_hash(session))) {
+    if (!core_password_verify(current, account_hash(session))) {
         core_problem_set(problem, E_PW_CURRENT_WRONG, NULL);
         problem->field = 0;
         return E_PW_CURRENT_WRONG;
@@ -252,7 +245,7 @@ int ops_change_password(const struct ops_ctx *ctx, struct ops_session *session, 
     /* A web console user's password follows the web rules (doc/spec.md §3.1). */
     int rc = session->is_user ? core_check_web_password(next, session->ext.web_user)
                               : core_check_admin_password(next);
-    if (!rc && strcmp(next, again ? again : ""))
+    if (!rc && strcmp(next, again))
         rc = E_PW_MISMATCH;
     if (!rc && !strcmp(next, current))
         rc = E_ADMIN_PW_REUSED;

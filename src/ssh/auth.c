@@ -156,8 +156,11 @@ static bool judge_password(struct session *s, const char *method, const char *fu
     split_user(full_user ? full_user : "", user, sizeof user, domain, sizeof domain);
     int rc = E_STORAGE;
     if (session_open_store(s))
-        rc = ops_login_remote(&(struct ops_ctx){.st = s->st}, domain, user,
-                              password ? password : "", s->peer->addr, &s->login);
+        rc = ops_login(
+            &(struct ops_ctx){.st = s->st},
+            &(struct ops_login_request){
+                .domain = domain, .user = user, .password = password, .address = s->peer->addr},
+            &s->login);
     if (rc == CORE_OK) {
         log_outcome(s, method, full_user, NULL);
         note_authenticated(s);
@@ -226,7 +229,10 @@ int session_auth_pubkey(ssh_session ssh, const char *full_user, struct ssh_key_s
     char fp[128];
     key_fingerprint(pubkey, fp, sizeof fp);
     int rc =
-        ops_login_key(&(struct ops_ctx){.st = s->st}, domain, user, key, s->peer->addr, &s->login);
+        ops_login_key(&(struct ops_ctx){.st = s->st},
+                      &(struct ops_login_request){
+                          .domain = domain, .user = user, .key = key, .address = s->peer->addr},
+                      &s->login);
     if (rc == CORE_OK || rc == E_LOGIN_FAILED)
         log_outcome(s, "publickey", full_user, fp);
     if (rc == CORE_OK) {
