@@ -112,22 +112,28 @@ static void login_tests(struct store *st)
     tap_is(ops_site_add(TEST_CTX(st, 0), &site_in, &pr, &site_id), CORE_OK, "site add");
     core_problems_free(&pr);
     struct core_problem p;
-    tap_is(ops_admin_add(TEST_CTX(st, 0), "tokyo.example.jp", "admin", "secret12", &p), CORE_OK,
-           "admin add");
-    tap_is(ops_admin_key_add(TEST_CTX(st, 0), "tokyo.example.jp", "admin", key_a, &p), CORE_OK,
-           "key add");
-    tap_is(ops_admin_key_add(TEST_CTX(st, 0), "tokyo.example.jp", "admin", key_a, &p), E_DUP_KEY,
-           "same key again");
-    tap_is(ops_admin_key_add(TEST_CTX(st, 0), "tokyo.example.jp", "nobody", key_b, &p),
+    tap_is(ops_admin_add(TEST_CTX(st, 0), &(struct ops_admin_ref){"tokyo.example.jp", "admin"},
+                         "secret12", &p),
+           CORE_OK, "admin add");
+    tap_is(ops_admin_key_add(TEST_CTX(st, 0), &(struct ops_admin_ref){"tokyo.example.jp", "admin"},
+                             key_a, &p),
+           CORE_OK, "key add");
+    tap_is(ops_admin_key_add(TEST_CTX(st, 0), &(struct ops_admin_ref){"tokyo.example.jp", "admin"},
+                             key_a, &p),
+           E_DUP_KEY, "same key again");
+    tap_is(ops_admin_key_add(TEST_CTX(st, 0), &(struct ops_admin_ref){"tokyo.example.jp", "nobody"},
+                             key_b, &p),
            E_ADMIN_NOT_FOUND, "key for an unknown admin");
     char key[CORE_PUBKEY_MAX + 64], comment[CORE_PUBKEY_COMMENT_MAX], other[CORE_PUBKEY_MAX + 64];
     core_pubkey_parse(key_a, key, sizeof key, comment, sizeof comment);
     core_pubkey_parse(key_b, other, sizeof other, comment, sizeof comment);
-    tap_ok(ops_admin_has_key(TEST_CTX(st, 0), "tokyo.example.jp", "admin", key),
+    tap_ok(ops_admin_has_key(TEST_CTX(st, 0), &(struct ops_admin_ref){"tokyo.example.jp", "admin"},
+                             key),
            "probe: registered key");
-    tap_ok(ops_admin_has_key(TEST_CTX(st, 0), NULL, "admin", key),
+    tap_ok(ops_admin_has_key(TEST_CTX(st, 0), &(struct ops_admin_ref){NULL, "admin"}, key),
            "probe: single site, domain left out");
-    tap_ok(!ops_admin_has_key(TEST_CTX(st, 0), "tokyo.example.jp", "admin", other),
+    tap_ok(!ops_admin_has_key(TEST_CTX(st, 0), &(struct ops_admin_ref){"tokyo.example.jp", "admin"},
+                              other),
            "probe: other key");
     struct ops_session s;
     tap_is(ops_login_key(TEST_CTX(st, 0),
@@ -216,11 +222,13 @@ static void login_tests(struct store *st)
                      &s),
            CORE_OK, "the local console is not restricted");
 
-    tap_is(ops_admin_key_remove(TEST_CTX(st, 0), "tokyo.example.jp", "admin", 99, &p),
+    tap_is(ops_admin_key_remove(TEST_CTX(st, 0),
+                                &(struct ops_admin_ref){"tokyo.example.jp", "admin"}, 99, &p),
            E_KEY_NOT_FOUND, "remove an unknown key id");
-    tap_is(ops_admin_key_remove(TEST_CTX(st, 0), "tokyo.example.jp", "admin", 1, &p), CORE_OK,
-           "remove key 1");
-    tap_ok(!ops_admin_has_key(TEST_CTX(st, 0), NULL, "admin", key),
+    tap_is(ops_admin_key_remove(TEST_CTX(st, 0),
+                                &(struct ops_admin_ref){"tokyo.example.jp", "admin"}, 1, &p),
+           CORE_OK, "remove key 1");
+    tap_ok(!ops_admin_has_key(TEST_CTX(st, 0), &(struct ops_admin_ref){NULL, "admin"}, key),
            "removed key no longer offered");
 }
 

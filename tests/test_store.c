@@ -140,8 +140,9 @@ int main(void)
     store_rollback(st);
 
     /* Login and lockout through the operations. */
-    tap_is(ops_admin_add(TEST_CTX(st, 0), "tokyo.example.jp", "admin", "secret12", &p), CORE_OK,
-           "admin add");
+    tap_is(ops_admin_add(TEST_CTX(st, 0), &(struct ops_admin_ref){"tokyo.example.jp", "admin"},
+                         "secret12", &p),
+           CORE_OK, "admin add");
     struct ops_session sess;
     tap_is(ops_login(TEST_CTX(st, 0),
                      &(struct ops_login_request){.domain = "tokyo.example.jp",
@@ -177,7 +178,9 @@ int main(void)
                                                  .source = "test"},
                      &sess),
            E_LOGIN_FAILED, "locked: right password refused");
-    tap_is(ops_admin_unlock(TEST_CTX(st, 0), "tokyo.example.jp", "admin", &p), CORE_OK, "unlock");
+    tap_is(
+        ops_admin_unlock(TEST_CTX(st, 0), &(struct ops_admin_ref){"tokyo.example.jp", "admin"}, &p),
+        CORE_OK, "unlock");
     tap_is(ops_login(TEST_CTX(st, 0),
                      &(struct ops_login_request){.domain = "tokyo.example.jp",
                                                  .user = "admin",
@@ -197,8 +200,9 @@ int main(void)
                                &(struct ops_password_change){"secret12", "newpass34", "newpass34"},
                                &p),
            CORE_OK, "change password");
-    tap_is(ops_admin_reset(TEST_CTX(st, 0), "tokyo.example.jp", "admin", "reset123", &p), CORE_OK,
-           "operator reset");
+    tap_is(ops_admin_reset(TEST_CTX(st, 0), &(struct ops_admin_ref){"tokyo.example.jp", "admin"},
+                           "reset123", &p),
+           CORE_OK, "operator reset");
     tap_is(ops_login(TEST_CTX(st, 0),
                      &(struct ops_login_request){.domain = "tokyo.example.jp",
                                                  .user = "admin",
@@ -214,7 +218,8 @@ int main(void)
            "register 204 (web user hanako)");
     tap_is(reg(st, site, "205", NULL, "admin", "abcd1234"), E_WEB_USER_ADMIN,
            "a web user named like an administrator is refused (240)");
-    tap_is(ops_admin_add(TEST_CTX(st, 0), "tokyo.example.jp", "hanako", "secret12", &p),
+    tap_is(ops_admin_add(TEST_CTX(st, 0), &(struct ops_admin_ref){"tokyo.example.jp", "hanako"},
+                         "secret12", &p),
            E_ADMIN_WEB_USER, "an administrator named like a web user is refused (249)");
     tap_is(ops_login(TEST_CTX(st, 0),
                      &(struct ops_login_request){.domain = "tokyo.example.jp",

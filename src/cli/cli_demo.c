@@ -150,7 +150,7 @@ int cli_demo(struct cli *cli, int argc, char **argv)
     char password[16];
     struct core_problem p;
     if (random_password(password, sizeof password) ||
-        ops_admin_add(cli_ops(cli, 0), domain, "admin", password, &p)) {
+        ops_admin_add(cli_ops(cli, 0), &(struct ops_admin_ref){domain, "admin"}, password, &p)) {
         cli_problem(cli, &p);
         return CLI_REFUSED;
     }

@@ -141,7 +141,7 @@ int cli_site_list(struct cli *cli, int argc, char **argv)
     return CLI_OK;
 }
 
-typedef int (*admin_password_op)(const struct ops_ctx *, const char *, const char *, const char *,
+typedef int (*admin_password_op)(const struct ops_ctx *, const struct ops_admin_ref *, const char *,
                                  struct core_problem *);
 
 static int admin_with_password(struct cli *cli, char **argv, admin_password_op op)
@@ -152,7 +152,7 @@ static int admin_with_password(struct cli *cli, char **argv, admin_password_op o
         return CLI_USAGE;
     }
     struct core_problem p;
-    int rc = op(cli_ops(cli, 0), argv[0], argv[1], password, &p);
+    int rc = op(cli_ops(cli, 0), &(struct ops_admin_ref){argv[0], argv[1]}, password, &p);
     memset(password, 0, sizeof password);
     if (rc) {
         cli_problem(cli, &p);
@@ -184,7 +184,7 @@ int cli_admin_unlock(struct cli *cli, int argc, char **argv)
 {
     (void)argc;
     struct core_problem p;
-    if (ops_admin_unlock(cli_ops(cli, 0), argv[0], argv[1], &p)) {
+    if (ops_admin_unlock(cli_ops(cli, 0), &(struct ops_admin_ref){argv[0], argv[1]}, &p)) {
         cli_problem(cli, &p);
         return CLI_REFUSED;
     }
@@ -312,6 +312,7 @@ int cli_admin_key(struct cli *cli, int argc, char **argv)
 {
     struct core_problem p;
     const char *action = argv[0], *domain = argv[1], *name = argv[2];
+    const struct ops_admin_ref admin = {domain, name};
     int rc;
     if (!strcmp(action, "add") && argc == 3) {
         char line[CORE_PUBKEY_MAX + 256];
@@ -319,14 +320,13 @@ int cli_admin_key(struct cli *cli, int argc, char **argv)
             fprintf(stderr, _("%s: no public key on standard input\n"), cli->prog);
             return CLI_USAGE;
         }
-        if ((rc = ops_admin_key_add(cli_ops(cli, 0), domain, name, line, &p)) == CORE_OK)
+        if ((rc = ops_admin_key_add(cli_ops(cli, 0), &admin, line, &p)) == CORE_OK)
             printf(_("key added for administrator %s of %s\n"), name, domain);
     } else if (!strcmp(action, "list") && argc == 3) {
         struct cli_json j = {.out = stdout};
         if (cli->json)
             cli_json_open(&j, NULL, '[');
-        rc =
-            ops_admin_key_each(cli_ops(cli, 0), domain, name, print_key, cli->json ? &j : NULL, &p);
+        rc = ops_admin_key_each(cli_ops(cli, 0), &admin, print_key, cli->json ? &j : NULL, &p);
         if (cli->json && !rc)
             cli_json_close(&j, ']');
     } else if (!strcmp(action, "remove") && argc == 4) {
@@ -337,7 +337,7 @@ int cli_admin_key(struct cli *cli, int argc, char **argv)
                     cli->prog);
             return CLI_USAGE;
         }
-        if ((rc = ops_admin_key_remove(cli_ops(cli, 0), domain, name, id, &p)) == CORE_OK)
+        if ((rc = ops_admin_key_remove(cli_ops(cli, 0), &admin, id, &p)) == CORE_OK)
             printf(_("key %lld removed from administrator %s of %s\n"), id, name, domain);
     } else {
         fprintf(stderr,

@@ -229,9 +229,10 @@ static int find_site_admin(struct store *st, const char *domain, const char *nam
     return rc;
 }
 
-int ops_admin_add(const struct ops_ctx *ctx, const char *domain, const char *name,
-                  const char *password, struct core_problem *problem)
+int ops_admin_add(const struct ops_ctx *ctx, const struct ops_admin_ref *ref, const char *password,
+                  struct core_problem *problem)
 {
+    const char *domain = ref->domain, *name = ref->name;
     struct store *st = ctx->st;
     const struct store_actor *who = &ctx->actor;
     int rc = core_check_admin_name(name);
@@ -262,9 +263,10 @@ int ops_admin_add(const struct ops_ctx *ctx, const char *domain, const char *nam
     return single_write(st, rc, name, -1, problem);
 }
 
-int ops_admin_reset(const struct ops_ctx *ctx, const char *domain, const char *name,
+int ops_admin_reset(const struct ops_ctx *ctx, const struct ops_admin_ref *ref,
                     const char *password, struct core_problem *problem)
 {
+    const char *domain = ref->domain, *name = ref->name;
     struct store *st = ctx->st;
     const struct store_actor *who = &ctx->actor;
     int rc = core_check_admin_password(password);
@@ -295,9 +297,10 @@ int ops_admin_reset(const struct ops_ctx *ctx, const char *domain, const char *n
     return rc;
 }
 
-int ops_admin_unlock(const struct ops_ctx *ctx, const char *domain, const char *name,
+int ops_admin_unlock(const struct ops_ctx *ctx, const struct ops_admin_ref *ref,
                      struct core_problem *problem)
 {
+    const char *domain = ref->domain, *name = ref->name;
     struct store *st = ctx->st;
     const struct store_actor *who = &ctx->actor;
     int rc = store_begin(st);
@@ -344,9 +347,10 @@ int ops_line_add(const struct ops_ctx *ctx, const char *domain, char *const *mob
     return finish(st, problems, from, CORE_OK);
 }
 
-int ops_admin_key_add(const struct ops_ctx *ctx, const char *domain, const char *name,
-                      const char *line, struct core_problem *problem)
+int ops_admin_key_add(const struct ops_ctx *ctx, const struct ops_admin_ref *ref, const char *line,
+                      struct core_problem *problem)
 {
+    const char *domain = ref->domain, *name = ref->name;
     struct store *st = ctx->st;
     const struct store_actor *who = &ctx->actor;
     char key[CORE_PUBKEY_MAX + 64], comment[CORE_PUBKEY_COMMENT_MAX];
@@ -366,9 +370,10 @@ int ops_admin_key_add(const struct ops_ctx *ctx, const char *domain, const char 
     return single_write(st, rc, comment, -1, problem);
 }
 
-int ops_admin_key_remove(const struct ops_ctx *ctx, const char *domain, const char *name,
-                         int64_t key_id, struct core_problem *problem)
+int ops_admin_key_remove(const struct ops_ctx *ctx, const struct ops_admin_ref *ref, int64_t key_id,
+                         struct core_problem *problem)
 {
+    const char *domain = ref->domain, *name = ref->name;
     struct store *st = ctx->st;
     const struct store_actor *who = &ctx->actor;
     int rc = store_begin(st);
@@ -385,9 +390,10 @@ int ops_admin_key_remove(const struct ops_ctx *ctx, const char *domain, const ch
     return single_write(st, rc, id, -1, problem);
 }
 
-int ops_admin_key_each(const struct ops_ctx *ctx, const char *domain, const char *name,
+int ops_admin_key_each(const struct ops_ctx *ctx, const struct ops_admin_ref *ref,
                        store_admin_key_cb cb, void *cb_ctx, struct core_problem *problem)
 {
+    const char *domain = ref->domain, *name = ref->name;
     struct store *st = ctx->st;
     struct store_admin admin;
     int rc = find_site_admin(st, domain, name, &admin, problem);

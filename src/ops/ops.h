@@ -176,12 +176,18 @@ int ops_site_add(const struct ops_ctx *ctx, const struct ops_site_input *in,
 /* KEY=VALUE settings of `kasconctl site set`; all applied or none. */
 int ops_site_set(const struct ops_ctx *ctx, const char *domain, char *const *assignments, int count,
                  struct core_problems *problems);
-int ops_admin_add(const struct ops_ctx *ctx, const char *domain, const char *name,
-                  const char *password, struct core_problem *problem);
+/* An administrator, named by the site's domain (may be NULL or empty when
+ * there is one site) and the login name. */
+struct ops_admin_ref {
+    const char *domain;
+    const char *name;
+};
+int ops_admin_add(const struct ops_ctx *ctx, const struct ops_admin_ref *ref, const char *password,
+                  struct core_problem *problem);
 /* Operator reset: new password, expired so that it must be changed. */
-int ops_admin_reset(const struct ops_ctx *ctx, const char *domain, const char *name,
+int ops_admin_reset(const struct ops_ctx *ctx, const struct ops_admin_ref *ref,
                     const char *password, struct core_problem *problem);
-int ops_admin_unlock(const struct ops_ctx *ctx, const char *domain, const char *name,
+int ops_admin_unlock(const struct ops_ctx *ctx, const struct ops_admin_ref *ref,
                      struct core_problem *problem);
 int ops_line_add(const struct ops_ctx *ctx, const char *domain, char *const *mobiles, int count,
                  struct core_problems *problems);
@@ -234,14 +240,13 @@ int ops_login_key(const struct ops_ctx *ctx, const struct ops_login_request *req
                   struct ops_session *session);
 /* Whether the administrator registered this key (the SSH "may I use this
  * key" probe); false for unknown users too. */
-bool ops_admin_has_key(const struct ops_ctx *ctx, const char *domain, const char *user,
-                       const char *key);
+bool ops_admin_has_key(const struct ops_ctx *ctx, const struct ops_admin_ref *ref, const char *key);
 /* kasconctl admin key add/remove/list: `line` as in a *.pub file. */
-int ops_admin_key_add(const struct ops_ctx *ctx, const char *domain, const char *name,
-                      const char *line, struct core_problem *problem);
-int ops_admin_key_remove(const struct ops_ctx *ctx, const char *domain, const char *name,
-                         int64_t key_id, struct core_problem *problem);
-int ops_admin_key_each(const struct ops_ctx *ctx, const char *domain, const char *name,
+int ops_admin_key_add(const struct ops_ctx *ctx, const struct ops_admin_ref *ref, const char *line,
+                      struct core_problem *problem);
+int ops_admin_key_remove(const struct ops_ctx *ctx, const struct ops_admin_ref *ref, int64_t key_id,
+                         struct core_problem *problem);
+int ops_admin_key_each(const struct ops_ctx *ctx, const struct ops_admin_ref *ref,
                        store_admin_key_cb cb, void *cb_ctx, struct core_problem *problem);
 /* Edit locks (leases on a row being edited, doc/spec.md §5) of the
  * session ctx->lock_session, held by ctx->actor.name.  Take: CORE_OK when

@@ -220,14 +220,13 @@ int ops_login_key(const struct ops_ctx *ctx, const struct ops_login_request *req
     return login_common(ctx->st, &in, session);
 }
 
-bool ops_admin_has_key(const struct ops_ctx *ctx, const char *domain, const char *user,
-                       const char *key)
+bool ops_admin_has_key(const struct ops_ctx *ctx, const struct ops_admin_ref *ref, const char *key)
 {
     struct store *st = ctx->st;
     struct store_site site;
     struct store_admin admin;
-    return resolve_site(st, domain, &site) == CORE_OK &&
-           store_admin_find(st, site.id, user ? user : "", &admin) == CORE_OK &&
+    return resolve_site(st, ref->domain, &site) == CORE_OK &&
+           store_admin_find(st, site.id, ref->name ? ref->name : "", &admin) == CORE_OK &&
            store_admin_key_find(st, admin.id, key ? key : "") == CORE_OK;
 }
 

@@ -221,7 +221,8 @@ int session_auth_pubkey(ssh_session ssh, const char *full_user, struct ssh_key_s
     if (signature_state == SSH_PUBLICKEY_STATE_NONE)
         /* "May I use this key?": answered from the registration alone; the
          * lock and the network are judged when the signed request comes. */
-        return ops_admin_has_key(&(struct ops_ctx){.st = s->st}, domain, user, key)
+        return ops_admin_has_key(&(struct ops_ctx){.st = s->st},
+                                 &(struct ops_admin_ref){domain, user}, key)
                    ? SSH_AUTH_SUCCESS
                    : SSH_AUTH_DENIED;
     if (signature_state != SSH_PUBLICKEY_STATE_VALID)
