@@ -87,8 +87,11 @@ int cli_registrar_sync(struct cli *cli, int argc, char **argv)
     }
     struct registrar_stats stats;
     char err[512];
-    if (ops_registrar_sync(cli_ops(cli, domain ? site.id : 0), cfg, domain ? site.domain : NULL,
-                           dry_run, print_change, NULL, &stats, err, sizeof err)) {
+    struct registrar_sync_request req = {.cfg = cfg,
+                                         .domain = domain ? site.domain : NULL,
+                                         .dry_run = dry_run,
+                                         .report = print_change};
+    if (ops_registrar_sync(cli_ops(cli, domain ? site.id : 0), &req, &stats, err, sizeof err)) {
         fprintf(stderr, _("%s: registrar: %s\n"), cli->prog, err);
         return CLI_REFUSED;
     }

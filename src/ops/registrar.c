@@ -82,12 +82,15 @@ static void record(struct store *st, const char *error)
         store_rollback(st);
 }
 
-/* Applies the outbox (and with sync, compares whole domains).  who, when
- * given, audits a sync that changed rows. */
-static int flush(const struct registrar_config *cfg, struct store *st, bool sync,
-                 const char *domain, bool dry_run, registrar_report_fn report, void *ctx,
-                 const struct ops_ctx *who, struct registrar_stats *stats, char *err, size_t n)
+/* Applies the outbox; with `sync_by` (who syncs: audited when rows
+ * changed) also compares whole domains, req->domain or every site. */
+static int flush(struct store *st, const struct registrar_sync_request *req,
+                 const struct ops_ctx *sync_by, struct registrar_stats *stats, char *err, size_t n)
 {
+    const struct registrar_config *cfg = req->cfg;
+    const char *domain = req->domain;
+    bool sync = sync_by != NULL, dry_run = req->dry_run;
+    const struct ops_ctx *who = sync_by;
     static bool busy; /* the commit hook does not re-enter */
     memset(stats, 0, sizeof *stats);
     err[0] = '\0';
@@ -110,8 +113,8 @@ static int flush(const struct registrar_config *cfg, struct store *st, bool sync
     struct run r = {.cfg = cfg,
                     .st = st,
                     .dry_run = dry_run,
-                    .report = report,
-                    .report_ctx = ctx,
+                    .report = req->report,
+                    .report_ctx = req->report_ctx,
                     .err = err,
                     .errn = n};
     struct work w = {0};
@@ -183,19 +186,18 @@ static int flush(const struct registrar_config *cfg, struct store *st, bool sync
     return rc;
 }
 
-int ops_registrar_sync(const struct ops_ctx *ctx, const struct registrar_config *cfg,
-                       const char *domain, bool dry_run, registrar_report_fn report,
-                       void *report_ctx, struct registrar_stats *stats, char *err, size_t n)
+int ops_registrar_sync(const struct ops_ctx *ctx, const struct registrar_sync_request *req,
+                       struct registrar_stats *stats, char *err, size_t n)
 {
-    if (!dry_run && cfg->url[0])
+    if (!req->dry_run && req->cfg->url[0])
         ops_registrar_enable(ctx);
-    return flush(cfg, ctx->st, true, domain, dry_run, report, report_ctx, ctx, stats, err, n);
+    return flush(ctx->st, req, ctx, stats, err, n);
 }
 
 int ops_registrar_apply(const struct ops_ctx *ctx, const struct registrar_config *cfg,
                         struct registrar_stats *stats, char *err, size_t n)
 {
-    return flush(cfg, ctx->st, false, NULL, false, NULL, NULL, NULL, stats, err, n);
+    return flush(ctx->st, &(struct registrar_sync_request){.cfg = cfg}, NULL, stats, err, n);
 }
 
 static void after_commit(struct store *st, void *ctx)
@@ -204,7 +206,7 @@ static void after_commit(struct store *st, void *ctx)
     char err[512];
     /* A failure is recorded for the status line; the change itself is
      * committed and waits in the outbox. */
-    flush(ctx, st, false, NULL, false, NULL, NULL, NULL, &stats, err, sizeof err);
+    flush(st, &(struct registrar_sync_request){.cfg = ctx}, NULL, &stats, err, sizeof err);
 }
 
 void ops_registrar_enable(const struct ops_ctx *ctx)

@@ -63,9 +63,15 @@ struct registrar_stats {
  * With dry_run, reports what would change and changes nothing.  Returns
  * 0, or -1 with the reason in err (entries stay pending; the reason is
  * recorded unless dry_run). */
-int ops_registrar_sync(const struct ops_ctx *ctx, const struct registrar_config *cfg,
-                       const char *domain, bool dry_run, registrar_report_fn report,
-                       void *report_ctx, struct registrar_stats *stats, char *err, size_t n);
+struct registrar_sync_request {
+    const struct registrar_config *cfg;
+    const char *domain; /* or NULL: every site */
+    bool dry_run;
+    registrar_report_fn report; /* may be NULL */
+    void *report_ctx;
+};
+int ops_registrar_sync(const struct ops_ctx *ctx, const struct registrar_sync_request *req,
+                       struct registrar_stats *stats, char *err, size_t n);
 /* Applies the pending outbox entries only (the periodic worker). */
 int ops_registrar_apply(const struct ops_ctx *ctx, const struct registrar_config *cfg,
                         struct registrar_stats *stats, char *err, size_t n);
