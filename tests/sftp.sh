@@ -98,8 +98,6 @@ check "... the same bytes" cmp -s "$PC/bad.csv" "$PC/bad-back.csv"
 sftp_as "$U" <<<"ls -1a inbox" >"$TMP/ls.out"
 check "sftp ls lists the uploads" grep -q '^inbox/bad.csv' "$TMP/ls.out"
 check "no temporary name is left after complete uploads" is "$(ls -A "$AREA/inbox" | grep -c '^\.')" 0
-check "the legacy scp protocol (scp -O) is not a way in" bash -c "! timeout 30 sshpass -p $PW scp ${SSH_OPTS[*]} -P $PORT -O '$PC/reg.csv' '$U:inbox/legacy.csv' 2>/dev/null"
-check "... nothing written" test ! -e "$AREA/inbox/legacy.csv"
 
 # ---- nothing outside the area ----
 check "admin2 uploads a file of their own" scp_as "$PC/reg.csv" "admin2@$DOMAIN@127.0.0.1:inbox/theirs.csv"

@@ -122,8 +122,8 @@ static int on_channel_data(ssh_session ssh, ssh_channel channel, void *data, uin
     (void)channel;
     (void)is_stderr;
     struct session *s = userdata;
-    if (s->sftp)
-        return 0; /* left in the channel for libssh's SFTP reader */
+    if (s->sftp || s->scp)
+        return 0; /* left in the channel for the SFTP or scp server's reads */
     if (s->exec)
         return session_exec_input(s, data, len);
     if (s->master < 0)
@@ -255,7 +255,7 @@ static int on_shell_request(ssh_session ssh, ssh_channel channel, void *userdata
     (void)ssh;
     (void)channel;
     struct session *s = userdata;
-    if (s->shell || s->sftp || s->exec)
+    if (s->shell || s->sftp || s->exec || s->scp)
         return -1;
     if (!s->have_pty) {
         /* The console is a full-screen program: it needs a terminal. */
@@ -278,7 +278,7 @@ static int on_subsystem_request(ssh_session ssh, ssh_channel channel, const char
     (void)channel;
     struct session *s = userdata;
     /* An expired password is changed in the console first (doc/spec.md §3.6). */
-    if (subsystem && !strcmp(subsystem, "sftp") && !s->shell && !s->sftp && !s->exec &&
+    if (subsystem && !strcmp(subsystem, "sftp") && !s->shell && !s->sftp && !s->exec && !s->scp &&
         !s->login.is_user && s->area.dir >= 0 && !s->login.must_change) {
         s->sftp = true;
         return 0;
@@ -364,7 +364,7 @@ static void on_channel_eof(ssh_session ssh, ssh_channel channel, void *userdata)
     struct session *s = userdata;
     if (s->exec)
         s->input_eof = true; /* the end of the command's standard input */
-    else if (!s->sftp)
+    else if (!s->sftp && !s->scp)
         on_channel_close(ssh, channel, userdata);
 }
 

@@ -34,10 +34,14 @@ int session_exec_request(ssh_session ssh, ssh_channel channel, const char *comma
                  s->login.admin.name, s->peer->addr, s->peer->port);
         return -1;
     }
-    if (s->shell || s->sftp || s->exec || !command || strlen(command) >= sizeof s->command)
+    if (s->shell || s->sftp || s->exec || s->scp || !command ||
+        strlen(command) >= sizeof s->command)
         return -1;
     snprintf(s->command, sizeof s->command, "%s", command);
-    s->exec = true;
+    if (sshd_scp_command(command))
+        s->scp = true; /* served by scp.c, speaking the protocol as it goes */
+    else
+        s->exec = true;
     s->last_input = time(NULL);
     char shown[sizeof s->command];
     sshd_printable(s->command, shown, sizeof shown);

@@ -143,6 +143,21 @@ int sshd_session_run(ssh_bind bind, const struct sshd_peer *peer, const struct s
             end_channel(&s, rc);
             break;
         }
+        if (s.scp) {
+            char who[CORE_ADMIN_NAME_MAX + CORE_DOMAIN_MAX + 2];
+            snprintf(who, sizeof who, "%s@%s", s.login.admin.name, s.login.site.domain);
+            /* An expired password is changed in the console first, as for SFTP. */
+            const char *refusal =
+                s.login.must_change
+                    ? "your password has expired: log in to the console (ssh -t) and change it"
+                      " first"
+                : s.area.dir < 0 ? "no file area: files cannot be copied on this server"
+                                 : NULL;
+            int rc =
+                sshd_scp_run(s.ssh, s.channel, &s.area, cfg, s.command, refusal, who, peer->addr);
+            end_channel(&s, rc);
+            break;
+        }
         if (session_exec_ready(&s)) {
             end_channel(&s, session_run_command(&s));
             break;

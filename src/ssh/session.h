@@ -46,8 +46,9 @@ struct session {
     struct ssh_channel_callbacks_struct channel_cb;
     bool have_pty, shell;
     /* What the session channel was asked for besides the console: the
-     * SFTP subsystem, or one command (exec) with its standard input. */
-    bool sftp, exec;
+     * SFTP subsystem, one command (exec) with its standard input, or the
+     * server's side of legacy scp (an exec of "scp -t" / "scp -f"). */
+    bool sftp, exec, scp;
     char command[1024];
     int input_fd; /* the spooled standard input of a command, or -1 */
     long long input_len;

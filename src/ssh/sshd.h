@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* kascond's entry points between its parts: the listener (kascond.c)
  * hands a connection to its session (session.c), which may hand its
- * channel to the SFTP server (sftp.c). */
+ * channel to the SFTP server (sftp.c) or the scp one (scp.c). */
 #ifndef KASCON_SSH_SSHD_H
 #define KASCON_SSH_SSHD_H
 
@@ -27,5 +27,14 @@ struct io_area;
  * `addr` for the log) until the client ends it. */
 int sshd_sftp_run(ssh_session ssh, ssh_channel channel, const struct io_area *area,
                   const struct sshd_config *cfg, const char *who, const char *addr);
+
+/* Whether an exec command is the server's side of legacy scp ("scp -t",
+ * "scp -f": scp -O, pscp -scp, Tera Term). */
+bool sshd_scp_command(const char *command);
+/* Serves that command on `channel` in the administrator's area; with
+ * `refusal`, only says that to the client.  Returns the exit status. */
+int sshd_scp_run(ssh_session ssh, ssh_channel channel, const struct io_area *area,
+                 const struct sshd_config *cfg, const char *command, const char *refusal,
+                 const char *who, const char *addr);
 
 #endif
