@@ -169,8 +169,9 @@ int main(void)
 
     /* ---- load ---- */
     snprintf(cmd, sizeof cmd,
-             "cat '%s' >/dev/null && '%s' --db '%s' site add %s --capacity 1000 >/dev/null", csv,
-             ctl, db, DOMAIN);
+             "cat '%s' >/dev/null && '%s' --db '%s' init >/dev/null &&"
+             " '%s' --db '%s' site add %s --capacity 1000 >/dev/null",
+             csv, ctl, db, ctl, db, DOMAIN);
     if (run_sh(cmd).status != 0)
         return 1;
     snprintf(cmd, sizeof cmd, "'%s' --db '%s' cdr load %s '%s' >/dev/null 2>&1", ctl, db, DOMAIN,
