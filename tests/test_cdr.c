@@ -64,12 +64,21 @@ static void test_native(void)
                !strcmp(r.end_time, "2024/05/01 09:01:00"),
            "times normalised (%s)", r.call_time);
     tap_ok(r.completed == 0 && r.cause == CORE_CDR_CAUSE_NONE, "not completed, no cause");
+    const char *leap[12] = {
+        "2000/02/29 23:59:59", "", "", "不成立", "", "", "", "", "", "", "", ""};
+    tap_is(native(leap, &r), 0, "29 February of a leap year is a date (2000)");
+    leap[0] = "2024/12/31 00:00:00";
+    tap_is(native(leap, &r), 0, "31 December is a date");
     static const struct {
         int column;
         const char *value;
         int want;
     } bad[] = {
         {0, "2024/02/30 09:00:00", E_CDR_TIME},
+        {0, "2023/02/29 09:00:00", E_CDR_TIME},
+        {0, "2100/02/29 09:00:00", E_CDR_TIME},
+        {0, "2024/04/31 09:00:00", E_CDR_TIME},
+        {0, "2024/13/01 09:00:00", E_CDR_TIME},
         {0, "yesterday", E_CDR_TIME},
         {1, "2024/05/01 08:59:59", E_CDR_TIME_ORDER},
         {3, "ok", E_CDR_CALL_TYPE},

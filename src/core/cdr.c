@@ -108,13 +108,14 @@ void core_cdr_format_time(char out[CORE_CDR_TIME_LEN + 1], long y, long mo, long
     *p = '\0';
 }
 
+/* The Gregorian calendar's month lengths (it runs for every time loaded). */
 static bool valid_date(long y, long m, long d)
 {
-    if (y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31)
+    static const unsigned char days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1)
         return false;
-    long yy, mm, dd;
-    core_cdr_civil_from_days(days_from_civil(y, m, d), &yy, &mm, &dd);
-    return yy == y && mm == m && dd == d;
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return d <= days[m - 1] + (m == 2 && leap);
 }
 
 /* Reads 1..max digits at *p. */
