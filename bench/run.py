@@ -26,7 +26,7 @@ def main(argv):
             cur.append(a)
     rows, failed = [], []
     for cmd in filter(None, commands):
-        name = cmd[0] if cmd[0] != "python3" else cmd[1]
+        name = cmd[1] if cmd[0] in ("python3", "bash") else cmd[0]
         print(f"== {name}", flush=True)
         began = time.monotonic()
         try:
