@@ -7,10 +7,12 @@
 #include <config.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <syslog.h>
 #include <time.h>
@@ -38,11 +40,40 @@ static void end_channel(struct session *s, int status)
     ssh_channel_request_send_exit_status(s->channel, status);
     ssh_channel_send_eof(s->channel);
     ssh_channel_close(s->channel);
-    for (int i = 0; i < 30 && !s->closed && ssh_is_connected(s->ssh); i++)
+    /* Seconds, not polls: a client still sending wakes every poll. */
+    time_t end = time(NULL) + 5;
+    while (!s->closed && ssh_is_connected(s->ssh) && time(NULL) < end)
         ssh_event_dopoll(s->event, 100);
 }
 
 /* ---- the connection ---- */
+
+/* The connection's last moments: whatever the client still sends (the
+ * rest of a refused 1 GB standard input, say) is read and dropped until
+ * it closes its side, for a few seconds at most.  Closing a socket with
+ * unread bytes makes the kernel reset the connection, and a reset
+ * discards what the client has not read yet: the command's last message
+ * and exit status. */
+static void close_lingering(int fd)
+{
+    if (fd < 0)
+        return;
+    shutdown(fd, SHUT_WR);
+    time_t end = time(NULL) + 5;
+    char buf[16384];
+    for (time_t now = time(NULL); now < end; now = time(NULL)) {
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        int n = poll(&pfd, 1, (int)(end - now) * 1000);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        ssize_t r = read(fd, buf, sizeof buf);
+        if (r == 0 || (r < 0 && errno != EINTR && errno != EAGAIN))
+            break;
+    }
+    close(fd);
+}
 
 static void end_console(struct session *s, int *status)
 {
@@ -187,8 +218,15 @@ int sshd_session_run(ssh_bind bind, const struct sshd_peer *peer, const struct s
         sshd_log(LOG_AUTH | LOG_INFO, "Disconnected from user %s %s port %d", s.login.admin.name,
                  peer->addr, peer->port);
     session_close_store(&s);
+    /* As with sshd, the client ends the connection once its channel is
+     * closed: a disconnect sent while it still reads would make it exit
+     * with 255 instead of the command's status. */
+    for (time_t end = time(NULL) + 5; s.closed && ssh_is_connected(s.ssh) && time(NULL) < end;)
+        ssh_event_dopoll(s.event, 100);
     ssh_event_free(s.event);
+    int linger = dup(ssh_get_fd(s.ssh));
     ssh_disconnect(s.ssh);
     ssh_free(s.ssh);
+    close_lingering(linger);
     return 0;
 }
