@@ -6,39 +6,15 @@
 # them fails, and both long writes complete.
 . "${top_srcdir:-.}/tests/lib.sh"
 MAIN_MENU_TEXT=${MAIN_MENU_TEXT-Main menu}
-: "${KASCOND:=kascond}"
 
-for tool in ssh sshpass tmux; do
-  if ! command -v "$tool" >/dev/null; then
-    echo "1..0 # SKIP $tool is not installed (./quickstart installs it)"
-    exit 0
-  fi
-done
+needs ssh sshpass tmux
 
 TMUX_SOCKET="kascon-busy-$$"
-server_pid= import_pid= load_pid=
-cleanup() {
-  local p
-  for p in "$server_pid" "$import_pid" "$load_pid"; do
-    [ -n "$p" ] && kill "$p" 2>/dev/null && wait "$p" 2>/dev/null
-  done
-  tmux -L "$TMUX_SOCKET" kill-server 2>/dev/null
-  rm -rf "$TMP"
-}
-# The whole file is bounded: a hung step cannot hold the test run.
-{ sleep 400 && kill -TERM $$; } </dev/null >/dev/null 2>&1 &
-watchdog=$!
-trap 'pkill -P $watchdog 2>/dev/null; kill $watchdog 2>/dev/null; cleanup' EXIT
-trap 'exit 1' TERM INT
+import_pid= load_pid=
+at_exit 'tmux -L "$TMUX_SOCKET" kill-server 2>/dev/null'
+at_exit 'for p in $import_pid $load_pid; do kill $p 2>/dev/null && wait $p 2>/dev/null; done'
+time_bound 400
 
-wait_for() {
-  local end=$((SECONDS + $1)); shift
-  until "$@"; do
-    [ "$SECONDS" -ge "$end" ] && return 1
-    sleep 0.1
-  done
-}
-log_has() { grep -q -- "$1" "$TMP/server.log"; }
 running() { kill -0 "$1" 2>/dev/null; }
 
 # The call records are of 2024-05-01..05 (local time Japan); the clock
@@ -62,14 +38,8 @@ awk -v n="$RECORDS" 'BEGIN { for (i = 0; i < n; i++) {
   printf "2024/05/%02d %02d:%02d:%02d,,,不成立,,2002,2001,2002,,,,018\n", d, s/3600, s/60%60, s%60 } }' \
   >"$TMP/cdr.csv"
 
-"$KASCOND" --listen 127.0.0.1:0 --db "$KASCON_DB" --host-key "$TMP/host_key" --foreground \
-  2>"$TMP/server.log" &
-server_pid=$!
-check "kascond starts" wait_for 20 log_has "Server listening on 127.0.0.1 port"
-PORT=$(sed -n 's/.*Server listening on 127.0.0.1 port \([0-9]*\)\..*/\1/p' "$TMP/server.log")
-SSH_OPTS=(-F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null
-          -o LogLevel=ERROR -o ConnectTimeout=10 -o IdentityAgent=none -o IdentitiesOnly=yes
-          -o PubkeyAuthentication=no)
+check "kascond starts" start_kascond --listen 127.0.0.1:0 --db "$KASCON_DB" --host-key "$TMP/host_key"
+PORT=$KASCOND_PORT
 
 "$KASCONCTL" ext import "$DOMAIN" "$TMP/ext.csv" >"$TMP/import.out" 2>"$TMP/import.err" &
 import_pid=$!

@@ -7,39 +7,15 @@
 # would write them, and fail2ban-regex must find every one with the
 # client's address and nothing else.
 . "${top_srcdir:-.}/tests/lib.sh"
-: "${KASCOND:=kascond}"
 
-for tool in fail2ban-regex ssh sshpass; do
-  if ! command -v "$tool" >/dev/null; then
-    echo "1..0 # SKIP $tool is not installed (./quickstart installs it)"
-    exit 0
-  fi
-done
+needs fail2ban-regex ssh sshpass
 common=/etc/fail2ban/filter.d/common.conf
 if [ ! -f "$common" ]; then
   echo "1..0 # SKIP $common is missing (the fail2ban package installs it)"
   exit 0
 fi
 
-server_pid=
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-{ sleep 120 && kill -TERM $$; } </dev/null >/dev/null 2>&1 &
-watchdog=$!
-trap 'pkill -P $watchdog 2>/dev/null; kill $watchdog 2>/dev/null; cleanup' EXIT
-trap 'exit 1' TERM INT
-
-wait_for() {
-  local end=$((SECONDS + $1)); shift
-  until "$@"; do
-    [ "$SECONDS" -ge "$end" ] && return 1
-    sleep 0.1
-  done
-}
-log_has() { grep -q -- "$1" "$TMP/server.log"; }
+time_bound 120
 
 DOMAIN=tokyo.example.jp
 "$KASCONCTL" site add "$DOMAIN" --capacity 10 >/dev/null
@@ -51,14 +27,9 @@ db = $KASCON_DB
 host-key = $TMP/host_key
 files = $TMP/files
 CONF
-"$KASCOND" --config "$TMP/kascond.conf" --foreground 2>"$TMP/server.log" &
-server_pid=$!
-check "kascond starts" wait_for 20 log_has "Server listening on 127.0.0.1 port"
-PORT=$(sed -n 's/.*Server listening on 127.0.0.1 port \([0-9]*\)\..*/\1/p' "$TMP/server.log")
+check "kascond starts" start_kascond --config "$TMP/kascond.conf"
+server_pid=$KASCOND_PID PORT=$KASCOND_PORT
 
-SSH_OPTS=(-F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null
-          -o LogLevel=ERROR -o ConnectTimeout=10 -o IdentityAgent=none -o IdentitiesOnly=yes
-          -o PubkeyAuthentication=no -o NumberOfPasswordPrompts=1)
 # fail USER PASSWORD [METHOD]: one login that must be refused.
 fail() {
   timeout 20 sshpass -p "$2" ssh "${SSH_OPTS[@]}" -p "$PORT" \

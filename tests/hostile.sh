@@ -5,36 +5,12 @@
 # quota, a large exec import.  Memory figures are checked in the plain
 # build only: under ASan the shadow memory is not the program's.
 . "${top_srcdir:-.}/tests/lib.sh"
-: "${KASCOND:=kascond}"
 
-for tool in ssh scp sftp sshpass python3; do
-  command -v "$tool" >/dev/null || { echo "1..0 # SKIP $tool is not installed (./quickstart installs it)"; exit 0; }
-done
-# Debian's python3-paramiko, whichever python3 comes first on PATH.
-PY=
-for py in /usr/bin/python3 python3; do
-  if "$py" -c 'import paramiko' 2>/dev/null; then PY=$py; break; fi
-done
+needs ssh scp sftp sshpass python3
+PY=$(paramiko_python)
 [ -n "$PY" ] || { echo "1..0 # SKIP python3-paramiko is not installed (./quickstart installs it)"; exit 0; }
 
-server_pid=
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  rm -rf "$TMP"
-}
-{ sleep 300 && kill -TERM $$; } </dev/null >/dev/null 2>&1 &
-watchdog=$!
-trap 'pkill -P $watchdog 2>/dev/null; kill $watchdog 2>/dev/null; cleanup' EXIT
-trap 'exit 1' TERM INT
-
-wait_for() {
-  local end=$((SECONDS + $1)); shift
-  until "$@"; do
-    [ "$SECONDS" -ge "$end" ] && return 1
-    sleep 0.1
-  done
-}
-log_has() { grep -q -- "$1" "$TMP/server.log" 2>/dev/null; }
+time_bound 300
 figure() { sed -n "s/^$1 //p" "$2"; }
 # at_most LIMIT VALUE: VALUE <= LIMIT; skipped (passes) under sanitizers.
 MEM_LIMIT_KIB=$((64 * 1024))
@@ -52,11 +28,9 @@ echo "$PW" | "$KASCONCTL" admin add $D admin >/dev/null
 printf '2001,09011113001,0000000000,,,0,0,taro,taro1234,0\r\n' >"$TMP/users.csv"
 "$KASCONCTL" ext import $D "$TMP/users.csv" >/dev/null
 
-"$KASCOND" --listen 127.0.0.1:0 --db "$KASCON_DB" --host-key "$TMP/host_key" --foreground \
-  --files "$TMP/files" --max-file-size 1M --max-area-size 2M 2>"$TMP/server.log" &
-server_pid=$!
-check "kascond starts" wait_for 10 log_has "Server listening on 127.0.0.1 port"
-PORT=$(sed -n 's/.*Server listening on 127.0.0.1 port \([0-9]*\)\..*/\1/p' "$TMP/server.log")
+check "kascond starts" start_kascond --listen 127.0.0.1:0 --db "$KASCON_DB" --host-key "$TMP/host_key" \
+  --files "$TMP/files" --max-file-size 1M --max-area-size 2M
+server_pid=$KASCOND_PID PORT=$KASCOND_PORT
 hostile() { timeout 120 "$PY" "${top_srcdir:-.}/tests/hostile.py" --port "$PORT" --server "$server_pid" "$@"; }
 
 # ---- terminal sizes ----
@@ -104,9 +78,6 @@ check "... which goes when the connection drops, not 24 hours later" \
   wait_for 15 bash -c "! ls -A '$AREA/inbox' | grep -q part"
 
 # ---- exec import: streamed, bounded, all or nothing ----
-SSH_OPTS=(-F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null
-          -o LogLevel=ERROR -o ConnectTimeout=10 -o IdentityAgent=none
-          -o PubkeyAuthentication=no -o NumberOfPasswordPrompts=1)
 ssh_cmd=(sshpass -p "$PW" ssh "${SSH_OPTS[@]}" -p "$PORT" "admin@$D@127.0.0.1")
 # Rows of 30 bad columns: every row is a problem.
 "$PY" -c '
@@ -134,13 +105,19 @@ check "... the database unchanged" test "$before" = "$(ext_state)"
 hostile --input "$TMP/big63.csv" --stderr "$TMP/big63.err" exec "${ssh_cmd[@]}" ext import >"$TMP/big63.out"
 sed 's/^/# /' "$TMP/big63.out" "$TMP/big63.err"
 check "a 63 MB import is refused as over the 32 MiB limit" grep -q 'larger than 33554432 bytes; nothing was changed' "$TMP/big63.err"
+check "... the client gets the exit status (1), not a dropped connection (255)" grep -q '^exit_status 1' "$TMP/big63.out"
 rss=$(figure peak_rss_kib "$TMP/big63.out")
 check "... within 64 MiB $(memo "(peak ${rss} KiB)")" memory_within "$rss"
 hostile --input "$TMP/big63.csv" --stderr "$TMP/del63.err" exec "${ssh_cmd[@]}" ext delete >"$TMP/del63.out"
 check "ext delete has the same limit" grep -q 'larger than 33554432 bytes' "$TMP/del63.err"
+check "... exit status 1" grep -q '^exit_status 1' "$TMP/del63.out"
 check "... the database unchanged" test "$before" = "$(ext_state)"
-timeout 120 bash -c "head -c 1G /dev/zero | ${ssh_cmd[*]} ext import" 2>"$TMP/giga.err"
+hostile --input <(head -c 1G /dev/zero) --stderr "$TMP/giga.err" exec "${ssh_cmd[@]}" ext import >"$TMP/giga.out"
+sed 's/^/# /' "$TMP/giga.out"
 check "a 1 GB import is cut off at the limit, not read to its end" grep -q 'larger than 33554432 bytes' "$TMP/giga.err"
+check "... exit status 1" grep -q '^exit_status 1' "$TMP/giga.out"
+rss=$(figure peak_rss_kib "$TMP/giga.out")
+check "... within 64 MiB $(memo "(peak ${rss} KiB)")" memory_within "$rss"
 rm -f "$TMP/junk30.csv" "$TMP/big63.csv"
 
 # ---- NUL and control bytes ----
@@ -159,11 +136,9 @@ check "a CSV value with CR/LF keeps its message on one line, escaped" \
   grep -q '^1:A: [0-9]* .*20\\r\\n01' "$TMP/crlf.err"
 
 # ---- the idle timeout on exec and SFTP channels ----
-"$KASCOND" --listen 127.0.0.1:0 --db "$KASCON_DB" --host-key "$TMP/host_key" --foreground \
-  --files "$TMP/files" --idle-timeout 3 2>"$TMP/idle.log" &
-idle_pid=$!
-wait_for 10 grep -q "Server listening on 127.0.0.1 port" "$TMP/idle.log"
-IDLE_PORT=$(sed -n 's/.*Server listening on 127.0.0.1 port \([0-9]*\)\..*/\1/p' "$TMP/idle.log")
+start_kascond --log "$TMP/idle.log" --listen 127.0.0.1:0 --db "$KASCON_DB" --host-key "$TMP/host_key" \
+  --files "$TMP/files" --idle-timeout 3
+idle_pid=$KASCOND_PID IDLE_PORT=$KASCOND_PORT
 start=$SECONDS
 timeout 60 sshpass -p "$PW" ssh "${SSH_OPTS[@]}" -p "$IDLE_PORT" "admin@$D@127.0.0.1" ext import \
   2>"$TMP/idle.err" < <(sleep 40)
@@ -176,11 +151,9 @@ timeout 90 "$PY" "${top_srcdir:-.}/tests/hostile.py" --port "$IDLE_PORT" --user 
   sftp-idle >"$TMP/sftp-idle.out"
 took=$(figure ended_after "$TMP/sftp-idle.out")
 check "an idle SFTP session ends after it too (took ${took:-?} s)" test -n "$took" -a "${took:-99}" -lt 30
-kill "$idle_pid"; wait "$idle_pid" 2>/dev/null
+stop_kascond "$idle_pid"
 
 check "every session has ended" wait_for 15 bash -c "! pgrep -P $server_pid >/dev/null"
 check "no sanitizer reports from any kascond process" bash -c "! grep -q 'Sanitizer\|runtime error' '$TMP/server.log'"
-kill "$server_pid"
-wait "$server_pid" 2>/dev/null
-server_pid=
+stop_kascond "$server_pid"
 done_testing

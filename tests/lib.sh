@@ -19,7 +19,35 @@ eventually() {
 done_testing() { echo "1..$n"; }
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/kascon-test.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
+# at_exit COMMAND: a command line run when the test file ends, however it
+# ends (last registered first); $TMP is removed after all of them.
+EXIT_HOOKS=()
+at_exit() { EXIT_HOOKS+=("$1"); }
+run_exit_hooks() {
+  local i
+  for ((i = ${#EXIT_HOOKS[@]} - 1; i >= 0; i--)); do eval "${EXIT_HOOKS[i]}"; done
+  rm -rf "$TMP"
+}
+trap run_exit_hooks EXIT
+# time_bound SECONDS: the whole file is ended (as failed) after SECONDS, so
+# that a hung step cannot hold the test run.  The watchdog's output goes
+# nowhere: an open stdout would hold the test harness.
+time_bound() {
+  { sleep "$1" && kill -TERM $$; } </dev/null >/dev/null 2>&1 &
+  local watchdog=$!
+  at_exit "pkill -P $watchdog 2>/dev/null; kill $watchdog 2>/dev/null"
+  trap 'exit 1' TERM INT
+}
+# wait_for SECONDS COMMAND...: polls until the command succeeds; 1 if it
+# has not after SECONDS.  (tests/tmux.sh has its own wait_for TEXT, which
+# waits for text on the console's screen.)
+wait_for() {
+  local end=$((SECONDS + $1)); shift
+  until "$@"; do
+    [ "$SECONDS" -ge "$end" ] && return 1
+    sleep 0.1
+  done
+}
 export KASCON_DB="$TMP/test.db"
 unset KASCON_NOW
 export LC_ALL=C.UTF-8 LANGUAGE=
@@ -56,3 +84,73 @@ ja_locale() {
   (cd "$dir" && pwd)
 }
 
+
+# needs TOOL...: skips the whole file (TAP "1..0 # SKIP") unless every
+# tool is installed.
+needs() {
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null ||
+      { echo "1..0 # SKIP $tool is not installed (./quickstart installs it)"; exit 0; }
+  done
+}
+# paramiko_python: prints the python3 that has Debian's python3-paramiko
+# (/usr/bin/python3 first, then the one on PATH); 1 when none has.
+paramiko_python() {
+  local py
+  for py in /usr/bin/python3 python3; do
+    "$py" -c 'import paramiko' 2>/dev/null && { echo "$py"; return 0; }
+  done
+  return 1
+}
+
+# ---- kascond ----
+# The stock OpenSSH client's options for a password login to a test
+# kascond: no settings file, known hosts, agent or keys; one password prompt.
+SSH_OPTS=(-F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null
+          -o LogLevel=ERROR -o ConnectTimeout=10 -o IdentityAgent=none -o IdentitiesOnly=yes
+          -o PubkeyAuthentication=no -o NumberOfPasswordPrompts=1)
+: "${KASCOND:=kascond}"
+KASCOND_PIDS=()
+# start_kascond [--log FILE] ARGUMENT...: starts "$KASCOND --foreground
+# ARGUMENT..." in the background with its log in FILE ($TMP/server.log
+# unless given) and waits up to ${KASCOND_START_SECONDS:-30} seconds until
+# it logs that it listens.  Sets KASCOND_PID, KASCOND_LOG and KASCOND_PORT
+# (the first port it logs; give --listen 127.0.0.1:0 for a free one).  Returns 1,
+# showing the log, when it exits or does not listen in time.  Environment
+# set before the call (LOCPATH=... start_kascond ...) and the umask are the
+# server's.  Every kascond started so is stopped when the test file ends.
+start_kascond() {
+  local log="$TMP/server.log" end=$((SECONDS + ${KASCOND_START_SECONDS:-30}))
+  if [ "$1" = --log ]; then log=$2; shift 2; fi
+  "$KASCOND" --foreground "$@" 2>"$log" &
+  KASCOND_PID=$! KASCOND_LOG=$log KASCOND_PORT=
+  KASCOND_PIDS+=("$KASCOND_PID")
+  until KASCOND_PORT=$(kascond_port "$log") && [ -n "$KASCOND_PORT" ]; do
+    if ! kill -0 "$KASCOND_PID" 2>/dev/null || [ "$SECONDS" -ge "$end" ]; then
+      echo "# kascond $* did not start listening:"; sed 's/^/#   /' "$log"
+      return 1
+    fi
+    sleep 0.1
+  done
+}
+# kascond_port LOG: the first port a kascond logged in LOG that it listens on.
+kascond_port() { sed -n 's/.*Server listening on .* port \([0-9]*\)\..*/\1/p' "$1" 2>/dev/null | head -n 1; }
+# log_has TEXT [LOG]: the log of the last kascond started (or LOG) has TEXT.
+log_has() { grep -q -- "$1" "${2:-${KASCOND_LOG:-$TMP/server.log}}" 2>/dev/null; }
+# stop_kascond [PID]: stops a kascond (the last one started unless given)
+# with SIGTERM, SIGKILL after 10 seconds, and reaps it.  Its sessions go on
+# (as with systemd's KillMode=process) until their clients leave.
+stop_kascond() {
+  local pid=${1:-${KASCOND_PID:-}} i kept=()
+  [ -n "$pid" ] || return 0
+  kill "$pid" 2>/dev/null
+  for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  for i in "${KASCOND_PIDS[@]}"; do [ "$i" = "$pid" ] || kept+=("$i"); done
+  KASCOND_PIDS=("${kept[@]}")
+  [ "$pid" != "${KASCOND_PID:-}" ] || KASCOND_PID=
+}
+stop_every_kascond() { while [ ${#KASCOND_PIDS[@]} -gt 0 ]; do stop_kascond "${KASCOND_PIDS[0]}"; done; }
+at_exit stop_every_kascond

@@ -45,8 +45,8 @@ check "... status says so" grep -q '^pending	0$' "$TMP/out"
 
 # ---- a throwaway Kamailio ----
 free_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-KPID= SERVER=
-trap '[ -n "$KPID" ] && kill "$KPID" 2>/dev/null; [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; wait 2>/dev/null; cleanup_tmux' EXIT
+KPID=
+at_exit '[ -n "$KPID" ] && kill "$KPID" 2>/dev/null && wait "$KPID" 2>/dev/null'
 as_user=()
 [ "$(id -u)" = 0 ] && as_user=(-u nobody -g "$(id -gn nobody)")
 port_open() { ss -Hnlu "sport = :$1" 2>/dev/null | grep -q "127.0.0.1:$1"; }
@@ -206,13 +206,12 @@ until_ok() { # SECONDS COMMAND...: polls until the command succeeds
 PW=Adm1nPass9
 echo "$PW" | K admin add $D admin >/dev/null
 : >"$TMP/kascond.conf"
-env -u KASCON_REGISTRAR "$KASCOND" --config "$TMP/kascond.conf" --listen 127.0.0.1:0 \
-  --db "$KASCON_DB" --host-key "$TMP/host_key" --foreground \
-  --registrar "$KD/kam.db" --registrar-interval 1 2>"$TMP/server.log" &
-SERVER=$!
-log_has() { grep -q "$1" "$TMP/server.log"; }
-check "kascond starts with --registrar" until_ok 20 log_has "Server listening on 127.0.0.1 port"
-SPORT=$(sed -n 's/.*Server listening on 127.0.0.1 port \([0-9]*\)\..*/\1/p' "$TMP/server.log")
+# --registrar alone names it to kascond.
+unset KASCON_REGISTRAR
+check "kascond starts with --registrar" start_kascond --config "$TMP/kascond.conf" --listen 127.0.0.1:0 \
+  --db "$KASCON_DB" --host-key "$TMP/host_key" --registrar "$KD/kam.db" --registrar-interval 1
+export KASCON_REGISTRAR="$KD/kam.db"
+SPORT=$KASCOND_PORT
 printf '4000,09012340003,0000000000,,ssh4000x,0,0,web4000,abcd1234,0\r\n' >"$TMP/ssh.csv"
 env -u KASCON_REGISTRAR timeout 30 sshpass -p "$PW" ssh -F /dev/null -o StrictHostKeyChecking=no \
   -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o PubkeyAuthentication=no \
@@ -234,7 +233,7 @@ check "... the new password registers" sip register 4000 worker77 contact="sip:4
 
 # The console says what waits, and why, on its status line.
 mv "$KD/kam.db" "$KD/kam.away"
-kill "$SERVER"; wait "$SERVER" 2>/dev/null; SERVER=
+stop_kascond
 echo console88 | K ext set $D 4000 sip-password >/dev/null 2>&1
 start_console C.UTF-8 100 24
 wait_for "Site domain name" >/dev/null

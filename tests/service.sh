@@ -6,37 +6,11 @@
 # a banner without the library's version, algorithms ssh-audit rates good,
 # and private files whatever the umask.
 . "${top_srcdir:-.}/tests/lib.sh"
-: "${KASCOND:=kascond}"
 
-for tool in ssh sshpass; do
-  command -v "$tool" >/dev/null || { echo "1..0 # SKIP $tool is not installed (./quickstart installs it)"; exit 0; }
-done
-PY=
-for py in /usr/bin/python3 python3; do
-  if "$py" -c 'import paramiko' 2>/dev/null; then PY=$py; break; fi
-done
+needs ssh sshpass
+PY=$(paramiko_python)
 
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
-  rm -rf "$TMP"
-}
-{ sleep 240 && kill -TERM $$; } </dev/null >/dev/null 2>&1 &
-watchdog=$!
-trap 'pkill -P $watchdog 2>/dev/null; kill $watchdog 2>/dev/null; cleanup' EXIT
-trap 'exit 1' TERM INT
-
-wait_for() {
-  local end=$((SECONDS + $1)); shift
-  until "$@"; do
-    [ "$SECONDS" -ge "$end" ] && return 1
-    sleep 0.1
-  done
-}
-port_of() { sed -n 's/.*Server listening on 127.0.0.1 port \([0-9]*\)\..*/\1/p' "$1"; }
-SSH_OPTS=(-F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null
-          -o LogLevel=ERROR -o ConnectTimeout=10 -o IdentityAgent=none
-          -o PubkeyAuthentication=no -o NumberOfPasswordPrompts=1)
+time_bound 240
 
 D=service.example.jp
 PW=secret12
@@ -85,7 +59,7 @@ check "every option has a settings key and a line in kascond(8)" all_keys
 # gone, each holding a lock, as a restarted kascond finds them.
 sleep 120 </dev/null >/dev/null 2>&1 &
 live=$!
-pids+=("$live")
+at_exit "kill $live 2>/dev/null"
 live_start=$(date -d "$(ps -o lstart= -p "$live")" +%s)
 host=$(hostname | cut -c1-24)
 now=$(date +%s)
@@ -96,12 +70,12 @@ q "insert into locks (object, session, holder, taken_at, expires_at) values
 
 # ---- first start: the host key in the state directory, private files ----
 mkdir -p "$TMP/state"
-(umask 000; STATE_DIRECTORY="$TMP/state" exec "$KASCOND" --listen 127.0.0.1:0 --db "$KASCON_DB" \
-  --files "$TMP/files" --foreground 2>"$TMP/server.log") &
-server=$!
-pids+=("$server")
-check "kascond starts under umask 000" wait_for 10 grep -q "Server listening on 127.0.0.1 port" "$TMP/server.log"
-PORT=$(port_of "$TMP/server.log")
+umask_was=$(umask)
+umask 000
+STATE_DIRECTORY="$TMP/state" check "kascond starts under umask 000" \
+  start_kascond --listen 127.0.0.1:0 --db "$KASCON_DB" --files "$TMP/files"
+umask "$umask_was"
+server=$KASCOND_PID PORT=$KASCOND_PORT
 check "a restart keeps the lock of a session still running" \
   test "$(q "select holder from locks where object='ext:live'")" = admin
 check "... and drops those of sessions gone (or of a reused process id)" \
@@ -173,13 +147,13 @@ PYEOF
   check "... and the listener still takes logins" bash -c "ssh_as() { timeout 30 sshpass -p '$PW' ssh ${SSH_OPTS[*]} -p '$PORT' 'admin@$D@127.0.0.1' \"\$@\"; }; ssh_as ext list >/dev/null"
   check "... and is the same process" kill -0 "$server"
 fi
-kill "$server"; wait "$server" 2>/dev/null
+stop_kascond "$server"
 
 # ---- one line per event under journald ----
 (JOURNAL_STREAM=8:12345 exec "$KASCOND" --listen 127.0.0.1:0 --db "$KASCON_DB" --host-key "$TMP/state/ssh_host_ed25519_key" \
   --foreground 2>"$TMP/journal.err") &
 jpid=$!
-pids+=("$jpid")
+at_exit "kill $jpid 2>/dev/null"
 sleep 0.2
 check "under journald (JOURNAL_STREAM) nothing is copied to standard error" \
   bash -c "sleep 1; kill -0 $jpid && ! grep -q 'Server listening' '$TMP/journal.err'"
@@ -190,17 +164,15 @@ if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
   mkdir -p "$TMP/svc"
   cp "$KASCON_DB" "$TMP/svc/kascon.db"
   chown -R nobody "$TMP/svc"; chmod 755 "$TMP"
-  "$KASCOND" --listen 127.0.0.1:0 --db "$TMP/svc/kascon.db" --host-key "$TMP/svc/host_key" --user nobody \
-    --files "$TMP/svc/files" --foreground 2>"$TMP/root.log" &
-  rpid=$!
-  pids+=("$rpid")
-  check "started as root with user = nobody, it listens" wait_for 10 grep -q "Server listening" "$TMP/root.log"
-  PORT=$(port_of "$TMP/root.log")
+  check "started as root with user = nobody, it listens" start_kascond --log "$TMP/root.log" \
+    --listen 127.0.0.1:0 --db "$TMP/svc/kascon.db" --host-key "$TMP/svc/host_key" --user nobody \
+    --files "$TMP/svc/files"
+  rpid=$KASCOND_PID PORT=$KASCOND_PORT
   check "... as nobody (uid and saved uid)" test "$(ps -o ruser=,euser=,suser= -p "$rpid" | tr -s ' ')" = "nobody nobody nobody"
   timeout 30 sshpass -p "$PW" ssh "${SSH_OPTS[@]}" -p "$PORT" "admin@$D@127.0.0.1" ext list >"$TMP/list.out" 2>&1
   check "... and its sessions serve logins" grep -q 2001 "$TMP/list.out"
   check "... writing the database as nobody" test "$(stat -c %U "$TMP/svc/kascon.db")" = nobody
-  kill "$rpid"; wait "$rpid" 2>/dev/null
+  stop_kascond "$rpid"
   check "a missing service user is refused at start" \
     bash -c "! '$KASCOND' --listen 127.0.0.1:0 --db '$KASCON_DB' --user no-such-user-here --foreground 2>/dev/null"
 else

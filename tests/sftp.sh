@@ -7,35 +7,13 @@
 # writing outbox/ with the scp command that fetches the file, in English
 # and Japanese.
 . "${top_srcdir:-.}/tests/lib.sh"
-: "${KASCOND:=kascond}"
 
-for tool in ssh scp sftp sshpass tmux; do
-  if ! command -v "$tool" >/dev/null; then
-    echo "1..0 # SKIP $tool is not installed (./quickstart installs it)"
-    exit 0
-  fi
-done
+needs ssh scp sftp sshpass tmux
 
 TMUX_SOCKET="kascon-sftp-$$"
-server_pid=
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  tmux -L "$TMUX_SOCKET" kill-server 2>/dev/null
-  rm -rf "$TMP"
-}
-{ sleep 300 && kill -TERM $$; } </dev/null >/dev/null 2>&1 &
-watchdog=$!
-trap 'pkill -P $watchdog 2>/dev/null; kill $watchdog 2>/dev/null; cleanup' EXIT
-trap 'exit 1' TERM INT
+at_exit 'tmux -L "$TMUX_SOCKET" kill-server 2>/dev/null'
+time_bound 300
 
-wait_for() {
-  local end=$((SECONDS + $1)); shift
-  until "$@"; do
-    [ "$SECONDS" -ge "$end" ] && return 1
-    sleep 0.1
-  done
-}
-log_has() { grep -q -- "$1" "$TMP/server.log" 2>/dev/null; }
 is() { local got=$1 want=$2; [ "$got" = "$want" ] || { echo "#   got '$got', want '$want'"; return 1; }; }
 
 DOMAIN=tokyo.example.jp
@@ -50,16 +28,10 @@ echo "$PW" | "$KASCONCTL" admin add "$OTHER" admin >/dev/null
 KASCON_NOW=$(date -d "$(date +%F) 23:59:59" +%s) "$KASCONCTL" cdr demo "$DOMAIN" --days 1 --per-day 25 >/dev/null
 
 LOCPATH=$(ja_locale) \
-"$KASCOND" --listen 127.0.0.1:0 --db "$KASCON_DB" --host-key "$TMP/host_key" --foreground \
-  --files "$TMP/files" --max-file-size 64K --max-area-size 160K --public-host 127.0.0.1 \
-  2>"$TMP/server.log" &
-server_pid=$!
-check "kascond starts" wait_for 10 log_has "Server listening on 127.0.0.1 port"
-PORT=$(sed -n 's/.*Server listening on 127.0.0.1 port \([0-9]*\)\..*/\1/p' "$TMP/server.log")
+check "kascond starts" start_kascond --listen 127.0.0.1:0 --db "$KASCON_DB" --host-key "$TMP/host_key" \
+  --files "$TMP/files" --max-file-size 64K --max-area-size 160K --public-host 127.0.0.1
+PORT=$KASCOND_PORT
 
-SSH_OPTS=(-F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null
-          -o LogLevel=ERROR -o ConnectTimeout=10 -o IdentityAgent=none
-          -o PubkeyAuthentication=no -o NumberOfPasswordPrompts=1)
 U="admin@$DOMAIN@127.0.0.1"
 # sqlite3 that waits while a session writes (its logout, say).
 site_id() { q "select id from sites where domain='$1'"; }
@@ -280,9 +252,7 @@ check "a path in the output field is refused" shows ja "outbox/ に置くファ�
 check "... nothing written" test ! -e "$AREA/escape.csv"
 tmux -L "$TMUX_SOCKET" kill-session -t ja
 
-check "every session has ended" wait_for 15 bash -c "! pgrep -P $server_pid >/dev/null"
+check "every session has ended" wait_for 15 bash -c "! pgrep -P $KASCOND_PID >/dev/null"
 check "no sanitizer reports from any kascond process" bash -c "! grep -q 'Sanitizer\|runtime error' '$TMP/server.log'"
-kill "$server_pid"
-wait "$server_pid" 2>/dev/null
-server_pid=
+stop_kascond
 done_testing

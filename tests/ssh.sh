@@ -8,7 +8,6 @@
 # the C locale).
 . "${top_srcdir:-.}/tests/lib.sh"
 MAIN_MENU_TEXT=${MAIN_MENU_TEXT-Main menu}
-: "${KASCOND:=kascond}"
 
 for tool in ssh sshpass tmux ssh-keygen sftp; do
   if ! command -v "$tool" >/dev/null; then
@@ -18,28 +17,9 @@ for tool in ssh sshpass tmux ssh-keygen sftp; do
 done
 
 TMUX_SOCKET="kascon-test-$$"
-server_pid=
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  tmux -L "$TMUX_SOCKET" kill-server 2>/dev/null
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-# The whole file is bounded: a hung step cannot hold the test run.
-# (Its output goes nowhere: an open stdout would hold the test harness.)
-{ sleep 300 && kill -TERM $$; } </dev/null >/dev/null 2>&1 &
-watchdog=$!
-trap 'pkill -P $watchdog 2>/dev/null; kill $watchdog 2>/dev/null; cleanup' EXIT
-trap 'exit 1' TERM INT
+at_exit 'tmux -L "$TMUX_SOCKET" kill-server 2>/dev/null'
+time_bound 300
 
-# wait_for SECONDS COMMAND...: polls until the command succeeds.
-wait_for() {
-  local end=$((SECONDS + $1)); shift
-  until "$@"; do
-    [ "$SECONDS" -ge "$end" ] && return 1
-    sleep 0.1
-  done
-}
 # wait_eq SECONDS WANT COMMAND...: polls until the command prints WANT.
 wait_eq() {
   local end=$((SECONDS + $1)) want=$2; shift 2
@@ -48,7 +28,6 @@ wait_eq() {
     sleep 0.1
   done
 }
-log_has() { grep -q -- "$1" "$TMP/server.log"; }
 
 DOMAIN=tokyo.example.jp
 PW=secret12
@@ -69,11 +48,9 @@ old_files=$(sqlite3 "$KASCON_DB" "select count(*) from cdr_files")
 # The Japanese locale and catalogue of the build tree, for the console
 # of a client that asks for LANG=ja_JP.UTF-8.
 LOCPATH=$(ja_locale) \
-"$KASCOND" --config "$TMP/kascond.conf" --listen 127.0.0.1:0 --db "$KASCON_DB" \
-  --host-key "$TMP/host_key" --foreground 2>"$TMP/server.log" &
-server_pid=$!
-check "kascond starts and logs its port" wait_for 10 log_has "Server listening on 127.0.0.1 port"
-PORT=$(sed -n 's/.*Server listening on 127.0.0.1 port \([0-9]*\)\..*/\1/p' "$TMP/server.log")
+check "kascond starts and logs its port" start_kascond --config "$TMP/kascond.conf" \
+  --listen 127.0.0.1:0 --db "$KASCON_DB" --host-key "$TMP/host_key"
+server_pid=$KASCOND_PID PORT=$KASCOND_PORT
 check "call history older than 92 days is deleted at start ($old_files file before)" \
   wait_for 10 bash -c "test \$(sqlite3 '$KASCON_DB' 'select count(*) from cdr_files') = 0"
 check "... and logged" wait_for 10 log_has "Call-history retention deleted 1 file"
@@ -333,6 +310,5 @@ check "kascond --help" bash -c "'$KASCOND' --help | grep -q -- '--listen'"
 check "kascond: bad flag value is a usage error (2)" bash -c "'$KASCOND' --max-connections x 2>/dev/null; test \$? = 2"
 kill "$server_pid"
 check "kascond stops on SIGTERM" wait_for 10 bash -c "! kill -0 $server_pid 2>/dev/null"
-wait "$server_pid" 2>/dev/null
-server_pid=
+stop_kascond "$server_pid"
 done_testing

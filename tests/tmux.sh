@@ -13,9 +13,8 @@ T() { tmux -L "$SOCK" "$@"; }
 cleanup_tmux() {
   local i
   for i in $(seq 0 "$RUNS"); do tmux -L "kascon-test-$$-$i" kill-server 2>/dev/null; done
-  rm -rf "$TMP"
 }
-trap cleanup_tmux EXIT
+at_exit cleanup_tmux
 
 # start_console LANG [COLS ROWS]: runs kascon on $KASCON_DB in a new pane.
 start_console() {

@@ -6,9 +6,7 @@
 # manages their lockout.  Nothing else is reachable from a user login.
 . "${top_srcdir:-.}/tests/tmux.sh"
 
-for tool in ssh sshpass sftp; do
-  command -v "$tool" >/dev/null || { echo "1..0 # SKIP $tool is not installed"; exit 0; }
-done
+needs ssh sshpass sftp
 
 D=u.example.jp
 # With a busy timeout: kascond's sessions open the database as the test
@@ -148,17 +146,10 @@ run_locale ja_JP.UTF-8
 
 # ---- over SSH, in Japanese, with the stock OpenSSH client ----
 setup
-SSH_OPTS=(-F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null
-          -o LogLevel=ERROR -o ConnectTimeout=10 -o IdentityAgent=none -o IdentitiesOnly=yes
-          -o PubkeyAuthentication=no -o NumberOfPasswordPrompts=1)
 LOCPATH=$(ja_locale) \
-"$KASCOND" --listen 127.0.0.1:0 --db "$KASCON_DB" --host-key "$TMP/host_key" \
-  --files "$TMP/files" --foreground 2>"$TMP/server.log" &
-server_pid=$!
-trap 'kill $server_pid 2>/dev/null; cleanup_tmux' EXIT
-for i in $(seq 100); do grep -q "Server listening" "$TMP/server.log" && break; sleep 0.1; done
-PORT=$(sed -n 's/.*Server listening on 127.0.0.1 port \([0-9]*\)\..*/\1/p' "$TMP/server.log")
-check "kascond listens" test -n "$PORT"
+check "kascond listens" start_kascond --listen 127.0.0.1:0 --db "$KASCON_DB" --host-key "$TMP/host_key" \
+  --files "$TMP/files"
+PORT=$KASCOND_PORT
 is() { [ "$1" = "$2" ] || { echo "#   got '$1', want '$2'"; return 1; }; }
 
 # attempt PASSWORD USER [COMMAND...]: one login; prints denied, refused
@@ -204,5 +195,5 @@ check "ssh: インターネットアクセス規制 refuses users outside the tr
 check "ssh: ... administrators are not restricted by it" test "$(attempt secret12 admin ext list | head -c 4)" = "rc=0"
 "$KASCONCTL" site set $D restrict-user=off >/dev/null
 check "ssh: ... lifted, the user logs in again" is "$(attempt hana1234 hana true)" refused
-kill $server_pid 2>/dev/null
+stop_kascond
 done_testing
