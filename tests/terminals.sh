@@ -7,10 +7,7 @@
 # console, and the end of input.  The bytes the terminal gets are read raw
 # (tmux pipe-pane), since tmux itself shows UTF-8.
 . "${top_srcdir:-.}/tests/tmux.sh"
-: "${KASCOND:=kascond}"
-for tool in ssh sshpass xxd iconv localedef; do
-  command -v "$tool" >/dev/null || { echo "1..0 # SKIP $tool is not installed"; exit 0; }
-done
+needs ssh sshpass xxd iconv localedef
 locdir=$(ja_locale) || { echo "1..0 # SKIP localedef cannot build ja_JP.UTF-8"; exit 0; }
 if [ ! -d "$locdir/ja_JP.EUC-JP" ]; then
   localedef -i ja_JP -f EUC-JP "$locdir/ja_JP.EUC-JP.tmp$$" >/dev/null 2>&1 &&
@@ -18,13 +15,7 @@ if [ ! -d "$locdir/ja_JP.EUC-JP" ]; then
   rm -rf "$locdir/ja_JP.EUC-JP.tmp$$"
 fi
 [ -d "$locdir/ja_JP.EUC-JP" ] || { echo "1..0 # SKIP localedef cannot build ja_JP.EUC-JP"; exit 0; }
-server_pid=
-# The whole file is bounded: a hung step cannot hold the test run.
-{ sleep 300 && kill -TERM $$; } </dev/null >/dev/null 2>&1 &
-watchdog=$!
-trap 'pkill -P $watchdog 2>/dev/null; kill $watchdog 2>/dev/null;
-      [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; cleanup_tmux' EXIT
-trap 'exit 1' TERM INT
+time_bound 300
 
 D=t.example.jp
 "$KASCONCTL" site add $D --capacity 5 >/dev/null
@@ -106,13 +97,9 @@ T kill-server 2>/dev/null
 # (kascond also applies the audit retention when it starts, then daily.)
 "$KASCONCTL" audit retention 30 >/dev/null
 q "insert into audit (at, actor, source, action, object) values (strftime('%s','now','-31 days'), 'x', 'test', 'old', 'old')"
-"$KASCOND" --listen 127.0.0.1:0 --db "$KASCON_DB" --host-key "$TMP/host_key" --foreground \
-  2>"$TMP/server.log" &
-server_pid=$!
-for i in $(seq 100); do grep -q 'Server listening on 127.0.0.1 port' "$TMP/server.log" && break; sleep 0.1; done
-PORT=$(sed -n 's/.*Server listening on 127.0.0.1 port \([0-9]*\)\..*/\1/p' "$TMP/server.log")
-check "kascond listens" test -n "$PORT"
-for i in $(seq 100); do grep -q 'Audit retention deleted' "$TMP/server.log" && break; sleep 0.1; done
+check "kascond listens" start_kascond --listen 127.0.0.1:0 --db "$KASCON_DB" --host-key "$TMP/host_key"
+PORT=$KASCOND_PORT
+EVENTUALLY=10 eventually log_has 'Audit retention deleted'
 check "kascond applies the audit retention at start" test "$(q "select count(*) from audit where action='old'")" = 0
 check "... and logs it" grep -q 'Audit retention deleted 1 entry' "$TMP/server.log"
 SSH="ssh -F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o PubkeyAuthentication=no -p $PORT -tt"
@@ -123,12 +110,9 @@ check "a bad encoding is refused (168)" run_ctl 1 admin encoding $D sjis latin1
 check "an unknown administrator is refused" run_ctl 1 admin encoding $D nobody cp932
 check "user encoding of an unknown web user is refused" run_ctl 1 user encoding $D nobody cp932
 # The server's locale path, so that the console finds ja_JP.EUC-JP.
-kill "$server_pid"; wait "$server_pid" 2>/dev/null
-LOCPATH=$locdir "$KASCOND" --listen 127.0.0.1:0 --db "$KASCON_DB" --host-key "$TMP/host_key" \
-  --foreground 2>"$TMP/server.log" &
-server_pid=$!
-for i in $(seq 100); do grep -q 'Server listening on 127.0.0.1 port' "$TMP/server.log" && break; sleep 0.1; done
-PORT=$(sed -n 's/.*Server listening on 127.0.0.1 port \([0-9]*\)\..*/\1/p' "$TMP/server.log")
+stop_kascond
+LOCPATH=$locdir start_kascond --listen 127.0.0.1:0 --db "$KASCON_DB" --host-key "$TMP/host_key"
+PORT=$KASCOND_PORT
 SSH="ssh -F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o PubkeyAuthentication=no -p $PORT -tt"
 
 start_raw "sshpass -p secret12 $SSH sjis@$D@127.0.0.1"
