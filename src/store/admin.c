@@ -8,29 +8,29 @@
 
 int store_admin_find(struct store *st, int64_t site_id, const char *name, struct store_admin *out)
 {
-    sqlite3_stmt *s = store_prepare(
+    struct store_stmt *s = store_prepare(
         st, "SELECT id, site_id, name, pw_hash, pw_changed_at, failures, locked_at, version"
             " FROM admins WHERE site_id = ? AND name = ?");
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, site_id);
+    stmt_bind_int64(s, 1, site_id);
     store_bind_text(s, 2, name);
-    int rc = sqlite3_step(s), result = E_ADMIN_NOT_FOUND;
-    if (rc == SQLITE_ROW) {
+    int rc = stmt_step(s), result = E_ADMIN_NOT_FOUND;
+    if (rc == STMT_ROW) {
         memset(out, 0, sizeof *out);
-        out->id = sqlite3_column_int64(s, 0);
-        out->site_id = sqlite3_column_int64(s, 1);
+        out->id = stmt_column_int64(s, 0);
+        out->site_id = stmt_column_int64(s, 1);
         store_column_copy(s, 2, out->name, sizeof out->name);
         store_column_copy(s, 3, out->pw_hash, sizeof out->pw_hash);
-        out->pw_changed_at = sqlite3_column_int64(s, 4);
-        out->failures = sqlite3_column_int(s, 5);
-        out->locked_at = sqlite3_column_int64(s, 6);
-        out->version = sqlite3_column_int64(s, 7);
+        out->pw_changed_at = stmt_column_int64(s, 4);
+        out->failures = stmt_column_int(s, 5);
+        out->locked_at = stmt_column_int64(s, 6);
+        out->version = stmt_column_int64(s, 7);
         result = CORE_OK;
-    } else if (rc != SQLITE_DONE) {
+    } else if (rc != STMT_DONE) {
         result = store_fail(st);
     }
-    sqlite3_finalize(s);
+    stmt_finalize(s);
     return result;
 }
 
@@ -47,18 +47,18 @@ int store_admin_insert(struct store *st, struct store_admin *admin, const struct
         return E_ADMIN_WEB_USER;
     if (rc != E_EXT_NOT_FOUND)
         return rc;
-    sqlite3_stmt *s = store_prepare(
-        st, "INSERT INTO admins (site_id, name, pw_hash, pw_changed_at) VALUES (?,?,?,?)");
+    struct store_stmt *s = store_prepare(
+        st, "INSERT INTO admins (site_id, name, pw_hash, pw_changed_at) VALUES (?,?,?,?)"
+            " RETURNING id");
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, admin->site_id);
+    stmt_bind_int64(s, 1, admin->site_id);
     store_bind_text(s, 2, admin->name);
     store_bind_text(s, 3, admin->pw_hash);
-    sqlite3_bind_int64(s, 4, admin->pw_changed_at);
-    rc = store_step_done(st, s);
+    stmt_bind_int64(s, 4, admin->pw_changed_at);
+    rc = store_step_id(st, s, &admin->id);
     if (rc)
         return rc;
-    admin->id = sqlite3_last_insert_rowid(st->db);
     admin->version = 1;
     return store_audit(st, admin->site_id, who, "admin.add", admin->name, NULL, "password=set");
 }
@@ -66,24 +66,24 @@ int store_admin_insert(struct store *st, struct store_admin *admin, const struct
 int store_admin_set_password(struct store *st, int64_t admin_id, const char *hash,
                              int64_t changed_at, const struct store_actor *who)
 {
-    sqlite3_stmt *s =
+    struct store_stmt *s =
         store_prepare(st, "UPDATE admins SET pw_hash = ?, pw_changed_at = ?, version = version + 1"
                           " WHERE id = ? RETURNING site_id, name");
     if (!s)
         return E_STORAGE;
     store_bind_text(s, 1, hash);
-    sqlite3_bind_int64(s, 2, changed_at);
-    sqlite3_bind_int64(s, 3, admin_id);
-    int step = sqlite3_step(s);
-    if (step != SQLITE_ROW) {
-        int rc = step == SQLITE_DONE ? E_ADMIN_NOT_FOUND : store_fail(st);
-        sqlite3_finalize(s);
+    stmt_bind_int64(s, 2, changed_at);
+    stmt_bind_int64(s, 3, admin_id);
+    int step = stmt_step(s);
+    if (step != STMT_ROW) {
+        int rc = step == STMT_DONE ? E_ADMIN_NOT_FOUND : store_fail(st);
+        stmt_finalize(s);
         return rc;
     }
-    int64_t site_id = sqlite3_column_int64(s, 0);
+    int64_t site_id = stmt_column_int64(s, 0);
     char name[CORE_ADMIN_NAME_MAX + 1];
     store_column_copy(s, 1, name, sizeof name);
-    sqlite3_finalize(s);
+    stmt_finalize(s);
     return store_audit(st, site_id, who, changed_at ? "admin.password" : "admin.reset", name,
                        "password=(hidden)",
                        changed_at ? "password=changed" : "password=reset, expired");
@@ -91,31 +91,32 @@ int store_admin_set_password(struct store *st, int64_t admin_id, const char *has
 
 int store_admin_set_lock(struct store *st, int64_t admin_id, int failures, int64_t locked_at)
 {
-    sqlite3_stmt *s =
+    struct store_stmt *s =
         store_prepare(st, "UPDATE admins SET failures = ?, locked_at = ? WHERE id = ?");
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int(s, 1, failures);
-    sqlite3_bind_int64(s, 2, locked_at);
-    sqlite3_bind_int64(s, 3, admin_id);
+    stmt_bind_int(s, 1, failures);
+    stmt_bind_int64(s, 2, locked_at);
+    stmt_bind_int64(s, 3, admin_id);
     return store_step_done(st, s);
 }
 
 int store_admin_unlock(struct store *st, int64_t admin_id, const struct store_actor *who)
 {
-    sqlite3_stmt *s = store_prepare(st, "UPDATE admins SET failures = 0, locked_at = 0 WHERE id = ?"
-                                        " RETURNING site_id, name");
+    struct store_stmt *s =
+        store_prepare(st, "UPDATE admins SET failures = 0, locked_at = 0 WHERE id = ?"
+                          " RETURNING site_id, name");
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, admin_id);
-    if (sqlite3_step(s) != SQLITE_ROW) {
-        sqlite3_finalize(s);
+    stmt_bind_int64(s, 1, admin_id);
+    if (stmt_step(s) != STMT_ROW) {
+        stmt_finalize(s);
         return E_ADMIN_NOT_FOUND;
     }
-    int64_t site_id = sqlite3_column_int64(s, 0);
+    int64_t site_id = stmt_column_int64(s, 0);
     char name[CORE_ADMIN_NAME_MAX + 1];
     store_column_copy(s, 1, name, sizeof name);
-    sqlite3_finalize(s);
+    stmt_finalize(s);
     return store_audit(st, site_id, who, "admin.unlock", name, "locked", "unlocked");
 }
 
@@ -124,14 +125,14 @@ int store_admin_unlock(struct store *st, int64_t admin_id, const struct store_ac
 static int row_exists(struct store *st, const char *sql, int64_t id, const char *text,
                       int not_found)
 {
-    sqlite3_stmt *s = store_prepare(st, sql);
+    struct store_stmt *s = store_prepare(st, sql);
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, id);
+    stmt_bind_int64(s, 1, id);
     store_bind_text(s, 2, text);
-    int rc = sqlite3_step(s);
-    int result = rc == SQLITE_ROW ? CORE_OK : rc == SQLITE_DONE ? not_found : store_fail(st);
-    sqlite3_finalize(s);
+    int rc = stmt_step(s);
+    int result = rc == STMT_ROW ? CORE_OK : rc == STMT_DONE ? not_found : store_fail(st);
+    stmt_finalize(s);
     return result;
 }
 
@@ -149,11 +150,11 @@ int store_admin_key_add(struct store *st, const struct store_admin *admin, const
         return E_DUP_KEY;
     if (rc != E_KEY_NOT_FOUND)
         return rc;
-    sqlite3_stmt *s =
+    struct store_stmt *s =
         store_prepare(st, "INSERT INTO admin_keys (admin_id, key, comment) VALUES (?,?,?)");
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, admin->id);
+    stmt_bind_int64(s, 1, admin->id);
     store_bind_text(s, 2, key);
     store_bind_text(s, 3, comment);
     if ((rc = store_step_done(st, s)))
@@ -166,44 +167,44 @@ int store_admin_key_add(struct store *st, const struct store_admin *admin, const
 int store_admin_key_remove(struct store *st, const struct store_admin *admin, int64_t key_id,
                            const struct store_actor *who)
 {
-    sqlite3_stmt *s = store_prepare(
+    struct store_stmt *s = store_prepare(
         st, "DELETE FROM admin_keys WHERE id = ? AND admin_id = ? RETURNING key, comment");
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, key_id);
-    sqlite3_bind_int64(s, 2, admin->id);
-    int rc = sqlite3_step(s);
-    if (rc != SQLITE_ROW) {
-        rc = rc == SQLITE_DONE ? E_KEY_NOT_FOUND : store_fail(st);
-        sqlite3_finalize(s);
+    stmt_bind_int64(s, 1, key_id);
+    stmt_bind_int64(s, 2, admin->id);
+    int rc = stmt_step(s);
+    if (rc != STMT_ROW) {
+        rc = rc == STMT_DONE ? E_KEY_NOT_FOUND : store_fail(st);
+        stmt_finalize(s);
         return rc;
     }
     char key[64], comment[CORE_PUBKEY_COMMENT_MAX], before[224];
     store_column_copy(s, 0, key, sizeof key);
     store_column_copy(s, 1, comment, sizeof comment);
-    sqlite3_finalize(s);
+    stmt_finalize(s);
     snprintf(before, sizeof before, "key=%.20s... %s", key, comment);
     return store_audit(st, admin->site_id, who, "admin.key.remove", admin->name, before, NULL);
 }
 
 int store_admin_key_each(struct store *st, int64_t admin_id, store_admin_key_cb cb, void *ctx)
 {
-    sqlite3_stmt *s =
+    struct store_stmt *s =
         store_prepare(st, "SELECT id, key, comment FROM admin_keys WHERE admin_id = ? ORDER BY id");
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, admin_id);
+    stmt_bind_int64(s, 1, admin_id);
     int rc;
     struct store_admin_key k;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        k.id = sqlite3_column_int64(s, 0);
+    while ((rc = stmt_step(s)) == STMT_ROW) {
+        k.id = stmt_column_int64(s, 0);
         store_column_copy(s, 1, k.key, sizeof k.key);
         store_column_copy(s, 2, k.comment, sizeof k.comment);
         if (cb(&k, ctx))
             break;
     }
-    int result = rc == SQLITE_ROW || rc == SQLITE_DONE ? CORE_OK : store_fail(st);
-    sqlite3_finalize(s);
+    int result = rc == STMT_ROW || rc == STMT_DONE ? CORE_OK : store_fail(st);
+    stmt_finalize(s);
     return result;
 }
 
@@ -212,18 +213,19 @@ struct name_visit {
     void *ctx;
 };
 
-static int visit_name(sqlite3_stmt *s, void *ctx)
+static int visit_name(struct store_stmt *s, void *ctx)
 {
     struct name_visit *v = ctx;
-    return v->cb((const char *)sqlite3_column_text(s, 0), v->ctx);
+    return v->cb(stmt_column_text(s, 0), v->ctx);
 }
 
 int store_admin_names(struct store *st, int64_t site_id, store_name_cb cb, void *ctx)
 {
-    sqlite3_stmt *s = store_prepare(st, "SELECT name FROM admins WHERE site_id = ? ORDER BY name");
+    struct store_stmt *s =
+        store_prepare(st, "SELECT name FROM admins WHERE site_id = ? ORDER BY name");
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, site_id);
+    stmt_bind_int64(s, 1, site_id);
     struct name_visit v = {cb, ctx};
     return store_each_row(st, s, visit_name, &v);
 }

@@ -16,13 +16,13 @@
 struct store_bulk {
     struct store *st;
     int64_t site_id;
-    sqlite3_stmt *stage;
+    struct store_stmt *stage;
     long staged, created; /* rows staged; new profiles among them */
 };
 
 static int exec_constant(struct store *st, const char *sql)
 {
-    sqlite3_stmt *s = store_prepare(st, sql);
+    struct store_stmt *s = store_prepare(st, sql);
     return s ? store_step_done(st, s) : E_STORAGE;
 }
 
@@ -30,8 +30,8 @@ void store_bulk_close(struct store_bulk *b)
 {
     if (!b)
         return;
-    sqlite3_finalize(b->stage);
-    exec_constant(b->st, "DROP TABLE IF EXISTS temp.bulk_rows");
+    stmt_finalize(b->stage);
+    exec_constant(b->st, "DROP TABLE IF EXISTS bulk_rows");
     free(b);
 }
 
@@ -43,16 +43,13 @@ int store_bulk_open(struct store *st, int64_t site_id, struct store_bulk **out)
         return E_NO_MEMORY;
     b->st = st;
     b->site_id = site_id;
-    /* In memory: the rows are gone with the connection anyway. */
-    int rc = exec_constant(st, "PRAGMA temp_store = MEMORY");
-    if (!rc)
-        rc = exec_constant(st, "DROP TABLE IF EXISTS temp.bulk_rows");
+    int rc = exec_constant(st, "DROP TABLE IF EXISTS bulk_rows");
     if (!rc)
         rc = exec_constant(st, "CREATE TEMP TABLE bulk_rows ("
                                " no INTEGER PRIMARY KEY, ext TEXT NOT NULL, ext_num INTEGER,"
                                " sip_id TEXT, sip_password TEXT, web_user TEXT, web_pw_hash TEXT,"
                                " mobile TEXT, ext_id INTEGER, line_id INTEGER, new_seq INTEGER)");
-    if (!rc && !(b->stage = store_prepare(st, "INSERT INTO temp.bulk_rows VALUES"
+    if (!rc && !(b->stage = store_prepare(st, "INSERT INTO bulk_rows VALUES"
                                               " (?,?,?,?,?,?,?,?,?,?,?)")))
         rc = E_STORAGE;
     /* One transaction for the staging: it writes the temp table only, so
@@ -67,29 +64,29 @@ int store_bulk_open(struct store *st, int64_t site_id, struct store_bulk **out)
     return CORE_OK;
 }
 
-static void bind_id(sqlite3_stmt *s, int i, int64_t id)
+static void bind_id(struct store_stmt *s, int i, int64_t id)
 {
     if (id)
-        sqlite3_bind_int64(s, i, id);
+        stmt_bind_int64(s, i, id);
     else
-        sqlite3_bind_null(s, i);
+        stmt_bind_null(s, i);
 }
 
 /* The strings stay put until the step: bound without a copy. */
-static void bind_str(sqlite3_stmt *s, int i, const char *v)
+static void bind_str(struct store_stmt *s, int i, const char *v)
 {
     if (v && *v)
-        sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+        stmt_bind_text_ref(s, i, v);
     else
-        sqlite3_bind_null(s, i);
+        stmt_bind_null(s, i);
 }
 
 int store_bulk_stage(struct store_bulk *b, const struct store_bulk_row *r)
 {
-    sqlite3_stmt *s = b->stage;
-    sqlite3_bind_int64(s, 1, r->no);
-    sqlite3_bind_text(s, 2, r->ext, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 3, strtoll(r->ext, NULL, 10));
+    struct store_stmt *s = b->stage;
+    stmt_bind_int64(s, 1, r->no);
+    stmt_bind_text_ref(s, 2, r->ext);
+    stmt_bind_int64(s, 3, strtoll(r->ext, NULL, 10));
     bind_str(s, 4, r->sip_id);
     bind_str(s, 5, r->sip_password);
     bind_str(s, 6, r->web_user);
@@ -100,12 +97,12 @@ int store_bulk_stage(struct store_bulk *b, const struct store_bulk_row *r)
     /* A new profile's place among the new ones: its id is the highest
      * id at apply time plus this (see store_bulk_apply_register). */
     if (r->new_profile)
-        sqlite3_bind_int64(s, 11, ++b->created);
+        stmt_bind_int64(s, 11, ++b->created);
     else
-        sqlite3_bind_null(s, 11);
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
+        stmt_bind_null(s, 11);
+    int rc = stmt_step(s);
+    stmt_reset(s);
+    if (rc != STMT_DONE)
         return store_fail(b->st);
     b->staged++;
     return CORE_OK;
@@ -113,34 +110,34 @@ int store_bulk_stage(struct store_bulk *b, const struct store_bulk_row *r)
 
 int store_bulk_staged(struct store_bulk *b)
 {
-    sqlite3_finalize(b->stage);
+    stmt_finalize(b->stage);
     b->stage = NULL;
     return exec_constant(b->st, "COMMIT");
 }
 
 /* A constraint that fails now passed the checks against the snapshot:
  * another session changed the site in between. */
-static int run(struct store_bulk *b, sqlite3_stmt *s)
+static int run(struct store_bulk *b, struct store_stmt *s)
 {
     if (!s)
         return E_STORAGE;
-    int rc = sqlite3_step(s);
+    int rc = stmt_step(s);
     int out = CORE_OK;
-    if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+    if (rc == STMT_CONSTRAINT) {
         store_fail(b->st);
         out = E_CHANGED_MEANWHILE;
-    } else if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+    } else if (rc != STMT_DONE && rc != STMT_ROW) {
         out = store_fail(b->st);
     }
-    sqlite3_finalize(s);
+    stmt_finalize(s);
     return out;
 }
 
-static sqlite3_stmt *with_site(struct store_bulk *b, const char *sql)
+static struct store_stmt *with_site(struct store_bulk *b, const char *sql)
 {
-    sqlite3_stmt *s = store_prepare(b->st, sql);
+    struct store_stmt *s = store_prepare(b->st, sql);
     if (s)
-        sqlite3_bind_int64(s, 1, b->site_id);
+        stmt_bind_int64(s, 1, b->site_id);
     return s;
 }
 
@@ -149,7 +146,7 @@ int store_bulk_site_exts(struct store *st, int64_t site_id, bool with_groups, st
 {
     /* Group memberships (and a hunting group's representative) matter to
      * a delete only: the subqueries cost a lookup each. */
-    sqlite3_stmt *s = store_prepare(
+    struct store_stmt *s = store_prepare(
         st, with_groups ? "SELECT e.id, e.ext, e.sip_id, e.web_user, e.is_virtual, l.mobile,"
                           " (SELECT count(*) FROM pickup_members p WHERE p.extension_id = e.id)"
                           " + (SELECT count(*) FROM hunt_members h WHERE h.extension_id = e.id)"
@@ -161,70 +158,68 @@ int store_bulk_site_exts(struct store *st, int64_t site_id, bool with_groups, st
                           " LEFT JOIN lines l ON l.id = a.line_id WHERE e.site_id = ?");
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, site_id);
+    stmt_bind_int64(s, 1, site_id);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        const unsigned char *v;
-        struct store_bulk_ext e = {.id = sqlite3_column_int64(s, 0),
-                                   .ext = (v = sqlite3_column_text(s, 1)) ? (const char *)v : "",
-                                   .sip_id = (v = sqlite3_column_text(s, 2)) ? (const char *)v : "",
-                                   .web_user =
-                                       (v = sqlite3_column_text(s, 3)) ? (const char *)v : "",
-                                   .is_virtual = sqlite3_column_int(s, 4),
-                                   .mobile = (v = sqlite3_column_text(s, 5)) ? (const char *)v : "",
-                                   .groups = sqlite3_column_int(s, 6)};
+    while ((rc = stmt_step(s)) == STMT_ROW) {
+        const char *v;
+        struct store_bulk_ext e = {.id = stmt_column_int64(s, 0),
+                                   .ext = (v = stmt_column_text(s, 1)) ? v : "",
+                                   .sip_id = (v = stmt_column_text(s, 2)) ? v : "",
+                                   .web_user = (v = stmt_column_text(s, 3)) ? v : "",
+                                   .is_virtual = stmt_column_int(s, 4),
+                                   .mobile = (v = stmt_column_text(s, 5)) ? v : "",
+                                   .groups = stmt_column_int(s, 6)};
         int stop = cb(&e, ctx);
         if (stop) {
-            sqlite3_finalize(s);
+            stmt_finalize(s);
             return stop;
         }
     }
-    int out = rc == SQLITE_DONE ? CORE_OK : store_fail(st);
-    sqlite3_finalize(s);
+    int out = rc == STMT_DONE ? CORE_OK : store_fail(st);
+    stmt_finalize(s);
     return out;
 }
 
 int store_bulk_site_lines(struct store *st, int64_t site_id, store_bulk_line_cb cb, void *ctx)
 {
-    sqlite3_stmt *s = store_prepare(st, "SELECT l.id, l.mobile, e.ext FROM lines l"
-                                        " LEFT JOIN assignments a ON a.line_id = l.id"
-                                        " LEFT JOIN extensions e ON e.id = a.extension_id"
-                                        " WHERE l.site_id = ?");
+    struct store_stmt *s = store_prepare(st, "SELECT l.id, l.mobile, e.ext FROM lines l"
+                                             " LEFT JOIN assignments a ON a.line_id = l.id"
+                                             " LEFT JOIN extensions e ON e.id = a.extension_id"
+                                             " WHERE l.site_id = ?");
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, site_id);
+    stmt_bind_int64(s, 1, site_id);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        const unsigned char *v;
-        struct store_bulk_line l = {.id = sqlite3_column_int64(s, 0),
-                                    .mobile =
-                                        (v = sqlite3_column_text(s, 1)) ? (const char *)v : "",
-                                    .ext = (v = sqlite3_column_text(s, 2)) ? (const char *)v : ""};
+    while ((rc = stmt_step(s)) == STMT_ROW) {
+        const char *v;
+        struct store_bulk_line l = {.id = stmt_column_int64(s, 0),
+                                    .mobile = (v = stmt_column_text(s, 1)) ? v : "",
+                                    .ext = (v = stmt_column_text(s, 2)) ? v : ""};
         int stop = cb(&l, ctx);
         if (stop) {
-            sqlite3_finalize(s);
+            stmt_finalize(s);
             return stop;
         }
     }
-    int out = rc == SQLITE_DONE ? CORE_OK : store_fail(st);
-    sqlite3_finalize(s);
+    int out = rc == STMT_DONE ? CORE_OK : store_fail(st);
+    stmt_finalize(s);
     return out;
 }
 
 int store_bulk_site_state(struct store *st, int64_t site_id, struct store_bulk_guard *out)
 {
-    sqlite3_stmt *s = store_prepare(
+    struct store_stmt *s = store_prepare(
         st, "SELECT count(*), coalesce(max(id), 0) FROM extensions WHERE site_id = ?");
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, site_id);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        out->count = sqlite3_column_int64(s, 0);
-        out->max_id = sqlite3_column_int64(s, 1);
+    stmt_bind_int64(s, 1, site_id);
+    int rc = stmt_step(s);
+    if (rc == STMT_ROW) {
+        out->count = stmt_column_int64(s, 0);
+        out->max_id = stmt_column_int64(s, 1);
     }
-    int result = rc == SQLITE_ROW ? CORE_OK : store_fail(st);
-    sqlite3_finalize(s);
+    int result = rc == STMT_ROW ? CORE_OK : store_fail(st);
+    stmt_finalize(s);
     return result;
 }
 
@@ -235,12 +230,13 @@ static int audit(struct store_bulk *b, const struct store_bulk_summary *sum,
     char after[256];
     snprintf(after, sizeof after, "rows=%ld created=%ld assigned=%ld deleted=%ld sha256=%s",
              sum->rows, sum->created, sum->assigned, sum->deleted, sum->sha256);
-    int rc = store_audit(b->st, b->site_id, who, sum->action, sum->file, NULL, after);
+    int64_t audit_id = 0;
+    int rc = store_audit_id(b->st, b->site_id, who, sum->action, sum->file, NULL, after, &audit_id);
     if (rc)
         return rc;
-    sqlite3_stmt *s = store_prepare(b->st, detail_sql);
+    struct store_stmt *s = store_prepare(b->st, detail_sql);
     if (s)
-        sqlite3_bind_int64(s, 1, sqlite3_last_insert_rowid(b->st->db));
+        stmt_bind_int64(s, 1, audit_id);
     return run(b, s);
 }
 
@@ -249,14 +245,14 @@ static int audit(struct store_bulk *b, const struct store_bulk_summary *sum,
  * and the inserts append to the table's B-tree. */
 static int max_ext_id(struct store_bulk *b, int64_t *out)
 {
-    sqlite3_stmt *s = store_prepare(b->st, "SELECT coalesce(max(id), 0) FROM extensions");
+    struct store_stmt *s = store_prepare(b->st, "SELECT coalesce(max(id), 0) FROM extensions");
     if (!s)
         return E_STORAGE;
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int64(s, 0);
-    int result = rc == SQLITE_ROW ? CORE_OK : store_fail(b->st);
-    sqlite3_finalize(s);
+    int rc = stmt_step(s);
+    if (rc == STMT_ROW)
+        *out = stmt_column_int64(s, 0);
+    int result = rc == STMT_ROW ? CORE_OK : store_fail(b->st);
+    stmt_finalize(s);
     return result;
 }
 
@@ -270,28 +266,28 @@ int store_bulk_apply_register(struct store_bulk *b, const struct store_bulk_guar
         rc = E_CHANGED_MEANWHILE;
     if (!rc)
         rc = max_ext_id(b, &base);
-    sqlite3_stmt *s = NULL;
+    struct store_stmt *s = NULL;
     if (!rc && (s = with_site(b, "INSERT INTO extensions (id, site_id, ext, ext_num, is_virtual,"
                                  " sip_id, sip_password, web_user, web_pw_hash)"
                                  " SELECT ?2 + new_seq, ?1, ext, ext_num, 0, sip_id, sip_password,"
-                                 " web_user, web_pw_hash FROM temp.bulk_rows"
+                                 " web_user, web_pw_hash FROM bulk_rows"
                                  " WHERE new_seq IS NOT NULL ORDER BY no")))
-        sqlite3_bind_int64(s, 2, base);
+        stmt_bind_int64(s, 2, base);
     if (!rc)
         rc = run(b, s);
     s = NULL;
     if (!rc && (s = store_prepare(b->st, "INSERT INTO assignments (extension_id, line_id)"
                                          " SELECT coalesce(ext_id, ?1 + new_seq), line_id"
-                                         " FROM temp.bulk_rows WHERE line_id IS NOT NULL"
+                                         " FROM bulk_rows WHERE line_id IS NOT NULL"
                                          " ORDER BY no")))
-        sqlite3_bind_int64(s, 1, base);
+        stmt_bind_int64(s, 1, base);
     if (!rc)
         rc = run(b, s);
     if (!rc)
         rc = audit(b, sum, who,
                    "INSERT INTO audit_rows (audit_id, row, action, object, detail)"
                    " SELECT ?1, no, CASE WHEN new_seq IS NOT NULL THEN 'ext.add' ELSE 'ext.assign'"
-                   " END, ext, coalesce(mobile, '-') FROM temp.bulk_rows");
+                   " END, ext, coalesce(mobile, '-') FROM bulk_rows");
     return rc;
 }
 
@@ -299,27 +295,27 @@ int store_bulk_apply_delete(struct store_bulk *b, const struct store_bulk_summar
                             const struct store_actor *who)
 {
     /* Every profile is still there with the mobile the file names. */
-    sqlite3_stmt *s =
-        with_site(b, "SELECT count(*) FROM temp.bulk_rows r JOIN extensions e ON e.id = r.ext_id"
+    struct store_stmt *s =
+        with_site(b, "SELECT count(*) FROM bulk_rows r JOIN extensions e ON e.id = r.ext_id"
                      " AND e.site_id = ?1 LEFT JOIN assignments a ON a.extension_id = e.id"
                      " LEFT JOIN lines l ON l.id = a.line_id WHERE coalesce(l.mobile, '') = "
                      "coalesce(r.mobile, '')");
     if (!s)
         return E_STORAGE;
-    int rc = sqlite3_step(s) == SQLITE_ROW ? CORE_OK : store_fail(b->st);
-    if (!rc && sqlite3_column_int64(s, 0) != b->staged)
+    int rc = stmt_step(s) == STMT_ROW ? CORE_OK : store_fail(b->st);
+    if (!rc && stmt_column_int64(s, 0) != b->staged)
         rc = E_CHANGED_MEANWHILE;
-    sqlite3_finalize(s);
+    stmt_finalize(s);
     static const char *const deletes[] = {
-        "DELETE FROM assignments WHERE extension_id IN (SELECT ext_id FROM temp.bulk_rows)",
-        "DELETE FROM forwarding WHERE extension_id IN (SELECT ext_id FROM temp.bulk_rows)",
-        "DELETE FROM extensions WHERE id IN (SELECT ext_id FROM temp.bulk_rows)",
+        "DELETE FROM assignments WHERE extension_id IN (SELECT ext_id FROM bulk_rows)",
+        "DELETE FROM forwarding WHERE extension_id IN (SELECT ext_id FROM bulk_rows)",
+        "DELETE FROM extensions WHERE id IN (SELECT ext_id FROM bulk_rows)",
     };
     for (size_t i = 0; !rc && i < sizeof deletes / sizeof deletes[0]; i++)
         rc = run(b, store_prepare(b->st, deletes[i]));
     if (!rc)
         rc = audit(b, sum, who,
                    "INSERT INTO audit_rows (audit_id, row, action, object, detail)"
-                   " SELECT ?1, no, 'ext.delete', ext, coalesce(mobile, '-') FROM temp.bulk_rows");
+                   " SELECT ?1, no, 'ext.delete', ext, coalesce(mobile, '-') FROM bulk_rows");
     return rc;
 }

@@ -7,17 +7,17 @@
 
 #include "store/internal.h"
 
-static void read_file(sqlite3_stmt *s, struct store_cdr_file *f)
+static void read_file(struct store_stmt *s, struct store_cdr_file *f)
 {
-    f->id = sqlite3_column_int64(s, 0);
+    f->id = stmt_column_int64(s, 0);
     store_column_copy(s, 1, f->day, sizeof f->day);
-    f->part = sqlite3_column_int(s, 2);
-    f->records = (long)sqlite3_column_int64(s, 3);
+    f->part = stmt_column_int(s, 2);
+    f->records = (long)stmt_column_int64(s, 3);
 }
 
 int store_cdr_files(struct store *st, int64_t site_id, store_cdr_file_cb cb, void *ctx)
 {
-    sqlite3_stmt *s =
+    struct store_stmt *s =
         store_prepare(st, "SELECT id, day, part, records FROM cdr_files WHERE site_id = ?"
                           " AND day >= ? ORDER BY day DESC, part");
     if (!s)
@@ -26,27 +26,27 @@ int store_cdr_files(struct store *st, int64_t site_id, store_cdr_file_cb cb, voi
      * run yet. */
     char oldest[CORE_CDR_DAY_LEN + 1];
     core_cdr_oldest_day(store_now(), oldest);
-    sqlite3_bind_int64(s, 1, site_id);
+    stmt_bind_int64(s, 1, site_id);
     store_bind_text(s, 2, oldest);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = stmt_step(s)) == STMT_ROW) {
         struct store_cdr_file f;
         read_file(s, &f);
         int stop = cb(&f, ctx);
         if (stop) {
-            sqlite3_finalize(s);
+            stmt_finalize(s);
             return stop;
         }
     }
-    int out = rc == SQLITE_DONE ? CORE_OK : store_fail(st);
-    sqlite3_finalize(s);
+    int out = rc == STMT_DONE ? CORE_OK : store_fail(st);
+    stmt_finalize(s);
     return out;
 }
 
 int store_cdr_file_find(struct store *st, int64_t site_id, const char *day, int part,
                         struct store_cdr_file *out)
 {
-    sqlite3_stmt *s = store_prepare(
+    struct store_stmt *s = store_prepare(
         st,
         "SELECT id, day, part, records FROM cdr_files WHERE site_id = ? AND day = ? AND part = ?"
         " AND day >= ?");
@@ -54,18 +54,18 @@ int store_cdr_file_find(struct store *st, int64_t site_id, const char *day, int 
         return E_STORAGE;
     char oldest[CORE_CDR_DAY_LEN + 1];
     core_cdr_oldest_day(store_now(), oldest);
-    sqlite3_bind_int64(s, 1, site_id);
+    stmt_bind_int64(s, 1, site_id);
     store_bind_text(s, 2, day);
-    sqlite3_bind_int(s, 3, part);
+    stmt_bind_int(s, 3, part);
     store_bind_text(s, 4, oldest);
-    int rc = sqlite3_step(s), result = E_CDR_FILE_NOT_FOUND;
-    if (rc == SQLITE_ROW) {
+    int rc = stmt_step(s), result = E_CDR_FILE_NOT_FOUND;
+    if (rc == STMT_ROW) {
         read_file(s, out);
         result = CORE_OK;
-    } else if (rc != SQLITE_DONE) {
+    } else if (rc != STMT_DONE) {
         result = store_fail(st);
     }
-    sqlite3_finalize(s);
+    stmt_finalize(s);
     return result;
 }
 
@@ -93,7 +93,7 @@ struct span {
 struct store_cdr_loader {
     struct store *st;
     int64_t site_id;
-    sqlite3_stmt *insert, *last_part, *new_part;
+    struct store_stmt *insert, *last_part, *new_part;
     struct open_file *files; /* forgotten at every checkpoint */
     size_t count, capacity;
     size_t current; /* index of the last used file: records come day by day */
@@ -120,7 +120,8 @@ int store_cdr_loader_open(struct store *st, int64_t site_id, const struct store_
         store_prepare(st, "SELECT id, part, records FROM cdr_files WHERE site_id = ? AND day = ?"
                           " ORDER BY part DESC LIMIT 1");
     l->new_part =
-        store_prepare(st, "INSERT INTO cdr_files (site_id, day, part, records) VALUES (?,?,?,0)");
+        store_prepare(st, "INSERT INTO cdr_files (site_id, day, part, records) VALUES (?,?,?,0)"
+                          " RETURNING id");
     if (!l->insert || !l->last_part || !l->new_part) {
         store_cdr_loader_free(l);
         return E_STORAGE;
@@ -133,9 +134,9 @@ void store_cdr_loader_free(struct store_cdr_loader *l)
 {
     if (!l)
         return;
-    sqlite3_finalize(l->insert);
-    sqlite3_finalize(l->last_part);
-    sqlite3_finalize(l->new_part);
+    stmt_finalize(l->insert);
+    stmt_finalize(l->last_part);
+    stmt_finalize(l->new_part);
     free(l->files);
     free(l->spans);
     free(l);
@@ -172,14 +173,16 @@ static int track(struct store_cdr_loader *l, struct open_file *f, bool created)
 
 static int start_part(struct store_cdr_loader *l, struct open_file *f, int part)
 {
-    sqlite3_stmt *s = l->new_part;
-    sqlite3_reset(s);
-    sqlite3_bind_int64(s, 1, l->site_id);
+    struct store_stmt *s = l->new_part;
+    stmt_reset(s);
+    stmt_bind_int64(s, 1, l->site_id);
     store_bind_text(s, 2, f->day);
-    sqlite3_bind_int(s, 3, part);
-    if (sqlite3_step(s) != SQLITE_DONE)
+    stmt_bind_int(s, 3, part);
+    if (stmt_step(s) != STMT_ROW)
         return store_fail(l->st);
-    f->id = sqlite3_last_insert_rowid(l->st->db);
+    f->id = stmt_column_int64(s, 0);
+    if (stmt_step(s) != STMT_DONE)
+        return store_fail(l->st);
     f->part = part;
     f->records = 0;
     return track(l, f, true);
@@ -210,27 +213,27 @@ static int file_for_day(struct store_cdr_loader *l, const char *day, struct open
     struct open_file *f = &l->files[l->count];
     memset(f, 0, sizeof *f);
     snprintf(f->day, sizeof f->day, "%s", day);
-    sqlite3_stmt *s = l->last_part;
-    sqlite3_reset(s);
-    sqlite3_bind_int64(s, 1, l->site_id);
+    struct store_stmt *s = l->last_part;
+    stmt_reset(s);
+    stmt_bind_int64(s, 1, l->site_id);
     store_bind_text(s, 2, day);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW && sqlite3_column_int64(s, 2) < CORE_CDR_FILE_MAX) {
-        f->id = sqlite3_column_int64(s, 0);
-        f->part = sqlite3_column_int(s, 1);
-        f->records = (long)sqlite3_column_int64(s, 2);
+    int rc = stmt_step(s);
+    if (rc == STMT_ROW && stmt_column_int64(s, 2) < CORE_CDR_FILE_MAX) {
+        f->id = stmt_column_int64(s, 0);
+        f->part = stmt_column_int(s, 1);
+        f->records = (long)stmt_column_int64(s, 2);
         rc = track(l, f, false);
-    } else if (rc == SQLITE_ROW) {
-        int part = sqlite3_column_int(s, 1) + 1;
-        sqlite3_reset(s);
+    } else if (rc == STMT_ROW) {
+        int part = stmt_column_int(s, 1) + 1;
+        stmt_reset(s);
         rc = start_part(l, f, part);
-    } else if (rc == SQLITE_DONE) {
-        sqlite3_reset(s);
+    } else if (rc == STMT_DONE) {
+        stmt_reset(s);
         rc = start_part(l, f, 1);
     } else {
         rc = store_fail(l->st);
     }
-    sqlite3_reset(s);
+    stmt_reset(s);
     if (rc)
         return rc;
     l->current = l->count++;
@@ -240,11 +243,11 @@ static int file_for_day(struct store_cdr_loader *l, const char *day, struct open
 
 static int write_count(struct store_cdr_loader *l, const struct open_file *f)
 {
-    sqlite3_stmt *s = store_prepare(l->st, "UPDATE cdr_files SET records = ? WHERE id = ?");
+    struct store_stmt *s = store_prepare(l->st, "UPDATE cdr_files SET records = ? WHERE id = ?");
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, f->records);
-    sqlite3_bind_int64(s, 2, f->id);
+    stmt_bind_int64(s, 1, f->records);
+    stmt_bind_int64(s, 2, f->id);
     return store_step_done(l->st, s);
 }
 
@@ -262,14 +265,14 @@ int store_cdr_loader_add(struct store_cdr_loader *l, const struct core_cdr *r)
         if ((rc = write_count(l, f)) || (rc = start_part(l, f, f->part + 1)))
             return rc;
     }
-    sqlite3_stmt *s = l->insert;
-    sqlite3_reset(s);
-    sqlite3_bind_int64(s, 1, f->id);
-    sqlite3_bind_int64(s, 2, f->records + 1);
+    struct store_stmt *s = l->insert;
+    stmt_reset(s);
+    stmt_bind_int64(s, 1, f->id);
+    stmt_bind_int64(s, 2, f->records + 1);
     store_bind_text(s, 3, r->call_time);
     store_bind_opt(s, 4, r->answer_time);
     store_bind_opt(s, 5, r->end_time);
-    sqlite3_bind_int(s, 6, r->completed);
+    stmt_bind_int(s, 6, r->completed);
     store_bind_opt(s, 7, r->service);
     store_bind_opt(s, 8, r->received);
     store_bind_opt(s, 9, r->caller);
@@ -278,10 +281,10 @@ int store_cdr_loader_add(struct store_cdr_loader *l, const struct core_cdr *r)
     store_bind_opt(s, 12, r->disconnect_type);
     store_bind_opt(s, 13, r->disconnector);
     if (r->cause == CORE_CDR_CAUSE_NONE)
-        sqlite3_bind_null(s, 14);
+        stmt_bind_null(s, 14);
     else
-        sqlite3_bind_int(s, 14, r->cause);
-    if (sqlite3_step(s) != SQLITE_DONE)
+        stmt_bind_int(s, 14, r->cause);
+    if (stmt_step(s) != STMT_DONE)
         return store_fail(l->st);
     f->records++;
     l->spans[f->span].to = f->records;
@@ -331,33 +334,33 @@ int store_cdr_loader_finish(struct store_cdr_loader *l, int *files)
 
 int store_cdr_loader_undo(struct store_cdr_loader *l)
 {
-    sqlite3_stmt *del = store_prepare(l->st, "DELETE FROM cdr WHERE file_id = ?1"
-                                             " AND seq > ?2 AND seq <= ?3");
+    struct store_stmt *del = store_prepare(l->st, "DELETE FROM cdr WHERE file_id = ?1"
+                                                  " AND seq > ?2 AND seq <= ?3");
     /* The count is the highest sequence number left, so that the next
      * load appends after records another load may have added meanwhile. */
-    sqlite3_stmt *count = store_prepare(
+    struct store_stmt *count = store_prepare(
         l->st, "UPDATE cdr_files SET records ="
                " coalesce((SELECT max(seq) FROM cdr WHERE file_id = ?1), 0) WHERE id = ?1");
-    sqlite3_stmt *drop =
+    struct store_stmt *drop =
         store_prepare(l->st, "DELETE FROM cdr_files WHERE id = ?1 AND records = 0");
     int rc = del && count && drop ? CORE_OK : E_STORAGE;
     for (size_t i = l->nspans; !rc && i-- > 0;) {
         const struct span *sp = &l->spans[i];
-        sqlite3_stmt *steps[] = {del, count, sp->created ? drop : NULL};
+        struct store_stmt *steps[] = {del, count, sp->created ? drop : NULL};
         for (int k = 0; !rc && k < 3 && steps[k]; k++) {
-            sqlite3_reset(steps[k]);
-            sqlite3_bind_int64(steps[k], 1, sp->file_id);
+            stmt_reset(steps[k]);
+            stmt_bind_int64(steps[k], 1, sp->file_id);
             if (k == 0) {
-                sqlite3_bind_int64(del, 2, sp->from);
-                sqlite3_bind_int64(del, 3, sp->to);
+                stmt_bind_int64(del, 2, sp->from);
+                stmt_bind_int64(del, 3, sp->to);
             }
-            if (sqlite3_step(steps[k]) != SQLITE_DONE)
+            if (stmt_step(steps[k]) != STMT_DONE)
                 rc = store_fail(l->st);
         }
     }
-    sqlite3_finalize(del);
-    sqlite3_finalize(count);
-    sqlite3_finalize(drop);
+    stmt_finalize(del);
+    stmt_finalize(count);
+    stmt_finalize(drop);
     l->nspans = 0;
     l->count = 0;
     return rc;
@@ -372,12 +375,12 @@ int store_cdr_purge(struct store *st, int64_t site_id, const char *oldest_day,
     *records = 0;
     /* Collected first: deleting while the SELECT is stepping would be
      * legal in SQLite but harder to reason about. */
-    sqlite3_stmt *s =
+    struct store_stmt *s =
         store_prepare(st, "SELECT id, day, part, records, site_id FROM cdr_files"
                           " WHERE (?1 = 0 OR site_id = ?1) AND day < ?2 ORDER BY day, part");
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, site_id);
+    stmt_bind_int64(s, 1, site_id);
     store_bind_text(s, 2, oldest_day);
     struct victim {
         struct store_cdr_file f;
@@ -385,23 +388,23 @@ int store_cdr_purge(struct store *st, int64_t site_id, const char *oldest_day,
     } *v = NULL;
     size_t n = 0, cap = 0;
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = stmt_step(s)) == STMT_ROW) {
         if (n == cap) {
             cap = cap ? cap * 2 : 64;
             struct victim *nv = realloc(v, cap * sizeof *nv);
             if (!nv) {
-                rc = SQLITE_NOMEM;
+                rc = STMT_ERROR;
                 break;
             }
             v = nv;
         }
         read_file(s, &v[n].f);
-        v[n].site_id = sqlite3_column_int64(s, 4);
+        v[n].site_id = stmt_column_int64(s, 4);
         n++;
     }
-    int out = rc == SQLITE_DONE ? CORE_OK : store_fail(st);
-    sqlite3_finalize(s);
-    sqlite3_stmt *del_records = NULL, *del_file = NULL;
+    int out = rc == STMT_DONE ? CORE_OK : store_fail(st);
+    stmt_finalize(s);
+    struct store_stmt *del_records = NULL, *del_file = NULL;
     if (!out && n) {
         del_records = store_prepare(st, "DELETE FROM cdr WHERE file_id = ?");
         del_file = store_prepare(st, "DELETE FROM cdr_files WHERE id = ?");
@@ -409,11 +412,11 @@ int store_cdr_purge(struct store *st, int64_t site_id, const char *oldest_day,
             out = E_STORAGE;
     }
     for (size_t i = 0; !out && i < n; i++) {
-        sqlite3_reset(del_records);
-        sqlite3_bind_int64(del_records, 1, v[i].f.id);
-        sqlite3_reset(del_file);
-        sqlite3_bind_int64(del_file, 1, v[i].f.id);
-        if (sqlite3_step(del_records) != SQLITE_DONE || sqlite3_step(del_file) != SQLITE_DONE) {
+        stmt_reset(del_records);
+        stmt_bind_int64(del_records, 1, v[i].f.id);
+        stmt_reset(del_file);
+        stmt_bind_int64(del_file, 1, v[i].f.id);
+        if (stmt_step(del_records) != STMT_DONE || stmt_step(del_file) != STMT_DONE) {
             out = store_fail(st);
             break;
         }
@@ -424,8 +427,8 @@ int store_cdr_purge(struct store *st, int64_t site_id, const char *oldest_day,
         ++*files;
         *records += v[i].f.records;
     }
-    sqlite3_finalize(del_records);
-    sqlite3_finalize(del_file);
+    stmt_finalize(del_records);
+    stmt_finalize(del_file);
     free(v);
     return out;
 }
@@ -445,14 +448,14 @@ int store_cdr_purge(struct store *st, int64_t site_id, const char *oldest_day,
     "      OR instr(transferrer, ?5))"                                                             \
     " AND (?6 < 0 OR completed = ?6) AND (?7 < 0 OR cause = ?7)"
 
-static void read_cdr(sqlite3_stmt *s, struct core_cdr *r)
+static void read_cdr(struct store_stmt *s, struct core_cdr *r)
 {
     memset(r, 0, sizeof *r);
-    r->seq = sqlite3_column_int64(s, 0);
+    r->seq = stmt_column_int64(s, 0);
     store_column_copy(s, 1, r->call_time, sizeof r->call_time);
     store_column_copy(s, 2, r->answer_time, sizeof r->answer_time);
     store_column_copy(s, 3, r->end_time, sizeof r->end_time);
-    r->completed = sqlite3_column_int(s, 4);
+    r->completed = stmt_column_int(s, 4);
     store_column_copy(s, 5, r->service, sizeof r->service);
     store_column_copy(s, 6, r->received, sizeof r->received);
     store_column_copy(s, 7, r->caller, sizeof r->caller);
@@ -460,8 +463,7 @@ static void read_cdr(sqlite3_stmt *s, struct core_cdr *r)
     store_column_copy(s, 9, r->transferrer, sizeof r->transferrer);
     store_column_copy(s, 10, r->disconnect_type, sizeof r->disconnect_type);
     store_column_copy(s, 11, r->disconnector, sizeof r->disconnector);
-    r->cause =
-        sqlite3_column_type(s, 12) == SQLITE_NULL ? CORE_CDR_CAUSE_NONE : sqlite3_column_int(s, 12);
+    r->cause = stmt_column_null(s, 12) ? CORE_CDR_CAUSE_NONE : stmt_column_int(s, 12);
 }
 
 int store_cdr_page(struct store *st, int64_t file_id, const struct store_cdr_filter *filter,
@@ -470,29 +472,29 @@ int store_cdr_page(struct store *st, int64_t file_id, const struct store_cdr_fil
 {
     *count = 0;
     bool backward = dir == STORE_PAGE_PREV || dir == STORE_PAGE_LAST;
-    sqlite3_stmt *s = store_prepare(st, backward ? "SELECT " CDR_COLUMNS_SQL CDR_FILTER_SQL
-                                                   " AND seq < ?2 ORDER BY seq DESC LIMIT ?8"
-                                                 : "SELECT " CDR_COLUMNS_SQL CDR_FILTER_SQL
-                                                   " AND seq > ?2 ORDER BY seq LIMIT ?8");
+    struct store_stmt *s = store_prepare(st, backward ? "SELECT " CDR_COLUMNS_SQL CDR_FILTER_SQL
+                                                        " AND seq < ?2 ORDER BY seq DESC LIMIT ?8"
+                                                      : "SELECT " CDR_COLUMNS_SQL CDR_FILTER_SQL
+                                                        " AND seq > ?2 ORDER BY seq LIMIT ?8");
     if (!s)
         return E_STORAGE;
     if (dir == STORE_PAGE_FIRST)
         key = 0;
     else if (dir == STORE_PAGE_LAST)
         key = INT64_MAX;
-    sqlite3_bind_int64(s, 1, file_id);
-    sqlite3_bind_int64(s, 2, key);
+    stmt_bind_int64(s, 1, file_id);
+    stmt_bind_int64(s, 2, key);
     store_bind_opt(s, 3, filter ? filter->from : NULL);
     store_bind_opt(s, 4, filter ? filter->to : NULL);
     store_bind_opt(s, 5, filter ? filter->number : NULL);
-    sqlite3_bind_int(s, 6, filter ? filter->completed : -1);
-    sqlite3_bind_int(s, 7, filter ? filter->cause : -1);
-    sqlite3_bind_int(s, 8, limit);
+    stmt_bind_int(s, 6, filter ? filter->completed : -1);
+    stmt_bind_int(s, 7, filter ? filter->cause : -1);
+    stmt_bind_int(s, 8, limit);
     int rc;
-    while (*count < limit && (rc = sqlite3_step(s)) == SQLITE_ROW)
+    while (*count < limit && (rc = stmt_step(s)) == STMT_ROW)
         read_cdr(s, &out[(*count)++]);
-    int result = *count == limit || rc == SQLITE_DONE ? CORE_OK : store_fail(st);
-    sqlite3_finalize(s);
+    int result = *count == limit || rc == STMT_DONE ? CORE_OK : store_fail(st);
+    stmt_finalize(s);
     if (backward) /* read newest first; shown in file order */
         for (int i = 0, j = *count - 1; i < j; i++, j--) {
             struct core_cdr t = out[i];

@@ -19,10 +19,10 @@ int store_line_add(struct store *st, int64_t site_id, const char *mobile,
         return existing.site_id == site_id ? E_DUP_LINE : E_LINE_OTHER_SITE;
     if (rc != E_MOBILE_NOT_PROVISIONED)
         return rc;
-    sqlite3_stmt *s = store_prepare(st, "INSERT INTO lines (site_id, mobile) VALUES (?, ?)");
+    struct store_stmt *s = store_prepare(st, "INSERT INTO lines (site_id, mobile) VALUES (?, ?)");
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, site_id);
+    stmt_bind_int64(s, 1, site_id);
     store_bind_text(s, 2, mobile);
     rc = store_step_done(st, s);
     if (rc)
@@ -35,29 +35,29 @@ int store_line_add(struct store *st, int64_t site_id, const char *mobile,
     " LEFT JOIN assignments a ON a.line_id = l.id"                                                 \
     " LEFT JOIN extensions e ON e.id = a.extension_id"
 
-static void read_line(sqlite3_stmt *s, struct store_line *o)
+static void read_line(struct store_stmt *s, struct store_line *o)
 {
     memset(o, 0, sizeof *o);
-    o->id = sqlite3_column_int64(s, 0);
-    o->site_id = sqlite3_column_int64(s, 1);
+    o->id = stmt_column_int64(s, 0);
+    o->site_id = stmt_column_int64(s, 1);
     store_column_copy(s, 2, o->mobile, sizeof o->mobile);
     store_column_copy(s, 3, o->extension, sizeof o->extension);
 }
 
 int store_line_find(struct store *st, const char *mobile, struct store_line *out)
 {
-    sqlite3_stmt *s = store_prepare(st, LINE_SELECT " WHERE l.mobile = ?");
+    struct store_stmt *s = store_prepare(st, LINE_SELECT " WHERE l.mobile = ?");
     if (!s)
         return E_STORAGE;
     store_bind_text(s, 1, mobile);
-    int rc = sqlite3_step(s), result = E_MOBILE_NOT_PROVISIONED;
-    if (rc == SQLITE_ROW) {
+    int rc = stmt_step(s), result = E_MOBILE_NOT_PROVISIONED;
+    if (rc == STMT_ROW) {
         read_line(s, out);
         result = CORE_OK;
-    } else if (rc != SQLITE_DONE) {
+    } else if (rc != STMT_DONE) {
         result = store_fail(st);
     }
-    sqlite3_finalize(s);
+    stmt_finalize(s);
     return result;
 }
 
@@ -66,7 +66,7 @@ struct line_visit {
     void *ctx;
 };
 
-static int visit_line(sqlite3_stmt *s, void *ctx)
+static int visit_line(struct store_stmt *s, void *ctx)
 {
     struct line_visit *v = ctx;
     struct store_line line;
@@ -79,7 +79,7 @@ int store_line_page(struct store *st, int64_t site_id, bool unassigned_only, con
 {
     /* Two statements rather than one with a computed order: each uses the
      * (site_id, mobile) index in its own direction. */
-    sqlite3_stmt *s = store_prepare(
+    struct store_stmt *s = store_prepare(
         st, before ? LINE_SELECT
                 " WHERE l.site_id = ?1 AND (?2 = '' OR l.mobile < ?2)"
                 " AND (?3 = 0 OR a.line_id IS NULL) ORDER BY l.mobile DESC LIMIT ?4"
@@ -87,35 +87,35 @@ int store_line_page(struct store *st, int64_t site_id, bool unassigned_only, con
                                  " AND (?3 = 0 OR a.line_id IS NULL) ORDER BY l.mobile LIMIT ?4");
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, site_id);
+    stmt_bind_int64(s, 1, site_id);
     store_bind_text(s, 2, key ? key : "");
-    sqlite3_bind_int(s, 3, unassigned_only);
-    sqlite3_bind_int(s, 4, limit);
+    stmt_bind_int(s, 3, unassigned_only);
+    stmt_bind_int(s, 4, limit);
     struct line_visit v = {cb, ctx};
     return store_each_row(st, s, visit_line, &v);
 }
 
-static int count_query(struct store *st, sqlite3_stmt *s, int *count)
+static int count_query(struct store *st, struct store_stmt *s, int *count)
 {
     if (!s)
         return E_STORAGE;
     int out = CORE_OK;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        *count = sqlite3_column_int(s, 0);
+    if (stmt_step(s) == STMT_ROW)
+        *count = stmt_column_int(s, 0);
     else
         out = store_fail(st);
-    sqlite3_finalize(s);
+    stmt_finalize(s);
     return out;
 }
 
 int store_line_count(struct store *st, int64_t site_id, bool unassigned_only, int *count)
 {
-    sqlite3_stmt *s =
+    struct store_stmt *s =
         store_prepare(st, "SELECT count(*) FROM lines l LEFT JOIN assignments a ON a.line_id = l.id"
                           " WHERE l.site_id = ? AND (? = 0 OR a.line_id IS NULL)");
     if (s) {
-        sqlite3_bind_int64(s, 1, site_id);
-        sqlite3_bind_int(s, 2, unassigned_only);
+        stmt_bind_int64(s, 1, site_id);
+        stmt_bind_int(s, 2, unassigned_only);
     }
     return count_query(st, s, count);
 }
@@ -131,21 +131,21 @@ int store_line_count(struct store *st, int64_t site_id, bool unassigned_only, in
     " FROM extensions e LEFT JOIN assignments a ON a.extension_id = e.id"                          \
     " LEFT JOIN lines l ON l.id = a.line_id"
 
-static void read_ext(sqlite3_stmt *s, struct store_ext *o)
+static void read_ext(struct store_stmt *s, struct store_ext *o)
 {
     memset(o, 0, sizeof *o);
-    o->id = sqlite3_column_int64(s, 0);
-    o->site_id = sqlite3_column_int64(s, 1);
+    o->id = stmt_column_int64(s, 0);
+    o->site_id = stmt_column_int64(s, 1);
     store_column_copy(s, 2, o->ext, sizeof o->ext);
-    o->is_virtual = sqlite3_column_int(s, 3);
+    o->is_virtual = stmt_column_int(s, 3);
     store_column_copy(s, 4, o->sip_id, sizeof o->sip_id);
     store_column_copy(s, 5, o->sip_password, sizeof o->sip_password);
     store_column_copy(s, 6, o->web_user, sizeof o->web_user);
     store_column_copy(s, 7, o->web_pw_hash, sizeof o->web_pw_hash);
     store_column_copy(s, 8, o->mobile, sizeof o->mobile);
-    o->version = sqlite3_column_int64(s, 9);
-    o->group_count = sqlite3_column_int(s, 10);
-    o->rep_of = sqlite3_column_int(s, 11);
+    o->version = stmt_column_int64(s, 9);
+    o->group_count = stmt_column_int(s, 10);
+    o->rep_of = stmt_column_int(s, 11);
 }
 
 static int find_ext_by(struct store *st, const char *where, int64_t site_id, const char *key,
@@ -153,19 +153,19 @@ static int find_ext_by(struct store *st, const char *where, int64_t site_id, con
 {
     char sql[1024];
     snprintf(sql, sizeof sql, "%s WHERE e.site_id = ? AND %s = ?", EXT_SELECT, where);
-    sqlite3_stmt *s = store_prepare(st, sql);
+    struct store_stmt *s = store_prepare(st, sql);
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, site_id);
+    stmt_bind_int64(s, 1, site_id);
     store_bind_text(s, 2, key);
-    int rc = sqlite3_step(s), result = E_EXT_NOT_FOUND;
-    if (rc == SQLITE_ROW) {
+    int rc = stmt_step(s), result = E_EXT_NOT_FOUND;
+    if (rc == STMT_ROW) {
         read_ext(s, out);
         result = CORE_OK;
-    } else if (rc != SQLITE_DONE) {
+    } else if (rc != STMT_DONE) {
         result = store_fail(st);
     }
-    sqlite3_finalize(s);
+    stmt_finalize(s);
     return result;
 }
 
@@ -202,23 +202,22 @@ int store_ext_insert(struct store *st, struct store_ext *ext, const struct store
     struct store_admin admin;
     if (ext->web_user[0] && store_admin_find(st, ext->site_id, ext->web_user, &admin) == CORE_OK)
         return E_WEB_USER_ADMIN;
-    sqlite3_stmt *s = store_prepare(
+    struct store_stmt *s = store_prepare(
         st, "INSERT INTO extensions (site_id, ext, ext_num, is_virtual, sip_id, sip_password,"
-            " web_user, web_pw_hash) VALUES (?,?,?,?,?,?,?,?)");
+            " web_user, web_pw_hash) VALUES (?,?,?,?,?,?,?,?) RETURNING id");
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, ext->site_id);
+    stmt_bind_int64(s, 1, ext->site_id);
     store_bind_text(s, 2, ext->ext);
-    sqlite3_bind_int64(s, 3, strtoll(ext->ext, NULL, 10));
-    sqlite3_bind_int(s, 4, ext->is_virtual);
+    stmt_bind_int64(s, 3, strtoll(ext->ext, NULL, 10));
+    stmt_bind_int(s, 4, ext->is_virtual);
     store_bind_text(s, 5, ext->sip_id);
     store_bind_text(s, 6, ext->sip_password);
     store_bind_opt(s, 7, ext->web_user);
     store_bind_opt(s, 8, ext->web_pw_hash);
-    rc = store_step_done(st, s);
+    rc = store_step_id(st, s, &ext->id);
     if (rc)
         return rc;
-    ext->id = sqlite3_last_insert_rowid(st->db);
     ext->version = 1;
     char after[160];
     snprintf(after, sizeof after, "virtual=%d sip_id=%s web_user=%s", ext->is_virtual, ext->sip_id,
@@ -228,10 +227,10 @@ int store_ext_insert(struct store *st, struct store_ext *ext, const struct store
 
 static int exec_with_id(struct store *st, const char *sql, int64_t id)
 {
-    sqlite3_stmt *s = store_prepare(st, sql);
+    struct store_stmt *s = store_prepare(st, sql);
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, id);
+    stmt_bind_int64(s, 1, id);
     return store_step_done(st, s);
 }
 
@@ -277,9 +276,9 @@ int store_ext_delete(struct store *st, int64_t site_id, const char *ext, bool fo
 
 int store_ext_count(struct store *st, int64_t site_id, int *count)
 {
-    sqlite3_stmt *s = store_prepare(st, "SELECT count(*) FROM extensions WHERE site_id = ?");
+    struct store_stmt *s = store_prepare(st, "SELECT count(*) FROM extensions WHERE site_id = ?");
     if (s)
-        sqlite3_bind_int64(s, 1, site_id);
+        stmt_bind_int64(s, 1, site_id);
     return count_query(st, s, count);
 }
 
@@ -288,7 +287,7 @@ struct ext_visit {
     void *ctx;
 };
 
-static int visit_ext(sqlite3_stmt *s, void *ctx)
+static int visit_ext(struct store_stmt *s, void *ctx)
 {
     struct ext_visit *v = ctx;
     struct store_ext e;
@@ -312,14 +311,14 @@ int store_ext_page(struct store *st, int64_t site_id, int virtual_filter, const 
                                           {EXT_PAGE(" AND e.is_virtual = 1 AND ?3 = 1")}};
 #undef EXT_PAGE
     int which = virtual_filter < 0 ? 0 : virtual_filter ? 2 : 1;
-    sqlite3_stmt *s = store_prepare(st, sql[which][before]);
+    struct store_stmt *s = store_prepare(st, sql[which][before]);
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, site_id);
+    stmt_bind_int64(s, 1, site_id);
     long long bound = key && *key ? strtoll(key, NULL, 10) : (before ? INT64_MAX : -1);
-    sqlite3_bind_int64(s, 2, bound);
-    sqlite3_bind_int(s, 3, virtual_filter < 0 ? -1 : virtual_filter ? 1 : 0);
-    sqlite3_bind_int(s, 4, limit);
+    stmt_bind_int64(s, 2, bound);
+    stmt_bind_int(s, 3, virtual_filter < 0 ? -1 : virtual_filter ? 1 : 0);
+    stmt_bind_int(s, 4, limit);
     struct ext_visit v = {cb, ctx};
     return store_each_row(st, s, visit_ext, &v);
 }
@@ -343,12 +342,12 @@ int store_assign(struct store *st, int64_t site_id, const char *ext, const char 
         return E_MOBILE_NOT_PROVISIONED;
     if (line.extension[0])
         return E_MOBILE_ASSIGNED;
-    sqlite3_stmt *s =
+    struct store_stmt *s =
         store_prepare(st, "INSERT INTO assignments (extension_id, line_id) VALUES (?, ?)");
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, e.id);
-    sqlite3_bind_int64(s, 2, line.id);
+    stmt_bind_int64(s, 1, e.id);
+    stmt_bind_int64(s, 2, line.id);
     if ((rc = store_step_done(st, s)))
         return rc;
     if ((rc = exec_with_id(st, "UPDATE extensions SET version = version + 1 WHERE id = ?", e.id)))
@@ -393,17 +392,17 @@ int store_plan_load(struct store *st, int64_t site_id, struct core_plan *plan)
         plan_add_checked(plan, PLAN_DIAL_CONFIRM_CODE, site.dial_confirm_code) ||
         plan_add_checked(plan, PLAN_DTMF_SEND_CODE, site.dtmf_send_code))
         return E_STORAGE;
-    sqlite3_stmt *s = store_prepare(st, "SELECT ext FROM extensions WHERE site_id = ?");
+    struct store_stmt *s = store_prepare(st, "SELECT ext FROM extensions WHERE site_id = ?");
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, site_id);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (core_plan_add(plan, PLAN_EXTENSION, (const char *)sqlite3_column_text(s, 0))) {
-            sqlite3_finalize(s);
+    stmt_bind_int64(s, 1, site_id);
+    while ((rc = stmt_step(s)) == STMT_ROW) {
+        if (core_plan_add(plan, PLAN_EXTENSION, stmt_column_text(s, 0))) {
+            stmt_finalize(s);
             return E_STORAGE;
         }
     }
-    int out = rc == SQLITE_DONE ? CORE_OK : store_fail(st);
-    sqlite3_finalize(s);
+    int out = rc == STMT_DONE ? CORE_OK : store_fail(st);
+    stmt_finalize(s);
     return out;
 }

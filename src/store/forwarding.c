@@ -11,23 +11,23 @@
 int store_fwd_get(struct store *st, int64_t ext_id, struct core_fwd *out)
 {
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *s = store_prepare(
+    struct store_stmt *s = store_prepare(
         st, "SELECT unconditional, busy, no_answer, out_of_coverage, no_answer_delay, voicemail,"
             " version FROM forwarding WHERE extension_id = ?");
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, ext_id);
-    int rc = sqlite3_step(s), result = CORE_OK;
-    if (rc == SQLITE_ROW) {
+    stmt_bind_int64(s, 1, ext_id);
+    int rc = stmt_step(s), result = CORE_OK;
+    if (rc == STMT_ROW) {
         for (int k = 0; k < CORE_FWD_KINDS; k++)
             store_column_copy(s, k, out->dest[k], sizeof out->dest[k]);
-        out->delay = out->dest[CORE_FWD_NO_ANSWER][0] ? sqlite3_column_int(s, 4) : 0;
-        out->voicemail = sqlite3_column_int(s, 5);
-        out->version = sqlite3_column_int64(s, 6);
-    } else if (rc != SQLITE_DONE) {
+        out->delay = out->dest[CORE_FWD_NO_ANSWER][0] ? stmt_column_int(s, 4) : 0;
+        out->voicemail = stmt_column_int(s, 5);
+        out->version = stmt_column_int64(s, 6);
+    } else if (rc != STMT_DONE) {
         result = store_fail(st);
     }
-    sqlite3_finalize(s);
+    stmt_finalize(s);
     return result;
 }
 
@@ -48,22 +48,22 @@ int store_fwd_put(struct store *st, int64_t site_id, int64_t ext_id, const char 
                  : "UPDATE forwarding SET unconditional = ?, busy = ?, no_answer = ?,"
                    " out_of_coverage = ?, no_answer_delay = ?, voicemail = ?,"
                    " version = version + 1 WHERE extension_id = ? AND version = ?");
-    sqlite3_stmt *s = store_prepare(st, sql);
+    struct store_stmt *s = store_prepare(st, sql);
     if (!s)
         return E_STORAGE;
     for (int k = 0; k < CORE_FWD_KINDS; k++)
         store_bind_opt(s, k + 1, fwd->dest[k]);
     if (fwd->dest[CORE_FWD_NO_ANSWER][0])
-        sqlite3_bind_int(s, 5, fwd->delay);
+        stmt_bind_int(s, 5, fwd->delay);
     else
-        sqlite3_bind_null(s, 5);
-    sqlite3_bind_int(s, 6, fwd->voicemail ? 1 : 0);
-    sqlite3_bind_int64(s, 7, ext_id);
+        stmt_bind_null(s, 5);
+    stmt_bind_int(s, 6, fwd->voicemail ? 1 : 0);
+    stmt_bind_int64(s, 7, ext_id);
     if (version)
-        sqlite3_bind_int64(s, 8, version);
+        stmt_bind_int64(s, 8, version);
     if ((rc = store_step_done(st, s)))
         return rc;
-    if (sqlite3_changes(st->db) != 1)
+    if (store_changes(st) != 1)
         return E_CHANGED_MEANWHILE;
     fwd->version = version + 1;
     if (!fwd->dest[CORE_FWD_NO_ANSWER][0])
@@ -79,19 +79,19 @@ int store_fwd_unconditional(struct store *st, int64_t site_id, const char *ext, 
 {
     if (n)
         dest[0] = '\0';
-    sqlite3_stmt *s = store_prepare(
+    struct store_stmt *s = store_prepare(
         st, "SELECT f.unconditional FROM extensions e JOIN forwarding f ON f.extension_id = e.id"
             " WHERE e.site_id = ? AND e.ext = ?");
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, site_id);
+    stmt_bind_int64(s, 1, site_id);
     store_bind_text(s, 2, ext);
-    int rc = sqlite3_step(s), result = CORE_OK;
-    if (rc == SQLITE_ROW)
+    int rc = stmt_step(s), result = CORE_OK;
+    if (rc == STMT_ROW)
         store_column_copy(s, 0, dest, n);
-    else if (rc != SQLITE_DONE)
+    else if (rc != STMT_DONE)
         result = store_fail(st);
-    sqlite3_finalize(s);
+    stmt_finalize(s);
     return result;
 }
 
@@ -100,11 +100,11 @@ struct pointing {
     size_t n;
 };
 
-static int add_pointing(sqlite3_stmt *s, void *ctx)
+static int add_pointing(struct store_stmt *s, void *ctx)
 {
     struct pointing *p = ctx;
     size_t used = strlen(p->exts);
-    const char *ext = (const char *)sqlite3_column_text(s, 0);
+    const char *ext = stmt_column_text(s, 0);
     /* Room is kept for the "..." that says the list goes on. */
     if (used + strlen(ext) + 5 >= p->n) {
         snprintf(p->exts + used, p->n - used, "%s...", used ? " " : "");
@@ -118,14 +118,14 @@ int store_fwd_pointing_to(struct store *st, int64_t site_id, const char *number,
                           size_t n)
 {
     exts[0] = '\0';
-    sqlite3_stmt *s = store_prepare(
+    struct store_stmt *s = store_prepare(
         st, "SELECT e.ext FROM forwarding f JOIN extensions e ON e.id = f.extension_id"
             " WHERE e.site_id = ?1"
             " AND ?2 IN (f.unconditional, f.busy, f.no_answer, f.out_of_coverage)"
             " ORDER BY e.ext_num");
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, site_id);
+    stmt_bind_int64(s, 1, site_id);
     store_bind_text(s, 2, number);
     struct pointing p = {exts, n};
     int rc = store_each_row(st, s, add_pointing, &p);

@@ -50,16 +50,16 @@ static void group_select(int kind, char *buf, size_t n)
         snprintf(buf, n, GROUP_COLUMNS ", '' FROM pickup_groups g", "0", "0", "pickup_members");
 }
 
-static void read_group(sqlite3_stmt *s, int kind, struct store_group *g)
+static void read_group(struct store_stmt *s, int kind, struct store_group *g)
 {
     memset(g, 0, sizeof *g);
     g->kind = kind;
-    g->id = sqlite3_column_int64(s, 0);
-    g->number = sqlite3_column_int(s, 1);
-    g->pilot = sqlite3_column_int(s, 2);
-    g->rep_id = sqlite3_column_int64(s, 3);
-    g->members = sqlite3_column_int(s, 4);
-    g->version = sqlite3_column_int64(s, 5);
+    g->id = stmt_column_int64(s, 0);
+    g->number = stmt_column_int(s, 1);
+    g->pilot = stmt_column_int(s, 2);
+    g->rep_id = stmt_column_int64(s, 3);
+    g->members = stmt_column_int(s, 4);
+    g->version = stmt_column_int64(s, 5);
     store_column_copy(s, 6, g->rep, sizeof g->rep);
 }
 
@@ -69,35 +69,35 @@ int store_group_find(struct store *st, int kind, int64_t site_id, int number,
     char sel[512], sql[640];
     group_select(kind, sel, sizeof sel);
     snprintf(sql, sizeof sql, "%s WHERE g.site_id = ? AND g.number = ?", sel);
-    sqlite3_stmt *s = store_prepare(st, sql);
+    struct store_stmt *s = store_prepare(st, sql);
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, site_id);
-    sqlite3_bind_int(s, 2, number);
-    int rc = sqlite3_step(s), out_rc = E_GROUP_NOT_FOUND;
-    if (rc == SQLITE_ROW) {
+    stmt_bind_int64(s, 1, site_id);
+    stmt_bind_int(s, 2, number);
+    int rc = stmt_step(s), out_rc = E_GROUP_NOT_FOUND;
+    if (rc == STMT_ROW) {
         read_group(s, kind, out);
         out_rc = CORE_OK;
-    } else if (rc != SQLITE_DONE) {
+    } else if (rc != STMT_DONE) {
         out_rc = store_fail(st);
     }
-    sqlite3_finalize(s);
+    stmt_finalize(s);
     return out_rc;
 }
 
 int store_group_count(struct store *st, int kind, int64_t site_id, int *count)
 {
-    sqlite3_stmt *s =
+    struct store_stmt *s =
         store_prepare(st, K1(kind, "SELECT count(*) FROM ", "_groups WHERE site_id = ?"));
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, site_id);
+    stmt_bind_int64(s, 1, site_id);
     int rc = CORE_OK;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        *count = sqlite3_column_int(s, 0);
+    if (stmt_step(s) == STMT_ROW)
+        *count = stmt_column_int(s, 0);
     else
         rc = store_fail(st);
-    sqlite3_finalize(s);
+    stmt_finalize(s);
     return rc;
 }
 
@@ -110,22 +110,22 @@ int store_group_insert(struct store *st, int64_t site_id, struct store_group *g,
         return E_DUP_GROUP;
     if (rc != E_GROUP_NOT_FOUND)
         return rc;
-    sqlite3_stmt *s =
+    struct store_stmt *s =
         g->kind == CORE_HUNT
             ? store_prepare(st, "INSERT INTO hunt_groups (site_id, number, pilot, rep_extension_id)"
-                                " VALUES (?, ?, ?, ?)")
-            : store_prepare(st, "INSERT INTO pickup_groups (site_id, number) VALUES (?, ?)");
+                                " VALUES (?, ?, ?, ?) RETURNING id")
+            : store_prepare(st, "INSERT INTO pickup_groups (site_id, number) VALUES (?, ?)"
+                                " RETURNING id");
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, site_id);
-    sqlite3_bind_int(s, 2, g->number);
+    stmt_bind_int64(s, 1, site_id);
+    stmt_bind_int(s, 2, g->number);
     if (g->kind == CORE_HUNT) {
-        sqlite3_bind_int(s, 3, g->pilot);
-        sqlite3_bind_int64(s, 4, g->rep_id);
+        stmt_bind_int(s, 3, g->pilot);
+        stmt_bind_int64(s, 4, g->rep_id);
     }
-    if ((rc = store_step_done(st, s)))
+    if ((rc = store_step_id(st, s, &g->id)))
         return rc;
-    g->id = sqlite3_last_insert_rowid(st->db);
     g->version = 1;
     g->members = 0;
     char obj[32], after[64] = "created";
@@ -159,12 +159,12 @@ int store_group_delete(struct store *st, int64_t site_id, const struct store_gro
     int rc = store_group_members(st, g, append_member, &before);
     if (rc)
         return rc;
-    sqlite3_stmt *s =
+    struct store_stmt *s =
         store_prepare(st, K1(g->kind, "DELETE FROM ", "_groups WHERE id = ? AND version = ?"));
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, g->id);
-    sqlite3_bind_int64(s, 2, g->version);
+    stmt_bind_int64(s, 1, g->id);
+    stmt_bind_int64(s, 2, g->version);
     if ((rc = store_step_versioned(st, s)))
         return rc;
     char obj[32], text[1300];
@@ -180,7 +180,7 @@ int store_group_delete(struct store *st, int64_t site_id, const struct store_gro
 
 int store_group_touch(struct store *st, struct store_group *g)
 {
-    sqlite3_stmt *s =
+    struct store_stmt *s =
         g->kind == CORE_HUNT
             ? store_prepare(st, "UPDATE hunt_groups SET version = version + 1, pilot = ?3,"
                                 " rep_extension_id = ?4 WHERE id = ?1 AND version = ?2")
@@ -188,11 +188,11 @@ int store_group_touch(struct store *st, struct store_group *g)
                                 " WHERE id = ?1 AND version = ?2");
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, g->id);
-    sqlite3_bind_int64(s, 2, g->version);
+    stmt_bind_int64(s, 1, g->id);
+    stmt_bind_int64(s, 2, g->version);
     if (g->kind == CORE_HUNT) {
-        sqlite3_bind_int(s, 3, g->pilot);
-        sqlite3_bind_int64(s, 4, g->rep_id);
+        stmt_bind_int(s, 3, g->pilot);
+        stmt_bind_int64(s, 4, g->rep_id);
     }
     int rc = store_step_versioned(st, s);
     if (rc)
@@ -204,56 +204,56 @@ int store_group_touch(struct store *st, struct store_group *g)
 int store_group_members(struct store *st, const struct store_group *g, store_member_cb cb,
                         void *ctx)
 {
-    sqlite3_stmt *s = store_prepare(
+    struct store_stmt *s = store_prepare(
         st, K1(g->kind, "SELECT m.extension_id, e.ext, e.is_virtual, m.position FROM ",
                "_members m JOIN extensions e ON e.id = m.extension_id WHERE m.group_id = ?"
                " ORDER BY m.position"));
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, g->id);
+    stmt_bind_int64(s, 1, g->id);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = stmt_step(s)) == STMT_ROW) {
         struct store_member m;
         memset(&m, 0, sizeof m);
-        m.ext_id = sqlite3_column_int64(s, 0);
+        m.ext_id = stmt_column_int64(s, 0);
         store_column_copy(s, 1, m.ext, sizeof m.ext);
-        m.is_virtual = sqlite3_column_int(s, 2);
-        m.position = sqlite3_column_int(s, 3);
+        m.is_virtual = stmt_column_int(s, 2);
+        m.position = stmt_column_int(s, 3);
         int stop = cb(&m, ctx);
         if (stop) {
-            sqlite3_finalize(s);
+            stmt_finalize(s);
             return stop;
         }
     }
-    int out = rc == SQLITE_DONE ? CORE_OK : store_fail(st);
-    sqlite3_finalize(s);
+    int out = rc == STMT_DONE ? CORE_OK : store_fail(st);
+    stmt_finalize(s);
     return out;
 }
 
 int store_group_member_insert(struct store *st, const struct store_group *g, int64_t ext_id,
                               int position)
 {
-    sqlite3_stmt *s =
+    struct store_stmt *s =
         store_prepare(st, K1(g->kind, "INSERT INTO ",
                              "_members (group_id, extension_id, position) VALUES (?, ?, ?)"));
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, g->id);
-    sqlite3_bind_int64(s, 2, ext_id);
-    sqlite3_bind_int(s, 3, position);
+    stmt_bind_int64(s, 1, g->id);
+    stmt_bind_int64(s, 2, ext_id);
+    stmt_bind_int(s, 3, position);
     return store_step_done(st, s);
 }
 
 int store_group_member_delete(struct store *st, const struct store_group *g, int64_t ext_id)
 {
-    sqlite3_stmt *s = store_prepare(
+    struct store_stmt *s = store_prepare(
         st, K1(g->kind, "DELETE FROM ", "_members WHERE group_id = ? AND extension_id = ?"));
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, g->id);
-    sqlite3_bind_int64(s, 2, ext_id);
+    stmt_bind_int64(s, 1, g->id);
+    stmt_bind_int64(s, 2, ext_id);
     int rc = store_step_done(st, s);
-    if (!rc && sqlite3_changes(st->db) == 0)
+    if (!rc && store_changes(st) == 0)
         return E_NOT_MEMBER;
     return rc;
 }
@@ -261,39 +261,39 @@ int store_group_member_delete(struct store *st, const struct store_group *g, int
 int store_group_member_order(struct store *st, const struct store_group *g, const int64_t *ext_ids,
                              int count)
 {
-    sqlite3_stmt *s =
+    struct store_stmt *s =
         store_prepare(st, K1(g->kind, "UPDATE ",
                              "_members SET position = ? WHERE group_id = ? AND extension_id = ?"));
     if (!s)
         return E_STORAGE;
     for (int i = 0; i < count; i++) {
-        sqlite3_reset(s);
-        sqlite3_bind_int(s, 1, i + 1);
-        sqlite3_bind_int64(s, 2, g->id);
-        sqlite3_bind_int64(s, 3, ext_ids[i]);
-        if (sqlite3_step(s) != SQLITE_DONE) {
+        stmt_reset(s);
+        stmt_bind_int(s, 1, i + 1);
+        stmt_bind_int64(s, 2, g->id);
+        stmt_bind_int64(s, 3, ext_ids[i]);
+        if (stmt_step(s) != STMT_DONE) {
             int rc = store_fail(st);
-            sqlite3_finalize(s);
+            stmt_finalize(s);
             return rc;
         }
     }
-    sqlite3_finalize(s);
+    stmt_finalize(s);
     return CORE_OK;
 }
 
 static int number_query(struct store *st, const char *sql, int64_t id, int *number)
 {
-    sqlite3_stmt *s = store_prepare(st, sql);
+    struct store_stmt *s = store_prepare(st, sql);
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, id);
+    stmt_bind_int64(s, 1, id);
     *number = 0;
-    int rc = sqlite3_step(s), out = CORE_OK;
-    if (rc == SQLITE_ROW)
-        *number = sqlite3_column_int(s, 0);
-    else if (rc != SQLITE_DONE)
+    int rc = stmt_step(s), out = CORE_OK;
+    if (rc == STMT_ROW)
+        *number = stmt_column_int(s, 0);
+    else if (rc != STMT_DONE)
         out = store_fail(st);
-    sqlite3_finalize(s);
+    stmt_finalize(s);
     return out;
 }
 
@@ -328,32 +328,32 @@ int store_group_page(struct store *st, int kind, int64_t site_id,
              " ORDER BY g.number %s LIMIT ?5",
              sel, before ? "g.number < ?2" : "g.number > ?2", members,
              kind == CORE_HUNT ? " OR g.rep_extension_id = ?4" : "", before ? "DESC" : "");
-    sqlite3_stmt *s = store_prepare(st, sql);
+    struct store_stmt *s = store_prepare(st, sql);
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, site_id);
-    sqlite3_bind_int(s, 2, key > 0 ? key : (before ? CORE_GROUP_NUMBER_MAX + 1 : 0));
-    sqlite3_bind_int(s, 3, f ? f->number : 0);
-    sqlite3_bind_int64(s, 4, f ? f->ext_id : 0);
-    sqlite3_bind_int(s, 5, limit);
+    stmt_bind_int64(s, 1, site_id);
+    stmt_bind_int(s, 2, key > 0 ? key : (before ? CORE_GROUP_NUMBER_MAX + 1 : 0));
+    stmt_bind_int(s, 3, f ? f->number : 0);
+    stmt_bind_int64(s, 4, f ? f->ext_id : 0);
+    stmt_bind_int(s, 5, limit);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = stmt_step(s)) == STMT_ROW) {
         struct store_group g;
         read_group(s, kind, &g);
         int stop = cb(&g, ctx);
         if (stop) {
-            sqlite3_finalize(s);
+            stmt_finalize(s);
             return stop;
         }
     }
-    int out = rc == SQLITE_DONE ? CORE_OK : store_fail(st);
-    sqlite3_finalize(s);
+    int out = rc == STMT_DONE ? CORE_OK : store_fail(st);
+    stmt_finalize(s);
     return out;
 }
 
 int store_ext_group_each(struct store *st, int64_t ext_id, store_ext_group_cb cb, void *ctx)
 {
-    sqlite3_stmt *s = store_prepare(
+    struct store_stmt *s = store_prepare(
         st, "SELECT 'p', g.number, 1 FROM pickup_members m JOIN pickup_groups g"
             " ON g.id = m.group_id WHERE m.extension_id = ?1"
             " UNION ALL SELECT 'h', g.number, 2 FROM hunt_members m JOIN hunt_groups g"
@@ -362,18 +362,18 @@ int store_ext_group_each(struct store *st, int64_t ext_id, store_ext_group_cb cb
             " ORDER BY 3, 2");
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, ext_id);
+    stmt_bind_int64(s, 1, ext_id);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        const unsigned char *role = sqlite3_column_text(s, 0);
-        int stop = cb(role ? role[0] : 'p', sqlite3_column_int(s, 1), ctx);
+    while ((rc = stmt_step(s)) == STMT_ROW) {
+        const char *role = stmt_column_text(s, 0);
+        int stop = cb(role ? role[0] : 'p', stmt_column_int(s, 1), ctx);
         if (stop) {
-            sqlite3_finalize(s);
+            stmt_finalize(s);
             return stop;
         }
     }
-    int out = rc == SQLITE_DONE ? CORE_OK : store_fail(st);
-    sqlite3_finalize(s);
+    int out = rc == STMT_DONE ? CORE_OK : store_fail(st);
+    stmt_finalize(s);
     return out;
 }
 

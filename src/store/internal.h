@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Shared by the store's own files; nothing outside src/store includes it. */
+/* Shared by the store's own files; nothing outside src/store includes it.
+ * No store file but the engines' (sqlite.c, pg.c) names an engine's API. */
 #ifndef KASCON_STORE_INTERNAL_H
 #define KASCON_STORE_INTERNAL_H
 
-#include <sqlite3.h>
-
+#include "store/stmt.h"
 #include "store/store.h"
 
 struct store {
-    sqlite3 *db;
+    const struct store_engine *engine;
+    void *conn; /* the engine's connection */
     char errmsg[256];
     store_commit_hook_fn commit_hook; /* after every successful COMMIT */
     void *commit_hook_ctx;
@@ -18,21 +19,43 @@ struct store {
 };
 
 /* Prepares sql; on failure records the message and returns NULL. */
-sqlite3_stmt *store_prepare(struct store *st, const char *sql);
-/* Records the database's message and returns E_STORAGE. */
+struct store_stmt *store_prepare(struct store *st, const char *sql);
+/* Returns E_STORAGE; the engine recorded its message in st->errmsg. */
 int store_fail(struct store *st);
-void store_bind_text(sqlite3_stmt *s, int i, const char *v);
+/* Rows changed by the last INSERT, UPDATE or DELETE. */
+int64_t store_changes(struct store *st);
+void store_bind_text(struct store_stmt *s, int i, const char *v);
 /* Binds NULL for an empty string: optional values are NULL in the schema. */
-void store_bind_opt(sqlite3_stmt *s, int i, const char *v);
-void store_column_copy(sqlite3_stmt *s, int col, char *dst, size_t n);
+void store_bind_opt(struct store_stmt *s, int i, const char *v);
+void store_column_copy(struct store_stmt *s, int col, char *dst, size_t n);
 /* Steps a row query to the end, handing each row to `each`, and finalizes
  * it; a non-zero return from `each` stops there and is returned. */
-int store_each_row(struct store *st, sqlite3_stmt *s, int (*each)(sqlite3_stmt *, void *),
+int store_each_row(struct store *st, struct store_stmt *s, int (*each)(struct store_stmt *, void *),
                    void *ctx);
 /* Runs a statement that returns no rows and finalizes it. */
-int store_step_done(struct store *st, sqlite3_stmt *s);
+int store_step_done(struct store *st, struct store_stmt *s);
+/* Runs an INSERT ... RETURNING id, stores the id and finalizes it. */
+int store_step_id(struct store *st, struct store_stmt *s, int64_t *id);
 /* store_step_done for an UPDATE or DELETE that names the row's version:
  * E_CHANGED_MEANWHILE when it changed no row (another session got there first). */
-int store_step_versioned(struct store *st, sqlite3_stmt *s);
+int store_step_versioned(struct store *st, struct store_stmt *s);
+/* store_audit, giving the new entry's id. */
+int store_audit_id(struct store *st, int64_t site_id, const struct store_actor *who,
+                   const char *action, const char *object, const char *before, const char *after,
+                   int64_t *id);
+/* Runs one constant statement. */
+int store_exec_constant(struct store *st, const char *sql);
+/* Large tables (and their usual aliases) whose full scan or sort in a
+ * list's statement the plan check reports. */
+bool store_large_table(const char *name, size_t n);
+
+/* Schema texts of each engine, numbered alike: migrations[i] brings
+ * version i to i + 1. */
+extern const char *const store_sqlite_migrations[];
+extern const int store_sqlite_migration_count;
+#ifdef KASCON_STORE_PG
+extern const char *const store_pg_migrations[];
+extern const int store_pg_migration_count;
+#endif
 
 #endif

@@ -5,34 +5,34 @@
 
 #include "store/internal.h"
 
-static void read_lock(sqlite3_stmt *s, struct store_lock *out)
+static void read_lock(struct store_stmt *s, struct store_lock *out)
 {
     memset(out, 0, sizeof *out);
     store_column_copy(s, 0, out->object, sizeof out->object);
     store_column_copy(s, 1, out->session, sizeof out->session);
     store_column_copy(s, 2, out->holder, sizeof out->holder);
-    out->taken_at = sqlite3_column_int64(s, 3);
-    out->expires_at = sqlite3_column_int64(s, 4);
+    out->taken_at = stmt_column_int64(s, 3);
+    out->expires_at = stmt_column_int64(s, 4);
 }
 
 int store_lock_get(struct store *st, const char *object, struct store_lock *out, bool *held)
 {
     *held = false;
-    sqlite3_stmt *s =
+    struct store_stmt *s =
         store_prepare(st, "SELECT object, session, holder, taken_at, expires_at FROM locks"
                           " WHERE object = ? AND expires_at > ?");
     if (!s)
         return E_STORAGE;
     store_bind_text(s, 1, object);
-    sqlite3_bind_int64(s, 2, store_now());
-    int rc = sqlite3_step(s), result = CORE_OK;
-    if (rc == SQLITE_ROW) {
+    stmt_bind_int64(s, 2, store_now());
+    int rc = stmt_step(s), result = CORE_OK;
+    if (rc == STMT_ROW) {
         read_lock(s, out);
         *held = true;
-    } else if (rc != SQLITE_DONE) {
+    } else if (rc != STMT_DONE) {
         result = store_fail(st);
     }
-    sqlite3_finalize(s);
+    stmt_finalize(s);
     return result;
 }
 
@@ -45,7 +45,7 @@ int store_lock_take(struct store *st, const char *object, const char *session, c
         return rc;
     /* One upsert decides: it writes only when the row is free, expired or
      * ours; a renewal by the same session keeps the original taken_at. */
-    sqlite3_stmt *s = store_prepare(
+    struct store_stmt *s = store_prepare(
         st, "INSERT INTO locks (object, session, holder, taken_at, expires_at)"
             " VALUES (?1, ?2, ?3, ?4, ?4 + ?5)"
             " ON CONFLICT (object) DO UPDATE SET"
@@ -61,10 +61,10 @@ int store_lock_take(struct store *st, const char *object, const char *session, c
     store_bind_text(s, 1, object);
     store_bind_text(s, 2, session);
     store_bind_text(s, 3, holder);
-    sqlite3_bind_int64(s, 4, now);
-    sqlite3_bind_int(s, 5, lease_seconds);
+    stmt_bind_int64(s, 4, now);
+    stmt_bind_int(s, 5, lease_seconds);
     rc = store_step_done(st, s);
-    if (!rc && sqlite3_changes(st->db) == 0) {
+    if (!rc && store_changes(st) == 0) {
         struct store_lock current;
         bool live = false;
         rc = store_lock_get(st, object, &current, &live);
@@ -82,23 +82,23 @@ int store_lock_take(struct store *st, const char *object, const char *session, c
 
 int store_lock_renew(struct store *st, const char *object, const char *session, int lease_seconds)
 {
-    sqlite3_stmt *s =
+    struct store_stmt *s =
         store_prepare(st, "UPDATE locks SET expires_at = ? + ? WHERE object = ? AND session = ?");
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, store_now());
-    sqlite3_bind_int(s, 2, lease_seconds);
+    stmt_bind_int64(s, 1, store_now());
+    stmt_bind_int(s, 2, lease_seconds);
     store_bind_text(s, 3, object);
     store_bind_text(s, 4, session);
     int rc = store_step_done(st, s);
-    if (!rc && sqlite3_changes(st->db) == 0)
+    if (!rc && store_changes(st) == 0)
         rc = E_LOCK_LOST;
     return rc;
 }
 
 int store_lock_release(struct store *st, const char *object, const char *session)
 {
-    sqlite3_stmt *s = store_prepare(st, "DELETE FROM locks WHERE object = ? AND session = ?");
+    struct store_stmt *s = store_prepare(st, "DELETE FROM locks WHERE object = ? AND session = ?");
     if (!s)
         return E_STORAGE;
     store_bind_text(s, 1, object);
@@ -108,41 +108,41 @@ int store_lock_release(struct store *st, const char *object, const char *session
 
 int store_lock_release_session(struct store *st, const char *session, int *count)
 {
-    sqlite3_stmt *s = store_prepare(st, "DELETE FROM locks WHERE session = ?");
+    struct store_stmt *s = store_prepare(st, "DELETE FROM locks WHERE session = ?");
     if (!s)
         return E_STORAGE;
     store_bind_text(s, 1, session);
     int rc = store_step_done(st, s);
     if (count)
-        *count = rc ? 0 : sqlite3_changes(st->db);
+        *count = rc ? 0 : store_changes(st);
     return rc;
 }
 
 int store_lock_sessions(struct store *st, int (*cb)(const char *session, void *ctx), void *ctx)
 {
-    sqlite3_stmt *s = store_prepare(st, "SELECT DISTINCT session FROM locks ORDER BY session");
+    struct store_stmt *s = store_prepare(st, "SELECT DISTINCT session FROM locks ORDER BY session");
     if (!s)
         return E_STORAGE;
     int rc, result = CORE_OK;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = stmt_step(s)) == STMT_ROW) {
         char session[128];
         store_column_copy(s, 0, session, sizeof session);
         if ((result = cb(session, ctx)) != 0)
             break;
     }
-    if (!result && rc != SQLITE_DONE)
+    if (!result && rc != STMT_DONE)
         result = store_fail(st);
-    sqlite3_finalize(s);
+    stmt_finalize(s);
     return result;
 }
 
 int store_lock_clear_all(struct store *st, int *count)
 {
-    sqlite3_stmt *s = store_prepare(st, "DELETE FROM locks");
+    struct store_stmt *s = store_prepare(st, "DELETE FROM locks");
     if (!s)
         return E_STORAGE;
     int rc = store_step_done(st, s);
     if (count)
-        *count = rc ? 0 : sqlite3_changes(st->db);
+        *count = rc ? 0 : store_changes(st);
     return rc;
 }

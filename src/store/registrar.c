@@ -12,11 +12,11 @@
 int store_outbox_enable(struct store *st, bool *newly)
 {
     *newly = false;
-    sqlite3_stmt *s = store_prepare(st, "SELECT enabled FROM registrar_state WHERE id = 1");
+    struct store_stmt *s = store_prepare(st, "SELECT enabled FROM registrar_state WHERE id = 1");
     if (!s)
         return E_STORAGE;
-    int enabled = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
-    sqlite3_finalize(s);
+    int enabled = stmt_step(s) == STMT_ROW ? stmt_column_int(s, 0) : 0;
+    stmt_finalize(s);
     if (enabled)
         return CORE_OK;
     /* First attachment: every site is due in full. */
@@ -34,13 +34,13 @@ int store_outbox_enable(struct store *st, bool *newly)
 
 int store_outbox_any(struct store *st, bool *any)
 {
-    sqlite3_stmt *s = store_prepare(st, "SELECT EXISTS (SELECT 1 FROM registrar_outbox)");
+    struct store_stmt *s = store_prepare(st, "SELECT EXISTS (SELECT 1 FROM registrar_outbox)");
     if (!s)
         return E_STORAGE;
-    int rc = sqlite3_step(s);
-    *any = rc == SQLITE_ROW && sqlite3_column_int(s, 0);
-    sqlite3_finalize(s);
-    return rc == SQLITE_ROW ? CORE_OK : store_fail(st);
+    int rc = stmt_step(s);
+    *any = rc == STMT_ROW && stmt_column_int(s, 0);
+    stmt_finalize(s);
+    return rc == STMT_ROW ? CORE_OK : store_fail(st);
 }
 
 struct outbox_ctx {
@@ -49,11 +49,11 @@ struct outbox_ctx {
     int64_t *max_id;
 };
 
-static int outbox_row(sqlite3_stmt *s, void *p)
+static int outbox_row(struct store_stmt *s, void *p)
 {
     struct outbox_ctx *c = p;
     struct store_outbox_entry e;
-    e.id = sqlite3_column_int64(s, 0);
+    e.id = stmt_column_int64(s, 0);
     store_column_copy(s, 1, e.domain, sizeof e.domain);
     store_column_copy(s, 2, e.kind, sizeof e.kind);
     store_column_copy(s, 3, e.key, sizeof e.key);
@@ -65,7 +65,7 @@ static int outbox_row(sqlite3_stmt *s, void *p)
 int store_outbox_each(struct store *st, store_outbox_cb cb, void *ctx, int64_t *max_id)
 {
     *max_id = 0;
-    sqlite3_stmt *s =
+    struct store_stmt *s =
         store_prepare(st, "SELECT id, domain, kind, key FROM registrar_outbox ORDER BY id");
     if (!s)
         return E_STORAGE;
@@ -75,10 +75,10 @@ int store_outbox_each(struct store *st, store_outbox_cb cb, void *ctx, int64_t *
 
 int store_outbox_done(struct store *st, int64_t max_id)
 {
-    sqlite3_stmt *s = store_prepare(st, "DELETE FROM registrar_outbox WHERE id <= ?");
+    struct store_stmt *s = store_prepare(st, "DELETE FROM registrar_outbox WHERE id <= ?");
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, max_id);
+    stmt_bind_int64(s, 1, max_id);
     return store_step_done(st, s);
 }
 
@@ -87,51 +87,52 @@ int store_registrar_state_get(struct store *st, struct store_registrar_state *ou
     memset(out, 0, sizeof *out);
     /* A change queues several keys, and a key may be queued many times:
      * what waits is the number of distinct rows to bring in step. */
-    sqlite3_stmt *s = store_prepare(
+    struct store_stmt *s = store_prepare(
         st, "SELECT enabled, last_error, failed_at, applied_at,"
             " (SELECT count(*) FROM (SELECT DISTINCT domain, kind, key FROM registrar_outbox))"
             " FROM registrar_state WHERE id = 1");
     if (!s)
         return E_STORAGE;
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        out->enabled = sqlite3_column_int(s, 0) != 0;
+    int rc = stmt_step(s);
+    if (rc == STMT_ROW) {
+        out->enabled = stmt_column_int(s, 0) != 0;
         store_column_copy(s, 1, out->last_error, sizeof out->last_error);
-        out->failed_at = sqlite3_column_int64(s, 2);
-        out->applied_at = sqlite3_column_int64(s, 3);
-        out->pending = (long)sqlite3_column_int64(s, 4);
+        out->failed_at = stmt_column_int64(s, 2);
+        out->applied_at = stmt_column_int64(s, 3);
+        out->pending = (long)stmt_column_int64(s, 4);
     }
-    sqlite3_finalize(s);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? CORE_OK : store_fail(st);
+    stmt_finalize(s);
+    return rc == STMT_ROW || rc == STMT_DONE ? CORE_OK : store_fail(st);
 }
 
 int store_registrar_state_set(struct store *st, const char *error)
 {
     bool failed = error && *error;
-    sqlite3_stmt *s = store_prepare(
+    struct store_stmt *s = store_prepare(
         st, failed ? "UPDATE registrar_state SET last_error = ?, failed_at = ? WHERE id = 1"
                    : "UPDATE registrar_state SET last_error = '', applied_at = ? WHERE id = 1");
     if (!s)
         return E_STORAGE;
     if (failed) {
         store_bind_text(s, 1, error);
-        sqlite3_bind_int64(s, 2, store_now());
+        stmt_bind_int64(s, 2, store_now());
     } else {
-        sqlite3_bind_int64(s, 1, store_now());
+        stmt_bind_int64(s, 1, store_now());
     }
     return store_step_done(st, s);
 }
 
 int store_reg_domain_exists(struct store *st, const char *domain, bool *exists)
 {
-    sqlite3_stmt *s = store_prepare(st, "SELECT EXISTS (SELECT 1 FROM sites WHERE domain = ?)");
+    struct store_stmt *s =
+        store_prepare(st, "SELECT EXISTS (SELECT 1 FROM sites WHERE domain = ?)");
     if (!s)
         return E_STORAGE;
     store_bind_text(s, 1, domain);
-    int rc = sqlite3_step(s);
-    *exists = rc == SQLITE_ROW && sqlite3_column_int(s, 0);
-    sqlite3_finalize(s);
-    return rc == SQLITE_ROW ? CORE_OK : store_fail(st);
+    int rc = stmt_step(s);
+    *exists = rc == STMT_ROW && stmt_column_int(s, 0);
+    stmt_finalize(s);
+    return rc == STMT_ROW ? CORE_OK : store_fail(st);
 }
 
 struct reg_ctx {
@@ -139,7 +140,7 @@ struct reg_ctx {
     void *ctx;
 };
 
-static int subscriber_row(sqlite3_stmt *s, void *p)
+static int subscriber_row(struct store_stmt *s, void *p)
 {
     struct reg_ctx *c = p;
     struct store_reg_subscriber r;
@@ -148,8 +149,8 @@ static int subscriber_row(sqlite3_stmt *s, void *p)
     store_column_copy(s, 1, r.password, sizeof r.password);
     for (int k = 0; k < CORE_FWD_KINDS; k++)
         store_column_copy(s, 2 + k, r.fwd.dest[k], sizeof r.fwd.dest[k]);
-    r.fwd.delay = r.fwd.dest[CORE_FWD_NO_ANSWER][0] ? sqlite3_column_int(s, 2 + CORE_FWD_KINDS) : 0;
-    r.fwd.voicemail = sqlite3_column_int(s, 3 + CORE_FWD_KINDS);
+    r.fwd.delay = r.fwd.dest[CORE_FWD_NO_ANSWER][0] ? stmt_column_int(s, 2 + CORE_FWD_KINDS) : 0;
+    r.fwd.voicemail = stmt_column_int(s, 3 + CORE_FWD_KINDS);
     return ((store_reg_subscriber_cb)c->cb)(&r, c->ctx);
 }
 
@@ -158,7 +159,7 @@ int store_reg_subscribers(struct store *st, const char *domain, const char *sip_
 {
     /* Column order follows enum core_fwd_kind: unconditional, busy,
      * no answer, out of coverage. */
-    sqlite3_stmt *s = store_prepare(
+    struct store_stmt *s = store_prepare(
         st, sip_id ? "SELECT e.sip_id, e.sip_password, f.unconditional, f.busy, f.no_answer,"
                      " f.out_of_coverage, f.no_answer_delay, f.voicemail"
                      " FROM sites s JOIN extensions e ON e.site_id = s.id"
@@ -178,7 +179,7 @@ int store_reg_subscribers(struct store *st, const char *domain, const char *sip_
     return store_each_row(st, s, subscriber_row, &c);
 }
 
-static int alias_row(sqlite3_stmt *s, void *p)
+static int alias_row(struct store_stmt *s, void *p)
 {
     struct reg_ctx *c = p;
     struct store_reg_alias r;
@@ -192,7 +193,7 @@ int store_reg_aliases(struct store *st, const char *domain, const char *number,
 {
     /* An extension number and a mobile number never collide (the plan
      * rule and the leading 0), so each number has one target. */
-    sqlite3_stmt *s = store_prepare(
+    struct store_stmt *s = store_prepare(
         st, number ? "SELECT e.ext, e.sip_id FROM sites s JOIN extensions e ON e.site_id = s.id"
                      " WHERE s.domain = ?1 AND e.ext = ?2 AND e.sip_password <> ''"
                      " UNION ALL SELECT l.mobile, e.sip_id FROM sites s"
@@ -224,11 +225,11 @@ void store_set_commit_hook(struct store *st, store_commit_hook_fn fn, void *ctx)
 
 int store_outbox_suspend(struct store *st, bool *was_enabled)
 {
-    sqlite3_stmt *s = store_prepare(st, "SELECT enabled FROM registrar_state WHERE id = 1");
+    struct store_stmt *s = store_prepare(st, "SELECT enabled FROM registrar_state WHERE id = 1");
     if (!s)
         return E_STORAGE;
-    *was_enabled = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0);
-    sqlite3_finalize(s);
+    *was_enabled = stmt_step(s) == STMT_ROW && stmt_column_int(s, 0);
+    stmt_finalize(s);
     if (!*was_enabled)
         return CORE_OK;
     s = store_prepare(st, "UPDATE registrar_state SET enabled = 0 WHERE id = 1");
@@ -239,7 +240,7 @@ int store_outbox_resume_site(struct store *st, int64_t site_id, bool was_enabled
 {
     if (!was_enabled)
         return CORE_OK;
-    sqlite3_stmt *s = store_prepare(st, "UPDATE registrar_state SET enabled = 1 WHERE id = 1");
+    struct store_stmt *s = store_prepare(st, "UPDATE registrar_state SET enabled = 1 WHERE id = 1");
     int rc = s ? store_step_done(st, s) : E_STORAGE;
     if (rc)
         return rc;
@@ -247,6 +248,6 @@ int store_outbox_resume_site(struct store *st, int64_t site_id, bool was_enabled
                           " SELECT domain, 'site', '' FROM sites WHERE id = ?");
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, site_id);
+    stmt_bind_int64(s, 1, site_id);
     return store_step_done(st, s);
 }

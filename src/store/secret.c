@@ -8,24 +8,24 @@
 
 int store_secret_get(struct store *st, int64_t site_id, struct store_secret *out)
 {
-    sqlite3_stmt *s = store_prepare(
+    struct store_stmt *s = store_prepare(
         st, "SELECT secret_question, secret_answer_hash, secret_failures, secret_locked_at"
             " FROM sites WHERE id = ?");
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int64(s, 1, site_id);
-    int rc = sqlite3_step(s), result = E_SITE_NOT_FOUND;
-    if (rc == SQLITE_ROW) {
+    stmt_bind_int64(s, 1, site_id);
+    int rc = stmt_step(s), result = E_SITE_NOT_FOUND;
+    if (rc == STMT_ROW) {
         memset(out, 0, sizeof *out);
         store_column_copy(s, 0, out->question, sizeof out->question);
         store_column_copy(s, 1, out->answer_hash, sizeof out->answer_hash);
-        out->failures = sqlite3_column_int(s, 2);
-        out->locked_at = sqlite3_column_int64(s, 3);
+        out->failures = stmt_column_int(s, 2);
+        out->locked_at = stmt_column_int64(s, 3);
         result = CORE_OK;
-    } else if (rc != SQLITE_DONE) {
+    } else if (rc != STMT_DONE) {
         result = store_fail(st);
     }
-    sqlite3_finalize(s);
+    stmt_finalize(s);
     return result;
 }
 
@@ -36,22 +36,22 @@ int store_secret_set(struct store *st, int64_t site_id, const char *question, co
     int rc = store_secret_get(st, site_id, &before);
     if (rc)
         return rc;
-    sqlite3_stmt *s = store_prepare(
+    struct store_stmt *s = store_prepare(
         st, "UPDATE sites SET secret_question = ?, secret_answer_hash = ?, secret_failures = 0,"
             " secret_locked_at = 0, version = version + 1 WHERE id = ? RETURNING domain");
     if (!s)
         return E_STORAGE;
     store_bind_text(s, 1, question);
     store_bind_text(s, 2, hash);
-    sqlite3_bind_int64(s, 3, site_id);
-    if (sqlite3_step(s) != SQLITE_ROW) {
+    stmt_bind_int64(s, 3, site_id);
+    if (stmt_step(s) != STMT_ROW) {
         rc = store_fail(st);
-        sqlite3_finalize(s);
+        stmt_finalize(s);
         return rc;
     }
     char domain[CORE_DOMAIN_MAX + 1];
     store_column_copy(s, 0, domain, sizeof domain);
-    sqlite3_finalize(s);
+    stmt_finalize(s);
     /* The question is not secret; the answer never enters the log. */
     char b[160], a[160];
     snprintf(b, sizeof b, "question=%s", before.answer_hash[0] ? before.question : "(none)");
@@ -61,12 +61,12 @@ int store_secret_set(struct store *st, int64_t site_id, const char *question, co
 
 int store_secret_set_lock(struct store *st, int64_t site_id, int failures, int64_t locked_at)
 {
-    sqlite3_stmt *s = store_prepare(
+    struct store_stmt *s = store_prepare(
         st, "UPDATE sites SET secret_failures = ?, secret_locked_at = ? WHERE id = ?");
     if (!s)
         return E_STORAGE;
-    sqlite3_bind_int(s, 1, failures);
-    sqlite3_bind_int64(s, 2, locked_at);
-    sqlite3_bind_int64(s, 3, site_id);
+    stmt_bind_int(s, 1, failures);
+    stmt_bind_int64(s, 2, locked_at);
+    stmt_bind_int64(s, 3, site_id);
     return store_step_done(st, s);
 }

@@ -26,7 +26,11 @@ struct store_actor {
     const char *source; /* "cli", "console", or the SSH source address */
 };
 
-int store_open(const char *path, struct store **out);
+/* target: the path of an SQLite file, or a PostgreSQL URI
+ * (postgresql://...) or libpq "key=value" string. */
+int store_open(const char *target, struct store **out);
+/* Whether target names a PostgreSQL database rather than a file. */
+bool store_is_postgresql(const char *target);
 void store_close(struct store *st);
 const char *store_errmsg(const struct store *st);
 int store_schema_version(struct store *st);

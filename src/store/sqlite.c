@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The SQLite engine: one file, WAL, a busy timeout; the write lock of
+ * BEGIN IMMEDIATE serialises the writers of every process. */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/internal.h"
+
+struct lite_stmt {
+    struct store_stmt base;
+    sqlite3_stmt *s;
+};
+
+#define DB(st) ((sqlite3 *)(st)->conn)
+#define LS(x) ((struct lite_stmt *)(x))
+
+static int lite_fail(struct store *st)
+{
+    snprintf(st->errmsg, sizeof st->errmsg, "%s", sqlite3_errmsg(DB(st)));
+    return E_STORAGE;
+}
+
+/* Constant schema text and pragmas only (several statements at once);
+ * everything with a value goes through prepared statements. */
+static int lite_exec(struct store *st, const char *sql)
+{
+    char *err = NULL;
+    if (sqlite3_exec(DB(st), sql, NULL, NULL, &err) != SQLITE_OK) { /* schema, pragma */
+        snprintf(st->errmsg, sizeof st->errmsg, "%s", err ? err : "?");
+        sqlite3_free(err);
+        return E_STORAGE;
+    }
+    return CORE_OK;
+}
+
+static struct store_stmt *lite_prepare(struct store *st, const char *sql)
+{
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(DB(st), sql, -1, &s, NULL) != SQLITE_OK) {
+        lite_fail(st);
+        return NULL;
+    }
+    struct lite_stmt *ls = malloc(sizeof *ls);
+    if (!ls) {
+        sqlite3_finalize(s);
+        snprintf(st->errmsg, sizeof st->errmsg, "%s", "out of memory");
+        return NULL;
+    }
+    ls->base.ops = &store_sqlite_engine;
+    ls->base.st = st;
+    ls->s = s;
+    return &ls->base;
+}
+
+static void lite_bind_int64(struct store_stmt *s, int i, int64_t v)
+{
+    sqlite3_bind_int64(LS(s)->s, i, v);
+}
+
+static void lite_bind_text(struct store_stmt *s, int i, const char *v, bool copy)
+{
+    sqlite3_bind_text(LS(s)->s, i, v ? v : "", -1, copy ? SQLITE_TRANSIENT : SQLITE_STATIC);
+}
+
+static void lite_bind_null(struct store_stmt *s, int i)
+{
+    sqlite3_bind_null(LS(s)->s, i);
+}
+
+static int lite_step(struct store_stmt *s)
+{
+    int rc = sqlite3_step(LS(s)->s);
+    if (rc == SQLITE_ROW)
+        return STMT_ROW;
+    if (rc == SQLITE_DONE)
+        return STMT_DONE;
+    lite_fail(s->st);
+    return (rc & 0xff) == SQLITE_CONSTRAINT ? STMT_CONSTRAINT : STMT_ERROR;
+}
+
+static int64_t lite_column_int64(struct store_stmt *s, int col)
+{
+    return sqlite3_column_int64(LS(s)->s, col);
+}
+
+static const char *lite_column_text(struct store_stmt *s, int col)
+{
+    return (const char *)sqlite3_column_text(LS(s)->s, col);
+}
+
+static bool lite_column_null(struct store_stmt *s, int col)
+{
+    return sqlite3_column_type(LS(s)->s, col) == SQLITE_NULL;
+}
+
+static void lite_reset(struct store_stmt *s)
+{
+    sqlite3_reset(LS(s)->s);
+}
+
+static void lite_finalize(struct store_stmt *s)
+{
+    sqlite3_finalize(LS(s)->s);
+    free(s);
+}
+
+static int64_t lite_changes(struct store *st)
+{
+    return sqlite3_changes(DB(st));
+}
+
+static int lite_begin(struct store *st, bool write)
+{
+    /* A deferred BEGIN: in WAL mode a consistent snapshot that blocks no writer. */
+    return store_exec_constant(st, write ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+static int lite_commit(struct store *st)
+{
+    return store_exec_constant(st, "COMMIT");
+}
+
+static void lite_rollback(struct store *st)
+{
+    if (!sqlite3_get_autocommit(DB(st)))
+        store_exec_constant(st, "ROLLBACK");
+}
+
+static int lite_schema_version(struct store *st)
+{
+    sqlite3_stmt *s = NULL;
+    int v = -1;
+    if (sqlite3_prepare_v2(DB(st), "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_int(s, 0);
+    else
+        lite_fail(st);
+    sqlite3_finalize(s);
+    return v;
+}
+
+static int lite_migrate_one(struct store *st, int v)
+{
+    char pragma[64];
+    snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+    int rc = lite_exec(st, store_sqlite_migrations[v]);
+    return rc ? rc : lite_exec(st, pragma);
+}
+
+static void lite_check_plan(struct store *st, const char *sql)
+{
+    char explain[4096];
+    snprintf(explain, sizeof explain, "EXPLAIN QUERY PLAN %s", sql);
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(DB(st), explain, -1, &s, NULL) != SQLITE_OK)
+        return;
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        const char *detail = (const char *)sqlite3_column_text(s, 3);
+        if (!detail)
+            continue;
+        const char *name = NULL;
+        if (!strncmp(detail, "SCAN ", 5))
+            name = detail + 5;
+        bool sort = strstr(detail, "USE TEMP B-TREE") != NULL;
+        if (name && !store_large_table(name, strcspn(name, " ")))
+            name = NULL;
+        if (name || sort)
+            st->plan_cb(detail, sql, st->plan_ctx);
+    }
+    sqlite3_finalize(s);
+}
+
+/* WAL is a property of the file: switching takes an exclusive lock, so it
+ * is only asked for when the file is not in WAL mode yet (a new file). */
+static int use_wal(struct store *st)
+{
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(DB(st), "PRAGMA journal_mode", -1, &s, NULL) != SQLITE_OK)
+        return lite_fail(st);
+    int rc = sqlite3_step(s);
+    bool wal = rc == SQLITE_ROW && sqlite3_column_text(s, 0) &&
+               !strcmp((const char *)sqlite3_column_text(s, 0), "wal");
+    int out = rc == SQLITE_ROW ? CORE_OK : lite_fail(st);
+    sqlite3_finalize(s);
+    if (out || wal)
+        return out;
+    return lite_exec(st, "PRAGMA journal_mode=WAL");
+}
+
+/* Creates the file 0600 before SQLite opens it: SQLite would use the umask. */
+static int create_private(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -1;
+    close(fd);
+    return 0;
+}
+
+static int lite_open(struct store *st, const char *path)
+{
+    if (access(path, F_OK) != 0 && create_private(path) != 0) {
+        snprintf(st->errmsg, sizeof st->errmsg, "%s: %s", path, strerror(errno));
+        return E_STORAGE;
+    }
+    sqlite3 *db = NULL;
+    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    st->conn = db;
+    if (rc != SQLITE_OK)
+        return lite_fail(st);
+    sqlite3_busy_timeout(db, 10000);
+    sqlite3_extended_result_codes(db, 1);
+    /* Temp tables (the staged rows of a bulk change) in memory: they are
+     * gone with the connection anyway. */
+    rc = lite_exec(st, "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"
+                       " PRAGMA temp_store=MEMORY;");
+    return rc ? rc : use_wal(st);
+}
+
+static void lite_close(struct store *st)
+{
+    sqlite3_close_v2(DB(st));
+    st->conn = NULL;
+}
+
+static int lite_backup(struct store *st, const char *path)
+{
+    if (access(path, F_OK) == 0) {
+        snprintf(st->errmsg, sizeof st->errmsg, "%.200s: %s", path, strerror(EEXIST));
+        return E_FILE_WRITE;
+    }
+    char tmp[4096];
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s.partial", path) >= sizeof tmp)
+        return E_FILE_WRITE;
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        snprintf(st->errmsg, sizeof st->errmsg, "%.200s: %s", tmp, strerror(errno));
+        return E_FILE_WRITE;
+    }
+    close(fd);
+    sqlite3 *dst = NULL;
+    int rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE, NULL);
+    sqlite3_backup *b = rc == SQLITE_OK ? sqlite3_backup_init(dst, "main", DB(st), "main") : NULL;
+    if (b) {
+        /* All pages in one step: one read transaction, one snapshot. */
+        do {
+            rc = sqlite3_backup_step(b, -1);
+            if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+                sqlite3_sleep(50);
+        } while (rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+        sqlite3_backup_finish(b);
+        rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+    } else if (rc == SQLITE_OK)
+        rc = SQLITE_ERROR;
+    /* The copy is one self-contained file, not a WAL database. */
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL); /* pragma */
+    if (rc != SQLITE_OK)
+        snprintf(st->errmsg, sizeof st->errmsg, "%s", dst ? sqlite3_errmsg(dst) : "out of memory");
+    if (sqlite3_close(dst) != SQLITE_OK && rc == SQLITE_OK)
+        rc = SQLITE_ERROR;
+    if (rc == SQLITE_OK && rename(tmp, path) != 0) {
+        snprintf(st->errmsg, sizeof st->errmsg, "%.200s: %s", path, strerror(errno));
+        rc = SQLITE_ERROR;
+    }
+    if (rc != SQLITE_OK) {
+        unlink(tmp);
+        return E_FILE_WRITE;
+    }
+    return CORE_OK;
+}
+
+const struct store_engine store_sqlite_engine = {
+    .name = "sqlite",
+    .open = lite_open,
+    .close = lite_close,
+    .exec = lite_exec,
+    .prepare = lite_prepare,
+    .bind_int64 = lite_bind_int64,
+    .bind_text = lite_bind_text,
+    .bind_null = lite_bind_null,
+    .step = lite_step,
+    .column_int64 = lite_column_int64,
+    .column_text = lite_column_text,
+    .column_null = lite_column_null,
+    .reset = lite_reset,
+    .finalize = lite_finalize,
+    .changes = lite_changes,
+    .begin = lite_begin,
+    .commit = lite_commit,
+    .rollback = lite_rollback,
+    .schema_version = lite_schema_version,
+    .migrate_one = lite_migrate_one,
+    .check_plan = lite_check_plan,
+    .backup = lite_backup,
+};
