@@ -105,7 +105,7 @@ check "... and logs it" grep -q 'Audit retention deleted 1 entry' "$TMP/server.l
 SSH="ssh -F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o PubkeyAuthentication=no -p $PORT -tt"
 check "admin encoding: auto by default" bash -c "test \"\$('$KASCONCTL' admin encoding $D sjis)\" = auto"
 check "admin encoding sjis is stored as cp932" bash -c "test \"\$('$KASCONCTL' admin encoding $D sjis sjis)\" = cp932"
-check "... audited" test "$(q "select before||'>'||after from audit where action='terminal-encoding'")" = "auto>cp932"
+check "... audited" test "$(q "select before||'>'||after from audit where action='admin.encoding' and object='sjis'")" = "auto>cp932"
 check "a bad encoding is refused (168)" run_ctl 1 admin encoding $D sjis latin1
 check "an unknown administrator is refused" run_ctl 1 admin encoding $D nobody cp932
 check "user encoding of an unknown web user is refused" run_ctl 1 user encoding $D nobody cp932

@@ -48,10 +48,10 @@ int ops_terminal_encoding_set(const struct ops_ctx *ctx, bool is_user, const cha
     if (!rc)
         rc = store_terminal_encoding_set(st, is_user, id, value);
     if (!rc) {
-        char object[96];
-        snprintf(object, sizeof object, "%s %s", is_user ? "user" : "admin", name);
-        rc = store_audit(st, ctx->site_id, &ctx->actor, "terminal-encoding", object,
-                         before[0] ? before : "auto", core_term_encoding_name(enc));
+        /* Named as the other audited actions are: noun.verb, the name. */
+        rc =
+            store_audit(st, ctx->site_id, &ctx->actor, is_user ? "user.encoding" : "admin.encoding",
+                        name, before[0] ? before : "auto", core_term_encoding_name(enc));
     }
     if (!rc)
         rc = store_commit(st);
