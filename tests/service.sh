@@ -53,6 +53,16 @@ all_keys() {
   done
 }
 check "every option has a settings key and a line in kascond(8)" all_keys
+# --help names the paths this build reads: the settings file the unit
+# gives it, the database of $KASCON_DB, else the one of this user.
+unit_config=$(sed -n 's/^ExecStart=.*--config \([^ ]*\).*/\1/p' "${top_builddir:-.}/kascond.service")
+check "--help names the settings file this build reads ($unit_config)" \
+  bash -c "'$KASCOND' --help | grep -qF -- '--config FILE             settings file (default $unit_config)'"
+check "... the database of \$KASCON_DB" \
+  bash -c "'$KASCOND' --help | grep -qF -- 'database (default: $KASCON_DB, from \$KASCON_DB)'"
+if [ "$(id -u)" = 0 ]; then own_db=/var/lib/kascon/kascon.db; else own_db="$TMP/.local/share/kascon/kascon.db"; fi
+check "... else this user's ($own_db)" \
+  bash -c "env -u KASCON_DB -u XDG_DATA_HOME HOME='$TMP' '$KASCOND' --help | grep -qF -- 'database (default: $own_db, or'"
 
 # ---- a restart keeps the locks of sessions still open ----
 # A session that outlived the listener (its process runs) and one that is

@@ -240,13 +240,25 @@ static void usage(FILE *out)
     fprintf(out, _("Usage: %s [OPTION]...\n"), prog);
     fputs(_("SSH server of kascon: runs the administration console for each login.\n\n"
             "  --listen ADDR:PORT        address and port to listen on (default 0.0.0.0:2222;\n"
-            "                            port 0 picks a free port and logs it)\n"
-            "  --db PATH                 database (default: $KASCON_DB, else the system default)\n"
-            "  --host-key FILE           ed25519 host key, created if missing (default:\n"
+            "                            port 0 picks a free port and logs it)\n"),
+          out);
+    /* The defaults this very program would take, as kascon --help shows. */
+    char db[4096];
+    const char *env = getenv("KASCON_DB");
+    if (env && *env)
+        fprintf(out, _("  --db PATH                 database (default: %s, from $KASCON_DB)\n"),
+                env);
+    else if (store_default_path(db, sizeof db) == 0)
+        fprintf(out, _("  --db PATH                 database (default: %s, or $KASCON_DB)\n"), db);
+    else
+        fputs(_("  --db PATH                 database (no default: set $KASCON_DB or $HOME)\n"),
+              out);
+    fputs(_("  --host-key FILE           ed25519 host key, created if missing (default:\n"
             "                            ssh_host_ed25519_key in $STATE_DIRECTORY, else\n"
-            "                            next to the database)\n"
-            "  --config FILE             settings file (default /etc/kascon/kascond.conf)\n"
-            "  --foreground              do not detach; log to standard error as well\n"
+            "                            next to the database)\n"),
+          out);
+    fprintf(out, _("  --config FILE             settings file (default %s)\n"), DEFAULT_CONFIG);
+    fputs(_("  --foreground              do not detach; log to standard error as well\n"
             "  --login-grace-time SEC    time allowed to log in (default 60)\n"
             "  --idle-timeout SEC        console idle timeout, 0 for none (default 900)\n"
             "  --max-connections N       connections at once (default 200)\n"
