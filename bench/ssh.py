@@ -23,6 +23,7 @@ openssh-server.
 """
 import argparse
 import os
+import pwd
 import selectors
 import shutil
 import socket
@@ -167,6 +168,14 @@ KEX = ["-o", "KexAlgorithms=curve25519-sha256", "-o", "HostKeyAlgorithms=ssh-ed2
 def start_kascond(args, tmp, port):
     db = os.path.join(tmp, "kascon.db")
     env = dict(os.environ, KASCON_DB=db, LC_ALL="C.UTF-8")
+    user = []
+    if os.geteuid() == 0:
+        # kascond never runs as root: it becomes nobody, whose files these
+        # are (kasconctl, as root, acts as the owner of the database's
+        # directory); sshd, as root, still reads its own.
+        nobody = pwd.getpwnam("nobody")
+        os.chown(tmp, nobody.pw_uid, nobody.pw_gid)
+        user = ["--user", "nobody"]
     subprocess.run([args.kasconctl, "init"], env=env, check=True, stdout=subprocess.DEVNULL)
     subprocess.run([args.kasconctl, "site", "add", "bench.example.jp", "--capacity", "10"],
                    env=env, check=True, stdout=subprocess.DEVNULL)
@@ -176,7 +185,7 @@ def start_kascond(args, tmp, port):
     log = open(os.path.join(tmp, "kascond.log"), "w")
     conf = os.path.join(tmp, "kascond.conf")
     open(conf, "w").close()
-    p = subprocess.Popen([args.kascond, "--foreground", "--config", conf, "--listen", f"127.0.0.1:{port}",
+    p = subprocess.Popen([args.kascond, "--foreground", *user, "--config", conf, "--listen", f"127.0.0.1:{port}",
                           "--db", db, "--host-key", os.path.join(tmp, "kascond_host_key"),
                           "--idle-timeout", "0", "--max-connections", "1000",
                           "--max-unauthenticated-per-source", "1000"],

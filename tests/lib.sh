@@ -123,6 +123,17 @@ KASCOND_PIDS=()
 start_kascond() {
   local log="$TMP/server.log" end=$((SECONDS + ${KASCOND_START_SECONDS:-30}))
   if [ "$1" = --log ]; then log=$2; shift 2; fi
+  # As root (CI), kascond does not stay root: unless told --user, it runs
+  # as ${KASCOND_USER-nobody} (empty: as kascond itself chooses), and the
+  # test's files become that user's (kasconctl, as root, then acts as the
+  # database's owner, as with the packaged database).
+  local as=${KASCOND_USER-nobody}
+  if [ "$(id -u)" = 0 ] && [ -n "$as" ] && ! printf '%s\n' "$@" | grep -qx -- --user; then
+    chown -R "$as:" "$TMP"
+    set -- --user "$as" "$@"
+    runuser -u "$as" -- test -r "$KASCOND" ||
+      echo "# $as cannot reach $KASCOND: its sessions will not find the build's catalogues"
+  fi
   "$KASCOND" --foreground "$@" 2>"$log" &
   KASCOND_PID=$! KASCOND_LOG=$log KASCOND_PORT=
   KASCOND_PIDS+=("$KASCOND_PID")

@@ -6,30 +6,8 @@
 # rules (0600 files, the size limits, nothing outside the area, no
 # directory or link), every refusal a message the client shows.
 . "${top_srcdir:-.}/tests/lib.sh"
-: "${KASCOND:=kascond}"
-
-for tool in ssh scp sshpass pscp ssh-keygen; do
-  if ! command -v "$tool" >/dev/null; then
-    echo "1..0 # SKIP $tool is not installed (./quickstart installs it)"
-    exit 0
-  fi
-done
-
-server_pid=
-{ sleep 300 && kill -TERM $$; } </dev/null >/dev/null 2>&1 &
-watchdog=$!
-trap 'pkill -P $watchdog 2>/dev/null; kill $watchdog 2>/dev/null;
-      [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$TMP"' EXIT
-trap 'exit 1' TERM INT
-
-wait_for() {
-  local end=$((SECONDS + $1)); shift
-  until "$@"; do
-    [ "$SECONDS" -ge "$end" ] && return 1
-    sleep 0.1
-  done
-}
-log_has() { grep -q -- "$1" "$TMP/server.log" 2>/dev/null; }
+needs ssh scp sshpass pscp ssh-keygen
+time_bound 300
 is() { local got=$1 want=$2; [ "$got" = "$want" ] || { echo "#   got '$got', want '$want'"; return 1; }; }
 
 DOMAIN=tokyo.example.jp
@@ -37,16 +15,11 @@ PW=secret12
 "$KASCONCTL" site add "$DOMAIN" --capacity 5 >/dev/null
 for who in admin admin2 admin3; do echo "$PW" | "$KASCONCTL" admin add "$DOMAIN" $who >/dev/null; done
 
-"$KASCOND" --listen 127.0.0.1:0 --db "$KASCON_DB" --host-key "$TMP/host_key" --foreground \
-  --files "$TMP/files" --max-file-size 64K --max-area-size 160K 2>"$TMP/server.log" &
-server_pid=$!
-check "kascond starts" wait_for 10 log_has "Server listening on 127.0.0.1 port"
-PORT=$(sed -n 's/.*Server listening on 127.0.0.1 port \([0-9]*\)\..*/\1/p' "$TMP/server.log")
+check "kascond starts" start_kascond --listen 127.0.0.1:0 --db "$KASCON_DB" --host-key "$TMP/host_key" \
+  --files "$TMP/files" --max-file-size 64K --max-area-size 160K
+PORT=$KASCOND_PORT
 FINGERPRINT=$(ssh-keygen -l -E sha256 -f "$TMP/host_key" | awk '{print $2}')
 
-SSH_OPTS=(-F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null
-          -o LogLevel=ERROR -o ConnectTimeout=10 -o IdentityAgent=none
-          -o PubkeyAuthentication=no -o NumberOfPasswordPrompts=1)
 U="admin@$DOMAIN@127.0.0.1"
 SITE=$(q "select id from sites where domain='$DOMAIN'")
 AREA="$TMP/files/$SITE/admin"
@@ -91,8 +64,9 @@ check "... there" cmp -s "$PC/reg.csv" "$AREA/inbox/home.csv"
 cp "$PC/reg.csv" "$PC/one.csv"; cp "$PC/reg.csv" "$PC/two.csv"
 check "scp -O of two files at once" scp_o "$PC/one.csv" "$PC/two.csv" "$U:inbox"
 check "... both there" is "$(ls "$AREA/inbox" | grep -c '^one.csv$\|^two.csv$')" 2
+# As kascond writes it: 0600, the area owner's (the service user's).
 printf 'ext,name\r\n2001,Tokyo\r\n' >"$AREA/outbox/export.csv"
-chmod 600 "$AREA/outbox/export.csv"
+chmod 600 "$AREA/outbox/export.csv"; chown --reference="$AREA" "$AREA/outbox/export.csv"
 check "scp -O downloads from outbox/" scp_o "$U:outbox/export.csv" "$PC/"
 check "... byte for byte" cmp -s "$AREA/outbox/export.csv" "$PC/export.csv"
 check "... logged" log_has "scp: admin@$DOMAIN from 127.0.0.1 downloaded outbox/export.csv"
@@ -184,7 +158,5 @@ refused "pscp -scp of a file that is not there" "scp: inbox/none.csv: No such fi
 check "no temporary file is left by any of them" no_temp
 check "the secret file is unread and unchanged" is "$(cat "$OUTSIDE/secret.txt")" "not for administrators"
 check "no sanitizer reports from any kascond process" bash -c "! grep -q 'Sanitizer\|runtime error' '$TMP/server.log'"
-kill "$server_pid"
-wait "$server_pid" 2>/dev/null
-server_pid=
+stop_kascond
 done_testing

@@ -269,21 +269,32 @@ static int set_algorithms(ssh_bind bind, const struct sshd_config *cfg)
     return 0;
 }
 
-/* The service user when started as root (options.h): NULL with *err set
- * when it is named and missing; NULL and no error when kascond goes on as
- * it is (not root, or no user named: the systemd unit starts kascond as
- * its user already). */
+/* The user kascond becomes when started as root (options.h): the one
+ * named with user =, or else the packaged service user.  kascond never
+ * stays root: NULL with *err set when that user is missing or is root.
+ * NULL and no error when kascond is not root (the systemd unit starts it
+ * as its user already). */
 static struct passwd *service_user(const struct sshd_config *cfg, bool *err)
 {
     *err = false;
-    if (geteuid() != 0 || !cfg->user[0])
+    if (geteuid() != 0)
         return NULL;
-    struct passwd *pw = getpwnam(cfg->user);
-    if (!pw) {
-        fprintf(stderr, _("%s: no such user: %s\n"), prog, cfg->user);
-        *err = true;
-    }
-    return pw && pw->pw_uid != 0 ? pw : NULL;
+    const char *name = cfg->user[0] ? cfg->user : SSHD_SERVICE_USER;
+    struct passwd *pw = getpwnam(name);
+    if (!pw && cfg->user[0])
+        fprintf(stderr, _("%s: no such user: %s\n"), prog, name);
+    else if (!pw)
+        fprintf(stderr,
+                _("%s: started as root, and there is no user %s to run as: name the service "
+                  "user with user = NAME (or --user NAME); kascond does not run as root\n"),
+                prog, name);
+    else if (pw->pw_uid == 0)
+        fprintf(stderr,
+                _("%s: user %s is root: name an unprivileged service user; kascond does not "
+                  "run as root\n"),
+                prog, name);
+    *err = !pw || pw->pw_uid == 0;
+    return *err ? NULL : pw;
 }
 
 /* Becomes the service user for good: no way back to root. */
@@ -572,9 +583,9 @@ int main(int argc, char **argv)
         ssh_bind_free(bind);
         return 1;
     }
-    if (!pw && geteuid() == 0)
-        sshd_log(LOG_DAEMON | LOG_WARNING,
-                 "Running as root: name the service user with user = to drop root after binding");
+    if (pw && !cfg.user[0])
+        sshd_log(LOG_DAEMON | LOG_NOTICE, "Started as root without user =: running as %s",
+                 pw->pw_name);
     if (prepare_database(cfg.db_path, cfg.registrar[0] != 0)) {
         ssh_bind_free(bind);
         return 1;

@@ -27,7 +27,8 @@ struct sshd_config {
     char public_host[256];
     int public_port; /* 0: the port kascond listens on */
     /* The service user: started as root, kascond binds and then becomes
-     * it for good, before it accepts a connection or opens the database. */
+     * it for good, before it accepts a connection or opens the database;
+     * SSHD_SERVICE_USER when none is named. */
     char user[64];
     /* Algorithms offered, comma-separated lists as in sshd_config. */
     char kex[512], ciphers[512], macs[512], host_key_algorithms[256];
@@ -39,6 +40,9 @@ struct sshd_config {
     bool registrar_plaintext;
     int registrar_interval;
 };
+
+/* The packaged service user (debian/kascon.sysusers). */
+#define SSHD_SERVICE_USER "kascon"
 
 void sshd_config_defaults(struct sshd_config *cfg);
 
