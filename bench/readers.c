@@ -67,7 +67,11 @@ static double login_once(const char *db)
     int rc = store_open(db, &st);
     struct ops_session session;
     if (!rc)
-        rc = ops_login(&(struct ops_ctx){.st = st}, DOMAIN, "admin", PASSWORD, "bench", &session);
+        rc = ops_login(
+            &(struct ops_ctx){.st = st},
+            &(struct ops_login_request){
+                .domain = DOMAIN, .user = "admin", .password = PASSWORD, .source = "bench"},
+            &session);
     store_close(st);
     return rc ? -1 : (bench_now() - t0) * 1e3;
 }
@@ -86,7 +90,8 @@ static int set_up(const char *db, const char *csv, long rows, int64_t *site_id)
     struct ops_ctx op = {.st = st, .actor = bench_actor};
     int rc = ops_site_add(&op, &site, &pr, site_id);
     if (!rc)
-        rc = ops_admin_add(&op, DOMAIN, "admin", PASSWORD, &p);
+        rc = ops_admin_add(&op, &(struct ops_admin_ref){.domain = DOMAIN, .name = "admin"},
+                           PASSWORD, &p);
     enum { BATCH = 5000 };
     static char mobiles[BATCH][24];
     char *args[BATCH];
