@@ -251,6 +251,16 @@ static int write_count(struct store_cdr_loader *l, const struct open_file *f)
     return store_step_done(l->st, s);
 }
 
+/* The record's own strings, not copies: they stay put until the step
+ * (copying every field was 16% of a load). */
+static void bind_opt_ref(struct store_stmt *s, int i, const char *v)
+{
+    if (v && *v)
+        stmt_bind_text_ref(s, i, v);
+    else
+        stmt_bind_null(s, i);
+}
+
 int store_cdr_loader_add(struct store_cdr_loader *l, const struct core_cdr *r)
 {
     char day[CORE_CDR_DAY_LEN + 1];
@@ -269,17 +279,17 @@ int store_cdr_loader_add(struct store_cdr_loader *l, const struct core_cdr *r)
     stmt_reset(s);
     stmt_bind_int64(s, 1, f->id);
     stmt_bind_int64(s, 2, f->records + 1);
-    store_bind_text(s, 3, r->call_time);
-    store_bind_opt(s, 4, r->answer_time);
-    store_bind_opt(s, 5, r->end_time);
+    stmt_bind_text_ref(s, 3, r->call_time);
+    bind_opt_ref(s, 4, r->answer_time);
+    bind_opt_ref(s, 5, r->end_time);
     stmt_bind_int(s, 6, r->completed);
-    store_bind_opt(s, 7, r->service);
-    store_bind_opt(s, 8, r->received);
-    store_bind_opt(s, 9, r->caller);
-    store_bind_opt(s, 10, r->callee);
-    store_bind_opt(s, 11, r->transferrer);
-    store_bind_opt(s, 12, r->disconnect_type);
-    store_bind_opt(s, 13, r->disconnector);
+    bind_opt_ref(s, 7, r->service);
+    bind_opt_ref(s, 8, r->received);
+    bind_opt_ref(s, 9, r->caller);
+    bind_opt_ref(s, 10, r->callee);
+    bind_opt_ref(s, 11, r->transferrer);
+    bind_opt_ref(s, 12, r->disconnect_type);
+    bind_opt_ref(s, 13, r->disconnector);
     if (r->cause == CORE_CDR_CAUSE_NONE)
         stmt_bind_null(s, 14);
     else
