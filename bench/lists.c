@@ -100,7 +100,7 @@ static double page_ms(struct store *st, int64_t site_id, enum list list, const c
         switch (list) {
         case L_EXT:
         case L_VIRTUAL:
-            store_ext_page(st, site_id, list == L_VIRTUAL, key, before, PAGE, none_ext, NULL);
+            store_ext_list_page(st, site_id, list == L_VIRTUAL, key, before, PAGE, none_ext, NULL);
             break;
         case L_LINES:
         case L_UNASSIGNED:

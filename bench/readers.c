@@ -55,7 +55,7 @@ static double list_once(const char *db, int64_t site_id)
     if (!rc)
         rc = store_ext_count(st, site_id, &count);
     if (!rc)
-        rc = store_ext_page(st, site_id, 0, NULL, false, PAGE, none_ext, NULL);
+        rc = store_ext_list_page(st, site_id, 0, NULL, false, PAGE, none_ext, NULL);
     store_close(st);
     return rc ? -1 : (bench_now() - t0) * 1e3;
 }

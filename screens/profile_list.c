@@ -60,8 +60,8 @@ static int fetch(void *ctx, const char *key, enum tui_list_dir dir, int max_rows
     struct list_state *s = ctx;
     struct scr_console *c = scr_console();
     struct sink_ctx sc = {sink};
-    int rc = store_ext_page(c->st, c->session.site.id, s->is_virtual ? 1 : 0, key,
-                            dir == TUI_LIST_BEFORE, max_rows, add_row, &sc);
+    int rc = store_ext_list_page(c->st, c->session.site.id, s->is_virtual ? 1 : 0, key,
+                                 dir == TUI_LIST_BEFORE, max_rows, add_row, &sc);
     return scr_fetch_result(rc);
 }
 

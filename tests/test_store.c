@@ -30,6 +30,90 @@ static int count_audit(const struct store_audit_entry *e, void *ctx)
     return 0;
 }
 
+static int join_line(const struct store_line *l, void *ctx)
+{
+    char *out = ctx;
+    size_t used = strlen(out);
+    snprintf(out + used, 256 - used, "%s%s", used ? " " : "", l->mobile);
+    return 0;
+}
+
+/* The unassigned mobiles as the list shows them (forward, and the last
+ * page backward), and the site's totals. */
+static void check_totals(struct store *st, int64_t site, int exts, int lines, const char *free,
+                         const char *what)
+{
+    int e = -1, l = -1, u = -1;
+    store_ext_count(st, site, &e);
+    store_line_count(st, site, false, &l);
+    store_line_count(st, site, true, &u);
+    char list[256] = "", back[256] = "";
+    store_line_page(st, site, true, NULL, false, 50, join_line, list);
+    store_line_page(st, site, true, "", true, 1, join_line, back);
+    int n = 0;
+    for (const char *p = free; *p; p++)
+        n += *p == ' ';
+    n += *free != 0;
+    const char *last = strrchr(free, ' ');
+    tap_ok(e == exts && l == lines && u == n && !strcmp(list, free) &&
+               !strcmp(back, last ? last + 1 : free),
+           "%s: %d extensions, %d lines, unassigned \"%s\" (have %d, %d, %d \"%s\", last \"%s\")",
+           what, exts, lines, free, e, l, u, list, back);
+}
+
+static int bulk_buf(struct store *st, int64_t site, enum ops_bulk_mode mode, const char *csv)
+{
+    struct core_problems pr;
+    core_problems_init(&pr);
+    struct ops_bulk_result res;
+    struct ops_bulk_request req = {.mode = mode, .buf = csv, .len = strlen(csv)};
+    int rc = ops_bulk(TEST_CTX(st, site), &req, &pr, &res);
+    rc = rc ? rc : first_code(&pr);
+    core_problems_free(&pr);
+    return rc;
+}
+
+/* The totals (site_counts) and the unassigned list (lines.assigned) follow
+ * every kind of change: one by one, in bulk, and refused changes. */
+static void totals(struct store *st)
+{
+    struct core_problems pr;
+    core_problems_init(&pr);
+    struct core_problem p;
+    int64_t site = 0;
+    struct ops_site_input in = {.domain = "osaka.example.jp", .capacity = "10", .site_number = "7"};
+    tap_is(ops_site_add(TEST_CTX(st, 0), &in, &pr, &site), CORE_OK, "totals: a new site");
+    check_totals(st, site, 0, 0, "", "a new site");
+    char *mobiles[] = {"09022220001", "09022220002", "09022220003", "09022220004"};
+    ops_line_add(TEST_CTX(st, 0), "osaka.example.jp", mobiles, 4, &pr);
+    check_totals(st, site, 0, 4, "09022220001 09022220002 09022220003 09022220004",
+                 "four lines provisioned");
+    tap_is(bulk_buf(st, site, OPS_BULK_REGISTER, "300,09022220002\r\n301,09022220004\r\n"), CORE_OK,
+           "totals: bulk register of two with their mobiles");
+    tap_is(reg(st, site, "302", NULL, NULL, NULL), CORE_OK, "totals: register one without");
+    check_totals(st, site, 3, 4, "09022220001 09022220003", "after the bulk register");
+    tap_is(bulk_buf(st, site, OPS_BULK_REGISTER, "303,09022220002\r\n"), E_MOBILE_ASSIGNED,
+           "totals: a refused bulk register");
+    check_totals(st, site, 3, 4, "09022220001 09022220003", "... changes nothing");
+    tap_is(ops_unassign(TEST_CTX(st, site), "300", "09022220002", &p), CORE_OK,
+           "totals: unassign one");
+    check_totals(st, site, 3, 4, "09022220001 09022220002 09022220003", "after the unassign");
+    tap_is(ops_assign(TEST_CTX(st, site), "302", "09022220001", &pr), CORE_OK,
+           "totals: assign one");
+    check_totals(st, site, 3, 4, "09022220002 09022220003", "after the assign");
+    tap_is(reg(st, site, "304", NULL, NULL, NULL), CORE_OK, "totals: register one");
+    check_totals(st, site, 4, 4, "09022220002 09022220003", "after the register");
+    tap_is(bulk_buf(st, site, OPS_BULK_DELETE,
+                    "301,09022220004,0000000000\r\n302,09022220001,0000000000\r\n"),
+           CORE_OK, "totals: bulk delete of two with their mobiles");
+    check_totals(st, site, 2, 4, "09022220001 09022220002 09022220003 09022220004",
+                 "after the bulk delete");
+    tap_is(ops_ext_delete(TEST_CTX(st, site), "304", false, &p), CORE_OK, "totals: delete one");
+    check_totals(st, site, 1, 4, "09022220001 09022220002 09022220003 09022220004",
+                 "after the delete");
+    core_problems_free(&pr);
+}
+
 int main(void)
 {
     char dir[] = "/tmp/kascon-test-XXXXXX", path[256];
@@ -326,6 +410,7 @@ int main(void)
     store_audit_page(st, site, &nobody, 0, false, 1000, count_audit, &filtered);
     tap_is(filtered, 0, "a filter matching nothing");
 
+    totals(st);
     store_close(st);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

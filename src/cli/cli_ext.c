@@ -341,8 +341,8 @@ int cli_ext_list(struct cli *cli, int argc, char **argv)
         cli_json_open(x.json, NULL, '[');
     do {
         snprintf(before, sizeof before, "%s", x.last);
-        rc = store_ext_page(cli->st, site.id, -1, x.last[0] ? x.last : NULL, false, 1000, print_ext,
-                            &x);
+        rc = store_ext_list_page(cli->st, site.id, -1, x.last[0] ? x.last : NULL, false, 1000,
+                                 print_ext, &x);
     } while (!rc && strcmp(before, x.last));
     if (x.json)
         cli_json_close(x.json, ']');

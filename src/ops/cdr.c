@@ -285,7 +285,8 @@ static int site_extensions(struct store *st, int64_t site_id, struct ext_list *l
         char from[32];
         snprintf(from, sizeof from, "%lld", l->next - 1);
         l->rows = 0;
-        rc = store_ext_page(st, site_id, 0, l->count ? from : NULL, false, 1000, collect_ext, l);
+        rc = store_ext_list_page(st, site_id, 0, l->count ? from : NULL, false, 1000, collect_ext,
+                                 l);
     } while (!rc && l->rows == 1000);
     return rc;
 }

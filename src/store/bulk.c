@@ -275,6 +275,7 @@ int store_bulk_apply_register(struct store_bulk *b, const struct store_bulk_guar
         stmt_bind_int64(s, 2, base);
     if (!rc)
         rc = run(b, s);
+    int64_t created = rc ? 0 : store_changes(b->st), assigned = 0;
     s = NULL;
     if (!rc && (s = store_prepare(b->st, "INSERT INTO assignments (extension_id, line_id)"
                                          " SELECT coalesce(ext_id, ?1 + new_seq), line_id"
@@ -283,6 +284,15 @@ int store_bulk_apply_register(struct store_bulk *b, const struct store_bulk_guar
         stmt_bind_int64(s, 1, base);
     if (!rc)
         rc = run(b, s);
+    if (!rc)
+        assigned = store_changes(b->st);
+    /* The totals and the lines' flag, in the same transaction. */
+    if (!rc && assigned)
+        rc = run(b, store_prepare(b->st,
+                                  "UPDATE lines SET assigned = 1 WHERE id IN"
+                                  " (SELECT line_id FROM bulk_rows WHERE line_id IS NOT NULL)"));
+    if (!rc)
+        rc = store_counts_add(b->st, b->site_id, created, 0, assigned);
     if (!rc)
         rc = audit(b, sum, who,
                    "INSERT INTO audit_rows (audit_id, row, action, object, detail)"
@@ -306,13 +316,22 @@ int store_bulk_apply_delete(struct store_bulk *b, const struct store_bulk_summar
     if (!rc && stmt_column_int64(s, 0) != b->staged)
         rc = E_CHANGED_MEANWHILE;
     stmt_finalize(s);
+    /* The lines first, while their assignments say which they are; the
+     * totals by what each delete removed. */
     static const char *const deletes[] = {
+        "UPDATE lines SET assigned = 0 WHERE id IN (SELECT a.line_id FROM assignments a"
+        " WHERE a.extension_id IN (SELECT ext_id FROM bulk_rows))",
         "DELETE FROM assignments WHERE extension_id IN (SELECT ext_id FROM bulk_rows)",
         "DELETE FROM forwarding WHERE extension_id IN (SELECT ext_id FROM bulk_rows)",
         "DELETE FROM extensions WHERE id IN (SELECT ext_id FROM bulk_rows)",
     };
-    for (size_t i = 0; !rc && i < sizeof deletes / sizeof deletes[0]; i++)
+    int64_t removed[4] = {0};
+    for (size_t i = 0; !rc && i < sizeof deletes / sizeof deletes[0]; i++) {
         rc = run(b, store_prepare(b->st, deletes[i]));
+        removed[i] = rc ? 0 : store_changes(b->st);
+    }
+    if (!rc)
+        rc = store_counts_add(b->st, b->site_id, -removed[3], 0, -removed[1]);
     if (!rc)
         rc = audit(b, sum, who,
                    "INSERT INTO audit_rows (audit_id, row, action, object, detail)"

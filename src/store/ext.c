@@ -8,6 +8,47 @@
 
 #include "store/internal.h"
 
+/* ---- totals ---- */
+
+int store_counts_add(struct store *st, int64_t site_id, int64_t extensions, int64_t lines,
+                     int64_t assigned)
+{
+    if (!extensions && !lines && !assigned)
+        return CORE_OK;
+    struct store_stmt *s = store_prepare(
+        st, "INSERT INTO site_counts (site_id, extensions, lines, assigned) VALUES (?1, ?2, ?3, ?4)"
+            " ON CONFLICT (site_id) DO UPDATE SET"
+            " extensions = site_counts.extensions + excluded.extensions,"
+            " lines = site_counts.lines + excluded.lines,"
+            " assigned = site_counts.assigned + excluded.assigned");
+    if (!s)
+        return E_STORAGE;
+    stmt_bind_int64(s, 1, site_id);
+    stmt_bind_int64(s, 2, extensions);
+    stmt_bind_int64(s, 3, lines);
+    stmt_bind_int64(s, 4, assigned);
+    return store_step_done(st, s);
+}
+
+/* column: 0 extensions, 1 lines, 2 lines - assigned (unassigned) */
+static int counts_get(struct store *st, int64_t site_id, int column, int *count)
+{
+    struct store_stmt *s = store_prepare(
+        st, "SELECT extensions, lines, lines - assigned FROM site_counts WHERE site_id = ?");
+    if (!s)
+        return E_STORAGE;
+    stmt_bind_int64(s, 1, site_id);
+    int rc = stmt_step(s), out = CORE_OK;
+    if (rc == STMT_ROW)
+        *count = stmt_column_int(s, column);
+    else if (rc == STMT_DONE)
+        *count = 0; /* a site with nothing counted yet */
+    else
+        out = store_fail(st);
+    stmt_finalize(s);
+    return out;
+}
+
 /* ---- lines ---- */
 
 int store_line_add(struct store *st, int64_t site_id, const char *mobile,
@@ -25,6 +66,8 @@ int store_line_add(struct store *st, int64_t site_id, const char *mobile,
     stmt_bind_int64(s, 1, site_id);
     store_bind_text(s, 2, mobile);
     rc = store_step_done(st, s);
+    if (!rc)
+        rc = store_counts_add(st, site_id, 0, 1, 0);
     if (rc)
         return rc;
     return store_audit(st, site_id, who, "line.add", mobile, NULL, "provisioned");
@@ -77,47 +120,29 @@ static int visit_line(struct store_stmt *s, void *ctx)
 int store_line_page(struct store *st, int64_t site_id, bool unassigned_only, const char *key,
                     bool before, int limit, store_line_cb cb, void *ctx)
 {
-    /* Two statements rather than one with a computed order: each uses the
-     * (site_id, mobile) index in its own direction. */
-    struct store_stmt *s = store_prepare(
-        st, before ? LINE_SELECT
-                " WHERE l.site_id = ?1 AND (?2 = '' OR l.mobile < ?2)"
-                " AND (?3 = 0 OR a.line_id IS NULL) ORDER BY l.mobile DESC LIMIT ?4"
-                   : LINE_SELECT " WHERE l.site_id = ?1 AND l.mobile > ?2"
-                                 " AND (?3 = 0 OR a.line_id IS NULL) ORDER BY l.mobile LIMIT ?4");
+    /* One statement per direction rather than a computed order, each
+     * walking (site_id, mobile) its own way; the unassigned mobiles walk
+     * the partial index of their own (a literal assigned = 0 lets the
+     * planner take it), never passing over the assigned ones. */
+#define LINE_PAGE(filter)                                                                          \
+    LINE_SELECT " WHERE l.site_id = ?1 AND l.mobile > ?2" filter " ORDER BY l.mobile LIMIT ?3",    \
+        LINE_SELECT " WHERE l.site_id = ?1 AND (?2 = '' OR l.mobile < ?2)" filter                  \
+                    " ORDER BY l.mobile DESC LIMIT ?3"
+    static const char *const sql[2][2] = {{LINE_PAGE("")}, {LINE_PAGE(" AND l.assigned = 0")}};
+#undef LINE_PAGE
+    struct store_stmt *s = store_prepare(st, sql[unassigned_only][before]);
     if (!s)
         return E_STORAGE;
     stmt_bind_int64(s, 1, site_id);
     store_bind_text(s, 2, key ? key : "");
-    stmt_bind_int(s, 3, unassigned_only);
-    stmt_bind_int(s, 4, limit);
+    stmt_bind_int(s, 3, limit);
     struct line_visit v = {cb, ctx};
     return store_each_row(st, s, visit_line, &v);
 }
 
-static int count_query(struct store *st, struct store_stmt *s, int *count)
-{
-    if (!s)
-        return E_STORAGE;
-    int out = CORE_OK;
-    if (stmt_step(s) == STMT_ROW)
-        *count = stmt_column_int(s, 0);
-    else
-        out = store_fail(st);
-    stmt_finalize(s);
-    return out;
-}
-
 int store_line_count(struct store *st, int64_t site_id, bool unassigned_only, int *count)
 {
-    struct store_stmt *s =
-        store_prepare(st, "SELECT count(*) FROM lines l LEFT JOIN assignments a ON a.line_id = l.id"
-                          " WHERE l.site_id = ? AND (? = 0 OR a.line_id IS NULL)");
-    if (s) {
-        stmt_bind_int64(s, 1, site_id);
-        stmt_bind_int(s, 2, unassigned_only);
-    }
-    return count_query(st, s, count);
+    return counts_get(st, site_id, unassigned_only ? 2 : 1, count);
 }
 
 /* ---- extensions ---- */
@@ -128,6 +153,15 @@ int store_line_count(struct store *st, int64_t site_id, bool unassigned_only, in
     " (SELECT count(*) FROM pickup_members p WHERE p.extension_id = e.id)"                         \
     " + (SELECT count(*) FROM hunt_members h WHERE h.extension_id = e.id),"                        \
     " (SELECT r.number FROM hunt_groups r WHERE r.rep_extension_id = e.id)"                        \
+    " FROM extensions e LEFT JOIN assignments a ON a.extension_id = e.id"                          \
+    " LEFT JOIN lines l ON l.id = a.line_id"
+
+/* What the lists show, in EXT_SELECT's columns: no credentials, no
+ * version, and no lookup of a represented hunting group per row. */
+#define EXT_LIST_SELECT                                                                            \
+    "SELECT e.id, e.site_id, e.ext, e.is_virtual, e.sip_id, NULL, e.web_user, NULL, l.mobile, 0,"  \
+    " (SELECT count(*) FROM pickup_members p WHERE p.extension_id = e.id)"                         \
+    " + (SELECT count(*) FROM hunt_members h WHERE h.extension_id = e.id), 0"                      \
     " FROM extensions e LEFT JOIN assignments a ON a.extension_id = e.id"                          \
     " LEFT JOIN lines l ON l.id = a.line_id"
 
@@ -216,6 +250,8 @@ int store_ext_insert(struct store *st, struct store_ext *ext, const struct store
     store_bind_opt(s, 7, ext->web_user);
     store_bind_opt(s, 8, ext->web_pw_hash);
     rc = store_step_id(st, s, &ext->id);
+    if (!rc)
+        rc = store_counts_add(st, ext->site_id, 1, 0, 0);
     if (rc)
         return rc;
     ext->version = 1;
@@ -265,7 +301,8 @@ int store_ext_delete(struct store *st, int64_t site_id, const char *ext, bool fo
             return rc;
     }
     if ((rc = exec_with_id(st, "DELETE FROM forwarding WHERE extension_id = ?", e.id)) ||
-        (rc = exec_with_id(st, "DELETE FROM extensions WHERE id = ?", e.id)))
+        (rc = exec_with_id(st, "DELETE FROM extensions WHERE id = ?", e.id)) ||
+        (rc = store_counts_add(st, site_id, -1, 0, 0)))
         return rc;
     char before[400];
     snprintf(before, sizeof before, "virtual=%d sip_id=%s web_user=%s groups=%s", e.is_virtual,
@@ -276,10 +313,7 @@ int store_ext_delete(struct store *st, int64_t site_id, const char *ext, bool fo
 
 int store_ext_count(struct store *st, int64_t site_id, int *count)
 {
-    struct store_stmt *s = store_prepare(st, "SELECT count(*) FROM extensions WHERE site_id = ?");
-    if (s)
-        stmt_bind_int64(s, 1, site_id);
-    return count_query(st, s, count);
+    return counts_get(st, site_id, 0, count);
 }
 
 struct ext_visit {
@@ -295,23 +329,30 @@ static int visit_ext(struct store_stmt *s, void *ctx)
     return v->cb(&e, v->ctx);
 }
 
-int store_ext_page(struct store *st, int64_t site_id, int virtual_filter, const char *key,
-                   bool before, int limit, store_ext_cb cb, void *ctx)
+static int ext_page(struct store *st, bool full, int64_t site_id, int virtual_filter,
+                    const char *key, bool before, int limit, store_ext_cb cb, void *ctx)
 {
-    /* The virtual profiles have a partial index of their own (a site has
-     * a few among 100,000 ordinary ones); the filter is a literal in the
-     * statement so that the planner uses it.  The other lists walk
-     * (site_id, ext_num), passing over the few virtual ones. */
-#define EXT_PAGE(filter)                                                                           \
-    EXT_SELECT " WHERE e.site_id = ?1 AND e.ext_num > ?2" filter " ORDER BY e.ext_num LIMIT ?4",   \
-        EXT_SELECT " WHERE e.site_id = ?1 AND e.ext_num < ?2" filter                               \
-                   " ORDER BY e.ext_num DESC LIMIT ?4"
-    static const char *const sql[3][2] = {{EXT_PAGE(" AND ?3 < 0")},
-                                          {EXT_PAGE(" AND e.is_virtual = 0 AND ?3 = 0")},
-                                          {EXT_PAGE(" AND e.is_virtual = 1 AND ?3 = 1")}};
+    /* The virtual and the ordinary profiles have a partial index each (a
+     * site has a few virtual ones among 100,000 ordinary ones, often in a
+     * number range of their own); the filter is a literal in the
+     * statement so that the planner uses it.  The list of all walks
+     * (site_id, ext_num). */
+#define EXT_PAGE(select, filter)                                                                   \
+    select " WHERE e.site_id = ?1 AND e.ext_num > ?2" filter " ORDER BY e.ext_num LIMIT ?4",       \
+        select " WHERE e.site_id = ?1 AND e.ext_num < ?2" filter                                   \
+               " ORDER BY e.ext_num DESC LIMIT ?4"
+#define EXT_PAGES(select)                                                                          \
+    {                                                                                              \
+        {EXT_PAGE(select, " AND ?3 < 0")}, {EXT_PAGE(select, " AND e.is_virtual = 0 AND ?3 = 0")}, \
+        {                                                                                          \
+            EXT_PAGE(select, " AND e.is_virtual = 1 AND ?3 = 1")                                   \
+        }                                                                                          \
+    }
+    static const char *const sql[2][3][2] = {EXT_PAGES(EXT_LIST_SELECT), EXT_PAGES(EXT_SELECT)};
+#undef EXT_PAGES
 #undef EXT_PAGE
     int which = virtual_filter < 0 ? 0 : virtual_filter ? 2 : 1;
-    struct store_stmt *s = store_prepare(st, sql[which][before]);
+    struct store_stmt *s = store_prepare(st, sql[full][which][before]);
     if (!s)
         return E_STORAGE;
     stmt_bind_int64(s, 1, site_id);
@@ -321,6 +362,18 @@ int store_ext_page(struct store *st, int64_t site_id, int virtual_filter, const 
     stmt_bind_int(s, 4, limit);
     struct ext_visit v = {cb, ctx};
     return store_each_row(st, s, visit_ext, &v);
+}
+
+int store_ext_page(struct store *st, int64_t site_id, int virtual_filter, const char *key,
+                   bool before, int limit, store_ext_cb cb, void *ctx)
+{
+    return ext_page(st, true, site_id, virtual_filter, key, before, limit, cb, ctx);
+}
+
+int store_ext_list_page(struct store *st, int64_t site_id, int virtual_filter, const char *key,
+                        bool before, int limit, store_ext_cb cb, void *ctx)
+{
+    return ext_page(st, false, site_id, virtual_filter, key, before, limit, cb, ctx);
 }
 
 int store_assign(struct store *st, int64_t site_id, const char *ext, const char *mobile,
@@ -348,7 +401,9 @@ int store_assign(struct store *st, int64_t site_id, const char *ext, const char 
         return E_STORAGE;
     stmt_bind_int64(s, 1, e.id);
     stmt_bind_int64(s, 2, line.id);
-    if ((rc = store_step_done(st, s)))
+    if ((rc = store_step_done(st, s)) ||
+        (rc = exec_with_id(st, "UPDATE lines SET assigned = 1 WHERE id = ?", line.id)) ||
+        (rc = store_counts_add(st, site_id, 0, 0, 1)))
         return rc;
     if ((rc = exec_with_id(st, "UPDATE extensions SET version = version + 1 WHERE id = ?", e.id)))
         return rc;
@@ -364,7 +419,12 @@ int store_unassign(struct store *st, int64_t site_id, const char *ext, const cha
         return rc;
     if (!e.mobile[0] || (mobile && *mobile && strcmp(mobile, e.mobile)))
         return E_MOBILE_NOT_ASSIGNED;
-    if ((rc = exec_with_id(st, "DELETE FROM assignments WHERE extension_id = ?", e.id)) ||
+    if ((rc = exec_with_id(st,
+                           "UPDATE lines SET assigned = 0 WHERE id ="
+                           " (SELECT line_id FROM assignments WHERE extension_id = ?)",
+                           e.id)) ||
+        (rc = exec_with_id(st, "DELETE FROM assignments WHERE extension_id = ?", e.id)) ||
+        (rc = store_counts_add(st, site_id, 0, 0, -1)) ||
         (rc = exec_with_id(st, "UPDATE extensions SET version = version + 1 WHERE id = ?", e.id)))
         return rc;
     return store_audit(st, site_id, who, "ext.unassign", ext, e.mobile, "mobile=-");

@@ -27,6 +27,11 @@ int64_t store_changes(struct store *st);
 void store_bind_text(struct store_stmt *s, int i, const char *v);
 /* Binds NULL for an empty string: optional values are NULL in the schema. */
 void store_bind_opt(struct store_stmt *s, int i, const char *v);
+/* Adds to a site's totals (site_counts), in the caller's transaction:
+ * every statement that adds or removes an extension, a line or an
+ * assignment calls it with what it changed. */
+int store_counts_add(struct store *st, int64_t site_id, int64_t extensions, int64_t lines,
+                     int64_t assigned);
 void store_column_copy(struct store_stmt *s, int col, char *dst, size_t n);
 /* Steps a row query to the end, handing each row to `each`, and finalizes
  * it; a non-zero return from `each` stops there and is returned. */

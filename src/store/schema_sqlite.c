@@ -231,6 +231,27 @@ const char *const store_sqlite_migrations[] = {
     "ALTER TABLE admins ADD COLUMN terminal_encoding TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE extensions ADD COLUMN terminal_encoding TEXT NOT NULL DEFAULT '';"
     "CREATE INDEX audit_at ON audit(at);",
+    /* 6: a site's totals kept with the rows they count, and the lists
+     * that skipped rows made index ranges.  Every statement that adds or
+     * removes an extension, a line or an assignment updates site_counts
+     * in its own transaction (store_counts_add); lines.assigned mirrors
+     * assignments, so that the unassigned mobiles are one range of a
+     * partial index, as the ordinary profiles are (the virtual ones have
+     * theirs since 4). */
+    "CREATE TABLE site_counts ("
+    " site_id INTEGER PRIMARY KEY REFERENCES sites(id),"
+    " extensions INTEGER NOT NULL DEFAULT 0,"
+    " lines INTEGER NOT NULL DEFAULT 0,"
+    " assigned INTEGER NOT NULL DEFAULT 0);"
+    "INSERT INTO site_counts (site_id, extensions, lines, assigned) SELECT s.id,"
+    " (SELECT count(*) FROM extensions e WHERE e.site_id = s.id),"
+    " (SELECT count(*) FROM lines l WHERE l.site_id = s.id),"
+    " (SELECT count(*) FROM lines l JOIN assignments a ON a.line_id = l.id"
+    "  WHERE l.site_id = s.id) FROM sites s;"
+    "ALTER TABLE lines ADD COLUMN assigned INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE lines SET assigned = 1 WHERE id IN (SELECT line_id FROM assignments);"
+    "CREATE INDEX lines_unassigned ON lines(site_id, mobile) WHERE assigned = 0;"
+    "CREATE INDEX extensions_ordinary ON extensions(site_id, ext_num) WHERE is_virtual = 0;",
 };
 
 const int store_sqlite_migration_count =

@@ -250,6 +250,11 @@ typedef int (*store_ext_cb)(const struct store_ext *ext, void *ctx);
  * all profiles, 0 ordinary only, 1 virtual only. */
 int store_ext_page(struct store *st, int64_t site_id, int virtual_filter, const char *key,
                    bool before, int limit, store_ext_cb cb, void *ctx);
+/* The same page with what a list shows only (id, site, number, type, SIP
+ * ID, web user, mobile, group count): no credentials, version or
+ * represented group, which cost a list 3.7x the work. */
+int store_ext_list_page(struct store *st, int64_t site_id, int virtual_filter, const char *key,
+                        bool before, int limit, store_ext_cb cb, void *ctx);
 
 /* Saves the SIP and web credentials of ext (by id) if its version is
  * unchanged (E_CHANGED_MEANWHILE otherwise); bumps ext->version. */
