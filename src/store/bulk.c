@@ -141,42 +141,104 @@ static struct store_stmt *with_site(struct store_bulk *b, const char *sql)
     return s;
 }
 
+static int cmp_id(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The site's group members and hunting group representatives, one id per
+ * membership, sorted: a site has a few hundred, read from the groups'
+ * own keys rather than looked up for each of its 100,000 profiles. */
+static int grouped_ids(struct store *st, int64_t site_id, int64_t **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    struct store_stmt *s = store_prepare(
+        st, "SELECT m.extension_id FROM pickup_groups g JOIN pickup_members m ON m.group_id = g.id"
+            " WHERE g.site_id = ?1"
+            " UNION ALL SELECT m.extension_id FROM hunt_groups g"
+            " JOIN hunt_members m ON m.group_id = g.id WHERE g.site_id = ?1"
+            " UNION ALL SELECT rep_extension_id FROM hunt_groups WHERE site_id = ?1");
+    if (!s)
+        return E_STORAGE;
+    stmt_bind_int64(s, 1, site_id);
+    size_t cap = 0;
+    int rc;
+    while ((rc = stmt_step(s)) == STMT_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 64;
+            int64_t *more = realloc(*out, cap * sizeof *more);
+            if (!more) {
+                stmt_finalize(s);
+                return E_NO_MEMORY;
+            }
+            *out = more;
+        }
+        (*out)[(*n)++] = stmt_column_int64(s, 0);
+    }
+    int result = rc == STMT_DONE ? CORE_OK : store_fail(st);
+    stmt_finalize(s);
+    if (!result && *n)
+        qsort(*out, *n, sizeof **out, cmp_id);
+    return result;
+}
+
+/* How many times id is in the sorted ids. */
+static int occurrences(const int64_t *ids, size_t n, int64_t id)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ids[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    int count = 0;
+    while (lo < n && ids[lo++] == id)
+        count++;
+    return count;
+}
+
 int store_bulk_site_exts(struct store *st, int64_t site_id, bool with_groups, store_bulk_ext_cb cb,
                          void *ctx)
 {
     /* Group memberships (and a hunting group's representative) matter to
-     * a delete only: the subqueries cost a lookup each. */
-    struct store_stmt *s = store_prepare(
-        st, with_groups ? "SELECT e.id, e.ext, e.sip_id, e.web_user, e.is_virtual, l.mobile,"
-                          " (SELECT count(*) FROM pickup_members p WHERE p.extension_id = e.id)"
-                          " + (SELECT count(*) FROM hunt_members h WHERE h.extension_id = e.id)"
-                          " + (SELECT count(*) FROM hunt_groups r WHERE r.rep_extension_id = e.id)"
-                          " FROM extensions e LEFT JOIN assignments a ON a.extension_id = e.id"
-                          " LEFT JOIN lines l ON l.id = a.line_id WHERE e.site_id = ?"
-                        : "SELECT e.id, e.ext, e.sip_id, e.web_user, e.is_virtual, l.mobile, 0"
-                          " FROM extensions e LEFT JOIN assignments a ON a.extension_id = e.id"
-                          " LEFT JOIN lines l ON l.id = a.line_id WHERE e.site_id = ?");
-    if (!s)
-        return E_STORAGE;
+     * a delete only. */
+    int64_t *grouped = NULL;
+    size_t ngrouped = 0;
+    int rc = with_groups ? grouped_ids(st, site_id, &grouped, &ngrouped) : CORE_OK;
+    struct store_stmt *s =
+        rc ? NULL
+           : store_prepare(st, "SELECT e.id, e.ext, e.sip_id, e.web_user, e.is_virtual, l.mobile"
+                               " FROM extensions e LEFT JOIN assignments a ON a.extension_id = e.id"
+                               " LEFT JOIN lines l ON l.id = a.line_id WHERE e.site_id = ?");
+    if (!s) {
+        free(grouped);
+        return rc ? rc : E_STORAGE;
+    }
     stmt_bind_int64(s, 1, site_id);
-    int rc;
     while ((rc = stmt_step(s)) == STMT_ROW) {
         const char *v;
-        struct store_bulk_ext e = {.id = stmt_column_int64(s, 0),
+        int64_t id = stmt_column_int64(s, 0);
+        struct store_bulk_ext e = {.id = id,
                                    .ext = (v = stmt_column_text(s, 1)) ? v : "",
                                    .sip_id = (v = stmt_column_text(s, 2)) ? v : "",
                                    .web_user = (v = stmt_column_text(s, 3)) ? v : "",
                                    .is_virtual = stmt_column_int(s, 4),
                                    .mobile = (v = stmt_column_text(s, 5)) ? v : "",
-                                   .groups = stmt_column_int(s, 6)};
+                                   .groups = ngrouped ? occurrences(grouped, ngrouped, id) : 0};
         int stop = cb(&e, ctx);
         if (stop) {
             stmt_finalize(s);
+            free(grouped);
             return stop;
         }
     }
     int out = rc == STMT_DONE ? CORE_OK : store_fail(st);
     stmt_finalize(s);
+    free(grouped);
     return out;
 }
 
