@@ -153,6 +153,18 @@ took=$(figure ended_after "$TMP/sftp-idle.out")
 check "an idle SFTP session ends after it too (took ${took:-?} s)" test -n "$took" -a "${took:-99}" -lt 30
 stop_kascond "$idle_pid"
 
+# ---- password guesses from one address take turns ----
+wrong() { timeout 60 sshpass -p wrong1234 ssh "${SSH_OPTS[@]}" -p "$PORT" "$1@$D@127.0.0.1" true 2>/dev/null; }
+wrong nobody # a failure: from now on this address's attempts are paced
+start=$(date +%s%N) guesses=()
+for i in 1 2 3 4 5 6; do wrong "nobody$i" & guesses+=($!); done
+wait "${guesses[@]}"
+took_ms=$((($(date +%s%N) - start) / 1000000))
+check "after a failure, six wrong passwords at once from one address take turns (${took_ms} ms, at least 1250)" \
+  test "$took_ms" -ge 1250
+check "... each refused and logged" \
+  test "$(grep -c 'Failed [a-z-]* for invalid user nobody[1-6]@' "$TMP/server.log")" = 6
+
 check "every session has ended" wait_for 15 bash -c "! pgrep -P $server_pid >/dev/null"
 check "no sanitizer reports from any kascond process" bash -c "! grep -q 'Sanitizer\|runtime error' '$TMP/server.log'"
 stop_kascond "$server_pid"

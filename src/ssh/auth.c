@@ -14,6 +14,7 @@
 
 #include "ssh/log.h"
 #include "ssh/session.h"
+#include "ssh/throttle.h"
 
 /* "admin@tokyo.example.jp" → user "admin", domain "tokyo.example.jp":
  * split at the last '@' (doc/spec.md §3.6); no '@' leaves the domain empty. */
@@ -150,6 +151,8 @@ static void note_failure(struct session *s)
 static bool judge_password(struct session *s, const char *method, const char *full_user,
                            const char *password)
 {
+    /* An address that failed lately waits for its turn (throttle.c). */
+    sshd_throttle_wait(s->peer->addr);
     struct timespec start;
     clock_gettime(CLOCK_MONOTONIC, &start);
     char user[CORE_ADMIN_NAME_MAX + 2], domain[CORE_DOMAIN_MAX + 2];
@@ -168,6 +171,7 @@ static bool judge_password(struct session *s, const char *method, const char *fu
     }
     if (rc == E_LOGIN_FAILED)
         log_outcome(s, method, full_user, NULL);
+    sshd_throttle_failed(s->peer->addr);
     if (s->login.auto_unlocked)
         sshd_log(LOG_AUTH | LOG_NOTICE, "Lock of %s expired (automatic unlock)", full_user);
     pad_failure(&start);

@@ -30,6 +30,7 @@
 #include "ops/registrar.h"
 #include "ssh/log.h"
 #include "ssh/sshd.h"
+#include "ssh/throttle.h"
 #include "store/store.h"
 
 static const char *prog = "kascond";
@@ -612,6 +613,8 @@ int main(int argc, char **argv)
     struct sigaction sa_reload = {.sa_handler = on_reload};
     sigemptyset(&sa_reload.sa_mask);
     sigaction(SIGHUP, &sa_reload, NULL);
+    if (sshd_throttle_init())
+        sshd_log(LOG_DAEMON | LOG_WARNING, "Password attempts are not paced: %s", strerror(errno));
     sshd_log(LOG_DAEMON | LOG_INFO, "Server listening on %s port %s.", cfg.listen_addr, bound_port);
     rc = serve(bind, &cfg, argc, argv);
     ssh_bind_free(bind);
