@@ -107,6 +107,46 @@ def cmd_resize(a):
     return 0 if ok and alive else 1
 
 
+def settle(chan, quiet=0.3, seconds=10):
+    """Reads until the console has drawn nothing for `quiet` seconds."""
+    end = time.time() + seconds
+    while time.time() < end and not (chan.closed or chan.exit_status_ready()):
+        if not select.select([chan], [], [], quiet)[0]:
+            return
+        chan.recv(65536)
+
+
+def cmd_hold(a):
+    """Opens extension profile --ext for editing in the console (which
+    takes its edit lock), touches FLAG.open, and keeps the session until
+    FLAG.done appears (60 s at most); then leaves the profile: whether the
+    session still answered a key is printed."""
+    t = connect(a.port, a.user, a.password)
+    ch = t.open_session()
+    ch.get_pty(term='xterm', width=100, height=30)
+    ch.invoke_shell()
+    print('console_started %d' % read_until(ch, a.expect.encode(), 30), flush=True)
+    for key in (b'1', b'1', b'1', a.ext.encode() + b'\r', b'\r'):
+        ch.send(key)
+        settle(ch)
+    open(a.flag + '.open', 'w').close()
+    end = time.time() + 60
+    while not os.path.exists(a.flag + '.done') and time.time() < end:
+        if ch.closed or ch.exit_status_ready():
+            break
+        if ch.recv_ready():
+            ch.recv(65536)
+        time.sleep(0.05)
+    answered = False
+    if not (ch.closed or ch.exit_status_ready()):
+        ch.send(b'\x1b')  # Esc: back to the list, which the console draws
+        answered = bool(select.select([ch], [], [], 10)[0]) and len(ch.recv(65536)) > 0
+    print('session_answered_after_restart %d' % answered, flush=True)
+    ch.close()
+    t.close()
+    return 0
+
+
 def cmd_console_resize(a):
     """The console alone on a pty that claims a huge size."""
     master, slave = pty.openpty()
@@ -358,11 +398,14 @@ def main():
     ap.add_argument('--quota', type=int, default=0)
     ap.add_argument('--input')
     ap.add_argument('--stderr')
+    ap.add_argument('--ext')
+    ap.add_argument('--flag')
     ap.add_argument('command')
     ap.add_argument('rest', nargs=argparse.REMAINDER)
     a = ap.parse_args()
     return {'resize': cmd_resize, 'console-resize': cmd_console_resize, 'quota': cmd_quota,
-            'interrupt': cmd_interrupt, 'exec': cmd_exec, 'sftp-idle': cmd_sftp_idle, 'nul': cmd_nul}[a.command](a)
+            'interrupt': cmd_interrupt, 'exec': cmd_exec, 'sftp-idle': cmd_sftp_idle, 'nul': cmd_nul,
+            'hold': cmd_hold}[a.command](a)
 
 
 if __name__ == '__main__':

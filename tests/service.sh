@@ -162,6 +162,31 @@ PYEOF
   check "... without dropping the open console session" grep -q '^after 1' "$TMP/hup.out"
   check "... and the listener still takes logins" bash -c "ssh_as() { timeout 30 sshpass -p '$PW' ssh ${SSH_OPTS[*]} -p '$PORT' 'admin@$D@127.0.0.1' \"\$@\"; }; ssh_as ext list >/dev/null"
   check "... and is the same process" kill -0 "$server"
+
+  # ---- a restart with a console session open ----
+  "$PY" "${top_srcdir:-.}/tests/hostile.py" --port "$PORT" --user "admin@$D" --password "$PW" \
+    --expect F10 --ext 2001 --flag "$TMP/hold" hold >"$TMP/hold.out" 2>&1 &
+  holder=$!
+  ext_2001="ext:$(q "select id from extensions where ext='2001'")"
+  lock_of_2001() { q "select holder||' '||taken_at||' '||session from locks where object='$ext_2001'"; }
+  held() { test "$(lock_of_2001 | cut -d' ' -f1)" = admin; }
+  check "a console session over SSH holds profile 2001's edit lock" wait_for 30 held
+  lock=$(lock_of_2001)
+  session_pid=$(echo "$lock" | cut -d: -f3)
+  stop_kascond "$server"
+  check "the listener stops; the session's process goes on" kill -0 "$session_pid"
+  STATE_DIRECTORY="$TMP/state" check "kascond starts again" start_kascond --log "$TMP/restart.log" \
+    --listen 127.0.0.1:0 --db "$KASCON_DB" --files "$TMP/files"
+  server=$KASCOND_PID PORT=$KASCOND_PORT
+  check "... the open session keeps its lock, holder and time as they were ($lock)" \
+    test "$(lock_of_2001)" = "$lock"
+  check "... none released as gone" bash -c "! grep -q 'Released' '$TMP/restart.log'"
+  touch "$TMP/hold.done"
+  wait "$holder"
+  sed 's/^/# /' "$TMP/hold.out"
+  check "... the session answers after the restart" grep -q '^session_answered_after_restart 1' "$TMP/hold.out"
+  no_lock() { test -z "$(lock_of_2001)"; }
+  check "... and its lock goes when it ends" wait_for 20 no_lock
 fi
 stop_kascond "$server"
 
