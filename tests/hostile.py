@@ -360,7 +360,7 @@ def cmd_sftp_idle(a):
 
 
 def cmd_nul(a):
-    """A name with a NUL byte over SFTP; passwords with control bytes."""
+    """A name with a NUL byte over SFTP and scp; passwords with control bytes."""
     t = connect(a.port, a.user, a.password)
     sftp = paramiko.SFTPClient.from_transport(t)
     try:
@@ -372,6 +372,17 @@ def cmd_nul(a):
         print('nul_name_refused 1')
         print('nul_name_message %s' % str(e).replace('\n', ' '))
     sftp.close()
+    t.close()
+    # The same name in a file record of the legacy scp protocol.
+    t = connect(a.port, a.user, a.password)
+    ch = t.open_session()
+    ch.exec_command('scp -t inbox/')
+    ready = ch.recv(1)
+    ch.sendall(b'C0600 1 a\x00b.csv\n')
+    answer = ch.recv(200) if select.select([ch], [], [], 30)[0] else b''
+    print('scp_nul_name_refused %d' % (ready == b'\x00' and answer[:1] == b'\x01'))
+    print('scp_nul_name_message %s' % answer[1:].decode(errors='replace').strip())
+    ch.close()
     t.close()
     for suffix, name in (('\x01', 'control'), ('\x00junk', 'nul')):
         try:

@@ -126,6 +126,8 @@ hostile --user "admin@$D" --password "$PW" nul >"$TMP/nul.out"
 sed 's/^/# /' "$TMP/nul.out"
 check "an SFTP name with a NUL byte is refused (not stored as inbox/a)" \
   bash -c "grep -q '^nul_name_refused 1' '$TMP/nul.out' && ! test -e '$AREA/inbox/a'"
+check "... and in an scp file record" \
+  bash -c "grep -q '^scp_nul_name_refused 1' '$TMP/nul.out' && ! test -e '$AREA/inbox/a'"
 check "a password with a control byte fails, though it starts with the right one" \
   grep -q '^password_control_accepted 0' "$TMP/nul.out"
 fails_after=$(q "select count(*) from audit where action like 'login.fail%'")

@@ -217,10 +217,12 @@ static int get_byte(struct scp *c)
 
 /* One line up to '\n' (not kept): 1, or 0 when the client ended before
  * its first byte, or -1 (the client went away mid-line, or the line is
- * too long). */
+ * too long), or -2 for a whole line with a NUL byte in it: a name with a
+ * NUL is refused, never cut short at it. */
 static int get_line(struct scp *c, char *line, size_t n)
 {
     size_t k = 0;
+    bool nul = false;
     for (;;) {
         int b = get_byte(c);
         if (b < 0)
@@ -229,10 +231,11 @@ static int get_line(struct scp *c, char *line, size_t n)
             break;
         if (k + 1 >= n)
             return -1;
-        line[k++] = (char)b;
+        nul = nul || b == 0;
+        line[k++] = (char)(b ? b : '?');
     }
     line[k] = '\0';
-    return 1;
+    return nul ? -2 : 1;
 }
 
 static void send_bytes(struct scp *c, const void *data, size_t n)
@@ -468,6 +471,10 @@ static void sink(struct scp *c, const struct scp_cmd *cmd)
         int got = get_line(c, record, sizeof record);
         if (got == 0)
             return; /* the client's end: every file sent */
+        if (got == -2) {
+            refuse(c, 1, "%s: a name with a NUL byte is refused", record_name(record));
+            continue;
+        }
         if (got < 0) {
             if (!c->gone)
                 refuse(c, 2, "protocol error: a record longer than %d bytes", SCP_LINE_MAX);
