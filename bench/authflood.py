@@ -40,6 +40,8 @@ except ImportError:  # Debian's python3-paramiko, whichever python3 ran this
     print("# SKIP python3-paramiko is not installed (./quickstart installs it)")
     sys.exit(0)
 
+from ssh import free_port, percentile  # bench/ssh.py, beside this file
+
 logging.getLogger("paramiko").setLevel(logging.CRITICAL + 1)
 
 DOMAIN = "bench.example.jp"
@@ -50,18 +52,14 @@ CTRL_U = b"\x15"
 ANSI = re.compile(rb"\x1b(\[[0-9;?]*[ -/]*[@-~]|[()][0-9A-Za-z]|[=>NOM78c])")
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def percentile(values, q):
-    if not values:
-        return float("nan")
-    v = sorted(values)
-    k = max(0, min(len(v) - 1, int(round(q * len(v) + 0.5)) - 1))
-    return v[k]
+def stop(p):
+    """Stops a server: SIGTERM, SIGKILL after 10 seconds."""
+    p.terminate()
+    try:
+        p.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
 
 
 class Console:
@@ -307,11 +305,7 @@ def main():
         return 0
     finally:
         if server:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            stop(server)
         shutil.rmtree(tmp, ignore_errors=True)
 
 
