@@ -22,6 +22,7 @@ struct cli {
     struct registrar_config registrar; /* url "" when none */
     bool json;                         /* --json: list and show verbs print JSON (json.c) */
     bool quiet;                        /* --quiet: no progress on standard error */
+    const char *target;                /* the database: a path or a postgresql:// URI */
 };
 
 /* The context of an operation of this verb: the operator acting on
@@ -120,6 +121,8 @@ int cli_exchange(struct cli *cli, int argc, char **argv);
 int cli_registrar_status(struct cli *cli, int argc, char **argv);
 int cli_registrar_sync(struct cli *cli, int argc, char **argv);
 int cli_backup(struct cli *cli, int argc, char **argv);
+/* Opens its two databases itself: cli->st is NULL. */
+int cli_migrate(struct cli *cli, int argc, char **argv);
 int cli_audit_purge(struct cli *cli, int argc, char **argv);
 int cli_audit_retention(struct cli *cli, int argc, char **argv);
 /* admin encoding / user encoding: reads the noun at argv[-2]. */

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* kasconctl backup | audit purge | audit retention: the upkeep of the
- * database itself. */
+/* kasconctl backup | migrate | audit purge | audit retention: the upkeep
+ * of the database itself. */
 #include <config.h>
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/terminal.h"
@@ -22,6 +25,14 @@ static int problem_at(struct cli *cli, int code, const char *value)
 int cli_backup(struct cli *cli, int argc, char **argv)
 {
     (void)argc;
+    if (cli->target && store_is_postgresql(cli->target)) {
+        fprintf(stderr,
+                _("%s: backup copies SQLite databases; for PostgreSQL use pg_dump"
+                  " (pg_dump -Fc -f kascon.dump DATABASE) or a physical backup with WAL"
+                  " archiving (doc/scale-out.md)\n"),
+                cli->prog);
+        return CLI_REFUSED;
+    }
     int rc = store_backup(cli->st, argv[0]);
     if (rc) {
         fprintf(stderr, _("%s: backup to %s failed: %s\n"), cli->prog, argv[0],
@@ -30,6 +41,109 @@ int cli_backup(struct cli *cli, int argc, char **argv)
     }
     printf(_("database copied to %s\n"), argv[0]);
     return CLI_OK;
+}
+
+/* A database's name for messages and the audit: a URI or connection
+ * string without its password. */
+static void db_label(const char *target, char *out, size_t n)
+{
+    size_t o = 0;
+    const char *scheme = strstr(target, "://");
+    const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+    const char *slash = scheme ? strchr(scheme + 3, '/') : NULL;
+    const char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
+    bool userinfo_pw = at && colon && colon < at && (!slash || at < slash);
+    for (const char *p = target; *p && o + 1 < n;) {
+        if (userinfo_pw && p == colon) {
+            p = at;
+            continue;
+        }
+        /* "password=..." as a URI parameter or a key=value word */
+        bool starts = p == target || p[-1] == '?' || p[-1] == '&' || p[-1] == ' ';
+        if (starts && !strncmp(p, "password=", 9)) {
+            p += strcspn(p, "& ");
+            if (*p)
+                p++;
+            continue;
+        }
+        out[o++] = *p++;
+    }
+    out[o] = '\0';
+}
+
+int cli_migrate(struct cli *cli, int argc, char **argv)
+{
+    const char *from = NULL, *to = NULL;
+    bool replace = false;
+    for (int k = 0; k < argc; k++) {
+        const char *v;
+        if ((v = cli_option_value(argc, argv, &k, "--from")))
+            from = v;
+        else if ((v = cli_option_value(argc, argv, &k, "--to")))
+            to = v;
+        else if (!strcmp(argv[k], "--replace"))
+            replace = true;
+    }
+    if (!from || !to || !*from || !*to) {
+        fprintf(stderr, _("%s: migrate needs --from DATABASE and --to DATABASE\n"), cli->prog);
+        return CLI_USAGE;
+    }
+    char from_name[512], to_name[512];
+    db_label(from, from_name, sizeof from_name);
+    db_label(to, to_name, sizeof to_name);
+    if (!strcmp(from, to)) {
+        fprintf(stderr, _("%s: --from and --to name the same database\n"), cli->prog);
+        return CLI_USAGE;
+    }
+    struct stat sb;
+    if (!store_is_postgresql(from) && stat(from, &sb) != 0) {
+        fprintf(stderr, _("%s: no database %s: %s\n"), cli->prog, from, strerror(errno));
+        return CLI_REFUSED;
+    }
+    /* A new SQLite destination that the copy does not fill is removed:
+     * nothing partial is left behind. */
+    bool created = !store_is_postgresql(to) && stat(to, &sb) != 0;
+    struct store *src = NULL, *dst = NULL;
+    int rc = CLI_REFUSED;
+    if (store_open(from, &src)) {
+        fprintf(stderr, _("%s: cannot open database %s: %s\n"), cli->prog, from_name,
+                src ? store_errmsg(src) : "out of memory");
+        goto out;
+    }
+    if (store_open(to, &dst)) {
+        fprintf(stderr, _("%s: cannot open database %s: %s\n"), cli->prog, to_name,
+                dst ? store_errmsg(dst) : "out of memory");
+        goto out;
+    }
+    static struct store_copy_report rep;
+    if (ops_db_migrate(src, dst, &cli->actor, replace, from_name, &rep)) {
+        fprintf(stderr, _("%s: migrate from %s to %s failed, nothing was changed there: %s\n"),
+                cli->prog, from_name, to_name, store_errmsg(dst));
+        goto out;
+    }
+    long long rows = 0;
+    for (int i = 0; i < rep.count; i++) {
+        rows += rep.tables[i].rows;
+        if (!cli->quiet)
+            printf("%-24s %12lld  %.16s\n", rep.tables[i].name, (long long)rep.tables[i].rows,
+                   rep.tables[i].checksum);
+    }
+    printf(_("%d tables, %lld rows copied from %s to %s; each table verified by row count and"
+             " checksum\n"),
+           rep.count, rows, from_name, to_name);
+    rc = CLI_OK;
+out:
+    store_close(src);
+    store_close(dst);
+    if (rc != CLI_OK && created) {
+        char side[4200];
+        unlink(to);
+        snprintf(side, sizeof side, "%s-wal", to);
+        unlink(side);
+        snprintf(side, sizeof side, "%s-shm", to);
+        unlink(side);
+    }
+    return rc;
 }
 
 /* Local midnight at the start of a "YYYY-MM-DD" day. */

@@ -141,6 +141,11 @@ static const struct cli_verb verbs[] = {
     {"backup", NULL, "FILE",
      N_("copy the database into a new FILE, consistent while kascond and consoles write"), 1, 1,
      cli_backup},
+    {"migrate", NULL, "--from DATABASE --to DATABASE [--replace]",
+     N_("copy every table of one database into another (an SQLite file or a postgresql:// URI),"
+        " all or nothing, verified by row counts and a checksum per table; a destination holding"
+        " data is refused unless --replace"),
+     0, 0, cli_migrate},
     {"audit", "purge", "[--before DATE]",
      N_("delete audit entries older than DATE (YYYY-MM-DD), or than the retention; audited"), 0, 0,
      cli_audit_purge},
@@ -430,6 +435,8 @@ int main(int argc, char **argv)
     int rc = check_args(&cli, v, &nargs, args);
     if (rc >= 0)
         return rc;
+    if (!strcmp(v->noun, "migrate"))
+        return v->run(&cli, nargs, args);
     char path[4096];
     if (db)
         snprintf(path, sizeof path, "%s", db);
@@ -460,6 +467,7 @@ int main(int argc, char **argv)
     bool registrar_verb = !strcmp(v->noun, "registrar");
     if (!registrar_verb)
         ops_registrar_attach(&(struct ops_ctx){.st = cli.st}, &cli.registrar);
+    cli.target = path;
     rc = v->run(&cli, nargs, args);
     if (!registrar_verb && cli.registrar.url[0]) {
         char line[512];

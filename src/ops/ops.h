@@ -505,4 +505,11 @@ int ops_secret_reset(const struct ops_ctx *ctx, struct core_problem *problem);
  * history for 60 minutes (E_SECRET_LOCKED); E_SECRET_WRONG otherwise. */
 int ops_secret_verify(const struct ops_ctx *ctx, const char *answer, struct core_problem *problem);
 
+/* Copies every table of from into to (kasconctl migrate): all or nothing
+ * at the destination, verified by row counts and a checksum per table,
+ * audited there.  A destination holding sites or audit entries is refused
+ * unless replace.  E_STORAGE with store_errmsg(to) saying why. */
+int ops_db_migrate(struct store *from, struct store *to, const struct store_actor *who,
+                   bool replace, const char *from_name, struct store_copy_report *report);
+
 #endif

@@ -486,6 +486,27 @@ int store_terminal_encoding_get(struct store *st, bool is_user, int64_t id, char
 /* Not audited: ops_terminal_encoding_set audits it. */
 int store_terminal_encoding_set(struct store *st, bool is_user, int64_t id, const char *value);
 
+/* ---- copying a whole database (kasconctl migrate) ---- */
+#define STORE_COPY_MAX_TABLES 64
+struct store_copy_table {
+    char name[64];
+    int64_t rows;
+    char checksum[65]; /* hex; the same for the same rows in any order */
+};
+struct store_copy_report {
+    int count;
+    struct store_copy_table tables[STORE_COPY_MAX_TABLES];
+};
+/* Copies every table of from into to (the same schema version, any two
+ * engines): read in one snapshot of from, written in one transaction of
+ * to, each table read back and compared by row count and checksum before
+ * that transaction commits, and audited there ("migrate", object
+ * from_name).  A destination holding sites or audit entries is refused
+ * unless replace; what it held is then replaced.  On any problem nothing
+ * changes at the destination and st->errmsg of to says why. */
+int store_copy(struct store *from, struct store *to, bool replace, const struct store_actor *who,
+               const char *from_name, struct store_copy_report *rep);
+
 /* ---- backup ---- */
 /* Copies the database into a new file `path` (0600, refused if it exists)
  * with SQLite's online backup: one read snapshot, so the copy is
