@@ -49,7 +49,8 @@ pg_stop() {
   pg_run pg_ctl -D "$PG_DIR/data" -m fast -w -t 60 stop >/dev/null 2>&1
 }
 # pg_cleanup: stops the cluster and removes its directory (run at exit; a
-# test with its own EXIT trap calls it there too).
+# test with its own EXIT trap calls it there too; with tests/lib.sh it is
+# an at_exit hook).
 pg_cleanup() {
   [ -n "$PG_DIR" ] || return 0
   pg_stop
@@ -66,10 +67,14 @@ pg_cluster() {
     chown nobody "$PG_DIR"
     PG_AS=(runuser -u nobody --)
   fi
-  local prev
-  prev=$(trap -p EXIT | sed -e "s/^trap -- '//" -e "s/' EXIT\$//")
-  # shellcheck disable=SC2064
-  trap "pg_cleanup; $prev" EXIT
+  if declare -F at_exit >/dev/null; then
+    at_exit pg_cleanup # tests/lib.sh
+  else
+    local prev
+    prev=$(trap -p EXIT | sed -e "s/^trap -- '//" -e "s/' EXIT\$//")
+    # shellcheck disable=SC2064
+    trap "pg_cleanup; $prev" EXIT
+  fi
   trap 'exit 1' TERM INT HUP
   # Whatever happens to the sourcing shell (kill -9, a trap replaced later),
   # the cluster does not outlive it.
