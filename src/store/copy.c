@@ -81,6 +81,10 @@ static int list_tables(struct store *st, char (*names)[NAME_MAX_LEN], int max, i
     int rc, n = 0;
     while ((rc = stmt_step(s)) == STMT_ROW) {
         const char *name = stmt_column_text(s, 0);
+        /* The engine's own bookkeeping (PostgreSQL's schema_version;
+         * SQLite keeps it in the file header) is not the data. */
+        if (name && !is_sqlite(st) && !strcmp(name, "schema_version"))
+            continue;
         if (!name || !plain_name(name) || n >= max) {
             stmt_finalize(s);
             return copy_problem(st, "table %.64s cannot be copied (name or number of tables)%.64s",
