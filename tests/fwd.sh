@@ -97,7 +97,7 @@ check "exchange 2222 and 4444, forwarding cleared" run_ctl 0 exchange $D 2222 44
 check "... mobiles swapped" test "$(holder 09000003333)-$(holder 09000004444)" = 4444-2222
 check "... 2222's forwarding cleared" test "$(q "select coalesce(busy,'-') from forwarding f join extensions e on e.id=f.extension_id where e.ext='2222'")" = -
 
-login() { type_text "$1"; keys Tab; type_text "$2"; keys Tab; type_text "$3"; keys Enter; }
+login() { await_login; type_text "$1"; keys Tab; type_text "$2"; keys Tab; type_text "$3"; keys Enter; }
 
 # ---- 留守番・各種転送設定確認 ----
 fwd_view() {

@@ -9,7 +9,7 @@
 D=g.example.jp
 
 setup() {
-  rm -f "$KASCON_DB"
+  remove_db
   "$KASCONCTL" init >/dev/null
   "$KASCONCTL" site add $D --capacity 300 --site-number 81 >/dev/null
   echo 'secret12' | "$KASCONCTL" admin add $D admin >/dev/null
@@ -22,6 +22,7 @@ setup() {
 }
 
 login() {
+  await_login
   type_text $D; keys Tab; type_text admin; keys Tab; type_text secret12; keys Enter
 }
 

@@ -74,6 +74,9 @@ q() { sqlite3 -cmd '.timeout 10000' "$KASCON_DB" "$@"; }
 # db_hash: the database's content, not its file: a checkpoint cannot run while a
 # console holds a read snapshot, so the file's bytes may differ for the same rows.
 db_hash() { q .dump | sha256sum; }
+# remove_db: the test database and its WAL and shared-memory files; a stale
+# -wal left beside a new database would be read as part of it.
+remove_db() { rm -f "$KASCON_DB" "$KASCON_DB-wal" "$KASCON_DB-shm" "$KASCON_DB-journal"; }
 
 # A Japanese locale built into the build tree (no root needed).
 ja_locale() {

@@ -32,7 +32,7 @@ TAG=""
 SHOTS=0
 
 setup() {
-  rm -f "$KASCON_DB" "$KASCON_DB-wal" "$KASCON_DB-shm"
+  remove_db
   "$KASCONCTL" init >/dev/null
   K() { "$KASCONCTL" "$@" >/dev/null 2>&1 || echo "# setup failed: kasconctl $*"; }
   K site add $E --capacity 20 --site-number 82

@@ -28,6 +28,14 @@ start_console() {
      echo KASCON-EXITED \$?; sleep 30"
 }
 screen() { T capture-pane -p -t main; }
+# await_login: waits for the login screen (either language), so that what
+# is typed next reaches its fields and not a terminal still starting.
+login_screen_shown() { screen | grep -qE 'Site domain name|拠点ドメイン名'; }
+await_login() {
+  eventually login_screen_shown && return 0
+  echo "# timed out waiting for the login screen"; screen | sed 's/^/#   |/'
+  return 1
+}
 # keys KEY...: one key at a time, as typed (Esc needs its own moment, or
 # curses reads Esc+key as one Alt sequence).
 keys() {

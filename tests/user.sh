@@ -18,7 +18,7 @@ unlocked() { ! locked "$1"; }
 eventually() { local i; for i in $(seq 100); do "$@" && return 0; sleep 0.1; done; return 1; }
 
 setup() {
-  rm -f "$KASCON_DB"
+  remove_db
   "$KASCONCTL" init >/dev/null
   "$KASCONCTL" site add $D --capacity 50 --site-number 81 >/dev/null
   echo secret12 | "$KASCONCTL" admin add $D admin >/dev/null
