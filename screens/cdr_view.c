@@ -14,6 +14,7 @@ static const char *const call_types[] = {N_("Any"), N_("Completed"), N_("Not com
 enum { F_FROM, F_TO, F_NUMBER, F_TYPE, F_CAUSE, F_COUNT };
 
 static const struct tui_field fields[F_COUNT] = {
+    /* A date alone stands for the whole day. */
     [F_FROM] = {N_("From (YYYY/MM/DD HH:MM:SS)"), TUI_FIELD_TEXT, 0, 20, NULL,
                 &core_field_cdr_time},
     [F_TO] = {N_("To"), TUI_FIELD_TEXT, 0, 20, NULL, &core_field_cdr_time},
@@ -116,8 +117,29 @@ static void activate(void *ctx, const char *key)
 static void apply_filter(void *ctx, struct tui_form *form)
 {
     struct view_state *s = ctx;
-    snprintf(s->from, sizeof s->from, "%s", tui_form_value(form, F_FROM));
-    snprintf(s->to, sizeof s->to, "%s", tui_form_value(form, F_TO));
+    tui_form_clear_errors(form);
+    /* The core checks the period (2026-02-30, 2026-13-01, from after to);
+     * a refused filter leaves the list as it was. */
+    struct core_problems problems;
+    core_problems_init(&problems);
+    char from[CORE_CDR_TIME_LEN + 1], to[CORE_CDR_TIME_LEN + 1];
+    if (core_cdr_check_range(tui_form_value(form, F_FROM), tui_form_value(form, F_TO), from, to,
+                             &problems)) {
+        static const int field_map[] = {F_FROM, F_TO};
+        scr_show_problems(form, field_map, 2, &problems);
+        /* The result line names the field, as the form does beside it. */
+        const struct core_problem *p = &problems.items[0];
+        char text[768], line[900];
+        scr_format_problem(p, text, sizeof text);
+        snprintf(line, sizeof line, "%s: %s", _(fields[field_map[p->field]].label), text);
+        tui_result_error(line);
+        core_problems_free(&problems);
+        s->on_form = true;
+        return;
+    }
+    core_problems_free(&problems);
+    snprintf(s->from, sizeof s->from, "%s", from);
+    snprintf(s->to, sizeof s->to, "%s", to);
     snprintf(s->number, sizeof s->number, "%s", tui_form_value(form, F_NUMBER));
     const char *cause = tui_form_value(form, F_CAUSE);
     int type = tui_form_choice(form, F_TYPE);

@@ -22,10 +22,12 @@ run_locale() {
     L_MAIN="Main menu"; L_NOSECRET="no secret question is set"; L_SET="The secret question has been set."
     L_WRONG="the answer to the secret question is wrong"; L_LOCKED="call history is locked"
     L_NORMAL="016 normal cleari"; L_WRITTEN="records written to"; L_FILTER="Filter applied."; L_FULLCAUSE="Disconnecting party: 2001"
+    L_NOSUCH="no such date or time"; L_RANGE="start of the period is after its end"; L_FROM="From ("; L_TO="To:"
   else
     L_MAIN="メインメニュー"; L_NOSECRET="秘密の質問が設定されていません"; L_SET="秘密の質問を設定しました。"
     L_WRONG="秘密の質問の回答が正しくありません"; L_LOCKED="ロックされています"
     L_NORMAL="016 通話後の切断"; L_WRITTEN="件を"; L_FILTER="絞り込みました。"; L_FULLCAUSE="切断者番号: 2001"
+    L_NOSUCH="存在しない日付または時刻です"; L_RANGE="開始日時が終了日時より後"; L_FROM="開始日時("; L_TO="終了日時:"
   fi
   "$KASCONCTL" secret reset $D >/dev/null
   KASCON_NOW= start_console "$lang"
@@ -61,6 +63,18 @@ run_locale() {
   check "$lang: the filter is applied" wait_for "$L_FILTER"
   check "$lang: ... the matching record is shown" wait_for "0399990042"
   check "$lang: ... and no other" wait_gone "0399990041"
+  # The period is checked by the core: no such day, no month 13, from after to.
+  keys F4; keys BTab; keys BTab; type_text 2026-02-30; keys F4
+  check "$lang: 2026-02-30 is refused" wait_for "$L_NOSUCH"
+  check "$lang: ... the result line names the from field" eval 'result_line | grep -qF "$L_FROM"'
+  keys C-u; type_text 2026-03-02; keys Tab; type_text 2026-13-01; keys F4
+  check "$lang: 2026-13-01 is refused ... naming the to field" eventually eval 'result_line | grep -qF "$L_TO"'
+  keys C-u; type_text 2026-03-01; keys F4
+  check "$lang: from after to is refused" wait_for "$L_RANGE"
+  # The focus is on the from field, the one refused.
+  keys C-u; keys Tab; keys C-u; keys F4
+  check "$lang: empty dates filter again" wait_for "$L_FILTER"
+  check "$lang: ... the matching record is shown again" wait_for "0399990042"
   keys Enter
   check "$lang: a record's twelve fields" wait_for "$L_FULLCAUSE"
   keys Enter

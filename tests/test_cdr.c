@@ -237,6 +237,38 @@ static void test_days(void)
     tap_is(core_check_day("2024-13-01"), E_CDR_DAY_FORMAT, "month 13 refused");
 }
 
+/* The viewer's filter: each bound checked, then their order. */
+static void test_filter_range(void)
+{
+    char from[CORE_CDR_TIME_LEN + 1], to[CORE_CDR_TIME_LEN + 1];
+    struct core_problems pr;
+    core_problems_init(&pr);
+    tap_is(core_cdr_check_range("2026-02-01", "2026/02/28 12:30", from, to, &pr), 0, "dates");
+    tap_ok(!strcmp(from, "2026/02/01 00:00:00") && !strcmp(to, "2026/02/28 12:30:59"),
+           "a date alone is the whole day (%s - %s)", from, to);
+    tap_is(core_cdr_check_range("", "", from, to, &pr), 0, "empty bounds filter nothing");
+    tap_ok(!from[0] && !to[0] && pr.count == 0, "... and stay empty");
+    tap_is(core_cdr_check_range("2026-02-30", "", from, to, &pr), E_CDR_NO_SUCH_TIME,
+           "2026-02-30 refused");
+    tap_ok(pr.count == 1 && pr.items[0].field == 0, "... at the from field");
+    core_problems_free(&pr);
+    core_problems_init(&pr);
+    tap_is(core_cdr_check_range("", "2026-13-01", from, to, &pr), E_CDR_NO_SUCH_TIME,
+           "2026-13-01 refused");
+    tap_ok(pr.count == 1 && pr.items[0].field == 1, "... at the to field");
+    core_problems_free(&pr);
+    core_problems_init(&pr);
+    tap_is(core_cdr_check_range("2026/03/02", "2026/03/01", from, to, &pr), E_CDR_RANGE,
+           "from after to refused");
+    tap_is(core_cdr_check_range("2026/03/01 25:00", "", from, to, &pr), E_CDR_NO_SUCH_TIME,
+           "hour 25 refused");
+    tap_is(core_cdr_check_range("20260301", "", from, to, &pr), E_CDR_TIME,
+           "a date without separators is malformed");
+    tap_is(core_cdr_check_range("2026/03/01", "2026-03-01", from, to, &pr), 0,
+           "one day as both bounds");
+    core_problems_free(&pr);
+}
+
 static int count_files(const struct store_cdr_file *f, void *ctx)
 {
     (void)f;
@@ -355,6 +387,7 @@ int main(void)
     test_asterisk();
     test_text_rule();
     test_days();
+    test_filter_range();
 
     char dir[] = "/tmp/kascon-cdr-XXXXXX", path[256];
     if (test_db_path(dir, path, sizeof path))

@@ -200,6 +200,58 @@ int core_cdr_normalize_time(const char *in, char out[CORE_CDR_TIME_LEN + 1])
     return CORE_OK;
 }
 
+/* One bound of the viewer's filter; see core_cdr_check_range. */
+static int filter_time(const char *in, bool end, char out[CORE_CDR_TIME_LEN + 1])
+{
+    const char *p = in;
+    long y, mo, d, h = end ? 23 : 0, mi = end ? 59 : 0, s = end ? 59 : 0;
+    if (!core_cdr_read_num(&p, 4, 4, &y) || (*p != '/' && *p != '-'))
+        return E_CDR_TIME;
+    char sep = *p++;
+    if (!core_cdr_read_num(&p, 1, 2, &mo) || *p++ != sep || !core_cdr_read_num(&p, 1, 2, &d))
+        return E_CDR_TIME;
+    if (*p == ' ') {
+        p++;
+        if (!core_cdr_read_num(&p, 1, 2, &h) || *p++ != ':' || !core_cdr_read_num(&p, 2, 2, &mi))
+            return E_CDR_TIME;
+        s = end ? 59 : 0;
+        if (*p == ':') {
+            p++;
+            if (!core_cdr_read_num(&p, 2, 2, &s))
+                return E_CDR_TIME;
+        }
+    }
+    if (*p)
+        return E_CDR_TIME;
+    if (!valid_date(y, mo, d) || h > 23 || mi > 59 || s > 59)
+        return E_CDR_NO_SUCH_TIME;
+    core_cdr_format_time(out, y, mo, d, h, mi, s);
+    return CORE_OK;
+}
+
+int core_cdr_check_range(const char *from, const char *to, char from_out[CORE_CDR_TIME_LEN + 1],
+                         char to_out[CORE_CDR_TIME_LEN + 1], struct core_problems *problems)
+{
+    const char *in[2] = {from ? from : "", to ? to : ""};
+    char *out[2] = {from_out, to_out};
+    int first = CORE_OK;
+    for (int i = 0; i < 2; i++) {
+        out[i][0] = '\0';
+        int rc = in[i][0] ? filter_time(in[i], i == 1, out[i]) : CORE_OK;
+        if (rc) {
+            out[i][0] = '\0';
+            core_problems_add_code(problems, rc, in[i], i);
+            if (!first)
+                first = rc;
+        }
+    }
+    if (!first && from_out[0] && to_out[0] && strcmp(from_out, to_out) > 0) {
+        first = E_CDR_RANGE;
+        core_problems_add_code(problems, first, in[0], 0);
+    }
+    return first;
+}
+
 /* ---- fields ---- */
 
 long core_utf8_chars(const char *s)

@@ -83,6 +83,17 @@ void core_cdr_oldest_day(int64_t now, char out[CORE_CDR_DAY_LEN + 1]);
 /* Checks a day argument typed by a user; E_CDR_DAY_FORMAT when bad. */
 int core_check_day(const char *day);
 
+/* The viewer's filter (通信履歴参照): a bound as typed, "YYYY/MM/DD" or
+ * "YYYY-MM-DD", optionally followed by " HH:MM" or " HH:MM:SS", in the
+ * canonical "YYYY/MM/DD HH:MM:SS"; a date alone stands for its first
+ * second (from) or its last (to).  Either bound may be empty (out[0] is
+ * then '\0').  Problems go to field 0 (from) or 1 (to): E_CDR_TIME when
+ * malformed, E_CDR_NO_SUCH_TIME for 2026-02-30 or 2026-13-01, and
+ * E_CDR_RANGE (at field 0) when from is after to.  Returns the first code,
+ * or CORE_OK. */
+int core_cdr_check_range(const char *from, const char *to, char from_out[CORE_CDR_TIME_LEN + 1],
+                         char to_out[CORE_CDR_TIME_LEN + 1], struct core_problems *problems);
+
 /* Secret question and answer: 1 to 30 characters (UTF-8, counted as
  * characters).  E_EMPTY, E_SECRET_LENGTH or E_UNDECODABLE. */
 int core_check_secret_text(const char *text);

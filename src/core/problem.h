@@ -95,6 +95,8 @@ enum core_code {
     E_SECRET_WRONG = 412,
     E_SECRET_LOCKED = 413,
     E_SECRET_NOT_SET = 414,
+    E_CDR_NO_SUCH_TIME = 415, /* well written, but 2026-02-30 or 2026-13-01 */
+    E_CDR_RANGE = 416,        /* a filter's from after its to */
     /* groups (§5.1, §5.3) */
     E_GROUP_NUMBER_FORMAT = 501, /* not 1-99999 without leading zeros */
     E_GROUP_NOT_FOUND = 502,
