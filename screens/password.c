@@ -11,12 +11,22 @@
 
 enum { F_CURRENT, F_NEW, F_AGAIN, F_COUNT };
 
-static const struct tui_field fields[F_COUNT] = {
+/* An administrator's password, or an extension user's web console
+ * password (exactly 8 letters and digits): each field takes what the
+ * core's rule for that password takes, nothing longer. */
+static const struct tui_field admin_fields[F_COUNT] = {
     [F_CURRENT] = {N_("Current password"), TUI_FIELD_PASSWORD, 0, 32, NULL,
                    &core_field_admin_password},
     [F_NEW] = {N_("New password"), TUI_FIELD_PASSWORD, 0, 32, NULL, &core_field_admin_password},
     [F_AGAIN] = {N_("New password (again)"), TUI_FIELD_PASSWORD, 0, 32, NULL,
                  &core_field_admin_password},
+};
+static const struct tui_field user_fields[F_COUNT] = {
+    [F_CURRENT] = {N_("Current password"), TUI_FIELD_PASSWORD, 0, 16, NULL,
+                   &core_field_web_password},
+    [F_NEW] = {N_("New password"), TUI_FIELD_PASSWORD, 0, 16, NULL, &core_field_web_password},
+    [F_AGAIN] = {N_("New password (again)"), TUI_FIELD_PASSWORD, 0, 16, NULL,
+                 &core_field_web_password},
 };
 
 /* ops_change_password reports field 0, 1 or 2 in the order above. */
@@ -65,8 +75,20 @@ static int password_init(void *state, void *arg)
     (void)arg;
     struct password_state *s = state;
     s->forced = scr_console()->session.must_change;
-    s->form = tui_screen_form();
-    return 0;
+    s->form = tui_form_new(scr_console()->session.is_user ? user_fields : admin_fields, F_COUNT,
+                           submit, s);
+    return s->form ? 0 : -1;
+}
+
+static void password_free(void *state)
+{
+    struct password_state *s = state;
+    tui_form_free(s->form);
+}
+
+static void do_set(void *state)
+{
+    tui_form_submit(((struct password_state *)state)->form);
 }
 
 static void password_draw(void *state, const struct tui_rect *body)
@@ -95,7 +117,7 @@ static int password_key(void *state, int key)
 }
 
 static const struct tui_action password_actions[] = {
-    {KEY_F(2), N_("Set"), N_("Change the password."), tui_submit, NULL},
+    {KEY_F(2), N_("Set"), N_("Change the password."), do_set, NULL},
     {0, NULL, NULL, NULL, NULL},
 };
 
@@ -108,8 +130,8 @@ const struct tui_screen scr_password_screen = {
                " from the user name."),
     .actions = password_actions,
     .state_size = sizeof(struct password_state),
-    .form = &(const struct tui_form_spec){fields, F_COUNT, submit},
     .init = password_init,
+    .free = password_free,
     .draw = password_draw,
     .key = password_key,
 };

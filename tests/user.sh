@@ -51,6 +51,7 @@ run_locale() {
     L_PWDONE="password has been changed"; L_FAIL="login failed"; L_LOCKED="Locked users"
     L_VIEW="Voicemail / forwarding settings"; L_ON="On"; L_MAIN="Main menu"
     L_FWDMENU="Call forwarding settings"; L_PWMENU="Change password"
+    L_MAX8="Up to 8 characters."
   else
     L_LOGIN="拠点ドメイン名"; L_EXTCHECK="内線番号確認"; L_SERVICE="サービス設定"
     L_PG="ピックアップグループ 1"; L_FWDFORM="応答遅延時間"; L_SELF="自分自身"
@@ -58,6 +59,7 @@ run_locale() {
     L_PWDONE="パスワードを変更しました"; L_FAIL="ログインできませんでした"; L_LOCKED="ロック中ユーザー一覧"
     L_VIEW="留守番・各種転送設定確認"; L_ON="設定あり"; L_MAIN="メインメニュー"
     L_FWDMENU="各種転送設定"; L_PWMENU="パスワード変更"
+    L_MAX8="8文字までです"
   fi
   setup
   start_console "$lang"
@@ -103,6 +105,13 @@ run_locale() {
 
   # パスワード変更 with the web console rules.
   keys 3
+  # The web console password's limit is the core's (8), in every field.
+  for f in 1 2 3; do
+    type_text hana12345
+    check "$lang: a 9th character of web password field $f is refused aloud" wait_for "$L_MAX8"
+    keys C-u; wait_gone "$L_MAX8" >/dev/null; [ $f = 3 ] || keys Tab
+  done
+  keys Tab
   type_text wrong123; keys Tab; type_text hana5678; keys Tab; type_text hana5678; keys Enter
   check "$lang: a wrong current password is refused" wait_for "$L_CURRENT"
   type_text hana1234; keys Tab; type_text hana; keys Tab; type_text hana; keys Enter
