@@ -15,7 +15,7 @@ enum { C_WHEN, C_WHO, C_FROM, C_WHAT, C_OBJECT, C_COUNT };
 
 static const struct tui_list_column columns[C_COUNT] = {
     [C_WHEN] = {N_("When"), 16, false},    [C_WHO] = {N_("Who"), 10, false},
-    [C_FROM] = {N_("From"), 12, false},    [C_WHAT] = {N_("Action"), 16, false},
+    [C_FROM] = {N_("From"), 12, false},    [C_WHAT] = {N_("Action"), 24, false},
     [C_OBJECT] = {N_("Object"), 0, false},
 };
 
@@ -25,6 +25,86 @@ static const struct tui_field fields[F_COUNT] = {
     [F_OBJECT] = {N_("Object contains"), TUI_FIELD_TEXT, 60, 24, NULL, NULL},
     [F_ACTOR] = {N_("Administrator"), TUI_FIELD_TEXT, 60, 24, NULL, NULL},
 };
+
+/* The operations' stable identifiers (kept as they are in the database,
+ * kasconctl's output and CSV) and what the screen calls them. */
+static const struct {
+    const char *id;
+    const char *msgid;
+} action_names[] = {
+    {"admin.add", N_("Administrator added")},
+    {"admin.key.add", N_("Public key added")},
+    {"admin.key.remove", N_("Public key removed")},
+    {"admin.password", N_("Administrator password changed")},
+    {"admin.reset", N_("Administrator password reset")},
+    {"admin.unlock", N_("Administrator unlocked")},
+    {"bulk.delete", N_("Bulk delete")},
+    {"bulk.register", N_("Bulk register")},
+    {"cdr.import", N_("Call history imported")},
+    {"cdr.load", N_("Call history loaded")},
+    {"cdr.purge", N_("Call history deleted")},
+    {"codes.set", N_("Feature codes set")},
+    {"ext.add", N_("Extension profile registered")},
+    {"ext.assign", N_("Mobile number assigned")},
+    {"ext.delete", N_("Extension profile deleted")},
+    {"ext.exchange", N_("Exchange of extension numbers")},
+    {"ext.force_delete", N_("Extension profile force-deleted")},
+    {"ext.transfer", N_("Transfer of extension numbers")},
+    {"ext.unassign", N_("Mobile number unassigned")},
+    {"ext.update", N_("Extension profile changed")},
+    {"fwd.set", N_("Call forwarding set")},
+    {"hunt.add", N_("Call hunting group registered")},
+    {"hunt.delete", N_("Call hunting group deleted")},
+    {"hunt.member_add", N_("Call hunting group member added")},
+    {"hunt.member_remove", N_("Call hunting group member removed")},
+    {"hunt.order", N_("Call hunting order changed")},
+    {"hunt.update", N_("Call hunting group changed")},
+    {"line.add", N_("Mobile number provisioned")},
+    {"login", N_("Login")},
+    {"login.auto_unlock", N_("Automatically unlocked")},
+    {"login.fail", N_("Login failed")},
+    {"login.key_refused", N_("Login refused (unknown key)")},
+    {"login.lock", N_("Login failed; account locked")},
+    {"login.publickey", N_("Login (public key)")},
+    {"login.refused_locked", N_("Login refused (locked)")},
+    {"login.refused_network", N_("Login refused (network restriction)")},
+    {"logout", N_("Logout")},
+    {"pickup.add", N_("Pickup group registered")},
+    {"pickup.delete", N_("Pickup group deleted")},
+    {"pickup.member_add", N_("Pickup group member added")},
+    {"pickup.member_remove", N_("Pickup group member removed")},
+    {"purge", N_("Audit log purged")},
+    {"registrar.sync", N_("Registrar synchronised")},
+    {"secret.fail", N_("Secret question answered wrongly")},
+    {"secret.lock", N_("Call history locked")},
+    {"secret.refused_locked", N_("Call history refused (locked)")},
+    {"secret.reset", N_("Secret question reset")},
+    {"secret.set", N_("Secret question set")},
+    {"secret.verify", N_("Secret question answered")},
+    {"set", N_("Setting changed")},
+    {"site.add", N_("Site registered")},
+    {"site.set", N_("Site settings changed")},
+    {"user.password", N_("Web console password changed")},
+    {"user.unlock", N_("Extension user unlocked")},
+};
+
+/* An operation in the user's language: an extension user's login events
+ * ("user.login.fail") read as the administrator's with the user named;
+ * an identifier this table does not know is shown as it is. */
+static void action_label(const char *id, char *buf, size_t n)
+{
+    bool user = !strncmp(id, "user.login", 10);
+    const char *key = user ? id + 5 : id;
+    for (size_t i = 0; i < sizeof action_names / sizeof action_names[0]; i++)
+        if (!strcmp(action_names[i].id, key)) {
+            if (user)
+                snprintf(buf, n, _("%s (extension user)"), _(action_names[i].msgid));
+            else
+                snprintf(buf, n, "%s", _(action_names[i].msgid));
+            return;
+        }
+    snprintf(buf, n, "%s", id);
+}
 
 struct audit_state {
     struct scr_filter_list fl;
@@ -57,11 +137,12 @@ static int collect(const struct store_audit_entry *e, void *ctx)
 
 static int emit(struct tui_list_sink *sink, const struct store_audit_entry *e)
 {
-    char at[32], key[24];
+    char at[32], key[24], what[128];
     when(e->at, at, sizeof at);
+    action_label(e->action, what, sizeof what);
     /* Newest first: the key sorts like the list, so it counts down. */
     snprintf(key, sizeof key, "%020lld", (long long)(INT64_MAX - e->id));
-    const char *cols[C_COUNT] = {at, e->actor, e->source, e->action, e->object};
+    const char *cols[C_COUNT] = {at, e->actor, e->source, what, e->object};
     return tui_list_sink_row(sink, cols, key);
 }
 
@@ -113,8 +194,10 @@ struct rows_text {
 static int add_row(const struct store_audit_row *r, void *ctx)
 {
     struct rows_text *t = ctx;
-    int w = snprintf(t->buf + t->len, t->n - t->len, "\n%ld: %s %s %s", r->row, r->action,
-                     r->object, r->detail);
+    char what[128];
+    action_label(r->action, what, sizeof what);
+    int w = snprintf(t->buf + t->len, t->n - t->len, "\n%ld: %s %s %s", r->row, what, r->object,
+                     r->detail);
     if (w > 0 && (size_t)w < t->n - t->len)
         t->len += (size_t)w;
     return 0;
@@ -130,10 +213,13 @@ static void activate(void *ctx, const char *key)
     store_audit_page(c->st, c->session.site.id, NULL, id + 1, false, 1, find_one, &e);
     if (e.id != id)
         return;
-    char at[32], text[4096];
+    char at[32], text[4096], what[256], label[128];
     when(e.at, at, sizeof at);
+    /* The identifier too: it is what kasconctl and CSV output show. */
+    action_label(e.action, label, sizeof label);
+    snprintf(what, sizeof what, "%s (%s)", label, e.action);
     int w = snprintf(text, sizeof text, "%s: %s\n%s: %s\n%s: %s\n%s: %s\n%s: %s\n%s: %s\n%s: %s",
-                     _("When"), at, _("Who"), e.actor, _("From"), e.source, _("Action"), e.action,
+                     _("When"), at, _("Who"), e.actor, _("From"), e.source, _("Action"), what,
                      _("Object"), e.object, _("Before"), e.before[0] ? e.before : "-", _("After"),
                      e.after[0] ? e.after : "-");
     long rows = 0;

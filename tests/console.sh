@@ -165,7 +165,7 @@ keys Left; keys F2
 check "ja: restriction set" wait_for "インターネットアクセス規制を設定しました"
 check "ja: ... stored" test "$(sqlite3 "$KASCON_DB" "select restrict_admin from sites where domain='t.example.jp'")" = 1
 keys Escape; keys 4
-check "ja: the audit log lists the change just made" wait_for "site.set"
+check "ja: the audit log lists the change just made, in Japanese" wait_for "拠点設定変更"
 keys Enter
 check "ja: ... with its old and new values" wait_for "変更後: capacity="
 check "ja: ... restriction on in the new values" wait_for "restrict_admin=1"

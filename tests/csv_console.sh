@@ -18,10 +18,12 @@ run_locale() {
   if [ "$lang" = C.UTF-8 ]; then
     L_MAIN="Main menu"; L_EXT="Extension number management"; L_PROBLEMS="problems in the file"
     L_DONE="Registered from 2 rows"; L_EXPORTED="profiles written to"; L_DELETED="Deleted from 2 rows"; L_ROWS="Rows (the first ones):"
+    L_AUDITDEL="Bulk delete"; L_ROWDEL="Extension profile deleted"
     L_ASKDEL="The file deletes 2 extension profiles"
   else
     L_MAIN="メインメニュー"; L_EXT="内線番号管理"; L_PROBLEMS="件のエラーがあります"
     L_DONE="から一括登録しました"; L_EXPORTED="内線番号プロフィール 2 件を"; L_DELETED="から一括削除しました"; L_ROWS="行（先頭から）:"
+    L_AUDITDEL="一括削除"; L_ROWDEL="内線番号プロフィール削除"
     L_ASKDEL="内線番号プロフィール 2 件を削除します"
   fi
   start_console "$lang"
@@ -49,10 +51,11 @@ run_locale() {
   check "$lang: bulk delete with the export file" wait_for "$L_DELETED"
   check "$lang: ... no profile left" test "$(sqlite3 "$KASCON_DB" 'select count(*) from extensions')" = 0
   keys Escape Escape Escape; wait_for "$L_MAIN" >/dev/null; keys 4 4
-  check "$lang: the audit log shows the bulk delete as one entry" wait_for "bulk.delete"
+  check "$lang: the audit log shows the bulk delete as one entry" wait_for "$L_AUDITDEL"
   keys Enter
   check "$lang: ... and Enter shows its rows" wait_for "$L_ROWS"
-  check "$lang: ... each with its extension and mobile" wait_for "ext.delete 2001 09011110001"
+  check "$lang: ... with its identifier" wait_for "(bulk.delete)"
+  check "$lang: ... each row with its extension and mobile" wait_for "$L_ROWDEL 2001 09011110001"
 }
 run_locale C.UTF-8
 run_locale ja_JP.UTF-8

@@ -339,10 +339,11 @@ walk_other() {
   shot "$state/password" "Change password" "パスワード変更"
   back
   keys 4
-  shot "$state/audit-log" "login" "login"
+  shot "$state/audit-log" "Login" "ログイン"
   if [ "$state" = filled ]; then
-    keys Tab; keys Tab; keys Enter
-    shot "$state/audit-entry" "secret" "secret"
+    # Enter on the newest entry (the list has the focus) opens it whole.
+    keys Enter
+    shot "$state/audit-entry" "(secret.verify)" "(secret.verify)"
     keys Enter
   fi
   back 2
@@ -407,7 +408,7 @@ walk_wide() {
   shot cdr-view "2026/06/15" "2026/06/15"
   back 3
   keys 4; keys 4
-  shot audit-log "login" "login"
+  shot audit-log "Login" "ログイン"
 }
 
 run() { # LANG STATE
