@@ -15,9 +15,13 @@ static const struct tui_field fields[F_COUNT] = {
 
 static const int field_map[] = {[OPS_F_EXT] = F_EXT, -1, -1, -1, -1, [OPS_F_MOBILE] = F_MOBILE};
 
+struct assign_state {
+    bool from_list; /* opened from 未割当番号表示 with the mobile filled in */
+};
+
 static void submit(void *ctx, struct tui_form *form)
 {
-    (void)ctx;
+    struct assign_state *s = ctx;
     tui_form_clear_errors(form);
     struct core_problems problems;
     core_problems_init(&problems);
@@ -27,12 +31,31 @@ static void submit(void *ctx, struct tui_form *form)
     } else {
         char text[256];
         snprintf(text, sizeof text, _("Mobile %s has been assigned to extension %s."), mobile, ext);
+        if (s->from_list) {
+            /* Back to the list, which no longer shows the number. */
+            tui_pop();
+            tui_result_ok(text);
+            core_problems_free(&problems);
+            return;
+        }
         tui_result_ok(text);
         tui_form_set_value(form, F_EXT, "");
         tui_form_set_value(form, F_MOBILE, "");
         tui_form_set_focus(form, F_EXT);
     }
     core_problems_free(&problems);
+}
+
+static int assign_init(void *state, void *arg)
+{
+    struct assign_state *s = state;
+    struct tui_form *form = tui_screen_form();
+    if (arg) {
+        s->from_list = true;
+        tui_form_set_value(form, F_MOBILE, arg);
+        tui_form_set_focus(form, F_EXT);
+    }
+    return 0;
 }
 
 static const struct tui_action assign_actions[] = {
@@ -46,5 +69,7 @@ const struct tui_screen scr_assign_screen = {
                " Register. The extension profile must exist, and the mobile must be registered"
                " for Office Link use at this site: Unassigned numbers lists the ones still free."),
     .actions = assign_actions,
+    .state_size = sizeof(struct assign_state),
+    .init = assign_init,
     .form = &(const struct tui_form_spec){fields, F_COUNT, submit},
 };

@@ -393,6 +393,10 @@ static void edit_draw(void *state, const struct tui_rect *body)
     tui_set_title(N_("Group number"));
     tui_set_subtitle(sub);
     tui_set_help(s->kind == CORE_HUNT ? hunt_help : pickup_help);
+    /* Read only while another session edits the group: what they save
+     * shows here (and the lock is taken once they let it go). */
+    if (!s->lock.held && tui_list_freshen(s->list))
+        load(s);
     scr_lock_draw_banner(&s->lock, &r);
     struct tui_rect h = {r.y, r.x, 2, r.w};
     if (s->head) {

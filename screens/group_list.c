@@ -38,7 +38,6 @@ struct list_state {
     struct scr_filter_list fl;
     struct store_group_filter filter;
     int count;
-    bool stale; /* a group was opened: its members may have changed */
 };
 
 static int add_row(const struct store_group *g, void *ctx)
@@ -121,8 +120,7 @@ static void activate(void *ctx, const char *key)
     if (!key)
         return;
     struct scr_group_ref ref = {s->kind, atoi(key)};
-    if (tui_push(&scr_group_edit_screen, &ref) == 0)
-        s->stale = true;
+    tui_push(&scr_group_edit_screen, &ref);
 }
 
 static int list_init(void *state, void *arg)
@@ -147,11 +145,10 @@ static void list_draw(void *state, const struct tui_rect *body)
 {
     struct list_state *s = state;
     tui_set_title(s->kind == CORE_HUNT ? N_("Call hunting groups") : N_("Pickup groups"));
-    if (s->stale) {
-        s->stale = false;
+    /* Back from a profile or group, or after a change elsewhere: the
+     * page and the counts are read again. */
+    if (tui_list_freshen(s->fl.list))
         refresh_count(s);
-        tui_list_reload(s->fl.list);
-    }
     char counts[128];
     snprintf(counts, sizeof counts, _("Registered groups: %d of %d"), s->count,
              s->kind == CORE_HUNT ? CORE_HUNT_GROUPS_MAX : CORE_PICKUP_GROUPS_MAX);
@@ -172,8 +169,7 @@ static void do_new(void *state)
     if (*typed && core_check_group_number(typed, &number))
         number = 0;
     struct scr_group_ref ref = {s->kind, -number};
-    if (tui_push(&scr_group_edit_screen, &ref) == 0)
-        s->stale = true;
+    tui_push(&scr_group_edit_screen, &ref);
 }
 
 static void do_show(void *state)

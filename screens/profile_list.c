@@ -31,7 +31,6 @@ struct list_state {
     bool is_virtual;
     struct scr_filter_list fl;
     int registered, remaining;
-    bool stale; /* a profile was opened: reload the page on return */
 };
 
 struct sink_ctx {
@@ -99,8 +98,8 @@ static void show(void *ctx, struct tui_form *form)
 static void activate(void *ctx, const char *key)
 {
     struct list_state *s = ctx;
-    if (!s->is_virtual && key && tui_push(&scr_profile_edit_screen, (void *)key) == 0)
-        s->stale = true;
+    if (!s->is_virtual && key)
+        tui_push(&scr_profile_edit_screen, (void *)key);
 }
 
 static int list_init(void *state, void *arg)
@@ -123,11 +122,10 @@ static void list_draw(void *state, const struct tui_rect *body)
 {
     struct list_state *s = state;
     tui_set_title(s->is_virtual ? N_("Virtual extension profiles") : N_("Extension profiles"));
-    if (s->stale) {
-        s->stale = false;
+    /* Back from a profile or group, or after a change elsewhere: the
+     * page and the counts are read again. */
+    if (tui_list_freshen(s->fl.list))
         refresh_counts(s);
-        tui_list_reload(s->fl.list);
-    }
     char counts[128];
     snprintf(counts, sizeof counts, _("Registered: %d   Remaining: %d"), s->registered,
              s->remaining);
@@ -179,8 +177,7 @@ static void delete_selected(struct list_state *s, bool force)
 static void do_new(void *state)
 {
     struct list_state *s = state;
-    if (tui_push(&scr_profile_new_screen, &s->is_virtual) == 0)
-        s->stale = true; /* the list and counts after what was registered there */
+    tui_push(&scr_profile_new_screen, &s->is_virtual);
 }
 
 static void do_show(void *state)

@@ -228,6 +228,8 @@ void tui_pop(void)
     app.depth--;
     bool help = f->screen == &tui_help_screen;
     frame_release(f);
+    if (!help)
+        tui_list_stale_all();
     /* Back on a screen, its old result is no longer news (a screen that
      * pops itself after saving sets the result after the pop). */
     if (!help && app.depth > 0)

@@ -24,6 +24,9 @@ int tui_new_form_owner(void);
  * for a value that is not a character. */
 size_t tui_utf8_decode(const char *s, wchar_t *wc);
 size_t tui_utf8_encode(wchar_t wc, char *out);
+/* list.c: every list fetches its page again at its next repaint (a
+ * screen was popped: what it did may show below). */
+void tui_list_stale_all(void);
 /* Scales a count to a bar of cols cells without overflow. */
 int tui_scale(long done, long total, int cols);
 

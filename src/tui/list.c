@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <limits.h>
 #include <string.h>
+#include <time.h>
 #include <wchar.h>
 
 #include "i18n.h"
@@ -17,6 +18,14 @@
 
 /* Rows fetched before the first repaint tells the real page height. */
 #define DEFAULT_PAGE 20
+/* A page shown longer than this is fetched again at the next repaint (the
+ * console repaints at least every idle tick): what another session or
+ * kasconctl changed shows without a key. */
+#define FRESH_MS 2000
+
+/* Bumped when a screen is popped: the lists of the screen below were
+ * fetched before whatever the popped screen changed. */
+static unsigned epoch;
 
 struct row {
     char **cols;
@@ -40,6 +49,9 @@ struct tui_list {
     int head; /* lines of the column titles (1, or 2 when wrapped) */
     bool loaded;
     struct tui_rect r;
+    struct timespec fetched; /* when the rows were last read */
+    unsigned epoch;          /* the epoch they were read in */
+    char *seek_key;          /* the last tui_list_seek's, for an empty page */
 };
 
 static void free_row(struct row *row, int ncols)
@@ -95,6 +107,8 @@ static int fetch(struct tui_list *l, const char *key, enum tui_list_dir dir, int
         free_rows(sink.rows, sink.count, l->ncols);
         return -1;
     }
+    clock_gettime(CLOCK_MONOTONIC, &l->fetched);
+    l->epoch = epoch;
     if (dir == TUI_LIST_BEFORE)
         for (int i = 0; i < sink.count / 2; i++) {
             struct row t = sink.rows[i];
@@ -251,6 +265,9 @@ static void start_at(struct tui_list *l, const char *key)
 
 void tui_list_seek(struct tui_list *list, const char *key)
 {
+    char *copy = key ? strdup(key) : NULL;
+    free(list->seek_key);
+    list->seek_key = copy;
     start_at(list, key);
 }
 
@@ -259,7 +276,7 @@ void tui_list_reload(struct tui_list *list)
     struct tui_list *l = list;
     char *selkey = l->count ? strdup(l->rows[l->sel].key) : NULL;
     int oldsel = l->sel;
-    start_at(l, l->count ? l->rows[0].key : NULL);
+    start_at(l, l->count ? l->rows[0].key : l->seek_key);
     l->sel = oldsel;
     for (int i = 0; selkey && i < l->count; i++)
         if (strcmp(l->rows[i].key, selkey) == 0)
@@ -289,6 +306,7 @@ void tui_list_free(struct tui_list *list)
     if (!list)
         return;
     free_rows(list->rows, list->count, list->ncols);
+    free(list->seek_key);
     free(list);
 }
 
@@ -476,9 +494,39 @@ static void draw_header(const struct tui_list *l, const struct tui_rect *r, cons
     }
 }
 
+void tui_list_stale_all(void)
+{
+    epoch++;
+}
+
+static bool stale(const struct tui_list *l)
+{
+    if (!l->loaded)
+        return false;
+    if (l->epoch != epoch)
+        return true;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long ms = (long)(now.tv_sec - l->fetched.tv_sec) * 1000 +
+              (now.tv_nsec - l->fetched.tv_nsec) / 1000000;
+    return ms >= FRESH_MS;
+}
+
+bool tui_list_freshen(struct tui_list *list)
+{
+    if (!stale(list))
+        return false;
+    /* Set first: a failed fetch is not retried at every repaint. */
+    list->epoch = epoch;
+    clock_gettime(CLOCK_MONOTONIC, &list->fetched);
+    tui_list_reload(list);
+    return true;
+}
+
 void tui_list_draw(struct tui_list *list, const struct tui_rect *r)
 {
     struct tui_list *l = list;
+    tui_list_freshen(l);
     int w[TUI_LIST_MAX_COLS];
     int head = layout(l, r->w, w);
     l->r = *r;

@@ -311,6 +311,12 @@ const char *tui_list_selected(const struct tui_list *list);
 void tui_list_seek(struct tui_list *list, const char *key);
 /* Fetches the visible page again, keeping the selection where possible. */
 void tui_list_reload(struct tui_list *list);
+/* Lists never show old rows: a page is fetched again when the screen comes
+ * back from one above it, and when it has been shown for two seconds (what
+ * another session changed).  tui_list_draw does it; a screen whose
+ * counters (登録数, 残数) go with the list calls this first and reads them
+ * again when it returns true. */
+bool tui_list_freshen(struct tui_list *list);
 
 /* ---- dialogs and progress ------------------------------------------------ */
 
