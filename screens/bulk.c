@@ -193,6 +193,25 @@ static void activate(void *ctx, const char *key)
 
 /* ---- running ---- */
 
+/* F1 of each page tells what its F2 does. */
+static const char register_help[] =
+    N_("Type the path of a CSV file saved from Excel (CSV, Shift_JIS, or CSV UTF-8); Tab completes"
+       " file names. F2 (Bulk register) checks every row first: if any row has a problem, every"
+       " problem is listed with its row, column and code, and nothing is changed; otherwise the"
+       " whole file is registered at once. F3 (Check only) lists the problems without changing"
+       " anything. Shift-Tab moves to the list of problems; Enter shows one in full. Full-width"
+       " characters in the file are refused with their row and column, never converted: the file"
+       " is your data, to correct in Excel.");
+static const char delete_help[] =
+    N_("Type the path of a CSV file saved from Excel (CSV, Shift_JIS, or CSV UTF-8), or one"
+       " written by Bulk export; Tab completes file names. F2 (Bulk delete) checks every row"
+       " first: if any row has a problem, every problem is listed with its row, column and code,"
+       " and nothing is changed; otherwise it tells how many extension profiles the file deletes"
+       " and, once you agree, deletes them at once. F3 (Check only) lists the problems without"
+       " changing anything. Shift-Tab moves to the list of problems; Enter shows one in full."
+       " Full-width characters in the file are refused with their row and column, never"
+       " converted: the file is your data, to correct in Excel.");
+
 static const char *const phase_titles[] = {N_("Reading the file"), N_("Checking every row"),
                                            N_("Hashing passwords"), N_("Applying")};
 
@@ -362,7 +381,10 @@ static void bulk_free(void *state)
 static void bulk_draw(void *state, const struct tui_rect *body)
 {
     struct bulk_state *s = state;
-    tui_set_title(s->mode == OPS_BULK_REGISTER ? N_("Bulk register") : N_("Bulk delete"));
+    /* The guide's names of the two pages (§3.3, §4.3). */
+    tui_set_title(s->mode == OPS_BULK_REGISTER ? N_("Bulk register of extension assignments")
+                                               : N_("Bulk delete of extension assignments"));
+    tui_set_help(s->mode == OPS_BULK_REGISTER ? register_help : delete_help);
     struct tui_rect form_area = {body->y, body->x, 2, body->w};
     tui_form_draw(s->form, &form_area);
     tui_draw_text(body->y + 2, body->x, body->w, TUI_DIM,
@@ -427,9 +449,24 @@ static void do_check(void *state)
     run(state, true);
 }
 
+static bool registering(void *state)
+{
+    return ((struct bulk_state *)state)->mode == OPS_BULK_REGISTER;
+}
+
+static bool deleting(void *state)
+{
+    return !registering(state);
+}
+
+/* The guide's button is [一括登録] or [一括削除]: one key, named per page. */
 static const struct tui_action bulk_actions[] = {
-    {KEY_F(2), N_("Execute"), N_("Check the whole file and, if every row is valid, apply it."),
-     do_run, NULL},
+    {KEY_F(2), N_("Bulk register"),
+     N_("Check the whole file and, if every row is valid, register it all at once."), do_run,
+     registering},
+    {KEY_F(2), N_("Bulk delete"),
+     N_("Check the whole file and, if every row is valid, delete what it names at once."), do_run,
+     deleting},
     {KEY_F(3), N_("Check only"), N_("Check the whole file and list every problem; change nothing."),
      do_check, NULL},
     {0, NULL, NULL, NULL, NULL},
@@ -437,15 +474,7 @@ static const struct tui_action bulk_actions[] = {
 
 const struct tui_screen scr_bulk_screen = {
     .title = N_("Bulk register"),
-    .help = N_("Type the path of a CSV file saved from Excel (CSV, Shift_JIS, or CSV UTF-8); Tab"
-               " completes file names. Execute checks every row first: if any row has a"
-               " problem, every problem is listed with its row, column and code, and nothing is"
-               " changed; otherwise Bulk register registers the whole file at once, and Bulk"
-               " delete tells how many profiles the file deletes and, once you agree, deletes"
-               " them at once. Check only lists the problems without changing anything."
-               " Shift-Tab moves to the list of problems; Enter shows one in full. Full-width"
-               " characters in the file are refused with their row and column, never"
-               " converted: the file is your data, to correct in Excel."),
+    .help = register_help,
     .actions = bulk_actions,
     .state_size = sizeof(struct bulk_state),
     .form = &(const struct tui_form_spec){fields, F_COUNT, submit},
