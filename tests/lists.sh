@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The console's lists, in English and Japanese: 未割当番号表示 searched and a
 # mobile assigned from it (guide §3.5 補足), lists and counters that follow a
-# change made by another session (kasconctl here) without a key, and the
-# audit log naming operations in the user's language.
+# change made by another session (kasconctl here) without a key, the
+# audit log naming operations in the user's language, and the ■実行結果 area
+# keeping its height whatever the message.
 . "${top_srcdir:-.}/tests/tmux.sh"
 
 D=t.example.jp
@@ -91,6 +92,33 @@ run_locale() {
     bash -c "'$KASCONCTL' audit list $D 2>/dev/null | grep -q ext.assign || sqlite3 '$KASCON_DB' \"select action from audit\" | grep -q ext.assign"
 }
 
+# The row of the ■Result heading, and the text of the line n below it.
+result_row() { screen | grep -n $'\xe2\x96\xa0' | cut -d: -f1; }
+result_text() { screen | sed -n "$(($(result_row) + $1))p" | sed 's/ *$//'; }
+
+result_area() {
+  local lang=$1
+  setup
+  start_console "$lang"
+  login
+  wait_for "$L_MAIN" >/dev/null
+  keys 2; keys 1; keys 1
+  wait_for "$L_MOBILE" >/dev/null
+  local row; row=$(result_row)
+  # A mobile that lost its leading zero: the problem and Excel's hint
+  # take two lines.
+  type_text 2001; keys Tab; type_text 9011110001; keys F2
+  check "$lang: a problem with a hint is shown" wait_for "113"
+  check "$lang: ... on two lines" eventually test -n "$(result_text 2)"
+  check "$lang: ... below a heading that has not moved" test "$(result_row)" = "$row"
+  keys C-u; type_text 09011110001; keys F2
+  check "$lang: a one-line result after it" eventually eval 'result_text 1 | grep -qF 09011110001'
+  check "$lang: ... leaves nothing of the longer one" test -z "$(result_text 2)"
+  check "$lang: ... and the heading stays" test "$(result_row)" = "$row"
+}
+
 run_locale C.UTF-8
 run_locale ja_JP.UTF-8
+L_MAIN="Main menu"; L_MOBILE="Mobile number"; result_area C.UTF-8
+L_MAIN="メインメニュー"; L_MOBILE="携帯番号"; result_area ja_JP.UTF-8
 done_testing

@@ -523,21 +523,13 @@ static void paint_title(const struct frame *f)
     tui_draw_text(0, 0, COLS, TUI_TITLE, line);
 }
 
-/* A long result (a problem naming several groups, say) wraps onto up to
- * three lines rather than being cut: the body gives up the room. */
-#define RESULT_LINES_MAX 3
-
-static int result_lines(const struct frame *f)
+/* The result area (the guide's ■実行結果) has a fixed height: a message of
+ * two lines never moves what is above it.  A longer one (a problem naming
+ * several groups, say) wraps onto the lines there are and ends in an
+ * ellipsis; tall terminals give it a third line. */
+static int result_height(void)
 {
-    int lines = 0;
-    for (const char *s = f->result; *s && lines < RESULT_LINES_MAX; lines++) {
-        size_t next;
-        tui_text_wrap(s, COLS - 1 > 1 ? COLS - 1 : 1, &next);
-        if (!next)
-            break;
-        s += next;
-    }
-    return lines ? lines : 1;
+    return LINES >= 40 ? 3 : LINES >= 12 ? 2 : 1;
 }
 
 static void paint_result(const struct frame *f, int y, int lines)
@@ -558,7 +550,13 @@ static void paint_result(const struct frame *f, int y, int lines)
     enum tui_style st = f->result_error ? TUI_ERROR : TUI_OK;
     int width = COLS - 1 > 1 ? COLS - 1 : 1;
     const char *s = f->result;
+    /* Whole lines, edge to edge: nothing a body or an earlier message left
+     * there survives a shorter message. */
     for (int i = 0; i < lines; i++) {
+        move(y + 1 + i, 0);
+        clrtoeol();
+    }
+    for (int i = 0; i < lines && *s; i++) {
         char buf[1024];
         size_t next;
         size_t n = tui_text_wrap(s, width, &next);
@@ -610,7 +608,7 @@ void tui_paint_stack(void)
         return;
     /* Title, one spare line, body, the result heading and its lines, the
      * key bar. The body goes first: its draw may set the title or subtitle. */
-    int lines = LINES >= 12 ? result_lines(f) : 1;
+    int lines = result_height();
     struct tui_rect body = {2, 1, LINES - 5 - lines, COLS - 2};
     if (body.h > 0 && body.w > 0 && f->screen->draw)
         f->screen->draw(f->state, &body);

@@ -102,17 +102,27 @@ static int run_dialog(const char *title, const char *text, const char *const *la
     }
 }
 
+/* A dialog's border may have cut double-width characters in half: the
+ * next refresh sends the whole screen, as Ctrl-L does, rather than letting
+ * curses patch the line (its shortcuts shift text around half-erased
+ * characters and leave blank or doubled cells). */
+static int closed(int choice)
+{
+    clearok(curscr, TRUE);
+    return choice;
+}
+
 bool tui_confirm(const char *title, const char *text)
 {
     const char *labels[2] = {_("Yes"), _("No")};
     /* No is the default: these questions guard deletions. */
-    return run_dialog(title, text, labels, 2, 1) == 0;
+    return closed(run_dialog(title, text, labels, 2, 1)) == 0;
 }
 
 void tui_message(const char *title, const char *text)
 {
     const char *labels[1] = {_("OK")};
-    run_dialog(title, text, labels, 1, 0);
+    closed(run_dialog(title, text, labels, 1, 0));
 }
 
 void tui_progress(const char *title, long done, long total)
