@@ -90,6 +90,13 @@ void scr_code_form_draw(void *state, const struct tui_rect *body)
 {
     struct scr_code_state *s = state;
     struct tui_rect r = *body;
+    /* Read only: follows what the other administrator saves, and opens
+     * once they are done. */
+    if (scr_lock_retry_due(&s->lock, s->form)) {
+        load(s);
+        if (s->lock.held)
+            tui_result_ok(_("The setting is yours to edit now."));
+    }
     scr_lock_draw_banner(&s->lock, &r);
     int used = tui_draw_wrapped(&r, TUI_DIM, _(s->desc->notes)) + 1;
     r.y += used;

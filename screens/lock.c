@@ -37,6 +37,7 @@ bool scr_lock_take(struct scr_lock *l, const char *object)
     memset(l, 0, sizeof *l);
     snprintf(l->object, sizeof l->object, "%s", object);
     int rc = ops_lock_take(scr_ops(), l->object, LEASE_SECONDS, &l->other);
+    clock_gettime(CLOCK_MONOTONIC, &l->tried);
     l->held = rc == CORE_OK;
     if (l->held)
         remember(l);
@@ -108,4 +109,17 @@ void scr_lock_release_all(void)
 {
     ops_lock_release_all(scr_ops());
     memset(held, 0, sizeof held);
+}
+
+#define RETRY_MS 2000
+
+bool scr_lock_retry_due(struct scr_lock *l, const struct tui_form *form)
+{
+    if (l->held || l->lost || (form && tui_form_dirty(form)))
+        return false;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long ms =
+        (long)(now.tv_sec - l->tried.tv_sec) * 1000 + (now.tv_nsec - l->tried.tv_nsec) / 1000000;
+    return ms >= RETRY_MS;
 }

@@ -107,6 +107,10 @@ static void edit_draw(void *state, const struct tui_rect *body)
              _("Terminal type"), _("Mobile phone"), _("Mobile number"),
              s->profile.mobile[0] ? s->profile.mobile : "-");
     tui_set_subtitle(sub);
+    /* Read only: what the other administrator saves shows, and the form
+     * opens once they are done (or their terminal is closed). */
+    if (scr_lock_retry_due(&s->lock, s->form) && load(s) == CORE_OK && s->lock.held)
+        tui_result_ok(_("The profile is yours to edit now."));
     scr_lock_draw_form(&s->lock, s->form, body);
 }
 

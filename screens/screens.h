@@ -6,6 +6,8 @@
 #ifndef KASCON_SCREENS_H
 #define KASCON_SCREENS_H
 
+#include <time.h>
+
 #include "console/console.h"
 #include "io/area.h"
 #include "ops/ops.h"
@@ -108,6 +110,7 @@ struct scr_lock {
     bool held;               /* ours: the form may save */
     bool lost;               /* was ours, expired and taken */
     struct store_lock other; /* who holds it, when not ours */
+    struct timespec tried;   /* the last scr_lock_take */
 };
 /* Takes the lock on "object" for this console; false (read only) when
  * another session holds it, described by scr_lock_describe. */
@@ -122,6 +125,11 @@ void scr_lock_form(struct scr_lock *lock, const char *object, struct tui_form *f
 /* The banner (when read-only), then the form below it. */
 void scr_lock_draw_form(const struct scr_lock *lock, struct tui_form *form,
                         const struct tui_rect *body);
+/* True every two seconds while a read-only form waits for a lock another
+ * session holds (never over unsaved edits or a lease that was lost): the
+ * screen then reads the row again and tries the lock, so that what the
+ * other session saved shows, and the form opens once they let it go. */
+bool scr_lock_retry_due(struct scr_lock *lock, const struct tui_form *form);
 /* The console's tick renews every held lease; logout drops them all. */
 void scr_lock_renew_all(void);
 void scr_lock_release_all(void);
