@@ -5,6 +5,7 @@
 #include <config.h>
 
 #include <stdlib.h>
+#include <time.h>
 
 #include "i18n.h"
 #include "screens/screens.h"
@@ -22,7 +23,21 @@ struct fwd_view_state {
     bool found;
     char ext[CORE_EXT_MAX + 1];
     struct core_fwd fwd;
+    struct timespec read_at; /* when fwd was read */
 };
+
+/* What is shown is read again after this long: the user changes their
+ * forwarding with feature codes or their own console meanwhile. */
+#define FRESH_MS 2000
+
+static bool stale(const struct fwd_view_state *s)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (long)(now.tv_sec - s->read_at.tv_sec) * 1000 +
+               (now.tv_nsec - s->read_at.tv_nsec) / 1000000 >=
+           FRESH_MS;
+}
 
 static void show(void *ctx, struct tui_form *form)
 {
@@ -37,6 +52,7 @@ static void show(void *ctx, struct tui_form *form)
     }
     snprintf(s->ext, sizeof s->ext, "%s", ext);
     s->found = true;
+    clock_gettime(CLOCK_MONOTONIC, &s->read_at);
     tui_result_clear();
 }
 
@@ -56,6 +72,13 @@ static void fwd_view_draw(void *state, const struct tui_rect *body)
     tui_form_draw(s->form, &top);
     if (!s->found)
         return;
+    if (stale(s)) {
+        struct core_fwd now;
+        struct core_problem p;
+        clock_gettime(CLOCK_MONOTONIC, &s->read_at);
+        if (ops_fwd_get(scr_ops(), s->ext, &now, &p) == CORE_OK)
+            s->fwd = now;
+    }
     /* Labels as wide as the widest in this language, values after them. */
     int lw = tui_text_width(_("Extension number"));
     for (int k = 0; k <= CORE_FWD_KINDS; k++) {

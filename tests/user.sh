@@ -51,7 +51,7 @@ run_locale() {
     L_PWDONE="password has been changed"; L_FAIL="login failed"; L_LOCKED="Locked users"
     L_VIEW="Voicemail / forwarding settings"; L_ON="On"; L_MAIN="Main menu"
     L_FWDMENU="Call forwarding settings"; L_PWMENU="Change password"
-    L_MAX8="Up to 8 characters."
+    L_MAX8="Up to 8 characters."; L_UNCOND="Unconditional"
   else
     L_LOGIN="拠点ドメイン名"; L_EXTCHECK="内線番号確認"; L_SERVICE="サービス設定"
     L_PG="ピックアップグループ 1"; L_FWDFORM="応答遅延時間"; L_SELF="自分自身"
@@ -59,7 +59,7 @@ run_locale() {
     L_PWDONE="パスワードを変更しました"; L_FAIL="ログインできませんでした"; L_LOCKED="ロック中ユーザー一覧"
     L_VIEW="留守番・各種転送設定確認"; L_ON="設定あり"; L_MAIN="メインメニュー"
     L_FWDMENU="各種転送設定"; L_PWMENU="パスワード変更"
-    L_MAX8="8文字までです"
+    L_MAX8="8文字までです"; L_UNCOND="無条件転送"
   fi
   setup
   start_console "$lang"
@@ -143,6 +143,11 @@ run_locale() {
   type_text 2002; keys Enter
   check "$lang: ... shows the user's no-answer forwarding" wait_for "0312345678"
   check "$lang: ... and voicemail on" wait_for "$L_ON"
+  # ... and follows what the user (here kasconctl) changes while it is shown.
+  "$KASCONCTL" fwd set $D 2002 unconditional 2001 >/dev/null
+  check "$lang: ... and follows a change made meanwhile" \
+    eventually eval 'screen | grep -F "$L_UNCOND" | grep -qF 2001'
+  "$KASCONCTL" fwd clear $D 2002 unconditional >/dev/null
   keys Escape; keys Escape
   logout
   login hana hana5678
