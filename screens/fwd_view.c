@@ -5,7 +5,6 @@
 #include <config.h>
 
 #include <stdlib.h>
-#include <time.h>
 
 #include "i18n.h"
 #include "screens/screens.h"
@@ -25,19 +24,6 @@ struct fwd_view_state {
     struct core_fwd fwd;
     struct timespec read_at; /* when fwd was read */
 };
-
-/* What is shown is read again after this long: the user changes their
- * forwarding with feature codes or their own console meanwhile. */
-#define FRESH_MS 2000
-
-static bool stale(const struct fwd_view_state *s)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (long)(now.tv_sec - s->read_at.tv_sec) * 1000 +
-               (now.tv_nsec - s->read_at.tv_nsec) / 1000000 >=
-           FRESH_MS;
-}
 
 static void show(void *ctx, struct tui_form *form)
 {
@@ -72,10 +58,11 @@ static void fwd_view_draw(void *state, const struct tui_rect *body)
     tui_form_draw(s->form, &top);
     if (!s->found)
         return;
-    if (stale(s)) {
+    /* The user changes their forwarding meanwhile (feature codes, their
+     * own console). */
+    if (scr_stale(&s->read_at)) {
         struct core_fwd now;
         struct core_problem p;
-        clock_gettime(CLOCK_MONOTONIC, &s->read_at);
         if (ops_fwd_get(scr_ops(), s->ext, &now, &p) == CORE_OK)
             s->fwd = now;
     }

@@ -111,15 +111,21 @@ void scr_lock_release_all(void)
     memset(held, 0, sizeof held);
 }
 
-#define RETRY_MS 2000
+bool scr_stale(struct timespec *read_at)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long ms =
+        (long)(now.tv_sec - read_at->tv_sec) * 1000 + (now.tv_nsec - read_at->tv_nsec) / 1000000;
+    if (ms < SCR_FRESH_MS)
+        return false;
+    *read_at = now;
+    return true;
+}
 
 bool scr_lock_retry_due(struct scr_lock *l, const struct tui_form *form)
 {
     if (l->held || l->lost || (form && tui_form_dirty(form)))
         return false;
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    long ms =
-        (long)(now.tv_sec - l->tried.tv_sec) * 1000 + (now.tv_nsec - l->tried.tv_nsec) / 1000000;
-    return ms >= RETRY_MS;
+    return scr_stale(&l->tried);
 }

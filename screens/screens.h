@@ -125,6 +125,12 @@ void scr_lock_form(struct scr_lock *lock, const char *object, struct tui_form *f
 /* The banner (when read-only), then the form below it. */
 void scr_lock_draw_form(const struct scr_lock *lock, struct tui_form *form,
                         const struct tui_rect *body);
+/* What a screen shows is read again this often: another session, kasconctl
+ * or the extension user may have changed it (the console repaints at least
+ * every idle tick).  scr_stale is true, and restarts the period, once
+ * *read_at is that old. */
+#define SCR_FRESH_MS 2000
+bool scr_stale(struct timespec *read_at);
 /* True every two seconds while a read-only form waits for a lock another
  * session holds (never over unsaved edits or a lease that was lost): the
  * screen then reads the row again and tries the lock, so that what the

@@ -12,7 +12,8 @@
 
 struct user_ext_state {
     struct store_ext ext;
-    char groups[512]; /* translated, "-" when none */
+    char groups[512];        /* translated, "-" when none */
+    struct timespec read_at; /* when the above was read */
 };
 
 static int load(struct user_ext_state *s)
@@ -28,6 +29,7 @@ static int load(struct user_ext_state *s)
         scr_show_problem(NULL, NULL, 0, &p);
         return rc;
     }
+    clock_gettime(CLOCK_MONOTONIC, &s->read_at);
     if (refs[0])
         core_group_refs_format(refs, s->groups, sizeof s->groups);
     else
@@ -47,6 +49,9 @@ static int user_ext_init(void *state, void *arg)
 static void user_ext_draw(void *state, const struct tui_rect *body)
 {
     struct user_ext_state *s = state;
+    /* The administrator changes the profile and groups meanwhile. */
+    if (scr_stale(&s->read_at))
+        load(s);
     const struct store_ext *e = &s->ext;
     const char *labels[] = {_("Extension number"), _("Terminal type"),         _("Mobile number"),
                             _("SIP user name"),    _("Web console user name"), _("Groups")};

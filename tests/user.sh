@@ -75,6 +75,10 @@ run_locale() {
   keys 1
   check "$lang: 内線番号確認 shows the assigned mobile" wait_for "09011112002"
   check "$lang: ... and the groups the extension is in" wait_for "$L_PG"
+  "$KASCONCTL" pickup member remove $D 1 2002 >/dev/null
+  check "$lang: ... and follows what the administrator changes meanwhile" wait_gone "$L_PG"
+  "$KASCONCTL" pickup member add $D 1 2002 >/dev/null
+  check "$lang: ... both ways" wait_for "$L_PG"
   keys Escape; keys 2
   check "$lang: 各種転送設定" wait_for "$L_FWDFORM"
   type_text 2002; keys F2
