@@ -524,12 +524,12 @@ static void paint_title(const struct frame *f)
 }
 
 /* The result area (the guide's ■実行結果) has a fixed height: a message of
- * two lines never moves what is above it.  A longer one (a problem naming
- * several groups, say) wraps onto the lines there are and ends in an
- * ellipsis; tall terminals give it a third line. */
+ * two or three lines never moves what is above it.  Three lines hold a
+ * problem naming several groups in Japanese at 80 columns; a longer one
+ * ends in an ellipsis.  Short terminals give up lines for the body. */
 static int result_height(void)
 {
-    return LINES >= 40 ? 3 : LINES >= 12 ? 2 : 1;
+    return LINES >= 20 ? 3 : LINES >= 12 ? 2 : 1;
 }
 
 static void paint_result(const struct frame *f, int y, int lines)
