@@ -5,6 +5,9 @@
 # the entry area), every refusal of §3.3 naming what collides, pilot
 # order, the list with its filter, the row lock and the version check.
 . "${top_srcdir:-.}/tests/tmux.sh"
+# The stored content without the row locks: an open edit form renews its
+# lease every second, which is not a change of what was stored.
+content_hash() { q .dump | grep -v '^INSERT INTO locks' | sha256sum; }
 
 D=g.example.jp
 
@@ -69,14 +72,14 @@ run_locale() {
   type_text "2001 2002,2003"; keys Enter
   check "$lang: three members registered" wait_for "$L_ADDED"
   check "$lang: ... shown in the upper area" wait_for "2003"
-  before=$(db_hash)
+  before=$(content_hash)
   type_text "2004 9999 12 2001"; keys Enter
   check "$lang: bad members: every problem listed" wait_for "$L_NOTHING"
   check "$lang: ... 9999 not registered (241)" wait_for '241'
   check "$lang: ... 12 malformed (102)" wait_for '102'
   check "$lang: ... 2001 already a member (507)" wait_for '507'
   keys Enter
-  check "$lang: ... and nothing changed" test "$before" = "$(db_hash)"
+  check "$lang: ... and nothing changed" test "$before" = "$(content_hash)"
   keys C-u; type_text 2002; keys F8
   check "$lang: a member deleted through the entry area" wait_for "$L_REMOVED"
   check "$lang: ... 2001 2003 remain" test "$(q "select group_concat(e.ext, ' ') from pickup_members m join extensions e on e.id=m.extension_id join pickup_groups g on g.id=m.group_id where g.number=10 order by m.position")" = "2001 2003"
@@ -125,9 +128,9 @@ run_locale() {
   keys BTab; keys C-u; keys Tab; keys C-u; keys Enter
   keys Enter
   check "$lang: a group held by another administrator is read only" wait_for "$L_RO"
-  before=$(db_hash)
+  before=$(content_hash)
   type_text 2068; keys Enter
-  check "$lang: ... typing changes nothing" test "$before" = "$(db_hash)"
+  check "$lang: ... typing changes nothing" test "$before" = "$(content_hash)"
   q "delete from locks where session='other-session'"
   keys Escape
 
