@@ -81,10 +81,17 @@ remove_db() { rm -f "$KASCON_DB" "$KASCON_DB-wal" "$KASCON_DB-shm" "$KASCON_DB-j
 # A Japanese locale built into the build tree (no root needed).
 ja_locale() {
   local dir="${top_builddir:-.}/locale"
-  if [ ! -d "$dir/ja_JP.UTF-8" ]; then
-    mkdir -p "$dir"
-    localedef -i ja_JP -f UTF-8 "$dir/ja_JP.UTF-8" >/dev/null 2>&1 || return 1
-  fi
+  mkdir -p "$dir" || return 1
+  # Tests run in parallel: one builds the locale under a lock, beside its
+  # final name, so that no other sees a half-written one.
+  (
+    flock 8
+    if [ ! -d "$dir/ja_JP.UTF-8" ]; then
+      rm -rf "$dir/.building"
+      localedef -i ja_JP -f UTF-8 "$dir/.building" >/dev/null 2>&1 || exit 1
+      mv "$dir/.building" "$dir/ja_JP.UTF-8"
+    fi
+  ) 8>"$dir/.lock" || return 1
   (cd "$dir" && pwd)
 }
 
