@@ -15,27 +15,6 @@
 #include "ops/bulk_internal.h"
 #include "ops/registrar.h"
 
-const char *bulk_field(const struct row *r, int col)
-{
-    return col < r->ncols ? r->f[col] : "";
-}
-
-void bulk_problem(struct bulk *b, const struct row *r, int col, int code, const char *value)
-{
-    struct core_problem p;
-    core_problem_set(&p, code, value);
-    p.row = r ? r->no : 0;
-    p.field = col;
-    if (!core_problems_add(b->problems, &p))
-        b->nomem = true;
-}
-
-void bulk_progress(struct bulk *b, int phase, long done, long total)
-{
-    if (b->progress)
-        b->progress(b->progress_ctx, phase, done, total);
-}
-
 /* ---- reading ---- */
 
 static int on_record(void *ctx, long no, size_t nfields, char **fields)

@@ -53,6 +53,8 @@ struct bulk {
     bool nomem;
 };
 
+/* bulk_rows.c: a row's field ("" past its last), a problem at a row (NULL:
+ * the file) and column, progress to the caller's function. */
 const char *bulk_field(const struct row *r, int col);
 void bulk_problem(struct bulk *b, const struct row *r, int col, int code, const char *value);
 void bulk_progress(struct bulk *b, int phase, long done, long total);
