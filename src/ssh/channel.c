@@ -26,19 +26,6 @@
 
 /* ---- the console on a pty ---- */
 
-/* One system call where the kernel has it (Linux 5.9): the loop below is
- * as many calls as the descriptor limit allows, at every session start. */
-void session_close_other_fds(void)
-{
-#ifdef HAVE_CLOSE_RANGE
-    if (close_range(3, ~0U, 0) == 0)
-        return;
-#endif
-    long max = sysconf(_SC_OPEN_MAX);
-    for (int fd = 3; fd < (max > 0 && max < 65536 ? max : 1024); fd++)
-        close(fd);
-}
-
 static bool start_console(struct session *s)
 {
     int slave = -1;
@@ -296,7 +283,6 @@ static int on_subsystem_request(ssh_session ssh, ssh_channel channel, const char
 
 /* Only the locale is taken from the client, and only a plain locale name:
  * nothing else of the console's environment is the client's business. */
-static const char *const locale_vars[3] = {"LANG", "LC_ALL", "LC_MESSAGES"};
 
 static bool plain_locale_name(const char *v)
 {
@@ -317,44 +303,12 @@ static int on_env_request(ssh_session ssh, ssh_channel channel, const char *name
     (void)channel;
     struct session *s = userdata;
     for (int i = 0; i < 3; i++) {
-        if (name && value && !strcmp(name, locale_vars[i]) && plain_locale_name(value)) {
+        if (name && value && !strcmp(name, session_locale_vars[i]) && plain_locale_name(value)) {
             snprintf(s->lang[i], sizeof s->lang[i], "%s", value);
             return 0;
         }
     }
     return -1;
-}
-
-/* In the console's process: the client's locale, and UTF-8 whatever it
- * asked for, since the console draws Japanese. */
-void session_apply_locale(const struct session *s)
-{
-    if (s->term_enc == CORE_TERM_CP932 || s->term_enc == CORE_TERM_EUCJP) {
-        /* A Japanese terminal of another codeset: the console in the
-         * EUC-JP locale (or Japanese in UTF-8), converted by the relay. */
-        for (int i = 0; i < 3; i++)
-            unsetenv(locale_vars[i]);
-        setenv("LANG", s->console_locale[0] ? s->console_locale : "ja_JP.UTF-8", 1);
-        kascon_i18n_init();
-        const char *codeset = nl_langinfo(CODESET);
-        if (!s->console_locale[0] && (!codeset || strcmp(codeset, "UTF-8")))
-            setlocale(LC_CTYPE, "C.UTF-8");
-        return;
-    }
-    /* A client that names its locale gets exactly that: the server's own
-     * LC_ALL must not override the client's LANG. */
-    if (s->lang[0][0] || s->lang[1][0] || s->lang[2][0]) {
-        for (int i = 0; i < 3; i++) {
-            if (s->lang[i][0])
-                setenv(locale_vars[i], s->lang[i], 1);
-            else
-                unsetenv(locale_vars[i]);
-        }
-    }
-    kascon_i18n_init();
-    const char *codeset = nl_langinfo(CODESET);
-    if (!codeset || strcmp(codeset, "UTF-8"))
-        setlocale(LC_CTYPE, "C.UTF-8");
 }
 
 static void on_channel_close(ssh_session ssh, ssh_channel channel, void *userdata)

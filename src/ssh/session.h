@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* One connection's state, shared by the parts of a session child:
  * session.c (the connection's life), auth.c (authentication), channel.c
- * (the session channel and the console on its pty) and exec.c (one
- * command of cli_remote.c). */
+ * (the session channel and the console on its pty), exec.c (one command
+ * of cli_remote.c) and child.c (what their child processes share). */
 #ifndef KASCON_SSH_SESSION_H
 #define KASCON_SSH_SESSION_H
 
@@ -86,6 +86,10 @@ int session_on_message(ssh_session ssh, ssh_message msg, void *userdata);
 
 /* channel.c */
 ssh_channel session_channel_open(ssh_session ssh, void *userdata);
+
+/* child.c: the locale variables a client may send (SendEnv), kept in
+ * s->lang in this order. */
+extern const char *const session_locale_vars[3];
 /* In a child process: the client's locale (LANG, LC_*), UTF-8 always. */
 void session_apply_locale(const struct session *s);
 /* In a child process: every descriptor above standard error closed. */

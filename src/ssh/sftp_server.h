@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The SFTP server's parts: sftp.c (the request loop, the handle table and
- * the replies), sftp_file.c (requests on files), sftp_dir.c (directory
- * listings) and sftp_path.c (client paths taken apart). */
+/* The SFTP server's parts: sftp.c (the request loop and dispatch),
+ * sftp_file.c (requests on files), sftp_dir.c (directory listings),
+ * sftp_handle.c (the handle table and the replies they share) and
+ * sftp_path.c (client paths taken apart). */
 #ifndef KASCON_SSH_SFTP_SERVER_H
 #define KASCON_SSH_SFTP_SERVER_H
 
@@ -53,7 +54,7 @@ int sftp_path_parse(const char *path, bool clamp, struct vpath *vp);
 /* The path of `vp` as the client sees it: "/", "/inbox", "/inbox/a.csv". */
 void sftp_path_canonical(const struct vpath *vp, char *buf, size_t n);
 
-/* sftp.c */
+/* sftp_handle.c */
 int srv_status_of_errno(int err);
 const char *srv_status_text(int status);
 void srv_reply_status(struct sftp_server *srv, sftp_client_message msg, int status,
