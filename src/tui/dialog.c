@@ -9,8 +9,6 @@
 #include "i18n.h"
 #include "tui/internal.h"
 
-#define ESC_KEY 27
-
 struct button {
     int x0, x1;
 };
@@ -83,7 +81,7 @@ static int run_dialog(const char *title, const char *text, const char *const *la
         curs_set(0);
         refresh();
         int key = tui_read_key(), my, mx;
-        if (key == ESC_KEY || key == TUI_KEY_INTERRUPT || key == TUI_KEY_HANGUP)
+        if (key == TUI_KEY_ESC || key == TUI_KEY_INTERRUPT || key == TUI_KEY_HANGUP)
             return -1;
         if (tui_key_is_enter(key) || key == ' ')
             return focus;

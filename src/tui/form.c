@@ -53,8 +53,15 @@ struct tui_form {
 };
 
 /* Every form alive, so that Esc and Ctrl-C can ask about unsaved edits
- * without each screen answering for its own. */
+ * without each screen answering for its own; the stack's depth, as
+ * stack.c tells it. */
 static struct tui_form *live;
+static int stack_depth;
+
+void tui_forms_set_depth(int depth)
+{
+    stack_depth = depth;
+}
 
 static int max_of(const struct tui_field *f)
 {
@@ -128,7 +135,7 @@ struct tui_form *tui_form_new(const struct tui_field *fields, size_t n, tui_form
             return NULL;
         }
     }
-    f->owner = tui_new_form_owner();
+    f->owner = stack_depth - 1; /* init runs with its screen on top */
     f->next_live = live;
     live = f;
     return f;
@@ -226,14 +233,14 @@ void tui_form_set_request(struct tui_form *form)
 static bool dirty_from(int first)
 {
     for (const struct tui_form *f = live; f; f = f->next_live)
-        if (f->owner >= first && f->owner < tui_depth() && tui_form_dirty(f))
+        if (f->owner >= first && f->owner < stack_depth && tui_form_dirty(f))
             return true;
     return false;
 }
 
 bool tui_top_dirty(void)
 {
-    return dirty_from(tui_depth() - 1);
+    return dirty_from(stack_depth - 1);
 }
 
 bool tui_any_dirty(void)

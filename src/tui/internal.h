@@ -5,14 +5,63 @@
 
 #include "tui/tui.h"
 
-/* Repaints the whole stack (title, body, result area, key bar) into stdscr
- * without refreshing, so that a modal dialog can draw itself on top. */
+/* The toolkit's files call one way: app.c (the loop) over dialog.c, over
+ * paint.c (drawing the stack) and stack.c (the screens on it), over the
+ * widgets (form*.c, list.c, menu.c), over input.c (keys), text.c, term.c,
+ * winsize.c and utf8.c.  A file never calls one above it; what a lower
+ * file must know of a higher one is told to it (tui_forms_set_depth). */
+
+#define TUI_KEY_ESC 27
+/* The most characters one paste brings (tui_paste_text may count more:
+ * the paste was longer, and is refused whole). */
+#define TUI_PASTE_MAX 1024
+
+/* stack.c: a screen on the stack. */
+struct tui_frame {
+    const struct tui_screen *screen;
+    void *state;
+    bool owned;            /* state allocated here (state_size) */
+    struct tui_form *form; /* a form screen's form */
+    const char *title;     /* msgid overriding the screen's, or NULL */
+    const char *help;      /* msgid overriding the screen's F1 text, or NULL */
+    char subtitle[256];
+    char result[512];
+    bool result_error;
+};
+/* Frame i (0 the bottom), the top one; NULL when there is none. */
+struct tui_frame *tui_frame_at(int i);
+struct tui_frame *tui_top_frame(void);
+/* The title shown for a frame: tui_set_title's, else the screen's (msgid). */
+const char *tui_frame_title(const struct tui_frame *f);
+/* tui_set_status's text, "" when none. */
+const char *tui_status(void);
+/* Whether an action applies now (no enabled function, or it says so). */
+bool tui_action_enabled(const struct tui_action *a, void *state);
+
+/* paint.c: repaints the whole stack (title, body, result area, key bar)
+ * into stdscr without refreshing, so that a modal dialog can draw itself
+ * on top; tui_refresh sends it to the terminal, the cursor where the
+ * focused field wants it.  tui_keybar_key_at: the key of the key-bar item
+ * at a click, or 0. */
 void tui_paint_stack(void);
-/* Reads one key as the toolkit encodes it; handles the idle timer. */
+void tui_refresh(void);
+int tui_keybar_key_at(int y, int x);
+
+/* input.c: reads one key as the toolkit encodes it; runs the idle
+ * function when the wait for a key times out.  tui_input_init sets the
+ * terminal's keys up after newterm (bracketed paste, Home and End, Esc
+ * delay, mouse) and catches SIGHUP and SIGTERM; tui_input_end undoes what
+ * the terminal keeps.  tui_idle_tick_if_due runs the idle function when
+ * its time has come although keys keep coming. */
 int tui_read_key(void);
-/* The index of the screen frame a form made now belongs to: the top one
- * (a screen is on top while its init runs). */
-int tui_new_form_owner(void);
+void tui_input_init(void);
+void tui_input_end(void);
+void tui_idle_tick_if_due(void);
+
+/* form.c: the depth of the stack, told by stack.c on every change: a form
+ * made now belongs to the top frame, and only the forms of frames still
+ * open count as unsaved edits (tui_top_dirty, tui_any_dirty). */
+void tui_forms_set_depth(int depth);
 /* The console's text is UTF-8 whatever the locale (the database and the
  * catalogue are UTF-8); only the terminal speaks the locale's codeset,
  * which curses converts to from wide characters.  So that it also runs
