@@ -4,6 +4,7 @@
 # src/ops (every write, transactional, audited) <- the front ends.  Each
 # rule below names the files that break it.
 . "${top_srcdir:-.}/tests/lib.sh"
+builddir=$(cd "${top_builddir:-.}" && pwd) # the objects rule 4 reads
 cd "$top_srcdir" || exit 1
 
 # The patterns want a call or an #include, so a comment naming them is no alarm.
@@ -29,6 +30,42 @@ above=$(sources src/core |
   xargs grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' |
   grep -vE '#[[:space:]]*include[[:space:]]*"(core/[a-z_]+\.h|i18n\.h)"' | tr '\n' ' ')
 check "src/core includes nothing above it${above:+ (not: $above)}" test -z "$above"
+
+# 4. Inside a directory, calls go one way: no file calls a function of a
+# file that calls back into it, directly or through others.  Read from the
+# objects the build made (nm: what each defines, what it calls), so a
+# function pointer in a table is no call but every direct call counts;
+# tsort names each circle it finds.
+object_of() { # the object the build made of source $1, if any
+  local dir=${1%/*} name=${1##*/}
+  name=${name%.c}
+  for o in "$builddir/$dir/$name.o" "$builddir/$dir/"*-"$name.o"; do
+    [ -f "$o" ] && { echo "$o"; return; }
+  done
+}
+circles=
+judged=0
+for dir in $(sources src screens | grep '\.c$' | sed 's|/[^/]*$||' | sort -u); do
+  edges=$(for c in "$dir"/*.c; do
+    o=$(object_of "$c") && [ -n "$o" ] || continue
+    f=${c##*/}
+    nm "$o" | awk -v f="$f" '$1 == "U" {print "U", f, $2} NF == 3 && $2 == "T" {print "T", f, $3}'
+  done | awk '$1 == "T" {def[$3] = $2; next} {use[NR] = $2 " " $3}
+    END {for (i in use) {split(use[i], u, " "); if ((u[2] in def) && def[u[2]] != u[1]) print u[1], def[u[2]]}}' |
+    sort -u)
+  [ -n "$edges" ] && judged=$((judged + 1))
+  loop=$(printf '%s\n' "$edges" | tsort 2>&1 >/dev/null |
+    awk -v d="$dir" '/input contains a loop/ {if (l) print l; l = d ":"; next} {l = l " " $2} END {if (l) print l}')
+  circles="$circles${loop:+$loop; }"
+done
+check "no circle of calls between the files of a directory${circles:+ (not: $circles)}" test -z "$circles"
+check "... judged from the objects of the build ($judged directories)" test "$judged" -gt 5
+
+# 5. A file holds one concern: no C file of src/ or screens/ is over 600
+# lines (split it by concern, with a header comment saying what each part
+# owns).
+long=$(sources src screens | grep '\.c$' | xargs wc -l | awk '$2 != "total" && $1 > 600 {print $2 " (" $1 " lines)"}' | tr '\n' ' ')
+check "no C file of src/ or screens/ over 600 lines${long:+ (not: $long)}" test -z "$long"
 
 # The rules looked at the tree (a wrong directory would pass them all).
 check "the rules found sources to judge" test "$(sources src/core | wc -l)" -gt 5 -a \

@@ -164,10 +164,11 @@ int ops_group_get(const struct ops_ctx *ctx, int kind, const char *number, struc
     return rc;
 }
 
-static int group_add(struct store *st, int64_t site_id, struct store_group *g, const char *number,
-                     const char *rep, const struct store_actor *who, struct core_problems *problems,
-                     struct store_group *out)
+static int group_add(const struct ops_ctx *ctx, struct store_group *g, const char *number,
+                     const char *rep, struct core_problems *problems, struct store_group *out)
 {
+    struct store *st = ctx->st;
+    int64_t site_id = ctx->site_id;
     size_t from = problems->count;
     struct core_problem p;
     if (parse_number(number, &g->number, &p))
@@ -202,7 +203,7 @@ static int group_add(struct store *st, int64_t site_id, struct store_group *g, c
     }
     rc = CORE_OK;
     if (problems->count == from)
-        rc = store_group_insert(st, site_id, g, who);
+        rc = store_group_insert(st, site_id, g, &ctx->actor);
     rc = finish(st, problems, from, rc);
     if (!rc && out)
         *out = *g;
@@ -212,25 +213,19 @@ static int group_add(struct store *st, int64_t site_id, struct store_group *g, c
 int ops_pickup_add(const struct ops_ctx *ctx, const char *number, struct core_problems *problems,
                    struct store_group *out)
 {
-    struct store *st = ctx->st;
-    int64_t site_id = ctx->site_id;
-    const struct store_actor *who = &ctx->actor;
     struct store_group g = {.kind = CORE_PICKUP};
-    return group_add(st, site_id, &g, number, NULL, who, problems, out);
+    return group_add(ctx, &g, number, NULL, problems, out);
 }
 
 int ops_hunt_add(const struct ops_ctx *ctx, const struct ops_hunt_input *in,
                  struct core_problems *problems, struct store_group *out)
 {
-    struct store *st = ctx->st;
-    int64_t site_id = ctx->site_id;
-    const struct store_actor *who = &ctx->actor;
     if (in->type != CORE_HUNT_ROUND_ROBIN && in->type != CORE_HUNT_PILOT) {
         add(problems, E_HUNT_TYPE, NULL, OPS_G_TYPE, 0);
         return E_HUNT_TYPE;
     }
     struct store_group g = {.kind = CORE_HUNT, .pilot = in->type};
-    return group_add(st, site_id, &g, in->number, in->rep, who, problems, out);
+    return group_add(ctx, &g, in->number, in->rep, problems, out);
 }
 
 static const char *type_word(int pilot)
@@ -332,36 +327,21 @@ static void resolve_members(struct store *st, int64_t site_id, const char *const
     }
 }
 
-static int save_members(struct store *st, int64_t site_id, struct store_group *g,
-                        const struct member_set *before, const char *action,
-                        const struct store_actor *who)
-{
-    struct member_set after = {.count = 0};
-    int rc = store_group_touch(st, g);
-    if (!rc)
-        rc = store_group_members(st, g, collect_member, &after);
-    if (rc)
-        return rc;
-    g->members = after.count;
-    char b[1200], a[1200], obj[32];
-    member_text(before, b, sizeof b);
-    member_text(&after, a, sizeof a);
-    object_of(g, obj, sizeof obj);
-    return store_audit(st, site_id, who, action, obj, b, a);
-}
-
-/* Common frame of the member operations: transaction, group, members. */
+/* Common frame of the member operations: the request, in one
+ * transaction, with the group (of `kind`) and its members as they are. */
 struct member_op {
-    struct store *st;
-    int64_t site_id;
+    const struct ops_ctx *ctx;
+    const struct ops_members_request *req;
     struct store_group g;
     struct member_set set;
     size_t from;
 };
 
-static int member_op_begin(struct member_op *op, int kind, const char *number, int64_t version,
-                           int count, struct store_group *out, struct core_problems *problems)
+static int member_op_begin(struct member_op *op, int kind, struct core_problems *problems,
+                           struct store_group *out)
 {
+    struct store *st = op->ctx->st;
+    int count = op->req->count;
     op->from = problems->count;
     if (count > CORE_GROUP_MEMBERS_MAX * 2) {
         add(problems, E_GROUP_MEMBERS_FULL, NULL, OPS_G_MEMBERS, 0);
@@ -371,28 +351,49 @@ static int member_op_begin(struct member_op *op, int kind, const char *number, i
         add(problems, E_EMPTY, NULL, OPS_G_MEMBERS, 0);
         return E_EMPTY;
     }
-    int rc = store_begin(op->st);
+    int rc = store_begin(st);
     if (rc)
-        return finish(op->st, problems, op->from, rc);
+        return finish(st, problems, op->from, rc);
     op->set.count = 0;
-    if ((rc = load_group(op->st, op->site_id, kind, number, version, &op->g, out, problems)) ||
-        (rc = store_group_members(op->st, &op->g, collect_member, &op->set)))
-        return finish(op->st, problems, op->from, rc == E_STORAGE ? rc : CORE_OK);
+    if ((rc = load_group(st, op->ctx->site_id, kind, op->req->number, op->req->version, &op->g, out,
+                         problems)) ||
+        (rc = store_group_members(st, &op->g, collect_member, &op->set)))
+        return finish(st, problems, op->from, rc == E_STORAGE ? rc : CORE_OK);
     return CORE_OK;
 }
 
+/* The members saved: the group's version moves on, and the members
+ * before and after are audited as `action`. */
+static int member_op_save(struct member_op *op, const char *action)
+{
+    struct store *st = op->ctx->st;
+    struct member_set after = {.count = 0};
+    int rc = store_group_touch(st, &op->g);
+    if (!rc)
+        rc = store_group_members(st, &op->g, collect_member, &after);
+    if (rc)
+        return rc;
+    op->g.members = after.count;
+    char b[1200], a[1200], obj[32];
+    member_text(&op->set, b, sizeof b);
+    member_text(&after, a, sizeof a);
+    object_of(&op->g, obj, sizeof obj);
+    return store_audit(st, op->ctx->site_id, &op->ctx->actor, action, obj, b, a);
+}
+
 static int member_op_end(struct member_op *op, int rc, struct core_problems *problems,
-                         const char *number, struct store_group *out)
+                         struct store_group *out)
 {
     if (rc == E_CHANGED_MEANWHILE)
-        add(problems, rc, number, -1, 0);
-    rc = finish(op->st, problems, op->from, rc);
+        add(problems, rc, op->req->number, -1, 0);
+    rc = finish(op->ctx->st, problems, op->from, rc);
     if (out && !rc)
         *out = op->g;
     if (out && rc == E_CHANGED_MEANWHILE) {
         /* Show what is stored now. */
         struct store_group now;
-        if (store_group_find(op->st, op->g.kind, op->site_id, op->g.number, &now) == CORE_OK)
+        if (store_group_find(op->ctx->st, op->g.kind, op->ctx->site_id, op->g.number, &now) ==
+            CORE_OK)
             *out = now;
     }
     return rc;
@@ -401,17 +402,15 @@ static int member_op_end(struct member_op *op, int rc, struct core_problems *pro
 int ops_group_members_add(const struct ops_ctx *ctx, const struct ops_members_request *req,
                           struct core_problems *problems, struct store_group *out)
 {
-    int kind = req->kind, count = req->count;
-    const char *number = req->number, *const *exts = req->exts;
-    struct store *st = ctx->st;
-    int64_t site_id = ctx->site_id;
-    const struct store_actor *who = &ctx->actor;
-    struct member_op op = {.st = st, .site_id = site_id};
-    int rc = member_op_begin(&op, kind, number, req->version, count, out, problems);
+    struct member_op op = {.ctx = ctx, .req = req};
+    int rc = member_op_begin(&op, req->kind, problems, out);
     if (rc)
         return rc;
+    struct store *st = ctx->st;
+    int kind = req->kind, count = req->count;
+    const char *const *exts = req->exts;
     int64_t ids[CORE_GROUP_MEMBERS_MAX * 2];
-    resolve_members(st, site_id, exts, count, ids, problems);
+    resolve_members(st, ctx->site_id, exts, count, ids, problems);
     int valid = 0;
     for (int i = 0; i < count; i++) {
         if (!ids[i])
@@ -446,24 +445,21 @@ int ops_group_members_add(const struct ops_ctx *ctx, const struct ops_members_re
         for (int i = 0; !rc && i < count; i++)
             rc = store_group_member_insert(st, &op.g, ids[i], ++position);
         if (!rc)
-            rc = save_members(st, site_id, &op.g, &op.set,
-                              kind == CORE_HUNT ? "hunt.member_add" : "pickup.member_add", who);
+            rc = member_op_save(&op, kind == CORE_HUNT ? "hunt.member_add" : "pickup.member_add");
     }
-    return member_op_end(&op, rc, problems, number, out);
+    return member_op_end(&op, rc, problems, out);
 }
 
 int ops_group_members_remove(const struct ops_ctx *ctx, const struct ops_members_request *req,
                              struct core_problems *problems, struct store_group *out)
 {
-    int kind = req->kind, count = req->count;
-    const char *number = req->number, *const *exts = req->exts;
-    struct store *st = ctx->st;
-    int64_t site_id = ctx->site_id;
-    const struct store_actor *who = &ctx->actor;
-    struct member_op op = {.st = st, .site_id = site_id};
-    int rc = member_op_begin(&op, kind, number, req->version, count, out, problems);
+    struct member_op op = {.ctx = ctx, .req = req};
+    int rc = member_op_begin(&op, req->kind, problems, out);
     if (rc)
         return rc;
+    struct store *st = ctx->st;
+    int count = req->count;
+    const char *const *exts = req->exts;
     for (int i = 0; i < count; i++) {
         int code = core_check_extension(exts[i]);
         bool found = false;
@@ -491,28 +487,24 @@ int ops_group_members_remove(const struct ops_ctx *ctx, const struct ops_members
         if (!rc)
             rc = store_group_member_order(st, &op.g, order, keep.count);
         if (!rc)
-            rc = save_members(st, site_id, &op.g, &op.set,
-                              kind == CORE_HUNT ? "hunt.member_remove" : "pickup.member_remove",
-                              who);
+            rc = member_op_save(&op, req->kind == CORE_HUNT ? "hunt.member_remove"
+                                                            : "pickup.member_remove");
     }
-    return member_op_end(&op, rc, problems, number, out);
+    return member_op_end(&op, rc, problems, out);
 }
 
 int ops_hunt_order(const struct ops_ctx *ctx, const struct ops_members_request *req,
                    struct core_problems *problems, struct store_group *out)
 {
-    int count = req->count;
-    const char *number = req->number, *const *exts = req->exts;
-    struct store *st = ctx->st;
-    int64_t site_id = ctx->site_id;
-    const struct store_actor *who = &ctx->actor;
-    struct member_op op = {.st = st, .site_id = site_id};
-    int rc = member_op_begin(&op, CORE_HUNT, number, req->version, count, out, problems);
+    struct member_op op = {.ctx = ctx, .req = req};
+    int rc = member_op_begin(&op, CORE_HUNT, problems, out);
     if (rc)
         return rc;
+    int count = req->count;
+    const char *const *exts = req->exts;
     if (!op.g.pilot) {
-        add(problems, E_ORDER_NOT_PILOT, number, OPS_G_TYPE, 0);
-        return member_op_end(&op, CORE_OK, problems, number, out);
+        add(problems, E_ORDER_NOT_PILOT, req->number, OPS_G_TYPE, 0);
+        return member_op_end(&op, CORE_OK, problems, out);
     }
     int64_t order[CORE_GROUP_MEMBERS_MAX];
     bool used[CORE_GROUP_MEMBERS_MAX] = {false};
@@ -534,11 +526,11 @@ int ops_hunt_order(const struct ops_ctx *ctx, const struct ops_members_request *
         add(problems, E_ORDER_MISMATCH, n, OPS_G_MEMBERS, 0);
     }
     if (problems->count == op.from) {
-        rc = store_group_member_order(st, &op.g, order, count);
+        rc = store_group_member_order(ctx->st, &op.g, order, count);
         if (!rc)
-            rc = save_members(st, site_id, &op.g, &op.set, "hunt.order", who);
+            rc = member_op_save(&op, "hunt.order");
     }
-    return member_op_end(&op, rc, problems, number, out);
+    return member_op_end(&op, rc, problems, out);
 }
 
 int ops_hunt_move(const struct ops_ctx *ctx, const struct ops_member_move *req,
