@@ -17,4 +17,10 @@ pot="$TMP/kascon.pot"
 (cd "$top_srcdir" && xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 -o "$pot" -f po/POTFILES.in 2>/dev/null)
 stale=$(msgcmp "$po" "$pot" 2>&1 | grep -c 'this message is used but not defined' || true)
 check "every msgid of the sources is in ja.po ($stale missing)" test "$stale" = 0
+# Name them, ready to paste at the end of ja.po and translate.
+if [ "$stale" != 0 ]; then
+  msgmerge -q --no-location --no-fuzzy-matching "$po" "$pot" 2>/dev/null |
+    msgattrib --untranslated --no-location --no-wrap 2>/dev/null |
+    awk 'BEGIN {RS = ""; ORS = "\n\n"} NR > 1' | sed 's/^/# /'
+fi
 done_testing
