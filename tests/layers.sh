@@ -61,6 +61,14 @@ done
 check "no circle of calls between the files of a directory${circles:+ (not: $circles)}" test -z "$circles"
 check "... judged from the objects of the build ($judged directories)" test "$judged" -gt 5
 
+# HACKING.md shows how a screen is added with the diff of a real one:
+# that screen as it is, and its row of the menu table.
+example=$(sed -n '/^+++ b\/screens\/assign.c$/,/^--- /{/^+++ /d;/^@@/d;/^--- /d;s/^+//p;}' HACKING.md)
+check "HACKING.md's example screen is screens/assign.c as it is" \
+  test "$example" = "$(cat screens/assign.c)"
+row=$(sed -n 's/^+ *\({N_("Register (new)"), &scr_assign_screen.*\)$/\1/p' HACKING.md)
+check "... and its menu row is in screens/menu.c" grep -qF "${row:-no row in HACKING.md}" screens/menu.c
+
 # The rules looked at the tree (a wrong directory would pass them all).
 check "the rules found sources to judge" test "$(sources src/core | wc -l)" -gt 5 -a \
   "$(sources screens | wc -l)" -gt 5
