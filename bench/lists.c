@@ -13,30 +13,12 @@
 
 #include "bench/bench.h"
 #include "ops/ops.h"
+#include "tests/discard.h"
 
 #define PAGE 50
 #define TRIES 25 /* a page is a tenth of a millisecond: a busy machine shows in 7 */
 
 static const struct store_actor bench_actor = {"bench", "bench"};
-
-static int none_ext(const struct store_ext *e, void *ctx)
-{
-    (void)e;
-    (void)ctx;
-    return 0;
-}
-static int none_line(const struct store_line *l, void *ctx)
-{
-    (void)l;
-    (void)ctx;
-    return 0;
-}
-static int none_audit(const struct store_audit_entry *e, void *ctx)
-{
-    (void)e;
-    (void)ctx;
-    return 0;
-}
 
 /* A site of `rows` extensions: `rows` / 100 virtual ones (3000000 on; a
  * full page at least), registered one by one, and the others each with a

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "discard.h"
 #include "fixture.h"
 #include "ops/ops.h"
 #include "tap.h"
@@ -21,49 +22,6 @@ static void on_plan(const char *detail, const char *sql, void *ctx)
     const char *what = ctx;
     bad_plans++;
     printf("# %s: %s\n#   in: %s\n", what, detail, sql);
-}
-
-static int none_ext(const struct store_ext *e, void *ctx)
-{
-    (void)e;
-    (void)ctx;
-    return 0;
-}
-static int none_line(const struct store_line *l, void *ctx)
-{
-    (void)l;
-    (void)ctx;
-    return 0;
-}
-static int none_audit(const struct store_audit_entry *e, void *ctx)
-{
-    (void)e;
-    (void)ctx;
-    return 0;
-}
-static int none_row(const struct store_audit_row *r, void *ctx)
-{
-    (void)r;
-    (void)ctx;
-    return 0;
-}
-static int none_group(const struct store_group *g, void *ctx)
-{
-    (void)g;
-    (void)ctx;
-    return 0;
-}
-static int none_locked(const struct store_locked *l, void *ctx)
-{
-    (void)l;
-    (void)ctx;
-    return 0;
-}
-static int none_file(const struct store_cdr_file *f, void *ctx)
-{
-    (void)f;
-    (void)ctx;
-    return 0;
 }
 
 /* Runs one list's statements with the plan check on; passes when none
