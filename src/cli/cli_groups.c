@@ -46,73 +46,79 @@ int cli_pickup_add(struct cli *cli, int argc, char **argv)
     return rc;
 }
 
-int cli_hunt_add(struct cli *cli, int argc, char **argv)
+/* DOMAIN N [--type round-robin|pilot] [--rep EXT]: what hunt add and
+ * hunt set are given.  Nonzero (reported) for an unknown option. */
+struct hunt_args {
+    const char *pos[2], *type_text, *rep;
+    int npos;
+};
+
+static int hunt_args(struct cli *cli, int argc, char **argv, struct hunt_args *a)
 {
-    const char *pos[2] = {NULL, NULL}, *type_text = NULL, *rep = NULL;
-    int npos = 0;
+    *a = (struct hunt_args){{NULL, NULL}, NULL, NULL, 0};
     for (int k = 0; k < argc; k++) {
         const char *v;
-        if (argv[k][0] != '-' && npos < 2)
-            pos[npos++] = argv[k];
+        if (argv[k][0] != '-' && a->npos < 2)
+            a->pos[a->npos++] = argv[k];
         else if ((v = cli_option_value(argc, argv, &k, "--type")))
-            type_text = v;
+            a->type_text = v;
         else if ((v = cli_option_value(argc, argv, &k, "--rep")))
-            rep = v;
+            a->rep = v;
         else
             return cli_unknown_option(cli, argv[k]);
     }
+    return 0;
+}
+
+int cli_hunt_add(struct cli *cli, int argc, char **argv)
+{
+    struct hunt_args a;
+    int rc = hunt_args(cli, argc, argv, &a);
+    if (rc)
+        return rc;
     int type = 0;
-    if (npos != 2 || !type_text || !rep || core_parse_hunt_type(type_text, &type)) {
+    if (a.npos != 2 || !a.type_text || !a.rep || core_parse_hunt_type(a.type_text, &type)) {
         fprintf(stderr, _("%s: hunt add needs DOMAIN N --type round-robin|pilot --rep EXT\n"),
                 cli->prog);
         return CLI_USAGE;
     }
     struct store_site site;
-    if (cli_site(cli, pos[0], &site))
+    if (cli_site(cli, a.pos[0], &site))
         return CLI_REFUSED;
     struct core_problems problems;
     core_problems_init(&problems);
-    struct ops_hunt_input in = {.number = pos[1], .type = type, .rep = rep};
+    struct ops_hunt_input in = {.number = a.pos[1], .type = type, .rep = a.rep};
     ops_hunt_add(cli_ops(cli, site.id), &in, &problems, NULL);
-    int rc = cli_report(cli, &problems);
+    rc = cli_report(cli, &problems);
     if (!rc)
-        printf(_("hunting group %s created\n"), pos[1]);
+        printf(_("hunting group %s created\n"), a.pos[1]);
     return rc;
 }
 
 int cli_hunt_set(struct cli *cli, int argc, char **argv)
 {
-    const char *pos[2] = {NULL, NULL}, *type_text = NULL, *rep = NULL;
-    int npos = 0;
-    for (int k = 0; k < argc; k++) {
-        const char *v;
-        if (argv[k][0] != '-' && npos < 2)
-            pos[npos++] = argv[k];
-        else if ((v = cli_option_value(argc, argv, &k, "--type")))
-            type_text = v;
-        else if ((v = cli_option_value(argc, argv, &k, "--rep")))
-            rep = v;
-        else
-            return cli_unknown_option(cli, argv[k]);
-    }
+    struct hunt_args a;
+    int rc = hunt_args(cli, argc, argv, &a);
+    if (rc)
+        return rc;
     int type = 0;
-    if (npos != 2 || (type_text && core_parse_hunt_type(type_text, &type)))
+    if (a.npos != 2 || (a.type_text && core_parse_hunt_type(a.type_text, &type)))
         return CLI_USAGE;
     struct store_site site;
-    if (cli_site(cli, pos[0], &site))
+    if (cli_site(cli, a.pos[0], &site))
         return CLI_REFUSED;
     struct store_group g;
     struct core_problem p;
-    if (ops_group_get(cli_ops(cli, site.id), CORE_HUNT, pos[1], &g, &p))
+    if (ops_group_get(cli_ops(cli, site.id), CORE_HUNT, a.pos[1], &g, &p))
         return one_problem(cli, &p);
     struct core_problems problems;
     core_problems_init(&problems);
     struct ops_hunt_input in = {
-        .number = pos[1], .type = type_text ? type : g.pilot, .rep = rep ? rep : g.rep};
+        .number = a.pos[1], .type = a.type_text ? type : g.pilot, .rep = a.rep ? a.rep : g.rep};
     ops_hunt_update(cli_ops(cli, site.id), &in, g.version, &problems, NULL);
-    int rc = cli_report(cli, &problems);
+    rc = cli_report(cli, &problems);
     if (!rc)
-        printf(_("hunting group %s changed\n"), pos[1]);
+        printf(_("hunting group %s changed\n"), a.pos[1]);
     return rc;
 }
 
