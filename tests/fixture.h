@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* What the store unit tests share: a database in a fresh temporary
- * directory, and the first problem of a list. */
+ * directory, the first problem of a list, and logins. */
 #ifndef KASCON_TEST_FIXTURE_H
 #define KASCON_TEST_FIXTURE_H
 
@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "core/problem.h"
+#include "ops/ops.h"
 
 /* Makes the directory `dir` (a mkdtemp template) and writes the path of
  * the database in it to `path`; -1 when the directory cannot be made. */
@@ -33,5 +34,26 @@ static inline int first_code(struct core_problems *pr)
 #define TEST_CTX(st_, site_)                                                                       \
     (&(const struct ops_ctx){                                                                      \
         .st = (st_), .site_id = (site_), .actor = op, .source = OPS_SOURCE_CLI})
+
+/* A login at tokyo.example.jp, the site the tests make: from `address`
+ * over SSH (NULL: a console), with a password or a public key. */
+static inline int test_login(const struct ops_ctx *ctx, const char *user, const char *password,
+                             const char *address, struct ops_session *s)
+{
+    struct ops_login_request req = {.domain = "tokyo.example.jp",
+                                    .user = user,
+                                    .password = password,
+                                    .address = address,
+                                    .source = "test"};
+    return ops_login(ctx, &req, s);
+}
+
+static inline int test_login_key(const struct ops_ctx *ctx, const char *user, const char *key,
+                                 const char *address, struct ops_session *s)
+{
+    struct ops_login_request req = {
+        .domain = "tokyo.example.jp", .user = user, .key = key, .address = address};
+    return ops_login_key(ctx, &req, s);
+}
 
 #endif

@@ -136,91 +136,40 @@ static void login_tests(struct store *st)
                               other),
            "probe: other key");
     struct ops_session s;
-    tap_is(ops_login_key(TEST_CTX(st, 0),
-                         &(struct ops_login_request){.domain = "tokyo.example.jp",
-                                                     .user = "admin",
-                                                     .key = key,
-                                                     .address = "127.0.0.1"},
-                         &s),
-           CORE_OK, "key login");
-    tap_is(ops_login_key(TEST_CTX(st, 0),
-                         &(struct ops_login_request){.domain = "tokyo.example.jp",
-                                                     .user = "admin",
-                                                     .key = other,
-                                                     .address = "127.0.0.1"},
-                         &s),
-           E_LOGIN_FAILED, "unregistered key refused");
+    tap_is(test_login_key(TEST_CTX(st, 0), "admin", key, "127.0.0.1", &s), CORE_OK, "key login");
+    tap_is(test_login_key(TEST_CTX(st, 0), "admin", other, "127.0.0.1", &s), E_LOGIN_FAILED,
+           "unregistered key refused");
     struct store_admin a;
     store_admin_find(st, site_id, "admin", &a);
     tap_is(a.failures, 0, "... and not counted as a wrong password");
     for (int i = 0; i < 3; i++)
-        ops_login(TEST_CTX(st, 0),
-                  &(struct ops_login_request){.domain = "tokyo.example.jp",
-                                              .user = "admin",
-                                              .password = "wrong123",
-                                              .address = "192.0.2.1"},
-                  &s);
+        test_login(TEST_CTX(st, 0), "admin", "wrong123", "192.0.2.1", &s);
     tap_is(s.outcome, OPS_LOGIN_LOCKED_NOW, "third wrong password over SSH locks");
-    tap_is(ops_login_key(TEST_CTX(st, 0),
-                         &(struct ops_login_request){.domain = "tokyo.example.jp",
-                                                     .user = "admin",
-                                                     .key = key,
-                                                     .address = "127.0.0.1"},
-                         &s),
-           E_LOGIN_FAILED, "locked: registered key refused");
+    tap_is(test_login_key(TEST_CTX(st, 0), "admin", key, "127.0.0.1", &s), E_LOGIN_FAILED,
+           "locked: registered key refused");
     tap_is(s.outcome, OPS_LOGIN_REFUSED_LOCKED, "... as locked");
-    tap_is(ops_login(TEST_CTX(st, 0),
-                     &(struct ops_login_request){.domain = "tokyo.example.jp",
-                                                 .user = "admin",
-                                                 .password = "secret12",
-                                                 .source = "console"},
-                     &s),
-           E_LOGIN_FAILED, "locked over SSH: the console refuses too");
+    tap_is(test_login(TEST_CTX(st, 0), "admin", "secret12", NULL, &s), E_LOGIN_FAILED,
+           "locked over SSH: the console refuses too");
     at(100000 + CORE_LOCK_SECONDS + 60);
-    tap_is(ops_login_key(TEST_CTX(st, 0),
-                         &(struct ops_login_request){.domain = "tokyo.example.jp",
-                                                     .user = "admin",
-                                                     .key = key,
-                                                     .address = "127.0.0.1"},
-                         &s),
-           CORE_OK, "after 60 minutes: automatic unlock");
+    tap_is(test_login_key(TEST_CTX(st, 0), "admin", key, "127.0.0.1", &s), CORE_OK,
+           "after 60 minutes: automatic unlock");
     tap_ok(s.auto_unlocked, "... reported as such");
 
     char *set[] = {"restrict-admin=on", "trusted-networks=192.0.2.0/24"};
     tap_is(ops_site_set(TEST_CTX(st, 0), "tokyo.example.jp", set, 2, &pr), CORE_OK,
            "restrict admin logins");
     core_problems_free(&pr);
-    tap_is(ops_login(TEST_CTX(st, 0),
-                     &(struct ops_login_request){.domain = "tokyo.example.jp",
-                                                 .user = "admin",
-                                                 .password = "secret12",
-                                                 .address = "127.0.0.1"},
-                     &s),
-           E_LOGIN_FAILED, "outside the trusted networks: refused");
+    tap_is(test_login(TEST_CTX(st, 0), "admin", "secret12", "127.0.0.1", &s), E_LOGIN_FAILED,
+           "outside the trusted networks: refused");
     tap_is(s.outcome, OPS_LOGIN_REFUSED_NETWORK, "... for the network");
     store_admin_find(st, site_id, "admin", &a);
     tap_is(a.failures, 0, "... not counted");
-    tap_is(ops_login_key(TEST_CTX(st, 0),
-                         &(struct ops_login_request){.domain = "tokyo.example.jp",
-                                                     .user = "admin",
-                                                     .key = key,
-                                                     .address = "127.0.0.1"},
-                         &s),
-           E_LOGIN_FAILED, "a key does not pass the restriction either");
-    tap_is(ops_login(TEST_CTX(st, 0),
-                     &(struct ops_login_request){.domain = "tokyo.example.jp",
-                                                 .user = "admin",
-                                                 .password = "secret12",
-                                                 .address = "192.0.2.9"},
-                     &s),
-           CORE_OK, "inside the trusted networks: accepted");
-    tap_is(ops_login(TEST_CTX(st, 0),
-                     &(struct ops_login_request){.domain = "tokyo.example.jp",
-                                                 .user = "admin",
-                                                 .password = "secret12",
-                                                 .source = "console"},
-                     &s),
-           CORE_OK, "the local console is not restricted");
+    tap_is(test_login_key(TEST_CTX(st, 0), "admin", key, "127.0.0.1", &s), E_LOGIN_FAILED,
+           "a key does not pass the restriction either");
+    tap_is(test_login(TEST_CTX(st, 0), "admin", "secret12", "192.0.2.9", &s), CORE_OK,
+           "inside the trusted networks: accepted");
+    tap_is(test_login(TEST_CTX(st, 0), "admin", "secret12", NULL, &s), CORE_OK,
+           "the local console is not restricted");
 
     tap_is(ops_admin_key_remove(TEST_CTX(st, 0),
                                 &(struct ops_admin_ref){"tokyo.example.jp", "admin"}, 99, &p),

@@ -228,50 +228,24 @@ int main(void)
                          "secret12", &p),
            CORE_OK, "admin add");
     struct ops_session sess;
-    tap_is(ops_login(TEST_CTX(st, 0),
-                     &(struct ops_login_request){.domain = "tokyo.example.jp",
-                                                 .user = "admin",
-                                                 .password = "secret12",
-                                                 .source = "test"},
-                     &sess),
-           CORE_OK, "login");
+    tap_is(test_login(TEST_CTX(st, 0), "admin", "secret12", NULL, &sess), CORE_OK, "login");
     tap_ok(!sess.must_change, "fresh password not expired");
     tap_is(ops_login(TEST_CTX(st, 0),
                      &(struct ops_login_request){
                          .domain = "", .user = "admin", .password = "secret12", .source = "test"},
                      &sess),
            CORE_OK, "single site: domain optional");
-    tap_is(ops_login(TEST_CTX(st, 0),
-                     &(struct ops_login_request){.domain = "tokyo.example.jp",
-                                                 .user = "nobody",
-                                                 .password = "secret12",
-                                                 .source = "test"},
-                     &sess),
-           E_LOGIN_FAILED, "unknown user: same failure");
+    tap_is(test_login(TEST_CTX(st, 0), "nobody", "secret12", NULL, &sess), E_LOGIN_FAILED,
+           "unknown user: same failure");
     for (int i = 0; i < 3; i++)
-        ops_login(TEST_CTX(st, 0),
-                  &(struct ops_login_request){.domain = "tokyo.example.jp",
-                                              .user = "admin",
-                                              .password = "wrong123",
-                                              .source = "test"},
-                  &sess);
-    tap_is(ops_login(TEST_CTX(st, 0),
-                     &(struct ops_login_request){.domain = "tokyo.example.jp",
-                                                 .user = "admin",
-                                                 .password = "secret12",
-                                                 .source = "test"},
-                     &sess),
-           E_LOGIN_FAILED, "locked: right password refused");
+        test_login(TEST_CTX(st, 0), "admin", "wrong123", NULL, &sess);
+    tap_is(test_login(TEST_CTX(st, 0), "admin", "secret12", NULL, &sess), E_LOGIN_FAILED,
+           "locked: right password refused");
     tap_is(
         ops_admin_unlock(TEST_CTX(st, 0), &(struct ops_admin_ref){"tokyo.example.jp", "admin"}, &p),
         CORE_OK, "unlock");
-    tap_is(ops_login(TEST_CTX(st, 0),
-                     &(struct ops_login_request){.domain = "tokyo.example.jp",
-                                                 .user = "admin",
-                                                 .password = "secret12",
-                                                 .source = "test"},
-                     &sess),
-           CORE_OK, "login after unlock");
+    tap_is(test_login(TEST_CTX(st, 0), "admin", "secret12", NULL, &sess), CORE_OK,
+           "login after unlock");
     tap_is(ops_change_password(TEST_CTX(st, 0), &sess,
                                &(struct ops_password_change){"secret12", "newpass34", "newpass35"},
                                &p),
@@ -287,13 +261,8 @@ int main(void)
     tap_is(ops_admin_reset(TEST_CTX(st, 0), &(struct ops_admin_ref){"tokyo.example.jp", "admin"},
                            "reset123", &p),
            CORE_OK, "operator reset");
-    tap_is(ops_login(TEST_CTX(st, 0),
-                     &(struct ops_login_request){.domain = "tokyo.example.jp",
-                                                 .user = "admin",
-                                                 .password = "reset123",
-                                                 .source = "test"},
-                     &sess),
-           CORE_OK, "login after reset");
+    tap_is(test_login(TEST_CTX(st, 0), "admin", "reset123", NULL, &sess), CORE_OK,
+           "login after reset");
     tap_ok(sess.must_change, "reset password must be changed");
 
     /* Extension users (ユーザーカスコン): their web console user name, the
@@ -305,37 +274,17 @@ int main(void)
     tap_is(ops_admin_add(TEST_CTX(st, 0), &(struct ops_admin_ref){"tokyo.example.jp", "hanako"},
                          "secret12", &p),
            E_ADMIN_WEB_USER, "an administrator named like a web user is refused (249)");
-    tap_is(ops_login(TEST_CTX(st, 0),
-                     &(struct ops_login_request){.domain = "tokyo.example.jp",
-                                                 .user = "hanako",
-                                                 .password = "hana1234",
-                                                 .source = "test"},
-                     &sess),
-           CORE_OK, "a web user logs in");
+    tap_is(test_login(TEST_CTX(st, 0), "hanako", "hana1234", NULL, &sess), CORE_OK,
+           "a web user logs in");
     tap_ok(sess.is_user && !strcmp(sess.ext.ext, "204") && !sess.must_change &&
                !strcmp(sess.actor.name, "hanako"),
            "... as the extension user of 204");
-    tap_is(ops_login_key(TEST_CTX(st, 0),
-                         &(struct ops_login_request){.domain = "tokyo.example.jp",
-                                                     .user = "hanako",
-                                                     .key = "ssh-ed25519 AAAAC3Nz",
-                                                     .address = "192.0.2.9"},
-                         &sess),
+    tap_is(test_login_key(TEST_CTX(st, 0), "hanako", "ssh-ed25519 AAAAC3Nz", "192.0.2.9", &sess),
            E_LOGIN_FAILED, "users have no public keys");
     for (int i = 0; i < 3; i++)
-        ops_login(TEST_CTX(st, 0),
-                  &(struct ops_login_request){.domain = "tokyo.example.jp",
-                                              .user = "hanako",
-                                              .password = "wrong123",
-                                              .source = "test"},
-                  &sess);
-    tap_is(ops_login(TEST_CTX(st, 0),
-                     &(struct ops_login_request){.domain = "tokyo.example.jp",
-                                                 .user = "hanako",
-                                                 .password = "hana1234",
-                                                 .source = "test"},
-                     &sess),
-           E_LOGIN_FAILED, "three wrong passwords lock the user");
+        test_login(TEST_CTX(st, 0), "hanako", "wrong123", NULL, &sess);
+    tap_is(test_login(TEST_CTX(st, 0), "hanako", "hana1234", NULL, &sess), E_LOGIN_FAILED,
+           "three wrong passwords lock the user");
     int failures = 0;
     int64_t locked_at = 0;
     store_ext_find(st, site, "204", &e);
@@ -344,39 +293,19 @@ int main(void)
     char later[32];
     snprintf(later, sizeof later, "%lld", (long long)(store_now() + 61 * 60));
     setenv("KASCON_NOW", later, 1);
-    tap_is(ops_login(TEST_CTX(st, 0),
-                     &(struct ops_login_request){.domain = "tokyo.example.jp",
-                                                 .user = "hanako",
-                                                 .password = "hana1234",
-                                                 .source = "test"},
-                     &sess),
-           CORE_OK, "自動ロック解除 lifts a user's lock after 60 minutes");
+    tap_is(test_login(TEST_CTX(st, 0), "hanako", "hana1234", NULL, &sess), CORE_OK,
+           "自動ロック解除 lifts a user's lock after 60 minutes");
     unsetenv("KASCON_NOW");
     char *restrict_users[] = {"restrict-user=on", "trusted-networks=192.0.2.0/24"};
     tap_is(ops_site_set(TEST_CTX(st, 0), "tokyo.example.jp", restrict_users, 2, &pr), CORE_OK,
            "restrict users to 192.0.2.0/24");
-    tap_is(ops_login(TEST_CTX(st, 0),
-                     &(struct ops_login_request){.domain = "tokyo.example.jp",
-                                                 .user = "hanako",
-                                                 .password = "hana1234",
-                                                 .address = "198.51.100.7"},
-                     &sess),
-           E_LOGIN_FAILED, "a user outside the trusted networks is refused");
+    tap_is(test_login(TEST_CTX(st, 0), "hanako", "hana1234", "198.51.100.7", &sess), E_LOGIN_FAILED,
+           "a user outside the trusted networks is refused");
     tap_is(sess.outcome, OPS_LOGIN_REFUSED_NETWORK, "... for the network");
-    tap_is(ops_login(TEST_CTX(st, 0),
-                     &(struct ops_login_request){.domain = "tokyo.example.jp",
-                                                 .user = "admin",
-                                                 .password = "reset123",
-                                                 .address = "198.51.100.7"},
-                     &sess),
-           CORE_OK, "administrators are not restricted by restrict-user");
-    tap_is(ops_login(TEST_CTX(st, 0),
-                     &(struct ops_login_request){.domain = "tokyo.example.jp",
-                                                 .user = "hanako",
-                                                 .password = "hana1234",
-                                                 .address = "192.0.2.7"},
-                     &sess),
-           CORE_OK, "a user inside the trusted networks logs in");
+    tap_is(test_login(TEST_CTX(st, 0), "admin", "reset123", "198.51.100.7", &sess), CORE_OK,
+           "administrators are not restricted by restrict-user");
+    tap_is(test_login(TEST_CTX(st, 0), "hanako", "hana1234", "192.0.2.7", &sess), CORE_OK,
+           "a user inside the trusted networks logs in");
     tap_is(ops_change_password(TEST_CTX(st, 0), &sess,
                                &(struct ops_password_change){"hana1234", "abcdefgh", "abcdefgh"},
                                &p),
@@ -385,13 +314,8 @@ int main(void)
                                &(struct ops_password_change){"hana1234", "hana5678", "hana5678"},
                                &p),
            CORE_OK, "a user changes the password");
-    tap_is(ops_login(TEST_CTX(st, 0),
-                     &(struct ops_login_request){.domain = "tokyo.example.jp",
-                                                 .user = "hanako",
-                                                 .password = "hana5678",
-                                                 .source = "test"},
-                     &sess),
-           CORE_OK, "... and logs in with the new one");
+    tap_is(test_login(TEST_CTX(st, 0), "hanako", "hana5678", NULL, &sess), CORE_OK,
+           "... and logs in with the new one");
 
     int entries = 0;
     store_audit_page(st, site, NULL, 0, false, 1000, count_audit, &entries);
