@@ -15,6 +15,19 @@ static void read_file(struct store_stmt *s, struct store_cdr_file *f)
     f->records = (long)stmt_column_int64(s, 3);
 }
 
+struct file_visit {
+    store_cdr_file_cb cb;
+    void *ctx;
+};
+
+static int visit_file(struct store_stmt *s, void *ctx)
+{
+    struct file_visit *v = ctx;
+    struct store_cdr_file f;
+    read_file(s, &f);
+    return v->cb(&f, v->ctx);
+}
+
 int store_cdr_files(struct store *st, int64_t site_id, store_cdr_file_cb cb, void *ctx)
 {
     struct store_stmt *s =
@@ -28,19 +41,8 @@ int store_cdr_files(struct store *st, int64_t site_id, store_cdr_file_cb cb, voi
     core_cdr_oldest_day(store_now(), oldest);
     stmt_bind_int64(s, 1, site_id);
     store_bind_text(s, 2, oldest);
-    int rc;
-    while ((rc = stmt_step(s)) == STMT_ROW) {
-        struct store_cdr_file f;
-        read_file(s, &f);
-        int stop = cb(&f, ctx);
-        if (stop) {
-            stmt_finalize(s);
-            return stop;
-        }
-    }
-    int out = rc == STMT_DONE ? CORE_OK : store_fail(st);
-    stmt_finalize(s);
-    return out;
+    struct file_visit v = {cb, ctx};
+    return store_each_row(st, s, visit_file, &v);
 }
 
 int store_cdr_file_find(struct store *st, int64_t site_id, const char *day, int part,

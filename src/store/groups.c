@@ -201,6 +201,23 @@ int store_group_touch(struct store *st, struct store_group *g)
     return CORE_OK;
 }
 
+struct member_visit {
+    store_member_cb cb;
+    void *ctx;
+};
+
+static int visit_member(struct store_stmt *s, void *ctx)
+{
+    struct member_visit *v = ctx;
+    struct store_member m;
+    memset(&m, 0, sizeof m);
+    m.ext_id = stmt_column_int64(s, 0);
+    store_column_copy(s, 1, m.ext, sizeof m.ext);
+    m.is_virtual = stmt_column_int(s, 2);
+    m.position = stmt_column_int(s, 3);
+    return v->cb(&m, v->ctx);
+}
+
 int store_group_members(struct store *st, const struct store_group *g, store_member_cb cb,
                         void *ctx)
 {
@@ -211,23 +228,8 @@ int store_group_members(struct store *st, const struct store_group *g, store_mem
     if (!s)
         return E_STORAGE;
     stmt_bind_int64(s, 1, g->id);
-    int rc;
-    while ((rc = stmt_step(s)) == STMT_ROW) {
-        struct store_member m;
-        memset(&m, 0, sizeof m);
-        m.ext_id = stmt_column_int64(s, 0);
-        store_column_copy(s, 1, m.ext, sizeof m.ext);
-        m.is_virtual = stmt_column_int(s, 2);
-        m.position = stmt_column_int(s, 3);
-        int stop = cb(&m, ctx);
-        if (stop) {
-            stmt_finalize(s);
-            return stop;
-        }
-    }
-    int out = rc == STMT_DONE ? CORE_OK : store_fail(st);
-    stmt_finalize(s);
-    return out;
+    struct member_visit v = {cb, ctx};
+    return store_each_row(st, s, visit_member, &v);
 }
 
 int store_group_member_insert(struct store *st, const struct store_group *g, int64_t ext_id,
@@ -311,6 +313,20 @@ int store_hunt_of_rep(struct store *st, int64_t ext_id, int *number)
                         number);
 }
 
+struct group_visit {
+    int kind;
+    store_group_cb cb;
+    void *ctx;
+};
+
+static int visit_group(struct store_stmt *s, void *ctx)
+{
+    struct group_visit *v = ctx;
+    struct store_group g;
+    read_group(s, v->kind, &g);
+    return v->cb(&g, v->ctx);
+}
+
 int store_group_page(struct store *st, int kind, int64_t site_id,
                      const struct store_group_filter *f, int key, bool before, int limit,
                      store_group_cb cb, void *ctx)
@@ -336,19 +352,20 @@ int store_group_page(struct store *st, int kind, int64_t site_id,
     stmt_bind_int(s, 3, f ? f->number : 0);
     stmt_bind_int64(s, 4, f ? f->ext_id : 0);
     stmt_bind_int(s, 5, limit);
-    int rc;
-    while ((rc = stmt_step(s)) == STMT_ROW) {
-        struct store_group g;
-        read_group(s, kind, &g);
-        int stop = cb(&g, ctx);
-        if (stop) {
-            stmt_finalize(s);
-            return stop;
-        }
-    }
-    int out = rc == STMT_DONE ? CORE_OK : store_fail(st);
-    stmt_finalize(s);
-    return out;
+    struct group_visit v = {kind, cb, ctx};
+    return store_each_row(st, s, visit_group, &v);
+}
+
+struct ext_group_visit {
+    store_ext_group_cb cb;
+    void *ctx;
+};
+
+static int visit_ext_group(struct store_stmt *s, void *ctx)
+{
+    struct ext_group_visit *v = ctx;
+    const char *role = stmt_column_text(s, 0);
+    return v->cb(role ? role[0] : 'p', stmt_column_int(s, 1), v->ctx);
 }
 
 int store_ext_group_each(struct store *st, int64_t ext_id, store_ext_group_cb cb, void *ctx)
@@ -363,18 +380,8 @@ int store_ext_group_each(struct store *st, int64_t ext_id, store_ext_group_cb cb
     if (!s)
         return E_STORAGE;
     stmt_bind_int64(s, 1, ext_id);
-    int rc;
-    while ((rc = stmt_step(s)) == STMT_ROW) {
-        const char *role = stmt_column_text(s, 0);
-        int stop = cb(role ? role[0] : 'p', stmt_column_int(s, 1), ctx);
-        if (stop) {
-            stmt_finalize(s);
-            return stop;
-        }
-    }
-    int out = rc == STMT_DONE ? CORE_OK : store_fail(st);
-    stmt_finalize(s);
-    return out;
+    struct ext_group_visit v = {cb, ctx};
+    return store_each_row(st, s, visit_ext_group, &v);
 }
 
 struct refs_ctx {
