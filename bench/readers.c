@@ -30,6 +30,7 @@
 
 #include "bench/bench.h"
 #include "ops/ops.h"
+#include "tests/discard.h"
 
 #define DOMAIN "bench.example.jp"
 #define PASSWORD "secret12"
@@ -37,13 +38,6 @@
 #define MAX_TRIES 200000 /* 50 lists a second for longer than the bench may run */
 
 static const struct store_actor bench_actor = {"bench", "bench"};
-
-static int none_ext(const struct store_ext *e, void *ctx)
-{
-    (void)e;
-    (void)ctx;
-    return 0;
-}
 
 /* The list screen's first read: open, total, first page, close. */
 static double list_once(const char *db, int64_t site_id)

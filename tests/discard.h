@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Callbacks for the store's walks that take each row and drop it: for a
- * walk run for its time (bench/lists.c) or for its query plans
- * (tests/test_plans.c), not for its rows. */
+ * walk run for its time (bench/lists.c, bench/readers.c) or for its query
+ * plans (tests/test_plans.c), not for its rows. */
 #ifndef KASCON_TEST_DISCARD_H
 #define KASCON_TEST_DISCARD_H
 
