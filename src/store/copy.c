@@ -11,16 +11,13 @@
  * from the catalogue only, and only if they are plain lower-case words.
  *
  * The checksum of a table does not depend on the order of its rows (the
- * engines may sort text differently): it is the sum, modulo 2^256, of the
- * SHA-256 of every row's canonical form (per column: NULL, or the value's
- * text with its length). */
+ * engines may sort text differently): copy_digest.c. */
 #include <config.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/digest.h"
 #include "store/internal.h"
 
 #define NAME_MAX_LEN 64
@@ -154,65 +151,6 @@ static int read_columns(struct store *st, const char *table, struct table *t)
 
 /* ---- reading a table, canonically ---- */
 
-struct digest {
-    int64_t rows;
-    uint64_t sum[4];    /* little-endian 256-bit accumulator */
-    unsigned char *buf; /* one row's canonical form */
-    size_t cap;
-};
-
-static bool digest_put(struct digest *d, size_t *len, const void *p, size_t n)
-{
-    if (*len + n > d->cap) {
-        size_t cap = d->cap ? d->cap : 1024;
-        while (cap < *len + n)
-            cap *= 2;
-        unsigned char *b = realloc(d->buf, cap);
-        if (!b)
-            return false;
-        d->buf = b;
-        d->cap = cap;
-    }
-    memcpy(d->buf + *len, p, n);
-    *len += n;
-    return true;
-}
-
-static bool digest_row(struct digest *d, struct store_stmt *s, int ncols)
-{
-    size_t len = 0;
-    for (int i = 0; i < ncols; i++) {
-        const char *v = stmt_column_null(s, i) ? NULL : stmt_column_text(s, i);
-        unsigned char head[9] = {v ? 1 : 0};
-        uint64_t n = v ? strlen(v) : 0;
-        for (int k = 0; k < 8; k++)
-            head[1 + k] = (unsigned char)(n >> (8 * k));
-        if (!digest_put(d, &len, head, v ? sizeof head : 1) || (v && !digest_put(d, &len, v, n)))
-            return false;
-    }
-    unsigned char out[32];
-    core_sha256(d->buf, len, out);
-    unsigned carry = 0;
-    for (int w = 0; w < 4; w++) {
-        uint64_t x = 0;
-        for (int k = 0; k < 8; k++)
-            x |= (uint64_t)out[w * 8 + k] << (8 * k);
-        uint64_t before = d->sum[w];
-        uint64_t sum = before + x;
-        unsigned c1 = sum < before;
-        d->sum[w] = sum + carry;
-        carry = c1 | (d->sum[w] < sum);
-    }
-    d->rows++;
-    return true;
-}
-
-static void digest_hex(const struct digest *d, char out[65])
-{
-    for (int w = 3, o = 0; w >= 0; w--, o += 16)
-        snprintf(out + o, 17, "%016llx", (unsigned long long)d->sum[w]);
-}
-
 struct sql {
     char text[8192];
     size_t len;
@@ -291,7 +229,7 @@ typedef int (*row_fn)(struct store_stmt *s, void *ctx);
 
 /* Reads every row of t in st (chunk by chunk along the primary key),
  * digesting each and handing it to each (may be NULL). */
-static int read_rows(struct store *st, const struct table *t, struct digest *d, row_fn each,
+static int read_rows(struct store *st, const struct table *t, struct store_digest *d, row_fn each,
                      void *ctx)
 {
     char last[COPY_MAX_COLUMNS][256];
@@ -308,7 +246,7 @@ static int read_rows(struct store *st, const struct table *t, struct digest *d, 
         }
         int rc, n = 0;
         while ((rc = stmt_step(s)) == STMT_ROW) {
-            if (!digest_row(d, s, t->ncols)) {
+            if (!store_digest_row(d, s, t->ncols)) {
                 stmt_finalize(s);
                 return copy_problem(st, "out of memory reading %.64s%.64s", t->name, NULL);
             }
@@ -336,7 +274,7 @@ static int read_rows(struct store *st, const struct table *t, struct digest *d, 
     }
 }
 
-static int read_table(struct store *st, const struct table *t, struct digest *d, row_fn each,
+static int read_table(struct store *st, const struct table *t, struct store_digest *d, row_fn each,
                       void *ctx)
 {
     memset(d, 0, sizeof *d);
@@ -472,7 +410,7 @@ static int copy_tables(struct store *from, struct store *to, struct table *table
         struct writer w = {.to = to, .insert = prepare_insert(to, t), .ncols = t->ncols};
         if (!w.insert)
             return E_STORAGE;
-        struct digest d;
+        struct store_digest d;
         int rc = read_table(from, t, &d, write_row, &w);
         stmt_finalize(w.insert);
         if (rc)
@@ -482,16 +420,16 @@ static int copy_tables(struct store *from, struct store *to, struct table *table
         struct store_copy_table *r = &rep->tables[rep->count++];
         snprintf(r->name, sizeof r->name, "%s", t->name);
         r->rows = d.rows;
-        digest_hex(&d, r->checksum);
+        store_digest_hex(&d, r->checksum);
     }
     /* Read back: what a trigger added or changed in an earlier table
      * meanwhile shows here and fails the copy. */
     for (int i = 0; i < n; i++) {
-        struct digest d;
+        struct store_digest d;
         if (read_table(to, &tables[i], &d, NULL, NULL))
             return E_STORAGE;
         char hex[65];
-        digest_hex(&d, hex);
+        store_digest_hex(&d, hex);
         struct store_copy_table *r = &rep->tables[i];
         if (d.rows != r->rows || strcmp(hex, r->checksum)) {
             snprintf(to->errmsg, sizeof to->errmsg,

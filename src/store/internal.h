@@ -63,4 +63,15 @@ extern const char *const store_pg_migrations[];
 extern const int store_pg_migration_count;
 #endif
 
+/* copy_digest.c: a table's order-independent checksum (kasconctl migrate);
+ * buf is the caller's to free. */
+struct store_digest {
+    int64_t rows;
+    uint64_t sum[4];    /* little-endian 256-bit accumulator */
+    unsigned char *buf; /* one row's canonical form */
+    size_t cap;
+};
+bool store_digest_row(struct store_digest *d, struct store_stmt *s, int ncols);
+void store_digest_hex(const struct store_digest *d, char out[65]);
+
 #endif
