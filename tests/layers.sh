@@ -61,6 +61,12 @@ done
 check "no circle of calls between the files of a directory${circles:+ (not: $circles)}" test -z "$circles"
 check "... judged from the objects of the build ($judged directories)" test "$judged" -gt 5
 
+# 5. A file holds one concern: no C file of src/ or screens/ is over 600
+# lines (split it by concern, with a header comment saying what each part
+# owns).
+long=$(sources src screens | grep '\.c$' | xargs wc -l | awk '$2 != "total" && $1 > 600 {print $2 " (" $1 " lines)"}' | tr '\n' ' ')
+check "no C file of src/ or screens/ over 600 lines${long:+ (not: $long)}" test -z "$long"
+
 # HACKING.md shows how a screen is added with the diff of a real one:
 # that screen as it is, and its row of the menu table.
 example=$(sed -n '/^+++ b\/screens\/assign.c$/,/^--- /{/^+++ /d;/^@@/d;/^--- /d;s/^+//p;}' HACKING.md)
