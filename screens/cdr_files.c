@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* 通信履歴 > 通信履歴参照 (§6.4): the secret question first, then the list
- * of the site's files (date, part, records) with 表示 and 取得. */
+/* サービス設定 > 通信履歴 > 通信履歴参照 (§6.4): the secret question first,
+ * then the list of the site's files (date, part, records) with 表示 and 取得.
+ * 認証設定変更 (§6.3) opens from here, as the guide's button does. */
 #include <config.h>
 
 #include <stdlib.h>
@@ -133,6 +134,10 @@ static void files_draw(void *state, const struct tui_rect *body)
         tui_list_draw(s->list, body);
         return;
     }
+    /* The question as it is now: 認証設定変更, opened from here or by
+     * another administrator, may have set or changed it. */
+    struct scr_console *c = scr_console();
+    store_secret_get(c->st, c->session.site.id, &s->secret);
     if (!s->secret.answer_hash[0]) {
         struct core_problem p;
         core_problem_set(&p, E_SECRET_NOT_SET, NULL);
@@ -181,12 +186,21 @@ static bool is_closed(void *state)
     return !s->open && s->secret.answer_hash[0];
 }
 
+static void do_secret(void *state)
+{
+    (void)state;
+    tui_push(&scr_secret_screen, NULL);
+}
+
 static const struct tui_action files_actions[] = {
     {KEY_F(2), N_("Authenticate"), N_("Check the answer and open the call history."), tui_submit,
      is_closed},
     {KEY_F(3), N_("Show"), N_("View the records of the selected file (Enter does the same)."),
      do_show, is_open},
     {KEY_F(5), N_("Download"), N_("Save the selected file as CSV."), do_get, is_open},
+    {KEY_F(6), N_("Change authentication settings"),
+     N_("Set the secret question and its answer, or change them with the current answer."),
+     do_secret, NULL},
     {0, NULL, NULL, NULL, NULL},
 };
 
@@ -194,7 +208,8 @@ const struct tui_screen scr_cdr_files_screen = {
     .title = N_("View call history"),
     .help = N_("Answer the secret question to open the call history (three wrong answers lock it"
                " for 60 minutes). The files are listed by day, newest first; a day with more"
-               " than 40,000 records has several parts. Records are kept for 92 days."),
+               " than 40,000 records has several parts. Records are kept for 92 days. F6 sets or"
+               " changes the secret question."),
     .actions = files_actions,
     .state_size = sizeof(struct files_state),
     .form = &(const struct tui_form_spec){fields, F_COUNT, answer},

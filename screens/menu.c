@@ -45,14 +45,21 @@ MENU(dtmf_menu, N_("DTMF tone settings"),
      {N_("Erase setting"), &scr_dtmf_erase_screen, NULL, NULL},
      {N_("Send code setting"), &scr_dtmf_send_screen, NULL, NULL});
 
+/* The guide's [サービス設定] > [通信履歴] > [通信履歴参照] (§6.3, §6.4);
+ * 認証設定変更 is a key of 通信履歴参照, as the guide's button is. */
+MENU(cdr_menu, N_("Call history"), N_("The site's call records, behind the secret question."),
+     {N_("View call history"), &scr_cdr_files_screen, NULL, NULL});
+
 MENU(service_menu, N_("Service settings"),
-     N_("User management, pickup and call hunting groups, and the site's feature codes."),
+     N_("User management, pickup and call hunting groups, the site's feature codes and the call"
+        " history."),
      {N_("User management"), NULL, &user_menu, NULL},
      {N_("Voicemail / forwarding settings"), &scr_fwd_view_screen, NULL, NULL},
      {N_("Pickup groups"), &scr_group_list_screen, NULL, &groups_pickup},
      {N_("Call hunting groups"), &scr_group_list_screen, NULL, &groups_hunt},
      {N_("Dial-confirm code settings"), &scr_dial_confirm_screen, NULL, NULL},
-     {N_("DTMF tone settings"), NULL, &dtmf_menu, NULL});
+     {N_("DTMF tone settings"), NULL, &dtmf_menu, NULL},
+     {N_("Call history"), NULL, &cdr_menu, NULL});
 
 MENU(ext_menu, N_("Extension number management"),
      N_("Assign mobiles to extensions, unassign them, and see the numbers not yet assigned."),
@@ -70,10 +77,6 @@ MENU(mobile_menu, N_("Mobile extension settings"),
      {N_("Extension number management"), NULL, &ext_menu, NULL},
      {N_("Hold code settings"), &scr_hold_code_screen, NULL, NULL});
 
-MENU(cdr_menu, N_("Call history"), N_("The site's call records, behind the secret question."),
-     {N_("View call history"), &scr_cdr_files_screen, NULL, NULL},
-     {N_("Change authentication settings"), &scr_secret_screen, NULL, NULL});
-
 MENU(other_menu, N_("Other settings"),
      N_("Internet access restriction, automatic unlock and the administrator's password."),
      {N_("Internet access restriction"), &scr_inet_restrict_screen, NULL, NULL},
@@ -84,7 +87,6 @@ MENU(other_menu, N_("Other settings"),
 static const struct scr_menu_entry main_entries[] = {
     {N_("Service settings"), NULL, &service_menu, NULL},
     {N_("Mobile extension settings"), NULL, &mobile_menu, NULL},
-    {N_("Call history"), NULL, &cdr_menu, NULL},
     {N_("Other settings"), NULL, &other_menu, NULL},
 };
 

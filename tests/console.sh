@@ -145,7 +145,7 @@ check "ja: ... as a system administrator" wait_for "システム管理者"
 keys F2; keys y
 check "ja: unlock from the list" wait_for "admin2 のロックを解除しました"
 check "ja: the unlock is audited" test "$(sqlite3 "$KASCON_DB" "select count(*) from audit where action='admin.unlock' and object='admin2' and actor='admin'")" = 1
-keys Escape; keys Escape; keys Escape; keys 4; keys 2
+keys Escape; keys Escape; keys Escape; keys 3; keys 2
 check "ja: automatic unlock screen" wait_for "自動(60分後)"
 keys Right; keys F2
 check "ja: automatic unlock off" wait_for "自動ロック解除を無効にしました"

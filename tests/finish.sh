@@ -102,11 +102,11 @@ run_locale() {
   keys y
   keys Escape; keys Escape; keys Escape; wait_for "$L_MAIN" >/dev/null
   # 認証設定変更: 新しい秘密の質問 once a question is set (guide §6.3).
-  keys 3; keys 2
+  keys 1; keys 7; keys 1; keys F6
   keys C-u; type_text "q$lang"; keys Tab; type_text "a$lang"; keys F2
   check "$lang: the secret question is set" wait_for "$L_SECRETSET"
   check "$lang: ... and the form now asks for $L_NEWQ" wait_for "$L_NEWQ"
-  keys Escape; keys Escape; wait_for "$L_MAIN" >/dev/null
+  keys Escape; keys Escape; keys Escape; keys Escape; wait_for "$L_MAIN" >/dev/null
   "$KASCONCTL" secret reset $D >/dev/null
 }
 

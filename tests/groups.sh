@@ -191,7 +191,7 @@ run_locale() {
   # 監査ログ: the changes above, filtered by object and by administrator.
   keys Escape; keys Escape; keys Escape
   check "$lang: back at the main menu" wait_for "$L_MAIN"
-  keys 4; keys 4
+  keys 3; keys 4
   check "$lang: audit log lists the group changes" wait_for "hunting 5"
   keys Tab; type_text "PICKUP 11"; keys Enter
   check "$lang: filter by object" wait_for "pickup 11"

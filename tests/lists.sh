@@ -85,7 +85,7 @@ run_locale() {
   check "$lang: ... and is counted" wait_for "${L_REG}4"
 
   # The audit log names the operation in the user's language.
-  keys Escape; keys Escape; keys Escape; keys 4; keys 4
+  keys Escape; keys Escape; keys Escape; keys 3; keys 4
   check "$lang: the audit log names the assignment" wait_for "$L_OP"
   check "$lang: ... not by its identifier" lacks "ext.assign"
   check "$lang: the identifier stays in kasconctl's output" \

@@ -284,20 +284,19 @@ walk_mobile() {
   back 2
 }
 
+# サービス設定 > 通信履歴 > 通信履歴参照, and 認証設定変更 from there (§6.3, §6.4).
 walk_cdr() {
   local state=$1
-  keys 3
+  keys 1; keys 7
   shot "$state/cdr-menu" "View call history" "通信履歴参照"
   keys 1
   shot "$state/cdr-no-secret" "secret question" "秘密の質問"
-  back
-  keys 2
+  keys F6
   shot "$state/secret-new" "secret question" "秘密の質問"
   if [ "$state" = filled ]; then
     type_text "$(L 'First pet?' 'ペットの名前は')"; keys Tab; type_text pochi; keys F2
     shot "$state/secret-set" "$(L 'has been set' '設定しました')" "設定しました"
     back
-    keys 1
     shot "$state/cdr-question" "$(L 'First pet?' 'ペットの名前は')" "ペットの名前は"
     type_text wrong; keys Enter
     shot "$state/cdr-question-wrong" "$(L 'First pet?' 'ペットの名前は')" "ペットの名前は"
@@ -316,13 +315,15 @@ walk_cdr() {
     keys F4
     shot "$state/cdr-filter" "YYYY" "YYYY"
     back 2
+  else
+    back
   fi
-  back 2
+  back 3
 }
 
 walk_other() {
   local state=$1
-  keys 4
+  keys 3
   shot "$state/other-menu" "Audit log" "監査ログ"
   keys 1
   shot "$state/inet-restrict" "Internet access" "インターネット"
@@ -401,13 +402,13 @@ walk_wide() {
   keys 2; keys 1; keys 6
   shot unassigned "Unassigned numbers:" "未割当番号:"
   back 3
-  keys 3; keys 1
+  keys 1; keys 7; keys 1
   type_text pochi; keys Enter
   shot cdr-files "2026-06-13" "2026-06-13"
   keys Enter
   shot cdr-view "2026/06/15" "2026/06/15"
-  back 3
-  keys 4; keys 4
+  back 4
+  keys 3; keys 4
   shot audit-log "Login" "ログイン"
 }
 

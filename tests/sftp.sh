@@ -217,11 +217,11 @@ press en F2
 check "writing it again asks before overwriting" shows en "outbox/kascon-export.csv exists. Overwrite it?"
 press en Enter
 # 通信履歴: the secret question first, then 取得 of today's file.
-press en Escape Escape Escape 3 2
+press en Escape Escape Escape 1 7 1 F6
 tmux -L "$TMUX_SOCKET" send-keys -t en -l "Pet?"; press en Tab
 tmux -L "$TMUX_SOCKET" send-keys -t en -l "tama"; press en Enter
 check "secret question set" shows en "The secret question has been set."
-press en Escape 1
+press en Escape
 shows en "Pet?" >/dev/null
 tmux -L "$TMUX_SOCKET" send-keys -t en -l "tama"; press en Enter
 today=$(date +%Y-%m-%d)
