@@ -148,17 +148,20 @@ int reg_oom(struct run *r)
     return -1;
 }
 
-/* SELECT the registrar's rows of table in the domain: all, or those of
- * keys[0..nkeys-1]. */
-static int read_have(struct run *r, int t, char **keys, size_t nkeys, bool all, struct rows *have)
+/* The registrar's rows of table in the domain, kascon's only (its scope):
+ * all of them (`all`), or those of keys[0..nkeys-1] in batches.  With
+ * `have` they are read into it (SELECT); without, they are deleted. */
+static int keyed_rows(struct run *r, int t, char **keys, size_t nkeys, bool all, struct rows *have)
 {
     const struct tdef *d = &tdefs[t];
+    if (!all && !nkeys)
+        return 0;
     size_t done = 0;
     do {
         size_t n = all ? 0 : (nkeys - done < BATCH ? nkeys - done : BATCH);
         struct sql q = {0};
-        sql_add(&q, "SELECT ");
-        for (int c = 0; c < d->ncols; c++) {
+        sql_add(&q, have ? "SELECT " : "DELETE");
+        for (int c = 0; have && c < d->ncols; c++) {
             sql_add(&q, c ? ", " : "");
             sql_add(&q, d->cols[c]);
         }
@@ -184,48 +187,14 @@ static int read_have(struct run *r, int t, char **keys, size_t nkeys, bool all, 
             free(q.s);
             return reg_oom(r);
         }
-        int rc = target_query(r->t, q.s, (int)n + 1, params, have_row, have, r->err, r->errn);
+        int rc = have ? target_query(r->t, q.s, (int)n + 1, params, have_row, have, r->err, r->errn)
+                      : target_exec(r->t, q.s, (int)n + 1, params, r->err, r->errn);
         free(q.s);
         if (rc)
             return -1;
         done += n;
     } while (!all && done < nkeys);
-    return have->reg_oom ? reg_oom(r) : 0;
-}
-
-static int delete_keys(struct run *r, int t, char **keys, size_t nkeys)
-{
-    const struct tdef *d = &tdefs[t];
-    for (size_t done = 0; done < nkeys;) {
-        size_t n = nkeys - done < BATCH ? nkeys - done : BATCH;
-        struct sql q = {0};
-        sql_add(&q, "DELETE FROM ");
-        sql_add(&q, d->name);
-        sql_add(&q, " WHERE ");
-        sql_add(&q, d->domain_col);
-        sql_add(&q, " = ?");
-        sql_add(&q, d->scope);
-        sql_add(&q, " AND ");
-        sql_add(&q, d->cols[0]);
-        sql_add(&q, " IN (");
-        const char *params[BATCH + 1];
-        params[0] = r->domain;
-        for (size_t i = 0; i < n; i++) {
-            sql_add(&q, i ? ",?" : "?");
-            params[i + 1] = keys[done + i];
-        }
-        sql_add(&q, ")");
-        if (q.reg_oom) {
-            free(q.s);
-            return reg_oom(r);
-        }
-        int rc = target_exec(r->t, q.s, (int)n + 1, params, r->err, r->errn);
-        free(q.s);
-        if (rc)
-            return -1;
-        done += n;
-    }
-    return 0;
+    return have && have->reg_oom ? reg_oom(r) : 0;
 }
 
 static int insert_rows(struct run *r, int t, struct row **rows, size_t nrows)
@@ -323,7 +292,7 @@ static int apply_table(struct run *r, int t, struct rows *want, struct rows *hav
     if (del.reg_oom)
         rc = reg_oom(r);
     else if (!r->dry_run)
-        rc = delete_keys(r, t, del.k, del.n) || insert_rows(r, t, ins, nins) ? -1 : 0;
+        rc = keyed_rows(r, t, del.k, del.n, false, NULL) || insert_rows(r, t, ins, nins) ? -1 : 0;
     reg_keys_free(&del);
     free(ins);
     return rc;
@@ -396,7 +365,7 @@ int reg_apply_dwork(struct run *r, struct dwork *d)
             store_reg_aliases(r->st, d->domain, NULL, want_alias_cb, r))
             rc = reg_store_failed(r);
         for (int t = 0; !rc && t < T_COUNT; t++)
-            rc = read_have(r, t, NULL, 0, true, &have[t]);
+            rc = keyed_rows(r, t, NULL, 0, true, &have[t]);
     } else {
         for (size_t i = 0; !rc && i < d->sub.n; i++)
             if (store_reg_subscribers(r->st, d->domain, d->sub.k[i], want_subscriber_cb, r))
@@ -405,11 +374,11 @@ int reg_apply_dwork(struct run *r, struct dwork *d)
             if (store_reg_aliases(r->st, d->domain, d->alias.k[i], want_alias_cb, r))
                 rc = reg_store_failed(r);
         if (!rc && d->sub.n)
-            rc = read_have(r, T_SUB, d->sub.k, d->sub.n, false, &have[T_SUB]);
+            rc = keyed_rows(r, T_SUB, d->sub.k, d->sub.n, false, &have[T_SUB]);
         if (!rc && d->sub.n)
-            rc = read_have(r, T_PREF, d->sub.k, d->sub.n, false, &have[T_PREF]);
+            rc = keyed_rows(r, T_PREF, d->sub.k, d->sub.n, false, &have[T_PREF]);
         if (!rc && d->alias.n)
-            rc = read_have(r, T_ALIAS, d->alias.k, d->alias.n, false, &have[T_ALIAS]);
+            rc = keyed_rows(r, T_ALIAS, d->alias.k, d->alias.n, false, &have[T_ALIAS]);
     }
     for (int t = 0; !rc && t < T_COUNT; t++)
         if (want[t].reg_oom)
