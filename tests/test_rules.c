@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/digest.h"
 #include "core/lockout.h"
 #include "core/numplan.h"
 #include "core/password.h"
@@ -243,6 +244,49 @@ static void test_field_descriptors(void)
     tap_ok(core_chars_msgid(CORE_CHARS_DIGITS) != NULL, "digits have a message");
 }
 
+/* The published test vectors (FIPS 180-4's, RFC 1321's), and inputs around
+ * the 56- and 64-byte edges where the padding takes a second block, fed in
+ * pieces that cross block boundaries; the reference is sha256sum/md5sum. */
+static void test_digests(void)
+{
+    static const struct {
+        const char *in, *sha256, *md5;
+    } v[] = {
+        {"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+         "d41d8cd98f00b204e9800998ecf8427e"},
+        {"abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+         "900150983cd24fb0d6963f7d28e17f72"},
+        {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
+         "8215ef0796a20bcaaae116d3876c664a"},
+        {"12345678901234567890123456789012345678901234567890123456789012345678901234567890",
+         "f371bc4a311f2b009eef952dd83ca80e2b60026c8e935592d0f9c308453c813e",
+         "57edf4a22be3c955ac49da2e2107b67a"},
+        {"0123456789012345678901234567890123456789012345678901234567890123",
+         "9674d9e078535b7cec43284387a6ee39956188e735a85452b0050b55341cda56",
+         "7f7bfd348709deeaace19e3f535f8c54"},
+    };
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        size_t len = strlen(v[i].in);
+        char hex[65];
+        struct core_digest c;
+        core_sha256_init(&c);
+        for (size_t at = 0; at < len; at += 7)
+            core_sha256_update(&c, v[i].in + at, len - at < 7 ? len - at : 7);
+        core_sha256_hex(&c, hex);
+        tap_ok(!strcmp(hex, v[i].sha256), "SHA-256 of a %zu-byte input, fed 7 bytes at a time",
+               len);
+        unsigned char raw[32];
+        core_sha256(v[i].in, len, raw);
+        char raw_hex[65];
+        for (int b = 0; b < 32; b++)
+            snprintf(raw_hex + 2 * b, 3, "%02x", raw[b]);
+        tap_ok(!strcmp(raw_hex, v[i].sha256), "... and one-shot, as bytes");
+        core_md5_hex(v[i].in, len, hex);
+        tap_ok(!strcmp(hex, v[i].md5), "MD5 of a %zu-byte input", len);
+    }
+}
+
 int main(void)
 {
     test_field_rules();
@@ -251,5 +295,6 @@ int main(void)
     test_lockout();
     test_passwords();
     test_catalogue();
+    test_digests();
     return tap_done();
 }

@@ -226,7 +226,7 @@ struct source {
     size_t memlen, pos;
     FILE *fp;
     bool checksum;
-    struct core_sha256 sum; /* of every byte read, when checksum */
+    struct core_digest sum; /* of every byte read, when checksum */
 };
 
 static size_t source_read(struct source *src, unsigned char *buf, size_t n)

@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "core/digest.h"
 #include "ops/registrar_internal.h"
-#include "registrar/md5.h"
 
 /* Rows per INSERT and keys per IN (...): a few thousand parameters per
  * statement, well inside SQLite's and PostgreSQL's limits. */
@@ -68,9 +68,9 @@ static void want_subscriber(struct run *r, const struct store_reg_subscriber *s)
     char buf[CORE_SIP_ID_MAX + 2 * CORE_DOMAIN_MAX + CORE_SIP_PW_MAX + 8];
     char ha1[33], ha1b[33];
     int len = snprintf(buf, sizeof buf, "%s:%s:%s", s->sip_id, r->domain, s->password);
-    md5_hex(buf, (size_t)len, ha1);
+    core_md5_hex(buf, (size_t)len, ha1);
     len = snprintf(buf, sizeof buf, "%s@%s:%s:%s", s->sip_id, r->domain, r->domain, s->password);
-    md5_hex(buf, (size_t)len, ha1b);
+    core_md5_hex(buf, (size_t)len, ha1b);
     const char *sub[] = {s->sip_id, r->cfg->plaintext ? s->password : "", ha1, ha1b};
     reg_rows_add(&r->want[T_SUB], sub);
     static const char *const names[CORE_FWD_KINDS] = {REGISTRAR_ATTR_UNCONDITIONAL,
