@@ -7,12 +7,15 @@ ok() { n=$((n + 1)); echo "ok $n - $*"; }
 not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
 # check DESCRIPTION COMMAND...: passes when the command succeeds.
 check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
-# eventually CMD...: polls CMD for up to ${EVENTUALLY:-10} seconds; for what a
-# screen or another process shows some moments after a key or a write.
+# eventually CMD...: polls CMD for up to ${EVENTUALLY:-30} seconds; for what a
+# screen or another process shows some moments after a key or a write.  The
+# bound is generous: CI runs the suite under ASan on two busy cores, and a
+# condition that holds ends the wait at once.  (Its arguments are expanded
+# once: poll a function or `eval '...'`, never a "$(...)" written inline.)
 eventually() {
   local i=0
   until "$@"; do
-    i=$((i + 1)); [ $i -ge $((${EVENTUALLY:-10} * 20)) ] && return 1
+    i=$((i + 1)); [ $i -ge $((${EVENTUALLY:-30} * 20)) ] && return 1
     sleep 0.05
   done
 }

@@ -47,9 +47,10 @@ keys() {
 }
 # type_text TEXT: literal text, no key names.
 type_text() { T send-keys -t main -l "$1"; }
-# wait_for TEXT [SECONDS]: polls the screen until TEXT shows.
+# wait_for TEXT [SECONDS]: polls the screen until TEXT shows (30 s unless
+# told: a screen under ASan on a loaded machine can take seconds).
 wait_for() {
-  local text=$1 limit=${2:-10} i=0
+  local text=$1 limit=${2:-30} i=0
   while [ $i -lt $((limit * 20)) ]; do
     screen | grep -qF -- "$text" && return 0
     sleep 0.05; i=$((i + 1))
@@ -59,7 +60,7 @@ wait_for() {
 }
 # wait_gone TEXT [SECONDS]: polls until TEXT is no longer on the screen.
 wait_gone() {
-  local text=$1 limit=${2:-10} i=0
+  local text=$1 limit=${2:-30} i=0
   while [ $i -lt $((limit * 20)) ]; do
     screen | grep -qF -- "$text" || return 0
     sleep 0.05; i=$((i + 1))
