@@ -13,9 +13,10 @@ D=u.example.jp
 # reads it, and a reader without one fails at once ("database is locked").
 fwd() { "$KASCONCTL" fwd show $D "$1" | sed -n "s/^$2\t//p"; }
 locked() { test "$(q "select web_locked_at > 0 from extensions where web_user='$1'")" = 1; }
+# audited N ACTION OBJECT: the audit log has at least N entries ACTION on OBJECT
+# (a login the console has judged: the screen reads the same after each).
+audited() { test "$(q "select count(*) from audit where action='$2' and object='$3'")" -ge "$1"; }
 unlocked() { ! locked "$1"; }
-# eventually COMMAND...: polls for up to 10 s (a write may still be landing).
-eventually() { local i; for i in $(seq 100); do "$@" && return 0; sleep 0.1; done; return 1; }
 
 setup() {
   remove_db
@@ -39,7 +40,7 @@ check "a web console user cannot take an administrator's name (240)" \
   run_ctl 1 ext import $D "$TMP/clash.csv"
 check "... on row 1, column H" grep -q '^1:H: 240 ' "$TMP/err"
 
-login() { type_text $D; keys Tab; type_text "$1"; keys Tab; type_text "$2"; keys Enter; }
+login() { await_login; type_text $D; keys Tab; type_text "$1"; keys Tab; type_text "$2"; keys Enter; }
 logout() { keys F10; keys y; }
 
 run_locale() {
@@ -127,12 +128,19 @@ run_locale() {
   check "$lang: logged out" wait_for "$L_LOGIN"
 
   # Three wrong passwords lock the user (doc/spec.md §3.6), whatever comes next.
-  login hana bad12345; sleep 0.5
-  type_text bad12345; keys Enter; sleep 0.5
-  type_text bad12345; keys Enter; sleep 0.5
-  type_text hana5678; keys Enter
-  check "$lang: the locked user is refused even with the right password" wait_for "$L_FAIL"
+  # Each attempt is waited for in the audit log: the screen after the second
+  # failure reads as after the first.
+  login hana bad12345
+  eventually audited 1 user.login.fail hana
+  type_text bad12345; keys Enter
+  eventually audited 2 user.login.fail hana
+  type_text bad12345; keys Enter
+  check "$lang: the third wrong password locks the user" eventually audited 1 user.login.lock hana
   check "$lang: ... locked in the database" locked hana
+  type_text hana5678; keys Enter
+  check "$lang: the locked user is refused even with the right password" \
+    eventually audited 1 user.login.refused_locked hana
+  check "$lang: ... saying only that the login failed" wait_for "$L_FAIL"
   keys BTab; keys C-u; keys BTab; keys C-u
   login admin secret12
   check "$lang: the administrator logs in" wait_for "$L_MAIN"
@@ -174,7 +182,7 @@ is() { [ "$1" = "$2" ] || { echo "#   got '$1', want '$2'"; return 1; }; }
 # (logged in, the command refused) or the command's output.
 attempt() {
   local pw=$1 user=$2; shift 2
-  timeout 20 sshpass -p "$pw" ssh "${SSH_OPTS[@]}" -p "$PORT" "$user@$D@127.0.0.1" "$@" \
+  timeout 60 sshpass -p "$pw" ssh "${SSH_OPTS[@]}" -p "$PORT" "$user@$D@127.0.0.1" "$@" \
     >"$TMP/attempt.out" 2>"$TMP/attempt.err"
   local rc=$?
   # sshpass exits 5 when the password is asked again (refused).
@@ -184,15 +192,15 @@ attempt() {
 }
 check "a user's ssh command (ext list) is refused" is "$(attempt hana1234 hana ext list)" refused
 check "... the administrator's ext list works" test "$(attempt secret12 admin ext list | head -c 4)" = "rc=0"
-check "a user gets no SFTP" bash -c "! timeout 20 sshpass -p hana1234 sftp ${SSH_OPTS[*]} -P $PORT -b - hana@$D@127.0.0.1 <<<'ls' >/dev/null 2>&1"
+check "a user gets no SFTP" bash -c "! timeout 60 sshpass -p hana1234 sftp ${SSH_OPTS[*]} -P $PORT -b - hana@$D@127.0.0.1 <<<'ls' >/dev/null 2>&1"
 check "... and no file area" test ! -e "$TMP/files/1/hana"
 
 T new-session -d -x 80 -y 24 -s user \
   "LANG=ja_JP.UTF-8 sshpass -p hana1234 ssh ${SSH_OPTS[*]} -o SendEnv=LANG -tt -p $PORT hana@$D@127.0.0.1; sleep 30"
 userpane() { T capture-pane -p -t user; }
-wait_user() { local i; for i in $(seq 200); do userpane | grep -qF -- "$1" && return 0; sleep 0.05; done; userpane | sed 's/^/#   |/'; return 1; }
+wait_user() { local i; for i in $(seq 600); do userpane | grep -qF -- "$1" && return 0; sleep 0.05; done; userpane | sed 's/^/#   |/'; return 1; }
 check "ssh: the user's console, in Japanese" wait_user "内線番号確認"
-T send-keys -t user 2; sleep 0.3
+T send-keys -t user 2
 check "ssh: 各種転送設定" wait_user "応答遅延時間"
 T send-keys -t user -l 2001; T send-keys -t user F2
 check "ssh: unconditional forwarding set" wait_user "転送設定を保存しました"
