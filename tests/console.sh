@@ -12,6 +12,14 @@ echo 'secret12' | "$KASCONCTL" admin add t.example.jp admin >/dev/null
 login() { # DOMAIN USER PASSWORD
   type_text "$1"; keys Tab; type_text "$2"; keys Tab; type_text "$3"; keys Enter
 }
+# audits ACTION OBJECT: how many ACTION entries on OBJECT the audit log has.
+audits() { q "select count(*) from audit where action='$1' and object='$2'"; }
+# audited N ACTION OBJECT: at least N of them (polled with eventually: the
+# login screen reads the same after every failure, so only the log tells
+# that the console has judged an attempt).
+audited() { test "$(audits "$2" "$3")" -ge "$1"; }
+# redrawn_at ROWS: the console has drawn the last row of a ROWS-row pane.
+redrawn_at() { test -n "$(screen | sed -n "${1}p" | tr -d ' ')"; }
 
 run_locale() {
   local lang=$1 ext=$2 mobile=$3
@@ -38,7 +46,8 @@ run_locale() {
   check "$lang: step 2 asks for the SIP user name" wait_for "$L_SIP"
   check "$lang: SIP user name defaults to the extension" wait_for "$ext"
   type_text sip$ext; keys Tab; type_text web$ext
-  T resize-window -t main -x 100 -y 30; sleep 0.3
+  T resize-window -t main -x 100 -y 30
+  eventually redrawn_at 30
   T resize-window -t main -x 80 -y 24
   check "$lang: typed value survives a resize" wait_for "web$ext"
   keys Tab; type_text abcd1234; keys Enter
@@ -73,12 +82,19 @@ run_locale() {
   # Three wrong passwords lock; then the right one is refused the same way.
   # After a failure the console keeps the domain and user and waits in the
   # password field, as a person would retype only the password.
+  local fails locks refused
+  fails=$(audits login.fail admin) locks=$(audits login.lock admin) refused=$(audits login.refused_locked admin)
   login t.example.jp admin wrong111
+  eventually audited $((fails + 1)) login.fail admin
   wait_for "$L_FAIL" >/dev/null; result_line >"$TMP/fail1"
-  for i in 2 3; do type_text "wrong$i$i$i"; keys Enter; sleep 0.3; done
+  type_text wrong222; keys Enter
+  eventually audited $((fails + 2)) login.fail admin
+  type_text wrong333; keys Enter
+  check "$lang: the third wrong password locks" eventually audited $((locks + 1)) login.lock admin
   type_text secret12; keys Enter
-  sleep 0.5
-  check "$lang: locked account refuses the right password" wait_for "$L_FAIL"
+  check "$lang: locked account refuses the right password" \
+    eventually audited $((refused + 1)) login.refused_locked admin
+  wait_for "$L_FAIL" >/dev/null
   check "$lang: ... and is still on the login screen" bash -c "! tmux -L '$SOCK' capture-pane -p -t main | grep -q '$L_MAIN'"
   result_line >"$TMP/fail4"
   check "$lang: same message for wrong and locked" cmp -s "$TMP/fail1" "$TMP/fail4"
@@ -114,8 +130,8 @@ check "unassign from extension search" wait_for "has been unassigned"
 keys Escape; keys Escape; keys Escape; keys 1; keys 1; keys 1
 keys C-u; type_text 3001; keys Enter; keys F8; keys y
 check "delete after unassigning" wait_for "3001 has been deleted"
-check "profile is gone from the database" test "$(sqlite3 "$KASCON_DB" "select count(*) from extensions where ext='3001'")" = 0
-check "console changes are audited with the administrator" test "$(sqlite3 "$KASCON_DB" "select count(*) from audit where actor='admin' and action in ('ext.add','ext.assign','ext.unassign','ext.delete')")" -ge 5
+check "profile is gone from the database" test "$(q "select count(*) from extensions where ext='3001'")" = 0
+check "console changes are audited with the administrator" test "$(q "select count(*) from audit where actor='admin' and action in ('ext.add','ext.assign','ext.unassign','ext.delete')")" -ge 5
 # Mouse, F1 help and NO_COLOR, at a larger size.
 NO_COLOR=1 start_console C.UTF-8 120 40
 wait_for "Site domain name" >/dev/null
@@ -136,7 +152,8 @@ start_console ja_JP.UTF-8
 wait_for "拠点ドメイン名" >/dev/null
 login t.example.jp admin2 bad11111
 wait_for "ログインできませんでした" >/dev/null
-for i in 2 3; do type_text "bad$i$i$i$i$i"; keys Enter; sleep 0.3; done
+for i in 2 3; do type_text "bad$i$i$i$i$i"; keys Enter; done
+eventually audited 1 login.lock admin2
 keys Up; keys C-u; type_text admin; keys Down; type_text newpass99; keys Enter
 check "ja: main menu for the other administrator" wait_for "メインメニュー"
 keys 1; keys 1; keys 3
@@ -144,18 +161,18 @@ check "ja: locked users lists the locked administrator" wait_for "admin2"
 check "ja: ... as a system administrator" wait_for "システム管理者"
 keys F2; keys y
 check "ja: unlock from the list" wait_for "admin2 のロックを解除しました"
-check "ja: the unlock is audited" test "$(sqlite3 "$KASCON_DB" "select count(*) from audit where action='admin.unlock' and object='admin2' and actor='admin'")" = 1
+check "ja: the unlock is audited" test "$(q "select count(*) from audit where action='admin.unlock' and object='admin2' and actor='admin'")" = 1
 keys Escape; keys Escape; keys Escape; keys 3; keys 2
 check "ja: automatic unlock screen" wait_for "自動(60分後)"
 keys Right; keys F2
 check "ja: automatic unlock off" wait_for "自動ロック解除を無効にしました"
-check "ja: ... stored" test "$(sqlite3 "$KASCON_DB" "select auto_unlock from sites where domain='t.example.jp'")" = 0
+check "ja: ... stored" test "$(q "select auto_unlock from sites where domain='t.example.jp'")" = 0
 keys Escape; keys 1
 check "ja: internet access restriction screen" wait_for "アクセス回線のネットワーク: (未登録)"
 keys Left; keys F2
 check "ja: a warning when no trusted network is registered" wait_for "ログインできる管理者がいなくなります"
 keys n
-check "ja: ... and nothing is saved on No" test "$(sqlite3 "$KASCON_DB" "select restrict_admin from sites where domain='t.example.jp'")" = 0
+check "ja: ... and nothing is saved on No" test "$(q "select restrict_admin from sites where domain='t.example.jp'")" = 0
 "$KASCONCTL" site set t.example.jp trusted-networks=192.0.2.0/24 >/dev/null
 keys Escape
 check "ja: leaving the unsaved choice asks first" wait_for "変更を破棄しますか"
@@ -163,7 +180,7 @@ keys y; keys 1
 check "ja: the trusted networks set by the operator are shown" wait_for "192.0.2.0/24"
 keys Left; keys F2
 check "ja: restriction set" wait_for "インターネットアクセス規制を設定しました"
-check "ja: ... stored" test "$(sqlite3 "$KASCON_DB" "select restrict_admin from sites where domain='t.example.jp'")" = 1
+check "ja: ... stored" test "$(q "select restrict_admin from sites where domain='t.example.jp'")" = 1
 keys Escape; keys 4
 check "ja: the audit log lists the change just made, in Japanese" wait_for "拠点設定変更"
 keys Enter
