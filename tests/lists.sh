@@ -8,7 +8,7 @@
 . "${top_srcdir:-.}/tests/tmux.sh"
 
 D=t.example.jp
-login() { type_text $D; keys Tab; type_text admin; keys Tab; type_text secret12; keys Enter; }
+login() { await_login; type_text $D; keys Tab; type_text admin; keys Tab; type_text secret12; keys Enter; }
 # mobile_of EXT: the mobile kasconctl lists for the extension ("-": none).
 mobile_of() { "$KASCONCTL" ext list $D | awk -F'\t' -v e="$1" '$1 == e { print $3 }'; }
 # The line under the list's header that counts (未割当番号: N件, 登録数: N).
@@ -16,7 +16,7 @@ shows() { screen | grep -qF -- "$1"; }
 lacks() { ! screen | grep -qF -- "$1"; }
 
 setup() {
-  rm -f "$KASCON_DB"
+  remove_db
   "$KASCONCTL" init >/dev/null
   "$KASCONCTL" site add $D --capacity 20 --site-number 81 >/dev/null
   echo secret12 | "$KASCONCTL" admin add $D admin >/dev/null
@@ -63,7 +63,7 @@ run_locale() {
     eventually eval 'screen | grep -F "$L_EXTFIELD" >/dev/null && screen | grep -qF 09022220001'
   type_text 2001; keys F2
   check "$lang: assigned: back on the list with the result" wait_for "$L_ASSIGNED"
-  check "$lang: ... stored as typed" eventually test "$(mobile_of 2001)" = 09022220001
+  check "$lang: ... stored as typed" eventually eval 'test "$(mobile_of 2001)" = 09022220001'
   check "$lang: ... the number has left the list" wait_for "$L_EMPTY"
   check "$lang: ... and the count follows" wait_for "$L_COUNT 2"
 
@@ -89,7 +89,7 @@ run_locale() {
   check "$lang: the audit log names the assignment" wait_for "$L_OP"
   check "$lang: ... not by its identifier" lacks "ext.assign"
   check "$lang: the identifier stays in kasconctl's output" \
-    bash -c "'$KASCONCTL' audit list $D 2>/dev/null | grep -q ext.assign || sqlite3 '$KASCON_DB' \"select action from audit\" | grep -q ext.assign"
+    bash -c "'$KASCONCTL' audit list $D 2>/dev/null | grep -q ext.assign || sqlite3 -cmd '.timeout 10000' '$KASCON_DB' \"select action from audit\" | grep -q ext.assign"
 }
 
 # The row of the ■Result heading, and the text of the line n below it.
@@ -109,7 +109,7 @@ result_area() {
   # take two lines.
   type_text 2001; keys Tab; type_text 9011110001; keys F2
   check "$lang: a problem with a hint is shown" wait_for "113"
-  check "$lang: ... on two lines" eventually test -n "$(result_text 2)"
+  check "$lang: ... on two lines" eventually eval 'test -n "$(result_text 2)"'
   check "$lang: ... below a heading that has not moved" test "$(result_row)" = "$row"
   keys C-u; type_text 09011110001; keys F2
   check "$lang: a one-line result after it" eventually eval 'result_text 1 | grep -qF 09011110001'
