@@ -27,7 +27,7 @@ run_locale() {
     L_ASKDEL="内線番号プロフィール 2 件を削除します"
   fi
   start_console "$lang"
-  wait_for "$L_MAIN" 3 >/dev/null 2>&1 || { type_text $D; keys Tab; type_text admin; keys Tab; type_text secret12; keys Enter; }
+  await_login; type_text $D; keys Tab; type_text admin; keys Tab; type_text secret12; keys Enter
   check "$lang: logged in" wait_for "$L_MAIN"
   keys 2; wait_for "$L_EXT" >/dev/null; keys 1; keys 3
   type_text "$TMP/files/bad-r"; keys Tab
@@ -36,10 +36,10 @@ run_locale() {
   check "$lang: every problem is listed" wait_for "$L_PROBLEMS"
   check "$lang: ... row 1 column B code 113" eventually bash -c "tmux -L '$SOCK' capture-pane -p -t main | grep -Eq '^ +1 B +113'"
   check "$lang: ... row 2 column B code 115" eventually bash -c "tmux -L '$SOCK' capture-pane -p -t main | grep -Eq '^ +2 B +115'"
-  check "$lang: nothing was registered" test "$(sqlite3 "$KASCON_DB" 'select count(*) from extensions')" = 0
+  check "$lang: nothing was registered" test "$(q 'select count(*) from extensions')" = 0
   keys C-u; type_text "$TMP/files/good-register.csv"; keys F2
   check "$lang: a valid file is registered" wait_for "$L_DONE"
-  check "$lang: ... both profiles are there" test "$(sqlite3 "$KASCON_DB" 'select count(*) from extensions')" = 2
+  check "$lang: ... both profiles are there" test "$(q 'select count(*) from extensions')" = 2
   keys Escape; keys 5
   keys C-u; type_text "$TMP/files/export-$lang.csv"; keys F2
   check "$lang: bulk export writes the file" wait_for "$L_EXPORTED"
@@ -49,7 +49,7 @@ run_locale() {
   check "$lang: bulk delete names how many profiles go and asks" wait_for "$L_ASKDEL"
   keys y
   check "$lang: bulk delete with the export file" wait_for "$L_DELETED"
-  check "$lang: ... no profile left" test "$(sqlite3 "$KASCON_DB" 'select count(*) from extensions')" = 0
+  check "$lang: ... no profile left" test "$(q 'select count(*) from extensions')" = 0
   keys Escape Escape Escape; wait_for "$L_MAIN" >/dev/null; keys 3 4
   check "$lang: the audit log shows the bulk delete as one entry" wait_for "$L_AUDITDEL"
   keys Enter
