@@ -443,10 +443,10 @@ int main(int argc, char **argv)
     else if (store_default_path(path, sizeof path)) {
         fprintf(stderr, _("%s: no database path: use --db PATH or set KASCON_DB\n"), cli.prog);
         return CLI_USAGE;
-    } else if (creates_database(v))
+    } else if (creates_database(v) && !store_is_postgresql(path))
         make_parent(path);
     struct stat sb;
-    if (!creates_database(v) && stat(path, &sb) != 0) {
+    if (!creates_database(v) && !store_is_postgresql(path) && stat(path, &sb) != 0) {
         fprintf(stderr, _("%s: no database %s: %s (\"%s init\" creates one)\n"), cli.prog, path,
                 strerror(errno), cli.prog);
         return CLI_REFUSED;

@@ -88,7 +88,7 @@ int main(int argc, char **argv)
         return 2;
     }
     struct stat sb;
-    if (stat(path, &sb) != 0) {
+    if (!store_is_postgresql(path) && stat(path, &sb) != 0) {
         /* The console never creates a database: that is the operator's
          * `kasconctl init`, with sites and administrators to log in with. */
         kascon_fprintf(stderr, _("kascon: no database at %s (create one with kasconctl)\n"), path);

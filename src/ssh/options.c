@@ -408,6 +408,16 @@ int sshd_parse_args(int argc, char **argv, struct sshd_config *cfg)
     }
     ops_registrar_config_set(&reg, reg.url, reg.plaintext);
     snprintf(cfg->registrar, sizeof cfg->registrar, "%s", reg.url);
+    /* Defaults next to an SQLite file; a PostgreSQL database has no
+     * directory: the service's state directory, else the working one. */
+    bool pg = store_is_postgresql(cfg->db_path);
+    const char *state_dir = getenv("STATE_DIRECTORY");
+    if (!cfg->files_root[0] && pg) {
+        if (state_dir && *state_dir && !strchr(state_dir, ':'))
+            snprintf(cfg->files_root, sizeof cfg->files_root, "%s/files", state_dir);
+        else
+            snprintf(cfg->files_root, sizeof cfg->files_root, "%s", "files");
+    }
     if (!cfg->files_root[0]) {
         const char *slash = strrchr(cfg->db_path, '/');
         if (slash)
@@ -419,8 +429,8 @@ int sshd_parse_args(int argc, char **argv, struct sshd_config *cfg)
     if (!cfg->host_key[0]) {
         /* Created on first start in the service's state directory
          * (systemd's StateDirectory=), else next to the database. */
-        const char *state = getenv("STATE_DIRECTORY");
-        const char *slash = strrchr(cfg->db_path, '/');
+        const char *state = state_dir;
+        const char *slash = pg ? NULL : strrchr(cfg->db_path, '/');
         if (state && *state && !strchr(state, ':'))
             snprintf(cfg->host_key, sizeof cfg->host_key, "%s/ssh_host_ed25519_key", state);
         else if (slash)

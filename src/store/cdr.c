@@ -455,9 +455,10 @@ int store_cdr_purge(struct store *st, int64_t site_id, const char *oldest_day,
  * the file whatever the filter. */
 #define CDR_FILTER_SQL                                                                             \
     " FROM cdr WHERE file_id = ?1"                                                                 \
-    " AND (?3 IS NULL OR call_time >= ?3) AND (?4 IS NULL OR call_time <= ?4)"                     \
-    " AND (?5 IS NULL OR instr(caller, ?5) OR instr(callee, ?5) OR instr(received, ?5)"            \
-    "      OR instr(transferrer, ?5))"                                                             \
+    " AND (CAST(?3 AS TEXT) IS NULL OR call_time >= ?3)"                                           \
+    " AND (CAST(?4 AS TEXT) IS NULL OR call_time <= ?4)"                                           \
+    " AND (CAST(?5 AS TEXT) IS NULL OR instr(caller, ?5) > 0 OR instr(callee, ?5) > 0"             \
+    "      OR instr(received, ?5) > 0 OR instr(transferrer, ?5) > 0)"                              \
     " AND (?6 < 0 OR completed = ?6) AND (?7 < 0 OR cause = ?7)"
 
 static void read_cdr(struct store_stmt *s, struct core_cdr *r)

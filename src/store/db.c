@@ -140,7 +140,7 @@ int store_exec_constant(struct store *st, const char *sql)
 
 static int migration_count(const struct store_engine *e)
 {
-#ifdef KASCON_STORE_PG
+#ifdef HAVE_LIBPQ
     if (e == &store_pg_engine)
         return store_pg_migration_count;
 #endif
@@ -214,7 +214,7 @@ int store_open(const char *target, struct store **out)
     *out = st;
     st->engine = &store_sqlite_engine;
     if (store_is_postgresql(target)) {
-#ifdef KASCON_STORE_PG
+#ifdef HAVE_LIBPQ
         st->engine = &store_pg_engine;
 #else
         snprintf(st->errmsg, sizeof st->errmsg, "%s",

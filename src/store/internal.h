@@ -58,7 +58,7 @@ bool store_large_table(const char *name, size_t n);
  * version i to i + 1. */
 extern const char *const store_sqlite_migrations[];
 extern const int store_sqlite_migration_count;
-#ifdef KASCON_STORE_PG
+#ifdef HAVE_LIBPQ
 extern const char *const store_pg_migrations[];
 extern const int store_pg_migration_count;
 #endif

@@ -62,7 +62,7 @@ struct store_engine {
 };
 
 extern const struct store_engine store_sqlite_engine;
-#ifdef KASCON_STORE_PG
+#ifdef HAVE_LIBPQ
 extern const struct store_engine store_pg_engine;
 #endif
 
