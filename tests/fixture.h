@@ -4,6 +4,7 @@
 #ifndef KASCON_TEST_FIXTURE_H
 #define KASCON_TEST_FIXTURE_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -11,13 +12,26 @@
 #include "ops/ops.h"
 
 /* Makes the directory `dir` (a mkdtemp template) and writes the path of
- * the database in it to `path`; -1 when the directory cannot be made. */
+ * the database in it to `path`; -1 when the directory cannot be made.
+ * With KASCON_TEST_DB set (tests/pg_suite.sh: an empty PostgreSQL
+ * database) the database is that one instead. */
 static inline int test_db_path(char *dir, char *path, size_t n)
 {
     if (!mkdtemp(dir))
         return -1;
-    snprintf(path, n, "%s/t.db", dir);
+    const char *db = getenv("KASCON_TEST_DB");
+    if (db && *db)
+        snprintf(path, n, "%s", db);
+    else
+        snprintf(path, n, "%s/t.db", dir);
     return 0;
+}
+
+/* Whether the tests run on PostgreSQL (tests/pg_suite.sh). */
+static inline bool test_on_postgresql(void)
+{
+    const char *db = getenv("KASCON_TEST_DB");
+    return db && *db;
 }
 
 /* The code of the first problem (0: none); empties the list for the next step. */

@@ -5,12 +5,40 @@
 #include <config.h>
 
 #include <sqlite3.h>
+#ifdef HAVE_LIBPQ
+#include <libpq-fe.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
 #include "ops/ops.h"
 #include "fixture.h"
 #include "tap.h"
+
+/* Runs constant SQL on the test database through a connection of its
+ * own: `lite` on SQLite, `pg` on PostgreSQL.  0 when it ran. */
+static int raw_exec(const char *path, const char *lite, const char *pg)
+{
+#ifdef HAVE_LIBPQ
+    if (test_on_postgresql()) {
+        PGconn *c = PQconnectdb(path);
+        PGresult *r = PQexec(c, pg);
+        int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : 1;
+        PQclear(r);
+        PQfinish(c);
+        return rc;
+    }
+#else
+    (void)pg;
+#endif
+    sqlite3 *db;
+    if (sqlite3_open(path, &db) != SQLITE_OK)
+        return 1;
+    sqlite3_busy_timeout(db, 5000);
+    int rc = sqlite3_exec(db, lite, NULL, NULL, NULL) == SQLITE_OK ? 0 : 1;
+    sqlite3_close(db);
+    return rc;
+}
 
 static const struct store_actor op = {"operator", "test"};
 
@@ -329,15 +357,16 @@ static void moves(struct store *st, int64_t site, const char *path)
     tap_ok(done.sides[0].fwd.version == plan.sides[0].fwd.version + 1, "... the new plan returned");
 
     /* A failure at the last step leaves nothing half done. */
-    sqlite3 *db;
-    sqlite3_open(path, &db);
-    sqlite3_busy_timeout(db, 5000);
-    tap_is(sqlite3_exec(db,
-                        "CREATE TRIGGER fail_move BEFORE INSERT ON audit"
-                        " WHEN NEW.action IN ('ext.transfer', 'ext.exchange')"
-                        " BEGIN SELECT RAISE(ABORT, 'injected'); END",
-                        NULL, NULL, NULL),
-           SQLITE_OK, "inject a failure into the final audit entry");
+    tap_is(raw_exec(path,
+                    "CREATE TRIGGER fail_move BEFORE INSERT ON audit"
+                    " WHEN NEW.action IN ('ext.transfer', 'ext.exchange')"
+                    " BEGIN SELECT RAISE(ABORT, 'injected'); END",
+                    "CREATE FUNCTION fail_move() RETURNS trigger LANGUAGE plpgsql AS"
+                    " $$ BEGIN RAISE EXCEPTION 'injected'; END $$;"
+                    "CREATE TRIGGER fail_move BEFORE INSERT ON audit FOR EACH ROW"
+                    " WHEN (NEW.action IN ('ext.transfer', 'ext.exchange'))"
+                    " EXECUTE FUNCTION fail_move()"),
+           0, "inject a failure into the final audit entry");
     tap_is(ops_move(TEST_CTX(st, site),
                     &(struct ops_move_request){OPS_TRANSFER, "301", "302", true, &done}, &pr, NULL),
            E_STORAGE, "transfer fails at its last step");
@@ -355,8 +384,7 @@ static void moves(struct store *st, int64_t site, const char *path)
     first_code(&pr);
     tap_ok(!strcmp(holder(st, "09000000301"), "301") && !strcmp(holder(st, "09000000302"), "302"),
            "... mobiles as before");
-    sqlite3_exec(db, "DROP TRIGGER fail_move", NULL, NULL, NULL);
-    sqlite3_close(db);
+    raw_exec(path, "DROP TRIGGER fail_move", "DROP TRIGGER fail_move ON audit");
 
     int before = 0, after = 0;
     store_ext_count(st, site, &before);

@@ -1,0 +1,43 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The storage, rules and end-to-end tests again, on PostgreSQL: a
+# throwaway cluster (tests/pg.sh), one fresh database per test, the test
+# run with KASCON_TEST_DB naming it.  Its TAP lines are passed on, each
+# prefixed with the test's name.  The sanitizer build stays on SQLite.
+. "${top_srcdir:-.}/tests/pg.sh"
+pg_require
+if [ "${KASCON_SANITIZERS:-0}" = 1 ]; then
+  echo "1..0 # SKIP the PostgreSQL pass runs in the ordinary build only"
+  exit 0
+fi
+pg_cluster || { echo "1..0 # cannot start PostgreSQL"; exit 1; }
+n=0
+run() {
+  local t=$1 name db out
+  name=$(basename "$t" .sh)
+  db="t_${name//[^a-z0-9]/_}"
+  pg_createdb "$db" || { n=$((n + 1)); echo "not ok $n - $name: createdb"; return; }
+  out=$(KASCON_TEST_DB=$(pg_uri "$db") timeout 600 "$@" 2>&1)
+  local rc=$? plan=0 seen=0
+  while IFS= read -r line; do
+    case $line in
+      "ok "* | "not ok "*)
+        n=$((n + 1)); seen=$((seen + 1))
+        local head=${line%%[0-9]*} rest=${line#*[0-9]}
+        rest=${rest#"${rest%%[!0-9]*}"}
+        echo "${head}$n - $name:${rest# -}" ;;
+      1..*) plan=${line#1..}; plan=${plan%% *} ;;
+      "#"*) echo "$line" ;;
+    esac
+  done <<<"$out"
+  if [ "$rc" != 0 ] || [ "$seen" != "$plan" ]; then
+    n=$((n + 1))
+    echo "not ok $n - $name: exit status $rc, $seen of $plan planned"
+    printf '%s\n' "$out" | grep -v '^ok ' | tail -20 | sed 's/^/# /'
+  fi
+}
+for t in ${PG_SUITE_TESTS:-tests/test_store tests/test_lock tests/test_groups tests/test_codes \
+  tests/test_fwd tests/test_cdr tests/test_plans}; do
+  run "${top_builddir:-.}/$t"
+done
+echo "1..$n"
