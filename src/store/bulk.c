@@ -32,6 +32,10 @@ void store_bulk_close(struct store_bulk *b)
         return;
     stmt_finalize(b->stage);
     exec_constant(b->st, "DROP TABLE IF EXISTS bulk_rows");
+    /* Thousands of rows more or less: the lists' plans are made for the
+     * new size at once, not when autovacuum comes round. */
+    if (b->staged >= 1000)
+        store_analyze(b->st);
     free(b);
 }
 

@@ -291,6 +291,11 @@ int64_t store_now(void)
     return (int64_t)time(NULL);
 }
 
+int store_analyze(struct store *st)
+{
+    return st->engine->analyze ? st->engine->analyze(st) : CORE_OK;
+}
+
 int store_backup(struct store *st, const char *path)
 {
     return st->engine->backup(st, path);

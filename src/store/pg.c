@@ -532,6 +532,12 @@ static int pg_backup(struct store *st, const char *path)
     return E_STORAGE;
 }
 
+static int pg_analyze(struct store *st)
+{
+    return pg_exec(st, "ANALYZE sites, extensions, lines, assignments, forwarding, pickup_groups,"
+                       " pickup_members, hunt_groups, hunt_members, locks");
+}
+
 const struct store_engine store_pg_engine = {
     .name = "postgresql",
     .open = pg_open,
@@ -555,6 +561,7 @@ const struct store_engine store_pg_engine = {
     .migrate_one = pg_migrate_one,
     .check_plan = pg_check_plan,
     .backup = pg_backup,
+    .analyze = pg_analyze,
 };
 
 #endif /* HAVE_LIBPQ */

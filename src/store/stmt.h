@@ -59,6 +59,9 @@ struct store_engine {
      * whole or sorts it (tests). */
     void (*check_plan)(struct store *st, const char *sql);
     int (*backup)(struct store *st, const char *path);
+    /* Refreshes the planner's statistics of the tables that grow with a
+     * site (NULL: the engine plans without them). */
+    int (*analyze)(struct store *st);
 };
 
 extern const struct store_engine store_sqlite_engine;

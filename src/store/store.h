@@ -45,6 +45,11 @@ int store_default_path(char *buf, size_t n);
  * with a site is handed to cb with the statement; NULL stops. */
 typedef void (*store_plan_cb)(const char *detail, const char *sql, void *ctx);
 void store_check_plans(struct store *st, store_plan_cb cb, void *ctx);
+/* Refreshes the query planner's statistics after a large change (a bulk
+ * operation does it itself).  PostgreSQL's autovacuum would do it within
+ * a minute or so; until then a list may be planned for the old size.
+ * Nothing to do on SQLite, whose plans do not use statistics here. */
+int store_analyze(struct store *st);
 int store_begin(struct store *st);
 int store_commit(struct store *st);
 /* A read-only snapshot for multi-page reads; end it with store_rollback. */
