@@ -103,9 +103,9 @@ check "... and nothing of the file stays (records, files, audit)" \
 big_rows 90000 >"$TMP/big.csv"
 check "a 90,000-record load" run_ctl 0 cdr load $D "$TMP/big.csv"
 check "... fills the day's part 1 and goes on in parts 2 and 3" \
-  test "$(q "select group_concat(part||':'||records, ' ') from (select part, records from cdr_files where day='2024-05-01' order by part)")" = "1:40000 2:40000 3:10000"
+  test "$(q "select part||':'||records from cdr_files where day='2024-05-01' order by part" | paste -sd' ')" = "1:40000 2:40000 3:10000"
 check "... one audit entry per part" \
-  test "$(q "select group_concat(object||' '||coalesce(before,'-')||' '||after, ',') from (select object, before, after from audit where action='cdr.load' order by id desc limit 3)")" = "2024-05-01/3 - records=10000,2024-05-01/2 - records=40000,2024-05-01/1 - records=40000"
+  test "$(q "select object||' '||coalesce(before,'-')||' '||after from audit where action='cdr.load' order by id desc limit 3" | paste -sd,)" = "2024-05-01/3 - records=10000,2024-05-01/2 - records=40000,2024-05-01/1 - records=40000"
 q "delete from cdr; delete from cdr_files"
 
 # Demo traffic on the demo site.
@@ -115,7 +115,7 @@ check "demo site" run_ctl 0 demo
 late=$(date -d "$(date +%F) 23:59:59" +%s)
 late_ctl() { KASCON_NOW=$late run_ctl "$@"; }
 check "cdr demo" late_ctl 0 cdr demo demo.example.jp --days 3 --per-day 300
-check "... 3 files of 300 (today's up to now)" test "$(q "select count(*)||'/'||sum(records >= 298 and records <= 300) from cdr_files f join sites s on s.id=f.site_id where s.domain='demo.example.jp'")" = "3/3"
+check "... 3 files of 300 (today's up to now)" test "$(q "select count(*)||'/'||sum(case when records between 298 and 300 then 1 else 0 end) from cdr_files f join sites s on s.id=f.site_id where s.domain='demo.example.jp'")" = "3/3"
 check "... answered and unanswered" test "$(q "select count(distinct completed) from cdr")" = 2
 check "... several causes" test "$(q "select count(distinct cause) from cdr")" -ge 5
 check "... office hours busier than night" test "$(q "select count(*) from cdr where substr(call_time,12,2) between '09' and '17'")" -gt "$(q "select 5*count(*) from cdr where substr(call_time,12,2) < '07'")"

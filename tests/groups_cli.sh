@@ -9,7 +9,7 @@ D=g.example.jp
 q "insert into extensions (site_id, ext, ext_num, is_virtual, sip_id, sip_password)
    with recursive n(i) as (select 2001 union all select i+1 from n where i<2080)
    select 1, i, i, 0, i, i from n union all
-   select 1, i, i, 1, i, i from (select 2901 i union all select 2902 union all select 2903)"
+   select 1, i, i, 1, i, i from (select 2901 as i union all select 2902 union all select 2903) v"
 
 check "pickup add" run_ctl 0 pickup add $D 1
 check "pickup add duplicate refused" run_ctl 1 pickup add $D 1

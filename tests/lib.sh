@@ -51,7 +51,7 @@ wait_for() {
     sleep 0.1
   done
 }
-export KASCON_DB="$TMP/test.db"
+export KASCON_DB="${KASCON_TEST_DB:-$TMP/test.db}"
 unset KASCON_NOW
 export LC_ALL=C.UTF-8 LANGUAGE=
 : "${KASCONCTL:=kasconctl}"
@@ -80,6 +80,13 @@ db_hash() { q .dump | sha256sum; }
 # remove_db: the test database and its WAL and shared-memory files; a stale
 # -wal left beside a new database would be read as part of it.
 remove_db() { rm -f "$KASCON_DB" "$KASCON_DB-wal" "$KASCON_DB-shm" "$KASCON_DB-journal"; }
+# On PostgreSQL (tests/pg_suite.sh sets KASCON_TEST_DB): psql reads and
+# writes, and the digest is of a data-only dump (sequences left out: a
+# refused insert may advance one without changing any row).
+if [ -n "${KASCON_TEST_DB:-}" ]; then
+  q() { printf '%s;\n' "$@" | psql -qAtX -v ON_ERROR_STOP=1 -d "$KASCON_DB" -f -; }
+  db_hash() { pg_dump --data-only -d "$KASCON_DB" | grep -Ev '^(SELECT pg_catalog.setval|\\(un)?restrict )' | sha256sum; }
+fi
 
 # A Japanese locale built into the build tree (no root needed).
 ja_locale() {

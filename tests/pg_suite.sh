@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The storage, rules and end-to-end tests again, on PostgreSQL: a
 # throwaway cluster (tests/pg.sh), one fresh database per test, the test
-# run with KASCON_TEST_DB naming it.  Its TAP lines are passed on, each
+# run with KASCON_TEST_DB naming it (tests/fixture.h and tests/lib.sh
+# then use it instead of a file).  Its TAP lines are passed on, each
 # prefixed with the test's name.  The sanitizer build stays on SQLite.
 . "${top_srcdir:-.}/tests/pg.sh"
 pg_require
@@ -13,8 +14,8 @@ fi
 pg_cluster || { echo "1..0 # cannot start PostgreSQL"; exit 1; }
 n=0
 run() {
-  local t=$1 name db out
-  name=$(basename "$t" .sh)
+  local name db out
+  name=$(basename "${!#}")
   db="t_${name//[^a-z0-9]/_}"
   pg_createdb "$db" || { n=$((n + 1)); echo "not ok $n - $name: createdb"; return; }
   out=$(KASCON_TEST_DB=$(pg_uri "$db") timeout 600 "$@" 2>&1)
@@ -36,8 +37,14 @@ run() {
     printf '%s\n' "$out" | grep -v '^ok ' | tail -20 | sed 's/^/# /'
   fi
 }
+# The unit tests of the store, rules and the two-connection semantics,
+# then end-to-end tests through kasconctl and kascond (stock ssh/scp).
 for t in ${PG_SUITE_TESTS:-tests/test_store tests/test_lock tests/test_groups tests/test_codes \
-  tests/test_fwd tests/test_cdr tests/test_plans}; do
-  run "${top_builddir:-.}/$t"
+  tests/test_fwd tests/test_cdr tests/test_plans tests/test_hosts \
+  tests/groups_cli.sh tests/scp.sh tests/busy.sh tests/cdr.sh}; do
+  case $t in
+    *.sh) run bash "${top_srcdir:-.}/$t" ;;
+    *) run "${top_builddir:-.}/$t" ;;
+  esac
 done
 echo "1..$n"
