@@ -40,6 +40,8 @@ struct pg_conn {
     PGconn *c;
     struct prepared *buckets[BUCKETS];
     unsigned named;
+    unsigned generation; /* of the connection: a reset forgets what was prepared */
+    bool in_tx;          /* between our BEGIN and COMMIT/ROLLBACK */
     int64_t changes;
 };
 
@@ -50,7 +52,8 @@ struct pg_stmt {
     const char **values;
     char **owned;     /* copies of texts, or the text of an integer */
     char *kinds;      /* per parameter: 'i' integer, 'u' left to the server */
-    const char *name; /* prepared for these kinds */
+    const char *name; /* prepared for these kinds, on this generation */
+    unsigned generation;
     char *name_kinds;
     PGresult *res;
     int row, nrows;
@@ -76,10 +79,50 @@ static int pg_conn_fail(struct store *st)
 
 /* Runs constant text (several statements at once: schema, transaction
  * control); the last result decides. */
+static void forget_prepared(struct pg_conn *pc)
+{
+    for (int b = 0; b < BUCKETS; b++) {
+        for (struct prepared *p = pc->buckets[b], *next; p; p = next) {
+            next = p->next;
+            free(p->key);
+            free(p);
+        }
+        pc->buckets[b] = NULL;
+    }
+    pc->generation++;
+}
+
+/* A connection lost between transactions (a server restart, a failover
+ * to the replica) is opened again; one lost inside a transaction is not:
+ * the transaction failed, and its caller rolls back. */
+static bool connected(struct store *st)
+{
+    struct pg_conn *pc = PC(st);
+    if (PQstatus(pc->c) == CONNECTION_OK)
+        return true;
+    if (pc->in_tx)
+        return false;
+    PQreset(pc->c);
+    if (PQstatus(pc->c) != CONNECTION_OK)
+        return false;
+    forget_prepared(pc);
+    PGresult *r = PQexec(pc->c, "SET client_encoding = 'UTF8'; SET lock_timeout = '10s'");
+    PQclear(r);
+    return true;
+}
+
 static int pg_exec(struct store *st, const char *sql)
 {
+    if (!connected(st))
+        return pg_conn_fail(st);
     PGresult *r = PQexec(PC(st)->c, sql);
     ExecStatusType status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (status == PGRES_FATAL_ERROR && PQstatus(PC(st)->c) == CONNECTION_BAD && !PC(st)->in_tx &&
+        connected(st)) {
+        PQclear(r); /* as in pg_step: once more on a new connection */
+        r = PQexec(PC(st)->c, sql);
+        status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    }
     int rc = CORE_OK;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
         pg_message(st, r ? PQresultErrorMessage(r) : PQerrorMessage(PC(st)->c));
@@ -228,9 +271,10 @@ static unsigned hash(const char *key, size_t n)
  * these kinds of parameters, preparing it the first time. */
 static const char *prepared_name(struct store *st, struct pg_stmt *s)
 {
-    if (s->name && !strcmp(s->name_kinds, s->kinds ? s->kinds : ""))
-        return s->name;
     struct pg_conn *pc = PC(st);
+    if (s->name && s->generation == pc->generation &&
+        (!s->nparams || !memcmp(s->name_kinds, s->kinds, (size_t)s->nparams)))
+        return s->name;
     size_t sql_len = strlen(s->sql), key_len = sql_len + 1 + (size_t)s->nparams;
     char *key = malloc(key_len);
     if (!key) {
@@ -274,6 +318,7 @@ static const char *prepared_name(struct store *st, struct pg_stmt *s)
         free(key);
     }
     s->name = p->name;
+    s->generation = pc->generation;
     if (s->nparams)
         memcpy(s->name_kinds, s->kinds, (size_t)s->nparams);
     return s->name;
@@ -301,11 +346,23 @@ static int pg_step(struct store_stmt *x)
     if (s->executed && s->row >= s->nrows)
         clear_result(s); /* stepped past the end: run again, as SQLite does */
     if (!s->executed) {
+        if (!connected(st)) {
+            pg_conn_fail(st);
+            return STMT_ERROR;
+        }
         const char *name = prepared_name(st, s);
         if (!name)
             return STMT_ERROR;
         s->res = PQexecPrepared(PC(st)->c, name, s->nparams, s->values, NULL, NULL, 0);
         ExecStatusType status = s->res ? PQresultStatus(s->res) : PGRES_FATAL_ERROR;
+        /* The server went away since the last statement: once more, on a
+         * new connection, when no transaction was open on the old one. */
+        if (status == PGRES_FATAL_ERROR && PQstatus(PC(st)->c) == CONNECTION_BAD &&
+            !PC(st)->in_tx && connected(st) && (name = prepared_name(st, s))) {
+            PQclear(s->res);
+            s->res = PQexecPrepared(PC(st)->c, name, s->nparams, s->values, NULL, NULL, 0);
+            status = s->res ? PQresultStatus(s->res) : PGRES_FATAL_ERROR;
+        }
         if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
             int rc = result_error(st, s->res);
             clear_result(s);
@@ -373,25 +430,30 @@ static int64_t pg_changes(struct store *st)
     return PC(st)->changes;
 }
 
+static void pg_rollback(struct store *st)
+{
+    struct pg_conn *pc = PC(st);
+    PGTransactionStatusType t = PQtransactionStatus(pc->c);
+    if (t != PQTRANS_IDLE && t != PQTRANS_UNKNOWN)
+        PQclear(PQexec(pc->c, "ROLLBACK"));
+    pc->in_tx = false;
+}
+
 static int pg_begin(struct store *st, bool write)
 {
-    if (!write)
-        return pg_exec(st, "BEGIN ISOLATION LEVEL REPEATABLE READ");
-    int rc = pg_exec(st, "BEGIN ISOLATION LEVEL READ COMMITTED");
-    if (!rc && (rc = pg_exec(st, "SELECT pg_advisory_xact_lock(" WRITE_LOCK_KEY ")")))
-        pg_exec(st, "ROLLBACK");
+    int rc = pg_exec(st, write ? "BEGIN ISOLATION LEVEL READ COMMITTED"
+                               : "BEGIN ISOLATION LEVEL REPEATABLE READ");
+    PC(st)->in_tx = !rc;
+    if (!rc && write && (rc = pg_exec(st, "SELECT pg_advisory_xact_lock(" WRITE_LOCK_KEY ")")))
+        pg_rollback(st);
     return rc;
 }
 
 static int pg_commit(struct store *st)
 {
-    return pg_exec(st, "COMMIT");
-}
-
-static void pg_rollback(struct store *st)
-{
-    if (PQtransactionStatus(PC(st)->c) != PQTRANS_IDLE)
-        pg_exec(st, "ROLLBACK");
+    int rc = pg_exec(st, "COMMIT");
+    PC(st)->in_tx = false;
+    return rc;
 }
 
 static int pg_query_int(struct store *st, const char *sql, int *out)
@@ -514,12 +576,7 @@ static void pg_close(struct store *st)
 {
     struct pg_conn *pc = PC(st);
     PQfinish(pc->c);
-    for (int b = 0; b < BUCKETS; b++)
-        for (struct prepared *p = pc->buckets[b], *next; p; p = next) {
-            next = p->next;
-            free(p->key);
-            free(p);
-        }
+    forget_prepared(pc);
     free(pc);
     st->conn = NULL;
 }
