@@ -241,6 +241,24 @@ const char *const store_pg_migrations[] = {
     "ALTER TABLE admins ADD COLUMN terminal_encoding TEXT COLLATE \"C\" NOT NULL DEFAULT '';"
     "ALTER TABLE extensions ADD COLUMN terminal_encoding TEXT COLLATE \"C\" NOT NULL DEFAULT '';"
     "CREATE INDEX audit_at ON audit(at);",
+    /* 6: a site's totals kept with the rows they count (site_counts,
+     * updated by the statements that add or remove rows), lines.assigned
+     * mirroring assignments, and the partial indexes of the unassigned
+     * mobiles and the ordinary profiles, as SQLite's 6. */
+    "CREATE TABLE site_counts ("
+    " site_id BIGINT PRIMARY KEY REFERENCES sites(id),"
+    " extensions BIGINT NOT NULL DEFAULT 0,"
+    " lines BIGINT NOT NULL DEFAULT 0,"
+    " assigned BIGINT NOT NULL DEFAULT 0);"
+    "INSERT INTO site_counts (site_id, extensions, lines, assigned) SELECT s.id,"
+    " (SELECT count(*) FROM extensions e WHERE e.site_id = s.id),"
+    " (SELECT count(*) FROM lines l WHERE l.site_id = s.id),"
+    " (SELECT count(*) FROM lines l JOIN assignments a ON a.line_id = l.id"
+    "  WHERE l.site_id = s.id) FROM sites s;"
+    "ALTER TABLE lines ADD COLUMN assigned BIGINT NOT NULL DEFAULT 0;"
+    "UPDATE lines SET assigned = 1 WHERE id IN (SELECT line_id FROM assignments);"
+    "CREATE INDEX lines_unassigned ON lines(site_id, mobile) WHERE assigned = 0;"
+    "CREATE INDEX extensions_ordinary ON extensions(site_id, ext_num) WHERE is_virtual = 0;",
 };
 
 const int store_pg_migration_count =
