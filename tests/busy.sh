@@ -72,8 +72,10 @@ check "the console over ssh reaches its main menu" wait_for 60 pane_has "$MAIN_M
 wait "$import_pid"; import_rc=$?; import_pid=
 wait "$load_pid"; load_rc=$?; load_pid=
 check "the import completes" test "$import_rc" = 0
+[ "$import_rc" = 0 ] || { echo "# import: exit status $import_rc"; sed 's/^/# import: /' "$TMP/import.err"; }
 check "... every row" grep -q "^$ROWS rows imported" "$TMP/import.out"
 check "the call-record load completes" test "$load_rc" = 0
+[ "$load_rc" = 0 ] || { echo "# cdr load: exit status $load_rc"; sed 's/^/# cdr load: /' "$TMP/load.err"; }
 check "... every record, in five days" \
   test "$(q 'select count(distinct day), sum(records) from cdr_files')" = "5|$RECORDS"
 done_testing
