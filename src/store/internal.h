@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Shared by the store's own files; nothing outside src/store includes it.
- * No store file but the engines' (sqlite.c, pg.c) names an engine's API. */
+ * No store file but the engines' (sqlite.c, pg*.c) names an engine's API. */
 #ifndef KASCON_STORE_INTERNAL_H
 #define KASCON_STORE_INTERNAL_H
 
