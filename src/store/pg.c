@@ -323,6 +323,9 @@ const struct store_engine store_pg_engine = {
     .check_plan = pg_check_plan,
     .backup = pg_backup,
     .analyze = pg_analyze,
+    .copy_begin = pg_copy_begin,
+    .copy_row = pg_copy_row,
+    .copy_end = pg_copy_end,
 };
 
 #endif /* HAVE_LIBPQ */

@@ -291,4 +291,69 @@ int pg_analyze(struct store *st)
                        " pickup_members, hunt_groups, hunt_members, locks");
 }
 
+/* ---- COPY (call-record loads) ---- */
+
+int pg_copy_begin(struct store *st, const char *sql)
+{
+    PGresult *r = PQexec(PC(st)->c, sql);
+    int rc = r && PQresultStatus(r) == PGRES_COPY_IN ? CORE_OK : E_STORAGE;
+    if (rc)
+        pg_message(st, r ? PQresultErrorMessage(r) : PQerrorMessage(PC(st)->c));
+    PQclear(r);
+    return rc;
+}
+
+/* One row in COPY's text format: values separated by tabs, \N for NULL,
+ * backslash, tab, newline and carriage return escaped. */
+int pg_copy_row(struct store *st, int n, const char *const *values)
+{
+    size_t need = 1;
+    for (int i = 0; i < n; i++)
+        need += (values[i] ? 2 * strlen(values[i]) : 2) + 1;
+    char stack[4096];
+    char *buf = need <= sizeof stack ? stack : malloc(need);
+    if (!buf) {
+        pg_message(st, "out of memory");
+        return E_STORAGE;
+    }
+    size_t o = 0;
+    for (int i = 0; i < n; i++) {
+        if (i)
+            buf[o++] = '\t';
+        if (!values[i]) {
+            buf[o++] = '\\';
+            buf[o++] = 'N';
+            continue;
+        }
+        for (const char *p = values[i]; *p; p++) {
+            char e = *p == '\\' ? '\\' : *p == '\t' ? 't' : *p == '\n' ? 'n' : *p == '\r' ? 'r' : 0;
+            if (e) {
+                buf[o++] = '\\';
+                buf[o++] = e;
+            } else {
+                buf[o++] = *p;
+            }
+        }
+    }
+    buf[o++] = '\n';
+    int ok = PQputCopyData(PC(st)->c, buf, (int)o) == 1;
+    if (buf != stack)
+        free(buf);
+    return ok ? CORE_OK : pg_conn_fail(st);
+}
+
+int pg_copy_end(struct store *st)
+{
+    int rc = PQputCopyEnd(PC(st)->c, NULL) == 1 ? CORE_OK : pg_conn_fail(st);
+    PGresult *r;
+    while ((r = PQgetResult(PC(st)->c))) {
+        if (!rc && PQresultStatus(r) != PGRES_COMMAND_OK) {
+            pg_message(st, PQresultErrorMessage(r));
+            rc = E_STORAGE;
+        }
+        PQclear(r);
+    }
+    return rc;
+}
+
 #endif /* HAVE_LIBPQ */

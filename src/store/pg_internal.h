@@ -52,5 +52,8 @@ int pg_migrate_one(struct store *st, int v);
 void pg_check_plan(struct store *st, const char *sql);
 int pg_backup(struct store *st, const char *path);
 int pg_analyze(struct store *st);
+int pg_copy_begin(struct store *st, const char *sql);
+int pg_copy_row(struct store *st, int n, const char *const *values);
+int pg_copy_end(struct store *st);
 
 #endif

@@ -62,6 +62,13 @@ struct store_engine {
     /* Refreshes the planner's statistics of the tables that grow with a
      * site (NULL: the engine plans without them). */
     int (*analyze)(struct store *st);
+    /* Bulk append with COPY ... FROM STDIN (PostgreSQL); NULL where
+     * prepared INSERTs are the fastest way in (SQLite).  Between
+     * copy_begin and copy_end the connection runs nothing else; a row's
+     * error shows at copy_end. */
+    int (*copy_begin)(struct store *st, const char *sql);
+    int (*copy_row)(struct store *st, int n, const char *const *values); /* NULL: NULL */
+    int (*copy_end)(struct store *st);
 };
 
 extern const struct store_engine store_sqlite_engine;
