@@ -171,7 +171,7 @@ int cli_cdr_export(struct cli *cli, int argc, char **argv)
     const char *pos[2] = {NULL, NULL}, *path = NULL;
     int npos = 0;
     long part = 0;
-    bool cp932 = true;
+    enum io_encoding encoding = IO_ENC_CP932;
     for (int k = 0; k < argc; k++) {
         const char *v;
         if (argv[k][0] != '-' && npos < 2)
@@ -180,11 +180,7 @@ int cli_cdr_export(struct cli *cli, int argc, char **argv)
             if (!parse_long(v, 1, 100000, &part))
                 return bad_option(cli, v);
         } else if ((v = cli_option_value(argc, argv, &k, "--encoding"))) {
-            if (!strcmp(v, "cp932") || !strcmp(v, "CP932") || !strcmp(v, "shift_jis"))
-                cp932 = true;
-            else if (!strcmp(v, "utf-8") || !strcmp(v, "UTF-8") || !strcmp(v, "utf8"))
-                cp932 = false;
-            else
+            if (io_encoding_parse(v, &encoding))
                 return bad_option(cli, v);
         } else if ((v = cli_option_value(argc, argv, &k, "-o")) ||
                    (v = cli_option_value(argc, argv, &k, "--output")))
@@ -214,7 +210,7 @@ int cli_cdr_export(struct cli *cli, int argc, char **argv)
         fchmod(fileno(out), 0600); /* also an existing file: private */
     long written = 0;
     struct core_problem p;
-    struct ops_cdr_export_request req = {pos[1], (int)part, cp932 ? IO_ENC_CP932 : IO_ENC_UTF8};
+    struct ops_cdr_export_request req = {pos[1], (int)part, encoding};
     rc = ops_cdr_export(cli_ops(cli, site.id), &req, out, &written, &p);
     if (out != stdout && fclose(out) != 0 && !rc) {
         rc = E_FILE_WRITE;

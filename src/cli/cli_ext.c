@@ -251,13 +251,11 @@ int cli_ext_delete(struct cli *cli, int argc, char **argv)
 int cli_ext_export(struct cli *cli, int argc, char **argv)
 {
     const char *domain = NULL, *path = NULL;
-    bool utf8 = false;
+    enum io_encoding encoding = IO_ENC_CP932;
     for (int k = 0; k < argc; k++) {
         const char *e;
         if ((e = cli_option_value(argc, argv, &k, "--encoding"))) {
-            if (!strcmp(e, "utf-8") || !strcmp(e, "utf8") || !strcmp(e, "UTF-8"))
-                utf8 = true;
-            else if (strcmp(e, "cp932") && strcmp(e, "CP932") && strcmp(e, "sjis"))
+            if (io_encoding_parse(e, &encoding))
                 return cli_unknown_option(cli, e);
         } else if ((e = cli_option_value(argc, argv, &k, "-o")) ||
                    (e = cli_option_value(argc, argv, &k, "--output"))) {
@@ -285,7 +283,7 @@ int cli_ext_export(struct cli *cli, int argc, char **argv)
         fchmod(fileno(out), 0600); /* also an existing file: private */
     long rows = 0;
     struct core_problem p;
-    rc = ops_bulk_export(cli_ops(cli, site.id), out, utf8 ? IO_ENC_UTF8 : IO_ENC_CP932, &rows, &p);
+    rc = ops_bulk_export(cli_ops(cli, site.id), out, encoding, &rows, &p);
     if (out != stdout && fclose(out) != 0 && !rc)
         core_problem_set(&p, rc = E_FILE_WRITE, path);
     if (rc) {

@@ -8,6 +8,7 @@
 #include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "io/internal.h"
 
@@ -20,6 +21,24 @@ struct io_csv_writer {
     char *quoted; /* one field with its quotes, still UTF-8 */
     size_t quoted_cap;
 };
+
+int io_encoding_parse(const char *name, enum io_encoding *encoding)
+{
+    static const struct {
+        const char *name;
+        enum io_encoding encoding;
+    } names[] = {{"cp932", IO_ENC_CP932},
+                 {"sjis", IO_ENC_CP932},
+                 {"shift_jis", IO_ENC_CP932},
+                 {"utf-8", IO_ENC_UTF8},
+                 {"utf8", IO_ENC_UTF8}};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcasecmp(name, names[i].name)) {
+            *encoding = names[i].encoding;
+            return 0;
+        }
+    return -1;
+}
 
 /* The reader trims blanks around unquoted fields, so edge blanks need
  * quotes as much as separators do. */

@@ -72,6 +72,10 @@ int io_csv_read_mem(const void *buf, size_t len, const struct io_csv_callbacks *
  * IO_ENC_UTF8_BOM.  Every function returns 0 or a code, with details in
  * *result (record and field of a character that cannot be encoded). */
 struct io_csv_writer;
+/* The encoding a --encoding option names for a file written: cp932 (also
+ * sjis, shift_jis) or utf-8 (also utf8), in any case.  0, or -1 for
+ * another name. */
+int io_encoding_parse(const char *name, enum io_encoding *encoding);
 int io_csv_writer_open(struct io_csv_writer **writer, FILE *fp, enum io_encoding encoding,
                        struct io_csv_result *result);
 int io_csv_write_record(struct io_csv_writer *writer, size_t nfields, const char *const *fields,

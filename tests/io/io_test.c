@@ -361,6 +361,25 @@ static void test_checksum(void)
         "checksum: the BOM is part of the file");
 }
 
+/* What kasconctl's --encoding accepts, for ext export and cdr export alike. */
+static void test_encoding_names(void)
+{
+    static const struct {
+        const char *name;
+        int rc;
+        enum io_encoding encoding;
+    } v[] = {
+        {"cp932", 0, IO_ENC_CP932},     {"CP932", 0, IO_ENC_CP932},     {"sjis", 0, IO_ENC_CP932},
+        {"Shift_JIS", 0, IO_ENC_CP932}, {"utf-8", 0, IO_ENC_UTF8},      {"UTF-8", 0, IO_ENC_UTF8},
+        {"utf8", 0, IO_ENC_UTF8},       {"euc-jp", -1, IO_ENC_UNKNOWN}, {"", -1, IO_ENC_UNKNOWN}};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        enum io_encoding e = IO_ENC_UNKNOWN;
+        int rc = io_encoding_parse(v[i].name, &e);
+        tap_ok(rc == v[i].rc && e == v[i].encoding, "--encoding \"%s\" %s%s", v[i].name,
+               v[i].rc ? "is refused" : "names ", v[i].rc ? "" : io_encoding_name(v[i].encoding));
+    }
+}
+
 int main(void)
 {
     test_sniff();
@@ -370,5 +389,6 @@ int main(void)
     test_file();
     test_writer();
     test_checksum();
+    test_encoding_names();
     return tap_done() || tap_failed != 0;
 }
