@@ -116,7 +116,8 @@ int cli_migrate(struct cli *cli, int argc, char **argv)
         goto out;
     }
     static struct store_copy_report rep;
-    if (ops_db_migrate(src, dst, &cli->actor, replace, from_name, &rep)) {
+    struct ops_migrate_request req = {src, dst, from_name, replace};
+    if (ops_db_migrate(&req, &cli->actor, &rep)) {
         fprintf(stderr, _("%s: migrate from %s to %s failed, nothing was changed there: %s\n"),
                 cli->prog, from_name, to_name, store_errmsg(dst));
         goto out;

@@ -5,8 +5,8 @@
 
 #include "ops/internal.h"
 
-int ops_db_migrate(struct store *from, struct store *to, const struct store_actor *who,
-                   bool replace, const char *from_name, struct store_copy_report *report)
+int ops_db_migrate(const struct ops_migrate_request *req, const struct store_actor *who,
+                   struct store_copy_report *report)
 {
-    return store_copy(from, to, replace, who, from_name, report);
+    return store_copy(req->from, req->to, req->replace, who, req->from_name, report);
 }

@@ -509,7 +509,12 @@ int ops_secret_verify(const struct ops_ctx *ctx, const char *answer, struct core
  * at the destination, verified by row counts and a checksum per table,
  * audited there.  A destination holding sites or audit entries is refused
  * unless replace.  E_STORAGE with store_errmsg(to) saying why. */
-int ops_db_migrate(struct store *from, struct store *to, const struct store_actor *who,
-                   bool replace, const char *from_name, struct store_copy_report *report);
+struct ops_migrate_request {
+    struct store *from, *to;
+    const char *from_name; /* the source as the audit entry names it */
+    bool replace;
+};
+int ops_db_migrate(const struct ops_migrate_request *req, const struct store_actor *who,
+                   struct store_copy_report *report);
 
 #endif
