@@ -67,6 +67,23 @@ check "... judged from the objects of the build ($judged directories)" test "$ju
 long=$(sources src screens | grep '\.c$' | xargs wc -l | awk '$2 != "total" && $1 > 600 {print $2 " (" $1 " lines)"}' | tr '\n' ' ')
 check "no C file of src/ or screens/ over 600 lines${long:+ (not: $long)}" test -z "$long"
 
+# 6. An ops call says who acts on what with one struct ops_ctx, passed
+# first, and takes at most five values (more go in a request struct).
+ops_decls() { # each ops_ function the ops headers declare, on one line
+  awk '/^[a-z].*[ *]ops_[a-z_0-9]+\(/, /;/' src/ops/*.h | tr -s ' \n' ' ' | sed 's/;/;\n/g'
+}
+wide=$(ops_decls | awk '{
+  args = $0; sub(/^[^(]*\(/, "", args); sub(/\)[^)]*$/, "", args)
+  while (gsub(/\([^()]*\)/, "", args)) {} # a function pointer is one value
+  if (gsub(/,/, ",", args) >= 5 && match($0, /ops_[a-z_0-9]+\(/))
+    printf "%s ", substr($0, RSTART, RLENGTH - 1)
+}')
+check "no ops function takes more than five values${wide:+ (not: $wide)}" test -z "$wide"
+loose=$(ops_decls | grep -E '\(.*(struct store \*|int64_t site_id)' | grep -v '(const struct ops_ctx \*ctx' |
+  sed 's/^ *[a-z_ ]*[ *]\(ops_[a-z_0-9]*\)(.*/\1/' | tr '\n' ' ')
+check "every ops function on a site takes the ops context first${loose:+ (not: $loose)}" test -z "$loose"
+check "... judged from the ops headers ($(ops_decls | wc -l) functions)" test "$(ops_decls | wc -l)" -gt 40
+
 # HACKING.md shows how a screen is added with the diff of a real one:
 # that screen as it is, and its row of the menu table.
 example=$(sed -n '/^+++ b\/screens\/assign.c$/,/^--- /{/^+++ /d;/^@@/d;/^--- /d;s/^+//p;}' HACKING.md)
