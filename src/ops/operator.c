@@ -229,6 +229,26 @@ static int find_site_admin(struct store *st, const char *domain, const char *nam
     return rc;
 }
 
+/* Begins the write on the administrator ref names; on failure nothing is
+ * left open and *problem says why. */
+static int begin_admin(struct store *st, const struct ops_admin_ref *ref, struct store_admin *admin,
+                       struct core_problem *problem)
+{
+    int rc = store_begin(st);
+    if (rc)
+        return single_write(st, rc, NULL, -1, problem);
+    if ((rc = find_site_admin(st, ref->domain, ref->name, admin, problem)))
+        store_rollback(st);
+    return rc;
+}
+
+/* Fixed English wording, like sshd's, so that log filters fit. */
+static void log_unlock(const struct ops_admin_ref *ref, const struct store_actor *who)
+{
+    syslog(LOG_AUTH | LOG_NOTICE, "Unlocked administrator %s@%s by %s from %s", ref->name,
+           ref->domain, who && who->name ? who->name : "?", who && who->source ? who->source : "?");
+}
+
 int ops_admin_add(const struct ops_ctx *ctx, const struct ops_admin_ref *ref, const char *password,
                   struct core_problem *problem)
 {
@@ -266,7 +286,7 @@ int ops_admin_add(const struct ops_ctx *ctx, const struct ops_admin_ref *ref, co
 int ops_admin_reset(const struct ops_ctx *ctx, const struct ops_admin_ref *ref,
                     const char *password, struct core_problem *problem)
 {
-    const char *domain = ref->domain, *name = ref->name;
+    const char *name = ref->name;
     struct store *st = ctx->st;
     const struct store_actor *who = &ctx->actor;
     int rc = core_check_admin_password(password);
@@ -279,44 +299,32 @@ int ops_admin_reset(const struct ops_ctx *ctx, const struct ops_admin_ref *ref,
         core_problem_set(problem, E_STORAGE, NULL);
         return E_STORAGE;
     }
-    if ((rc = store_begin(st)))
-        return single_write(st, rc, NULL, -1, problem);
     struct store_admin admin;
-    if ((rc = find_site_admin(st, domain, name, &admin, problem))) {
-        store_rollback(st);
+    if ((rc = begin_admin(st, ref, &admin, problem)))
         return rc;
-    }
     rc = store_admin_set_password(st, admin.id, hash, 0, who);
     if (!rc)
         rc = store_admin_unlock(st, admin.id, who);
     rc = single_write(st, rc, name, -1, problem);
     if (!rc)
-        /* Fixed English wording, like sshd's, so that log filters fit. */
-        syslog(LOG_AUTH | LOG_NOTICE, "Unlocked administrator %s@%s by %s from %s", name, domain,
-               who && who->name ? who->name : "?", who && who->source ? who->source : "?");
+        log_unlock(ref, who);
     return rc;
 }
 
 int ops_admin_unlock(const struct ops_ctx *ctx, const struct ops_admin_ref *ref,
                      struct core_problem *problem)
 {
-    const char *domain = ref->domain, *name = ref->name;
+    const char *name = ref->name;
     struct store *st = ctx->st;
     const struct store_actor *who = &ctx->actor;
-    int rc = store_begin(st);
-    if (rc)
-        return single_write(st, rc, NULL, -1, problem);
     struct store_admin admin;
-    if ((rc = find_site_admin(st, domain, name, &admin, problem))) {
-        store_rollback(st);
+    int rc = begin_admin(st, ref, &admin, problem);
+    if (rc)
         return rc;
-    }
     rc = store_admin_unlock(st, admin.id, who);
     rc = single_write(st, rc, name, -1, problem);
     if (!rc)
-        /* Fixed English wording, like sshd's, so that log filters fit. */
-        syslog(LOG_AUTH | LOG_NOTICE, "Unlocked administrator %s@%s by %s from %s", name, domain,
-               who && who->name ? who->name : "?", who && who->source ? who->source : "?");
+        log_unlock(ref, who);
     return rc;
 }
 
@@ -350,7 +358,6 @@ int ops_line_add(const struct ops_ctx *ctx, const char *domain, char *const *mob
 int ops_admin_key_add(const struct ops_ctx *ctx, const struct ops_admin_ref *ref, const char *line,
                       struct core_problem *problem)
 {
-    const char *domain = ref->domain, *name = ref->name;
     struct store *st = ctx->st;
     const struct store_actor *who = &ctx->actor;
     char key[CORE_PUBKEY_MAX + 64], comment[CORE_PUBKEY_COMMENT_MAX];
@@ -359,13 +366,9 @@ int ops_admin_key_add(const struct ops_ctx *ctx, const struct ops_admin_ref *ref
         core_problem_set(problem, rc, NULL);
         return rc;
     }
-    if ((rc = store_begin(st)))
-        return single_write(st, rc, NULL, -1, problem);
     struct store_admin admin;
-    if ((rc = find_site_admin(st, domain, name, &admin, problem))) {
-        store_rollback(st);
+    if ((rc = begin_admin(st, ref, &admin, problem)))
         return rc;
-    }
     rc = store_admin_key_add(st, &admin, key, comment, who);
     return single_write(st, rc, comment, -1, problem);
 }
@@ -373,17 +376,12 @@ int ops_admin_key_add(const struct ops_ctx *ctx, const struct ops_admin_ref *ref
 int ops_admin_key_remove(const struct ops_ctx *ctx, const struct ops_admin_ref *ref, int64_t key_id,
                          struct core_problem *problem)
 {
-    const char *domain = ref->domain, *name = ref->name;
     struct store *st = ctx->st;
     const struct store_actor *who = &ctx->actor;
-    int rc = store_begin(st);
-    if (rc)
-        return single_write(st, rc, NULL, -1, problem);
     struct store_admin admin;
-    if ((rc = find_site_admin(st, domain, name, &admin, problem))) {
-        store_rollback(st);
+    int rc = begin_admin(st, ref, &admin, problem);
+    if (rc)
         return rc;
-    }
     char id[24];
     snprintf(id, sizeof id, "%lld", (long long)key_id);
     rc = store_admin_key_remove(st, &admin, key_id, who);
