@@ -6,7 +6,7 @@
 #include <string.h>
 #include <syslog.h>
 
-#include "ops/ops.h"
+#include "ops/internal.h"
 
 struct locked_filter {
     bool auto_unlock;
@@ -90,11 +90,5 @@ int ops_site_access_set(const struct ops_ctx *ctx, int64_t version,
             site.restrict_user = in->restrict_user;
         rc = store_site_update(st, &site, who);
     }
-    if (!rc)
-        rc = store_commit(st);
-    if (rc) {
-        store_rollback(st);
-        core_problem_set(problem, rc, NULL);
-    }
-    return rc;
+    return single_write(st, rc, NULL, -1, problem);
 }

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "ops/ops.h"
+#include "ops/internal.h"
 
 #define RETENTION_KEY "audit-retention-days"
 
@@ -47,13 +47,7 @@ int ops_audit_retention_set(const struct ops_ctx *ctx, const char *text,
     }
     if (!rc)
         rc = store_audit(st, 0, who, "set", RETENTION_KEY, before, after);
-    if (!rc)
-        rc = store_commit(st);
-    if (rc) {
-        store_rollback(st);
-        core_problem_set(problem, rc, NULL);
-    }
-    return rc;
+    return single_write(st, rc, NULL, -1, problem);
 }
 
 int ops_audit_purge(const struct ops_ctx *ctx, int64_t before, long *deleted,
@@ -75,13 +69,8 @@ int ops_audit_purge(const struct ops_ctx *ctx, int64_t before, long *deleted,
         snprintf(what, sizeof what, "%ld entries before %s", *deleted, when);
         rc = store_audit(st, 0, who, "purge", "audit", what, NULL);
     }
-    if (!rc)
-        rc = store_commit(st);
-    if (rc) {
-        store_rollback(st);
+    if ((rc = single_write(st, rc, NULL, -1, problem)))
         *deleted = 0;
-        core_problem_set(problem, rc, NULL);
-    }
     return rc;
 }
 

@@ -10,7 +10,7 @@
 
 #include "core/formats.h"
 #include "io/io.h"
-#include "ops/ops.h"
+#include "ops/internal.h"
 
 static int add_problem(struct core_problems *problems, int code, const char *value, int field,
                        long row)
@@ -568,11 +568,5 @@ int ops_secret_set(const struct ops_ctx *ctx, const char *current_answer, const 
     }
     if (!rc)
         rc = store_secret_set(st, site_id, question, hash, who);
-    if (!rc)
-        rc = store_commit(st);
-    if (rc) {
-        store_rollback(st);
-        core_problem_set(problem, rc, NULL);
-    }
-    return rc;
+    return single_write(st, rc, NULL, -1, problem);
 }

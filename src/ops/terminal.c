@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 #include "core/terminal.h"
-#include "ops/ops.h"
+#include "ops/internal.h"
 
 /* The row's id: an administrator by name, an extension user by web user. */
 static int find(struct store *st, int64_t site_id, bool is_user, const char *name, int64_t *id)
@@ -53,13 +53,7 @@ int ops_terminal_encoding_set(const struct ops_ctx *ctx, bool is_user, const cha
             store_audit(st, ctx->site_id, &ctx->actor, is_user ? "user.encoding" : "admin.encoding",
                         name, before[0] ? before : "auto", core_term_encoding_name(enc));
     }
-    if (!rc)
-        rc = store_commit(st);
-    if (rc) {
-        store_rollback(st);
-        core_problem_set(problem, rc, NULL);
-    }
-    return rc;
+    return single_write(st, rc, NULL, -1, problem);
 }
 
 int ops_terminal_encoding_get(const struct ops_ctx *ctx, bool is_user, const char *name, int *enc)
