@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* kasconctl demo: a demonstration site (demo.example.jp unless --domain)
+ * with extensions, provisioned mobiles, feature codes and groups, every
+ * row written through ops like any other write; it prints the
+ * administrator's generated password once. */
 #include <config.h>
 
 #include <stdlib.h>

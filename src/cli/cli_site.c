@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* kasconctl's site, admin, line and secret verbs: sites and their
+ * settings, administrators (add, password reset, unlock, SSH keys), the
+ * mobile numbers provisioned for a site, and the reset of the call-history
+ * secret.  Arguments are read here; every write goes through ops. */
 #include <config.h>
 
 #include <stdlib.h>

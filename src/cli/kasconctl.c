@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* kasconctl's entry point: the table of verbs (noun, verb, arguments,
+ * options, help), the global options, usage and per-verb help, the
+ * argument checks, opening the database, and the call of the cli_*.c
+ * function that carries out the verb. */
 #include <config.h>
 
 #include <errno.h>

@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Administrators of a site and their SSH public keys (tables admins,
+ * admin_keys): lookups, insert, password and lockout state, unlock, keys;
+ * and whether a name is taken by an extension's web user. */
 #include <config.h>
 
 #include <stdio.h>

@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The audit log (tables audit, audit_rows): an entry written in the
+ * caller's transaction, the pages and detail rows the console and kasconctl
+ * show, the purge of old entries; and the key-value settings (settings),
+ * which hold the retention among others. */
 #include <config.h>
 
 #include <string.h>

@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Call records (tables cdr, cdr_files): the days and parts of a site, the
+ * loader that adds a file's records in batches with checkpoints and can
+ * undo them, the keyset pages of the viewer, and the purge of old days. */
 #include <config.h>
 
 #include <stdio.h>

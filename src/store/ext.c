@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Extension profiles and provisioned mobiles (tables extensions, lines):
+ * lookups by number, SIP user or web user, pages and counts for the lists,
+ * insert and delete, assigning a mobile to an extension and back, the
+ * site's counters, and the numbering plan loaded for the prefix rule. */
 #include <config.h>
 
 #include <stdint.h>

@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Row locks of the edit forms (table locks): a lease on an object for a
+ * session, taken, renewed and released; who holds one; every lock of a
+ * session released at once (logout, a closed connection). */
 #include <config.h>
 
 #include <string.h>

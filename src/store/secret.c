@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The call-history secret question of a site (columns of sites): read,
+ * set with its answer's hash, and its wrong-answer lockout state. */
 #include <config.h>
 
 #include <stdio.h>

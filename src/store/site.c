@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Sites (table sites): lookups by domain and id, insert, update of the
+ * settings with their audit row, iteration and count, the reset of the
+ * call-history secret, and the feature codes. */
 #include <config.h>
 
 #include <stdio.h>
