@@ -67,6 +67,16 @@ check "... judged from the objects of the build ($judged directories)" test "$ju
 long=$(sources src screens | grep '\.c$' | xargs wc -l | awk '$2 != "total" && $1 > 600 {print $2 " (" $1 " lines)"}' | tr '\n' ' ')
 check "no C file of src/ or screens/ over 600 lines${long:+ (not: $long)}" test -z "$long"
 
+# ... and says so: after its licence line a comment says what the file
+# owns (for a file that carries out a header of its own name, the
+# header's comment does).
+mute=$(for c in $(sources src screens | grep '\.c$'); do
+  sed -n 2p "$c" | grep -q '^/\*' && continue
+  [ -f "${c%.c}.h" ] && sed -n 2p "${c%.c}.h" | grep -q '^/\*' && continue
+  printf '%s ' "$c"
+done)
+check "every C file of src/ and screens/ says in a comment what it owns${mute:+ (not: $mute)}" test -z "$mute"
+
 # 6. An ops call says who acts on what with one struct ops_ctx, passed
 # first, and takes at most five values (more go in a request struct).
 ops_decls() { # each ops_ function the ops headers declare, on one line
