@@ -104,6 +104,11 @@ check "HACKING.md's example screen is screens/assign.c as it is$hint" test -z "$
 row=$(sed -n 's/^+ *\({N_("Register (new)"), &scr_assign_screen.*\)$/\1/p' HACKING.md)
 check "... and its menu row is in screens/menu.c" grep -qF "${row:-no row in HACKING.md}" screens/menu.c
 
+# ... and how a kasconctl verb is, with kasconctl secret reset as it is.
+verb=$(sed -n '/^int cli_secret_reset(/,/^}$/p' src/cli/cli_site.c)
+check "HACKING.md's example verb is cli_secret_reset of src/cli/cli_site.c as it is" \
+  test -n "$verb" -a "$(sed -n '/^int cli_secret_reset(/,/^}$/p' HACKING.md)" = "$verb"
+
 # The rules looked at the tree (a wrong directory would pass them all).
 check "the rules found sources to judge" test "$(sources src/core | wc -l)" -gt 5 -a \
   "$(sources screens | wc -l)" -gt 5
