@@ -259,6 +259,68 @@ const char *const store_pg_migrations[] = {
     "UPDATE lines SET assigned = 1 WHERE id IN (SELECT line_id FROM assignments);"
     "CREATE INDEX lines_unassigned ON lines(site_id, mobile) WHERE assigned = 0;"
     "CREATE INDEX extensions_ordinary ON extensions(site_id, ext_num) WHERE is_virtual = 0;",
+    /* 7: call records partitioned by day.  A call-history file's id
+     * carries its day: days since 1970-01-01 times 10^6 plus a sequence,
+     * given by cdr_file_id() when an insert names no id.  A day's records
+     * are then one range of file ids, so cdr is partitioned by range of
+     * file_id, one partition per day (cdr_YYYYMMDD), made by the first
+     * file of its day and dropped whole by the retention once no file
+     * of that day is left (cdr_drop_before).  Every statement on cdr
+     * stays SQLite's: a page names its file_id, which prunes to one
+     * partition.  Ids below 10^9
+     * (files copied from SQLite by kasconctl migrate, or loaded before
+     * this migration) live in cdr_legacy and are deleted file by file.
+     * No foreign key to cdr_files: its check, one query per record, costs
+     * a COPY five times its own time; the store deletes a file's records
+     * itself (purge, undo). */
+    "CREATE SEQUENCE cdr_file_seq;"
+    "ALTER TABLE cdr_files ALTER COLUMN id DROP IDENTITY;"
+    "ALTER SEQUENCE cdr_file_seq OWNED BY cdr_files.id;"
+    "CREATE FUNCTION cdr_day_number(d text) RETURNS bigint LANGUAGE sql IMMUTABLE"
+    " AS $$ SELECT (to_date(d, 'YYYY-MM-DD') - DATE '1970-01-01')::bigint $$;"
+    "CREATE FUNCTION cdr_partition(d text) RETURNS void LANGUAGE plpgsql AS $$"
+    " DECLARE n bigint := cdr_day_number(d);"
+    " name text := 'cdr_' || to_char(DATE '1970-01-01' + n::integer, 'YYYYMMDD');"
+    " BEGIN"
+    "  IF to_regclass(name) IS NULL THEN"
+    "   EXECUTE format('CREATE TABLE %I PARTITION OF cdr FOR VALUES FROM (%s) TO (%s)',"
+    "    name, n * 1000000, (n + 1) * 1000000);"
+    "  END IF;"
+    " END $$;"
+    "CREATE FUNCTION cdr_file_id() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+    " IF NEW.id IS NULL THEN"
+    "  NEW.id := cdr_day_number(NEW.day) * 1000000 + nextval('cdr_file_seq') % 1000000;"
+    " END IF;"
+    " IF NEW.id >= 1000000000 THEN PERFORM cdr_partition(NEW.day); END IF;"
+    " RETURN NEW; END $$;"
+    "CREATE TRIGGER cdr_file_id BEFORE INSERT ON cdr_files"
+    " FOR EACH ROW EXECUTE FUNCTION cdr_file_id();"
+    "CREATE FUNCTION cdr_drop_before(oldest text) RETURNS bigint LANGUAGE plpgsql AS $$"
+    " DECLARE p text; d bigint; n bigint := 0; BEGIN"
+    "  FOR p, d IN SELECT c.relname, to_date(substr(c.relname, 5), 'YYYYMMDD') - DATE '1970-01-01'"
+    "   FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+    "   WHERE i.inhparent = 'cdr'::regclass AND c.relname ~ '^cdr_[0-9]{8}$'"
+    "   AND c.relname < 'cdr_' || replace(oldest, '-', '') ORDER BY 1 LOOP"
+    "   IF NOT EXISTS (SELECT 1 FROM cdr_files f WHERE f.id >= d * 1000000"
+    "    AND f.id < (d + 1) * 1000000) THEN"
+    "    EXECUTE format('DROP TABLE %I', p); n := n + 1;"
+    "   END IF;"
+    "  END LOOP;"
+    "  RETURN n; END $$;"
+    "ALTER TABLE cdr RENAME TO cdr_unpartitioned;"
+    "ALTER TABLE cdr_unpartitioned RENAME CONSTRAINT cdr_pkey TO cdr_unpartitioned_pkey;"
+    "CREATE TABLE cdr ("
+    " file_id BIGINT NOT NULL,"
+    " seq BIGINT NOT NULL,"
+    " call_time TEXT COLLATE \"C\" NOT NULL, answer_time TEXT COLLATE \"C\","
+    " end_time TEXT COLLATE \"C\", completed BIGINT NOT NULL, service TEXT COLLATE \"C\","
+    " received TEXT COLLATE \"C\", caller TEXT COLLATE \"C\", callee TEXT COLLATE \"C\","
+    " transferrer TEXT COLLATE \"C\", disconnect_type TEXT COLLATE \"C\","
+    " disconnector TEXT COLLATE \"C\", cause BIGINT,"
+    " PRIMARY KEY (file_id, seq)) PARTITION BY RANGE (file_id);"
+    "CREATE TABLE cdr_legacy PARTITION OF cdr FOR VALUES FROM (MINVALUE) TO (1000000000);"
+    "INSERT INTO cdr SELECT * FROM cdr_unpartitioned;"
+    "DROP TABLE cdr_unpartitioned;",
 };
 
 const int store_pg_migration_count =
