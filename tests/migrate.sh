@@ -81,5 +81,15 @@ if pg_available && ! "$KASCONCTL" --db postgresql:///x init 2>&1 | grep -q 'with
 else
   echo "# PostgreSQL server binaries or kascon's libpq engine absent: SQLite only"
 fi
+# A target's password is never shown: not in kasconctl's errors, not in
+# migrate's (the server is not needed: the connection fails either way).
+bad='postgresql://kascon:s3cret-pw@/nodb?host=/nonexistent&port=1'
+"$KASCONCTL" --db "$bad" site list >/dev/null 2>"$TMP/bad.err"
+check "kasconctl's error does not show the URI's password" bash -c "! grep -q s3cret-pw '$TMP/bad.err'"
+check "... it shows the URI with *** in its place" grep -qF 'postgresql://kascon:***@/nodb' "$TMP/bad.err"
+"$KASCONCTL" migrate --from "$S" --to "$bad" >/dev/null 2>"$TMP/bad.err"
+check "nor does migrate's" bash -c "! grep -q s3cret-pw '$TMP/bad.err' && grep -qF 'kascon:***@' '$TMP/bad.err'"
+KASCON_DB=$bad "$KASCONCTL" --help >"$TMP/help.out" 2>&1
+check "nor --help, naming \$KASCON_DB" bash -c "! grep -q s3cret-pw '$TMP/help.out' && grep -qF 'kascon:***@' '$TMP/help.out'"
 done_testing
 [ "$failed" = 0 ]

@@ -183,6 +183,24 @@ int main(void)
     store_close(a);
     store_close(b);
     core_problems_free(&pr);
+    /* A target shown in a message or a log never shows its password. */
+    static const char *const shown[][2] = {
+        {"postgresql://kascon:s3cret@db1.internal/kascon",
+         "postgresql://kascon:***@db1.internal/kascon"},
+        {"postgresql://kascon@/k?host=/run/pg&password=s3cret&port=5433",
+         "postgresql://kascon@/k?host=/run/pg&password=***&port=5433"},
+        {"host=db1 user=kascon password = 's3 \\'cret' dbname=k",
+         "host=db1 user=kascon password = *** dbname=k"},
+        {"postgres://u:p%40ss@h:5432/d?sslpassword=x", "postgres://u:***@h:5432/d?sslpassword=x"},
+        {"/var/lib/kascon/kascon.db", "/var/lib/kascon/kascon.db"},
+        {"postgresql://kascon@db1/kascon", "postgresql://kascon@db1/kascon"},
+    };
+    for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++) {
+        char buf[256];
+        const char *got = store_target_shown(shown[i][0], buf, sizeof buf);
+        if (!tap_ok(!strcmp(got, shown[i][1]), "shown without its password: %s", shown[i][1]))
+            printf("#   got %s\n", got);
+    }
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0)

@@ -43,34 +43,6 @@ int cli_backup(struct cli *cli, int argc, char **argv)
     return CLI_OK;
 }
 
-/* A database's name for messages and the audit: a URI or connection
- * string without its password. */
-static void db_label(const char *target, char *out, size_t n)
-{
-    size_t o = 0;
-    const char *scheme = strstr(target, "://");
-    const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
-    const char *slash = scheme ? strchr(scheme + 3, '/') : NULL;
-    const char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
-    bool userinfo_pw = at && colon && colon < at && (!slash || at < slash);
-    for (const char *p = target; *p && o + 1 < n;) {
-        if (userinfo_pw && p == colon) {
-            p = at;
-            continue;
-        }
-        /* "password=..." as a URI parameter or a key=value word */
-        bool starts = p == target || p[-1] == '?' || p[-1] == '&' || p[-1] == ' ';
-        if (starts && !strncmp(p, "password=", 9)) {
-            p += strcspn(p, "& ");
-            if (*p)
-                p++;
-            continue;
-        }
-        out[o++] = *p++;
-    }
-    out[o] = '\0';
-}
-
 int cli_migrate(struct cli *cli, int argc, char **argv)
 {
     const char *from = NULL, *to = NULL;
@@ -89,8 +61,9 @@ int cli_migrate(struct cli *cli, int argc, char **argv)
         return CLI_USAGE;
     }
     char from_name[512], to_name[512];
-    db_label(from, from_name, sizeof from_name);
-    db_label(to, to_name, sizeof to_name);
+    /* For messages and the audit: without a password. */
+    store_target_shown(from, from_name, sizeof from_name);
+    store_target_shown(to, to_name, sizeof to_name);
     if (!strcmp(from, to)) {
         fprintf(stderr, _("%s: --from and --to name the same database\n"), cli->prog);
         return CLI_USAGE;

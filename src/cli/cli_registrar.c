@@ -35,7 +35,9 @@ int cli_registrar_status(struct cli *cli, int argc, char **argv)
     const struct registrar_config *cfg = &cli->registrar;
     char err[512] = "";
     bool reachable = cfg->url[0] && ops_registrar_probe(cfg, err, sizeof err) == 0;
-    printf("registrar\t%s\n", cfg->url[0] ? cfg->url : "-");
+    char shown[sizeof cfg->url];
+    printf("registrar\t%s\n",
+           cfg->url[0] ? store_target_shown(cfg->url, shown, sizeof shown) : "-");
     printf("reachable\t%s\n", !cfg->url[0] ? "-" : reachable ? "yes" : "no");
     if (cfg->url[0] && !reachable)
         printf("reason\t%s\n", err);

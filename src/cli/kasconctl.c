@@ -176,7 +176,7 @@ static void usage(FILE *out, const char *prog)
     char path[4096];
     if (getenv("KASCON_DB") && *getenv("KASCON_DB"))
         fprintf(out, _("  --db PATH   database file (default: %s, from $KASCON_DB)\n"),
-                getenv("KASCON_DB"));
+                store_target_shown(getenv("KASCON_DB"), path, sizeof path));
     else if (store_default_path(path, sizeof path) == 0)
         fprintf(out, _("  --db PATH   database file (default: %s, or $KASCON_DB)\n"), path);
     else
@@ -458,7 +458,9 @@ int main(int argc, char **argv)
     if (cli_act_as_db_owner(cli.prog, path))
         return CLI_REFUSED;
     if (store_open(path, &cli.st)) {
-        fprintf(stderr, _("%s: cannot open database %s: %s\n"), cli.prog, path,
+        char shown[sizeof path];
+        fprintf(stderr, _("%s: cannot open database %s: %s\n"), cli.prog,
+                store_target_shown(path, shown, sizeof shown),
                 cli.st ? store_errmsg(cli.st) : "out of memory");
         store_close(cli.st);
         return CLI_REFUSED;

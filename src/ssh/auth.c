@@ -36,7 +36,9 @@ bool session_open_store(struct session *s)
         return true;
     if (store_open(s->cfg->db_path, &s->st) == CORE_OK)
         return true;
-    sshd_log(LOG_DAEMON | LOG_ERR, "cannot open database %s: %s", s->cfg->db_path,
+    char shown[sizeof s->cfg->db_path];
+    sshd_log(LOG_DAEMON | LOG_ERR, "cannot open database %s: %s",
+             store_target_shown(s->cfg->db_path, shown, sizeof shown),
              s->st ? store_errmsg(s->st) : "out of memory");
     store_close(s->st);
     s->st = NULL;

@@ -157,7 +157,9 @@ static void command_child(struct session *s, int in, int out, int err)
     }
     cli.max_input = s->cfg->max_import_size;
     if (store_open(s->cfg->db_path, &cli.st)) {
-        fprintf(stderr, _("%s: cannot open database %s: %s\n"), cli.prog, s->cfg->db_path,
+        char shown[sizeof s->cfg->db_path];
+        fprintf(stderr, _("%s: cannot open database %s: %s\n"), cli.prog,
+                store_target_shown(s->cfg->db_path, shown, sizeof shown),
                 cli.st ? store_errmsg(cli.st) : "out of memory");
         _exit(CLI_REFUSED);
     }

@@ -105,8 +105,10 @@ int sshd_prepare_database(const char *prog, const char *path, bool registrar)
                                    session_alive, &cleared);
     if (!rc && registrar)
         ops_registrar_enable(&(struct ops_ctx){.st = st}); /* from now on every change is queued */
+    char shown[1024];
     if (rc)
-        fprintf(stderr, _("%s: cannot open database %s: %s\n"), prog, path,
+        fprintf(stderr, _("%s: cannot open database %s: %s\n"), prog,
+                store_target_shown(path, shown, sizeof shown),
                 st ? store_errmsg(st) : "out of memory");
     else if (cleared)
         sshd_log(LOG_DAEMON | LOG_NOTICE, "Released %d edit lock(s) of sessions that are gone",
@@ -173,19 +175,19 @@ void sshd_registrar_worker(const struct sshd_config *cfg)
     struct store *st = NULL;
     struct store_registrar_state before;
     struct registrar_stats stats;
-    char err[512] = "";
+    char err[512] = "", shown[sizeof reg.url];
     int rc = store_open(cfg->db_path, &st);
     if (!rc)
         rc = store_registrar_state_get(st, &before);
     if (!rc && before.pending &&
         ops_registrar_apply(&(struct ops_ctx){.st = st}, &reg, &stats, err, sizeof err)) {
         if (strcmp(err, before.last_error) != 0)
-            sshd_log(LOG_DAEMON | LOG_WARNING, "Registrar %s: %ld change(s) waiting: %s", reg.url,
-                     before.pending, err);
+            sshd_log(LOG_DAEMON | LOG_WARNING, "Registrar %s: %ld change(s) waiting: %s",
+                     store_target_shown(reg.url, shown, sizeof shown), before.pending, err);
         rc = 1;
     } else if (!rc && before.pending) {
-        sshd_log(LOG_DAEMON | LOG_NOTICE, "Registrar %s: applied %ld waiting change(s)", reg.url,
-                 before.pending);
+        sshd_log(LOG_DAEMON | LOG_NOTICE, "Registrar %s: applied %ld waiting change(s)",
+                 store_target_shown(reg.url, shown, sizeof shown), before.pending);
     } else if (rc) {
         sshd_log(LOG_DAEMON | LOG_ERR, "Registrar worker: %s",
                  st ? store_errmsg(st) : "out of memory");

@@ -3,6 +3,7 @@
  * statement helpers every store file uses. */
 #include <config.h>
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -299,4 +300,83 @@ int store_analyze(struct store *st)
 int store_backup(struct store *st, const char *path)
 {
     return st->engine->backup(st, path);
+}
+
+/* Appends src[0..len) to buf at *at, as much as fits. */
+static void put_span(char *buf, size_t n, size_t *at, const char *src, size_t len)
+{
+    if (*at + 1 >= n)
+        return;
+    size_t room = n - 1 - *at;
+    if (len > room)
+        len = room;
+    memcpy(buf + *at, src, len);
+    *at += len;
+    buf[*at] = '\0';
+}
+
+/* Where the value of a password=VALUE setting starts in s (a libpq
+ * key=value string or a URI's query), and its length; NULL if none. */
+static const char *password_value(const char *s, size_t *len)
+{
+    for (const char *p = s; (p = strstr(p, "password")) != NULL; p += 8) {
+        if (p > s && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
+            continue;
+        const char *q = p + 8;
+        while (*q == ' ')
+            q++;
+        if (*q != '=')
+            continue;
+        q++;
+        while (*q == ' ')
+            q++;
+        const char *end = q;
+        if (*q == '\'') {
+            for (end = q + 1; *end && *end != '\''; end++)
+                if (*end == '\\' && end[1])
+                    end++;
+            if (*end)
+                end++;
+        } else {
+            end = q + strcspn(q, " &#");
+        }
+        *len = (size_t)(end - q);
+        return q;
+    }
+    return NULL;
+}
+
+const char *store_target_shown(const char *target, char *buf, size_t n)
+{
+    if (!n)
+        return "";
+    buf[0] = '\0';
+    if (!target)
+        return buf;
+    size_t at = 0;
+    const char *from = target;
+    /* A URI's user:password@ (whatever the scheme: a registrar's too) */
+    const char *scheme = strstr(target, "://");
+    if (scheme) {
+        const char *auth = scheme + 3;
+        size_t auth_len = strcspn(auth, "/?#");
+        const char *atsign = NULL;
+        for (const char *p = auth; p < auth + auth_len; p++)
+            if (*p == '@')
+                atsign = p;
+        const char *colon = atsign ? memchr(auth, ':', (size_t)(atsign - auth)) : NULL;
+        if (colon) {
+            put_span(buf, n, &at, target, (size_t)(colon + 1 - target));
+            put_span(buf, n, &at, "***", 3);
+            from = atsign;
+        }
+    }
+    /* password=... (a URI's query, or a key=value string) */
+    size_t len = 0;
+    for (const char *value; (value = password_value(from, &len)) != NULL; from = value + len) {
+        put_span(buf, n, &at, from, (size_t)(value - from));
+        put_span(buf, n, &at, "***", 3);
+    }
+    put_span(buf, n, &at, from, strlen(from));
+    return buf;
 }

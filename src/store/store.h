@@ -50,6 +50,10 @@ void store_check_plans(struct store *st, store_plan_cb cb, void *ctx);
  * a minute or so; until then a list may be planned for the old size.
  * Nothing to do on SQLite, whose plans do not use statistics here. */
 int store_analyze(struct store *st);
+/* target as it may be shown in a message or a log: a password in it (the
+ * user:password@ of a URI, a password=... setting of a URI's query or of
+ * a libpq key=value string) is replaced by "***".  Returns buf. */
+const char *store_target_shown(const char *target, char *buf, size_t n);
 int store_begin(struct store *st);
 int store_commit(struct store *st);
 /* A read-only snapshot for multi-page reads; end it with store_rollback. */
