@@ -62,7 +62,8 @@ MENU(service_menu, N_("Service settings"),
      {N_("Call history"), NULL, &cdr_menu, NULL});
 
 MENU(ext_menu, N_("Extension number management"),
-     N_("Assign mobiles to extensions, unassign them, and see the numbers not yet assigned."),
+     N_("Assign mobiles to extensions one at a time or from a CSV file, unassign them, export"
+        " them, see the numbers not yet assigned, and transfer or exchange extension numbers."),
      {N_("Register (new)"), &scr_assign_screen, NULL, NULL},
      {N_("Extension search / delete"), &scr_unassign_screen, NULL, NULL},
      {N_("Bulk register"), &scr_bulk_screen, NULL, &bulk_register},
@@ -73,12 +74,13 @@ MENU(ext_menu, N_("Extension number management"),
      {N_("Exchange of extension numbers"), &scr_exchange_screen, NULL, NULL});
 
 MENU(mobile_menu, N_("Mobile extension settings"),
-     N_("The mapping of mobile numbers to extension numbers."),
+     N_("The mapping of mobile numbers to extension numbers, and the hold code."),
      {N_("Extension number management"), NULL, &ext_menu, NULL},
      {N_("Hold code settings"), &scr_hold_code_screen, NULL, NULL});
 
 MENU(other_menu, N_("Other settings"),
-     N_("Internet access restriction, automatic unlock and the administrator's password."),
+     N_("Internet access restriction, automatic unlock, the administrator's password and the"
+        " audit log."),
      {N_("Internet access restriction"), &scr_inet_restrict_screen, NULL, NULL},
      {N_("Automatic unlock"), &scr_auto_unlock_screen, NULL, NULL},
      {N_("Change password"), &scr_password_screen, NULL, NULL},
@@ -92,8 +94,8 @@ static const struct scr_menu_entry main_entries[] = {
 
 const struct scr_menu scr_main_menu = {
     N_("Main menu"),
-    N_("Choose a category with the arrow keys and Enter, or type its number. Esc goes back one"
-       " level; F10 logs out."),
+    N_("Choose a category with the arrow keys and Enter, or type its number. Esc quits; F10"
+       " logs out."),
     main_entries, sizeof main_entries / sizeof main_entries[0]};
 
 /* ユーザーカスコン (guide §1.1): what an extension user may do, and nothing
@@ -133,8 +135,10 @@ static int menu_init(void *state, void *arg)
     struct menu_state *s = state;
     s->menu = arg;
     /* Named from the start: a screen opened by keys typed ahead, before
-     * this menu is first drawn, shows it in its path all the same. */
+     * this menu is first drawn, shows it in its path all the same.  F1
+     * shows the menu's own page (the main menu's Esc quits). */
     tui_set_title(s->menu->title);
+    tui_set_help(s->menu->help);
     s->items = calloc(s->menu->count, sizeof *s->items);
     if (!s->items)
         return -1;

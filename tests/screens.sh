@@ -164,6 +164,12 @@ walk_service() {
   local state=$1
   keys 1
   shot "$state/service-menu" "Service settings" "サービス設定"
+  if [ "$state" = filled ]; then
+    # A menu's F1 page is its own, naming what the category holds.
+    keys F1
+    shot "$state/service-menu-help" "call history." "通信履歴です"
+    back
+  fi
   keys 1
   shot "$state/user-menu" "Locked users" "ロック中ユーザー"
   keys 1
