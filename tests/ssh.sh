@@ -304,6 +304,30 @@ tmux -L "$TMUX_SOCKET" kill-session -t edC 2>/dev/null
 tmux -L "$TMUX_SOCKET" kill-session -t edA 2>/dev/null
 tmux -L "$TMUX_SOCKET" kill-session -t edB 2>/dev/null
 
+# The first administrator's terminal window is closed while editing (the
+# ssh client goes with it): the lock goes at once, not after the lease,
+# and the second one's read-only form opens by itself.
+check "the closed consoles left no lock" wait_for 10 ext_locks 0
+open_console edD admin
+open_console edE admin2
+shows edD "$MAIN_MENU_TEXT" && shows edE "$MAIN_MENU_TEXT"
+open_profile edD
+check "a first administrator edits 4001 over SSH" shows edD "F2 Save"
+open_profile edE
+check "... a second one waits, read only" shows edE "Read only: admin is editing this since"
+logouts=$(q "select count(*) from audit where action='logout' and actor='admin'")
+start_ms=$(date +%s%3N)
+tmux -L "$TMUX_SOCKET" kill-session -t edD
+check "closing the first one's terminal frees the lock" wait_for 10 ext_locks 0
+ms=$(($(date +%s%3N) - start_ms))
+echo "# the lock went ${ms} ms after the window closed (the lease is 120 s)"
+logged_out() { test "$(q "select count(*) from audit where action='logout' and actor='admin'")" -gt "$logouts"; }
+check "... and its logout is audited" wait_for 10 logged_out
+check "... and the second one's form opens by itself" shows edE "The profile is yours to edit now."
+check "... for editing" shows edE "F2 Save"
+check "... holding the lock now" test "$(q "select holder from locks where object like 'ext:%'")" = admin2
+tmux -L "$TMUX_SOCKET" kill-session -t edE 2>/dev/null
+
 check "no sanitizer reports from any kascond process" bash -c "! grep -q 'Sanitizer\|runtime error' '$TMP/server.log'"
 check "kascond --version" bash -c "'$KASCOND' --version | grep -q '^kascond'"
 check "kascond --help" bash -c "'$KASCOND' --help | grep -q -- '--listen'"
