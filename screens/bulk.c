@@ -387,12 +387,16 @@ static void bulk_draw(void *state, const struct tui_rect *body)
     tui_set_help(s->mode == OPS_BULK_REGISTER ? register_help : delete_help);
     struct tui_rect form_area = {body->y, body->x, 2, body->w};
     tui_form_draw(s->form, &form_area);
-    tui_draw_text(body->y + 2, body->x, body->w, TUI_DIM,
-                  s->mode == OPS_BULK_REGISTER
-                      ? _("Format: extension, mobile, 0000000000, SIP ID, SIP password, 0, 0, web"
-                          " user, web password, 0 — or extension, mobile")
-                      : _("Format: extension, mobile, 0000000000 (an export file also works)"));
-    int list_top = 4;
+    /* The format whole, wrapped (two lines at 80 columns): the columns a
+     * cut would hide are the ones a user gets wrong. */
+    const char *format =
+        s->mode == OPS_BULK_REGISTER
+            ? _("Format: extension, mobile, 0000000000, SIP ID, SIP password, 0, 0, web"
+                " user, web password, 0 — or extension, mobile")
+            : _("Format: extension, mobile, 0000000000 (an export file also works)");
+    struct tui_rect format_area = {body->y + 2, body->x, 2, body->w};
+    int y = body->y + 2 + (tui_draw_wrapped(&format_area, TUI_DIM, format) > 1 ? 2 : 1);
+    int list_top = y - body->y + 1;
     const struct io_area *area = scr_area();
     if (area) {
         /* What is in inbox/, and how to put a file there. */
@@ -406,11 +410,11 @@ static void bulk_draw(void *state, const struct tui_rect *body)
         if (!count)
             snprintf(line + used, sizeof line - (size_t)used, "  %s", _("(none)"));
         free(files);
-        tui_draw_text(body->y + 3, body->x, body->w, TUI_NORMAL, line);
+        tui_draw_text(y, body->x, body->w, TUI_NORMAL, line);
         scr_scp_command(IO_AREA_INBOX, NULL, cmd, sizeof cmd);
         snprintf(line, sizeof line, _("Upload from your PC: %s"), cmd);
-        tui_draw_text(body->y + 4, body->x, body->w, TUI_DIM, line);
-        list_top = 6;
+        tui_draw_text(y + 1, body->x, body->w, TUI_DIM, line);
+        list_top = y - body->y + 3;
     }
     if (s->problems.count && body->h > list_top) {
         struct tui_rect rows = {body->y + list_top, body->x, body->h - list_top, body->w};
