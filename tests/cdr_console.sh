@@ -26,11 +26,13 @@ run_locale() {
     L_WRONG="the answer to the secret question is wrong"; L_LOCKED="call history is locked"
     L_NORMAL="016 normal cleari"; L_WRITTEN="records written to"; L_FILTER="Filter applied."; L_FULLCAUSE="Disconnecting party: 2001"
     L_NOSUCH="no such date or time"; L_RANGE="start of the period is after its end"; L_FROM="From ("; L_TO="To:"
+    L_FIRST="type one and its answer"; L_CURRENT="Current answer"; L_NEWQ="New secret question"
   else
     L_MAIN="メインメニュー"; L_NOSECRET="秘密の質問が設定されていません"; L_SET="秘密の質問を設定しました。"
     L_WRONG="秘密の質問の回答が正しくありません"; L_LOCKED="ロックされています"
     L_NORMAL="016 通話後の切断"; L_WRITTEN="件を"; L_FILTER="絞り込みました。"; L_FULLCAUSE="切断者番号: 2001"
     L_NOSUCH="存在しない日付または時刻です"; L_RANGE="開始日時が終了日時より後"; L_FROM="開始日時("; L_TO="終了日時:"
+    L_FIRST="秘密の質問と回答を入力してください"; L_CURRENT="現在の回答"; L_NEWQ="新しい秘密の質問"
   fi
   "$KASCONCTL" secret reset $D >/dev/null
   KASCON_NOW= start_console "$lang"
@@ -40,8 +42,13 @@ run_locale() {
   check "$lang: no secret question yet: told to set one" wait_for "$L_NOSECRET"
   # 認証設定変更 is a key of 通信履歴参照, as the guide's button (§6.3).
   keys F6
+  # The guide's first setting asks for the question and its answer only.
+  check "$lang: 認証設定変更 asks for a question and its answer" wait_for "$L_FIRST"
+  check "$lang: ... not for a current answer" eval '! screen | grep -qF "$L_CURRENT"'
   type_text "$question"; keys Tab; type_text "答え42"; keys Enter
   check "$lang: secret question set (Japanese allowed)" wait_for "$L_SET"
+  check "$lang: ... the form then asks for the current answer" wait_for "$L_CURRENT"
+  check "$lang: ... and a new question" wait_for "$L_NEWQ"
   check "$lang: ... the answer stored only as a hash" bash -c "! sqlite3 -cmd '.timeout 10000' '$KASCON_DB' .dump | grep -q '答え42'"
   keys Escape
   check "$lang: the question is asked" wait_for "$question"
