@@ -347,9 +347,8 @@ static int edit_init(void *state, void *arg)
         scr_lock_release(&s->lock);
         return -1;
     }
-    /* The member entry is a request (add or delete these), not a value
-     * of the group: leaving with it typed does not ask. */
-    tui_form_set_request(s->entry);
+    /* Members typed but neither registered nor deleted are unsaved
+     * edits: leaving with them asks (a save clears the entry). */
     return 0;
 }
 
