@@ -15,13 +15,13 @@ enum { F_START, F_EXT, F_COUNT };
 
 static const struct tui_field pickup_fields[F_COUNT] = {
     [F_START] = {N_("Pickup group number"), TUI_FIELD_DIGITS, 0, 6, NULL, &core_field_group_number},
-    [F_EXT] = {N_("Groups of extension"), TUI_FIELD_DIGITS, 0, 16, NULL, &core_field_extension},
+    [F_EXT] = {N_("Filter by extension"), TUI_FIELD_DIGITS, 0, 16, NULL, &core_field_extension},
 };
 
 static const struct tui_field hunt_fields[F_COUNT] = {
     [F_START] = {N_("Call hunting group number"), TUI_FIELD_DIGITS, 0, 6, NULL,
                  &core_field_group_number},
-    [F_EXT] = {N_("Groups of extension"), TUI_FIELD_DIGITS, 0, 16, NULL, &core_field_extension},
+    [F_EXT] = {N_("Filter by extension"), TUI_FIELD_DIGITS, 0, 16, NULL, &core_field_extension},
 };
 
 enum { C_NUMBER, C_MEMBERS, C_TYPE, C_REP, C_COUNT };
