@@ -150,6 +150,12 @@ static void new_draw(void *state, const struct tui_rect *body)
         snprintf(sub, sizeof sub, "2/2 %s  %s %s", _("Extension details"), _("Extension number"),
                  s->ext);
     tui_set_subtitle(sub);
+    if (s->is_virtual)
+        tui_set_help(N_("Type the extension number (2 to 15 digits, first digit 2 to 9) and"
+                        " choose Register: a virtual extension, for incoming calls only, has no"
+                        " mobile and no web console user; its SIP user name and password are the"
+                        " extension number. The result is shown under Result; repeat for the"
+                        " next extension."));
     tui_form_draw(s->step == 1 ? s->step1 : s->step2, body);
 }
 
@@ -172,13 +178,16 @@ static void do_next(void *state)
         register_profile(s);
 }
 
+/* A virtual extension has one step: its F2 registers, as step 2's does. */
 static bool in_step1(void *state)
 {
-    return ((struct new_state *)state)->step == 1;
+    const struct new_state *s = state;
+    return s->step == 1 && !s->is_virtual;
 }
 static bool in_step2(void *state)
 {
-    return ((struct new_state *)state)->step == 2;
+    const struct new_state *s = state;
+    return s->step == 2 || s->is_virtual;
 }
 
 static const struct tui_action new_actions[] = {

@@ -194,7 +194,10 @@ walk_service() {
   back
   keys 2
   shot "$state/virtual-list" "Virtual" "仮想"
-  back
+  # One step: its F2 registers.
+  keys F2
+  shot "$state/virtual-new" "F2 Register" "F2 登録"
+  back 2
   keys 3
   shot "$state/locked-users" "Locked users" "ロック中ユーザー"
   back 2
