@@ -102,10 +102,13 @@ static int frame_open(struct store *st, const char *domain, const struct store_a
                              &purged_records);
         rc = rc ? rc : store_commit(st);
     }
+    if (!rc)
+        rc = store_bulk_writes(st, true);
     if (!rc && !(rc = store_begin(st)))
         rc = store_cdr_loader_open(st, fr->site.id, who, &fr->loader);
     if (rc) {
         store_rollback(st);
+        store_bulk_writes(st, false);
         return add_problem(problems, rc, NULL, -1, 0);
     }
     return CORE_OK;
@@ -115,6 +118,14 @@ static int frame_close(struct store *st, struct frame *fr, const struct store_ac
                        const char *what, const char *object, struct ops_cdr_result *result,
                        struct core_problems *problems, size_t from, int rc)
 {
+    /* The last chunk commits as the others did; the audit then commits
+     * in an ordinary transaction, whose sync makes the whole load durable. */
+    if (!rc && problems->count == from && !(rc = store_cdr_loader_checkpoint(fr->loader)) &&
+        !(rc = store_commit(st))) {
+        fr->committed++;
+        if (!(rc = store_bulk_writes(st, false)))
+            rc = store_begin(st);
+    }
     if (!rc && problems->count == from)
         rc = store_cdr_loader_finish(fr->loader, &result->files);
     if (!rc && problems->count == from) {
@@ -128,6 +139,7 @@ static int frame_close(struct store *st, struct frame *fr, const struct store_ac
         add_problem(problems, rc, NULL, -1, 0);
     if (problems->count > from) {
         store_rollback(st);
+        store_bulk_writes(st, false);
         if (fr->committed) {
             int urc = store_begin(st);
             if (!urc)

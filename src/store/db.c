@@ -252,6 +252,11 @@ int store_commit(struct store *st)
     return rc;
 }
 
+int store_bulk_writes(struct store *st, bool on)
+{
+    return st->engine->bulk_writes ? st->engine->bulk_writes(st, on) : CORE_OK;
+}
+
 int store_begin_read(struct store *st)
 {
     return st->engine->begin(st, false);

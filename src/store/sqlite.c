@@ -155,6 +155,21 @@ static int lite_migrate_one(struct store *st, int v)
     return rc ? rc : lite_exec(st, pragma);
 }
 
+/* A call-record load: its chunks commit without waiting for the disk
+ * (synchronous=NORMAL: in WAL mode a commit stays atomic and the file
+ * consistent after a crash; only the last commits may be lost), and the
+ * WAL is copied into the database every 16 MB instead of every 4 MB, each
+ * copy costing two syncs.  The load's last transaction runs with the mode
+ * off: its commit syncs the WAL and with it every chunk before it.  A
+ * load used to wait for 45 syncs of 400,000 records; now for about 10. */
+static int lite_bulk_writes(struct store *st, bool on)
+{
+    return lite_exec(st, on ? "PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=4000;"
+                              " PRAGMA cache_size=-16384;"
+                            : "PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=1000;"
+                              " PRAGMA cache_size=-2000;");
+}
+
 static void lite_check_plan(struct store *st, const char *sql)
 {
     char explain[4096];
@@ -318,6 +333,7 @@ const struct store_engine store_sqlite_engine = {
     .rollback = lite_rollback,
     .schema_version = lite_schema_version,
     .migrate_one = lite_migrate_one,
+    .bulk_writes = lite_bulk_writes,
     .check_plan = lite_check_plan,
     .backup = lite_backup,
 };

@@ -55,6 +55,9 @@ struct store_engine {
     /* Runs migration v (bringing the schema from v to v + 1) inside the
      * migrating transaction, and records the new version. */
     int (*migrate_one)(struct store *st, int v);
+    /* A bulk load's transactions (on) or ordinary ones (off); called
+     * outside a transaction.  NULL: the engine has no such mode. */
+    int (*bulk_writes)(struct store *st, bool on);
     /* Reports the plan of sql to st->plan_cb when it reads a large table
      * whole or sorts it (tests). */
     void (*check_plan)(struct store *st, const char *sql);

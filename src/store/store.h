@@ -58,6 +58,11 @@ int store_begin(struct store *st);
 int store_commit(struct store *st);
 /* A read-only snapshot for multi-page reads; end it with store_rollback. */
 int store_begin_read(struct store *st);
+/* A bulk load's transactions, cheaper to commit but not each durable
+ * (on), or ordinary ones (off).  Called between transactions; the load's
+ * last transaction runs with it off, and its commit makes every earlier
+ * one durable too. */
+int store_bulk_writes(struct store *st, bool on);
 void store_rollback(struct store *st);
 
 /* Called after every successful store_commit (not from inside itself):
