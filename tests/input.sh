@@ -152,4 +152,17 @@ check "the second administrator holds the lock now" test "$(locks)" = 1
 kill -TERM "$(pgrep -P "$(TB display -p -t main '#{pane_pid}')" -x kascon)"
 i=0; while ! gone && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
 check "SIGTERM releases the lock" gone
+
+# A dialog's answer typed together with what comes next (typing ahead,
+# or keys batched on a slow link): y answers, the rest goes to the next
+# screen, instead of the whole burst being taken for a paste and dropped.
+start_console C.UTF-8
+await_login
+login t.example.jp admin secret12
+wait_for "Main menu" >/dev/null
+keys F10
+wait_for "Do you want to log out?" >/dev/null
+type_text "yt.example.jp"
+check "y typed together with the next screen's text answers the dialog" wait_for "Site domain name"
+check "... and the rest goes to the login form's first field" field_shows "Site domain name" t.example.jp
 done_testing

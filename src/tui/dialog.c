@@ -80,7 +80,9 @@ static int run_dialog(const char *title, const char *text, const char *const *la
         }
         curs_set(0);
         refresh();
-        int key = tui_read_key(), my, mx;
+        /* One key: a y typed together with what follows answers, and the
+         * rest is left for the screen below (a paste would be ignored here). */
+        int key = tui_read_one_key(), my, mx;
         if (key == TUI_KEY_ESC || key == TUI_KEY_INTERRUPT || key == TUI_KEY_HANGUP)
             return -1;
         if (tui_key_is_enter(key) || key == ' ')

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Reading keys: one key as the toolkit encodes it.  Pastes (bracketed,
  * or a burst of characters that arrived together) come as one
- * TUI_KEY_PASTE; the mouse wheel as arrows; Ctrl-L redraws; Ctrl-C,
+ * TUI_KEY_PASTE, except to tui_read_one_key; the mouse wheel as arrows; Ctrl-L redraws; Ctrl-C,
  * SIGHUP, SIGTERM and the end of the input are keys of their own.  While
  * it waits it applies a new terminal size and runs the idle function.
  * Calls nothing of the stack or the widgets. */
@@ -34,6 +34,7 @@ static struct {
     bool bracketed;            /* bracketed paste mode was switched on */
     wchar_t paste[PASTE_MAX + 1];
     size_t paste_len; /* may pass PASTE_MAX: the paste was longer */
+    bool one;         /* the caller takes one key: no burst is read */
     bool stashed;     /* a key read after a burst, for the next read */
     int stash_r;
     wint_t stash_wc;
@@ -151,6 +152,11 @@ static bool printable(int r, wint_t wc)
     return r == OK && wc >= 32 && wc != 127 && iswprint(wc);
 }
 
+static int char_key(wint_t wc)
+{
+    return wc >= KEY_MIN && wc <= KEY_MAX ? (int)wc | TUI_KEY_CHAR_BIT : (int)wc;
+}
+
 /* Characters that arrived together with the first one (a paste into a
  * terminal without bracketed paste, or tmux send-keys) are one paste;
  * the key that ends the burst is kept for the next read. */
@@ -174,7 +180,7 @@ static int read_burst(wint_t first)
     }
     if (in.paste_len > 1)
         return TUI_KEY_PASTE;
-    return first >= KEY_MIN && first <= KEY_MAX ? (int)first | TUI_KEY_CHAR_BIT : (int)first;
+    return char_key(first);
 }
 
 /* Whether the terminal's input has ended (a closed pipe, /dev/null, a
@@ -259,7 +265,7 @@ int tui_read_key(void)
         if (r == OK && wc == CTRL_C)
             return TUI_KEY_INTERRUPT;
         if (printable(r, wc))
-            return read_burst(wc);
+            return in.one ? char_key(wc) : read_burst(wc);
         if (r == OK)
             return wc >= KEY_MIN && wc <= KEY_MAX ? (int)wc | TUI_KEY_CHAR_BIT : (int)wc;
         if (wc == PASTE_BEGIN)
@@ -307,4 +313,12 @@ void tui_idle_tick_if_due(void)
         in.last_tick = now;
         in.idle_fn(in.idle_ctx);
     }
+}
+
+int tui_read_one_key(void)
+{
+    in.one = true;
+    int key = tui_read_key();
+    in.one = false;
+    return key;
 }

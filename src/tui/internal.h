@@ -54,6 +54,10 @@ int tui_keybar_key_at(int y, int x);
  * the terminal keeps.  tui_idle_tick_if_due runs the idle function when
  * its time has come although keys keep coming. */
 int tui_read_key(void);
+/* tui_read_one_key: as tui_read_key, but characters that arrived together
+ * are not one paste: the first is the key and the others wait for the next
+ * read (a dialog's y typed ahead of what the next screen is to get). */
+int tui_read_one_key(void);
 void tui_input_init(void);
 void tui_input_end(void);
 void tui_idle_tick_if_due(void);
