@@ -39,10 +39,12 @@ static int bulk_ext(struct store *st, int64_t site, int first, int n)
     return rc ? rc : store_commit(st);
 }
 
+/* The process's CPU time: on a busy machine (CI, make -j) the wall clock
+ * also counts the time other processes had the CPU. */
 static double now_ms(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
@@ -341,7 +343,7 @@ int main(void)
     double ms = now_ms() - t0;
     tap_is(rows, 20, "a page in the middle");
     tap_is(last, 10 + CORE_HUNT_GROUPS_MAX - 2, "the last page starts from the end (%d)", last);
-    tap_ok(ms < 50, "two pages of 10,000 groups in %.2f ms", ms);
+    tap_ok(ms < 50, "two pages of 10,000 groups in %.2f ms of CPU", ms);
     struct store_ext e30;
     store_ext_find(st, site, "35000", &e30);
     struct store_group_filter f = {.ext_id = e30.id};

@@ -188,17 +188,24 @@ static void test_passwords(void)
     char again[CORE_HASH_MAX];
     core_password_hash("secret12", again, sizeof again);
     tap_ok(strcmp(hash, again) != 0, "salted: two hashes differ");
-    /* An unknown user costs the same as a known one: within 3x of a verify. */
-    struct timespec t0, t1, t2;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    core_password_verify("secret12", hash);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    core_password_burn("secret12");
-    clock_gettime(CLOCK_MONOTONIC, &t2);
-    double verify = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
-    double burn = (t2.tv_sec - t1.tv_sec) + (t2.tv_nsec - t1.tv_nsec) / 1e9;
-    tap_ok(burn > verify / 3, "dummy verification does real work (%.1f ms vs %.1f ms)", burn * 1e3,
-           verify * 1e3);
+    /* An unknown user costs the same as a known one: within 3x of a verify.
+     * The CPU time this thread spent, the least of three: on a busy machine
+     * the wall clock also counts the time other processes had the CPU. */
+    double verify = 1e9, burn = 1e9;
+    for (int i = 0; i < 3; i++) {
+        struct timespec t0, t1, t2;
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
+        core_password_verify("secret12", hash);
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+        core_password_burn("secret12");
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t2);
+        double v = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+        double b = (t2.tv_sec - t1.tv_sec) + (t2.tv_nsec - t1.tv_nsec) / 1e9;
+        verify = v < verify ? v : verify;
+        burn = b < burn ? b : burn;
+    }
+    tap_ok(burn > verify / 3, "dummy verification does real work (%.1f ms vs %.1f ms of CPU)",
+           burn * 1e3, verify * 1e3);
 }
 
 static void test_catalogue(void)
