@@ -168,8 +168,11 @@ start_kascond() {
 }
 # kascond_port LOG: the first port a kascond logged in LOG that it listens on.
 kascond_port() { sed -n 's/.*Server listening on .* port \([0-9]*\)\..*/\1/p' "$1" 2>/dev/null | head -n 1; }
-# log_has TEXT [LOG]: the log of the last kascond started (or LOG) has TEXT.
-log_has() { grep -q -- "$1" "${2:-${KASCOND_LOG:-$TMP/server.log}}" 2>/dev/null; }
+# log_has TEXT [LOG]: the log of the last kascond started (or LOG) has TEXT,
+# or comes to have it within ${EVENTUALLY:-30} s: a session may write its line
+# after the client has had its answer and gone.
+log_has_now() { grep -q -- "$1" "${2:-${KASCOND_LOG:-$TMP/server.log}}" 2>/dev/null; }
+log_has() { eventually log_has_now "$@"; }
 # stop_kascond [PID]: stops a kascond (the last one started unless given)
 # with SIGTERM, SIGKILL after 10 seconds, and reaps it.  Its sessions go on
 # (as with systemd's KillMode=process) until their clients leave.
