@@ -13,7 +13,7 @@ TMUX_SOCKET="kascon-busy-$$"
 import_pid= load_pid=
 at_exit 'tmux -L "$TMUX_SOCKET" kill-server 2>/dev/null'
 at_exit 'for p in $import_pid $load_pid; do kill $p 2>/dev/null && wait $p 2>/dev/null; done'
-time_bound 400
+time_bound 900
 
 running() { kill -0 "$1" 2>/dev/null; }
 
@@ -56,7 +56,7 @@ tmux -L "$TMUX_SOCKET" -f /dev/null new-session -d -s busy -x 80 -y 24 \
 # Exec logins and lists for as long as either write runs (at least once).
 rounds=0 failures=0 end=$((SECONDS + 300))
 while :; do
-  timeout 30 sshpass -p "$PW" ssh "${SSH_OPTS[@]}" -p "$PORT" "admin@127.0.0.1" ext list \
+  timeout 60 sshpass -p "$PW" ssh "${SSH_OPTS[@]}" -p "$PORT" "admin@127.0.0.1" ext list \
     </dev/null >"$TMP/ssh-list.out" 2>"$TMP/ssh-list.err" || {
     failures=$((failures + 1)); sed 's/^/# ssh: /' "$TMP/ssh-list.err"; }
   grep -q '^2000	' "$TMP/ssh-list.out" || failures=$((failures + 1))

@@ -32,7 +32,7 @@ server_pid=$KASCOND_PID PORT=$KASCOND_PORT
 
 # fail USER PASSWORD [METHOD]: one login that must be refused.
 fail() {
-  timeout 20 sshpass -p "$2" ssh "${SSH_OPTS[@]}" -p "$PORT" \
+  timeout 60 sshpass -p "$2" ssh "${SSH_OPTS[@]}" -p "$PORT" \
     -o PreferredAuthentications="${3:-password}" -l "$1" 127.0.0.1 true 2>"$TMP/attempt.err"
   grep -q 'Permission denied' "$TMP/attempt.err"
 }
@@ -48,7 +48,7 @@ check "a user name carrying another address refused" \
 fail "admin@$DOMAIN" wrong222
 fail "admin@$DOMAIN" wrong333
 check "the locked account refuses the right password" fail "admin@$DOMAIN" secret12
-check "every refusal is logged" wait_for 10 bash -c "[ \$(grep -c 'Failed ' '$TMP/server.log') -ge 7 ]"
+check "every refusal is logged" wait_for 30 bash -c "[ \$(grep -c 'Failed ' '$TMP/server.log') -ge 7 ]"
 check "the lock is logged" log_has "Locked account"
 want=$(failed_lines)
 

@@ -106,7 +106,7 @@ start_phone() {
     -nostdin -timeout 25s -trace_msg >/dev/null 2>&1) &
   PHONE=$!
   local i
-  for i in $(seq 100); do port_open "$PHONE_PORT" && return 0; sleep 0.1; done
+  for i in $(seq 300); do port_open "$PHONE_PORT" && return 0; sleep 0.1; done
   return 1
 }
 # final_reply: the status of the last reply in the call's trace.
@@ -213,7 +213,7 @@ check "kascond starts with --registrar" start_kascond --config "$TMP/kascond.con
 export KASCON_REGISTRAR="$KD/kam.db"
 SPORT=$KASCOND_PORT
 printf '4000,09012340003,0000000000,,ssh4000x,0,0,web4000,abcd1234,0\r\n' >"$TMP/ssh.csv"
-env -u KASCON_REGISTRAR timeout 30 sshpass -p "$PW" ssh -F /dev/null -o StrictHostKeyChecking=no \
+env -u KASCON_REGISTRAR timeout 60 sshpass -p "$PW" ssh -F /dev/null -o StrictHostKeyChecking=no \
   -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o PubkeyAuthentication=no \
   -p "$SPORT" "admin@$D@127.0.0.1" ext import <"$TMP/ssh.csv" >"$TMP/out" 2>"$TMP/err"
 check "ext import over SSH" grep -q '1 profiles created' "$TMP/out" ||
@@ -227,8 +227,8 @@ echo worker77 | K ext set $D 4000 sip-password >/dev/null 2>&1
 check "a change while the registrar is away waits" run_ctl 1 registrar status
 mv "$KD/kam.away" "$KD/kam.db"
 nothing_waits() { "$KASCONCTL" registrar status >/dev/null 2>&1; }
-check "kascond's worker applies it once the registrar is back" until_ok 20 nothing_waits
-check "... and logs it" until_ok 10 log_has "Registrar .*kam.db: applied 1 waiting change"
+check "kascond's worker applies it once the registrar is back" until_ok 60 nothing_waits
+check "... and logs it" log_has "Registrar .*kam.db: applied 1 waiting change"
 check "... the new password registers" sip register 4000 worker77 contact="sip:4000@127.0.0.1:$PHONE_PORT"
 
 # The console says what waits, and why, on its status line.
@@ -243,6 +243,6 @@ check "the console's status line: changes waiting for the registrar, and why" \
 check "... naming the cause" eventually bash -c "tmux -L '$SOCK' capture-pane -p -t main | grep -q 'unable to open'"
 mv "$KD/kam.away" "$KD/kam.db"
 run_ctl 0 registrar sync $D
-check "... and clears it once applied" wait_gone "Registrar:" 15
+check "... and clears it once applied" wait_gone "Registrar:"
 done_testing
 [ $failed = 0 ]

@@ -7,7 +7,7 @@
 # directory or link), every refusal a message the client shows.
 . "${top_srcdir:-.}/tests/lib.sh"
 needs ssh scp sshpass pscp ssh-keygen
-time_bound 300
+time_bound 900
 is() { local got=$1 want=$2; [ "$got" = "$want" ] || { echo "#   got '$got', want '$want'"; return 1; }; }
 
 DOMAIN=tokyo.example.jp
@@ -30,10 +30,10 @@ mkdir -p "$PC" "$OUTSIDE"
 echo "not for administrators" >"$OUTSIDE/secret.txt"
 
 # scp_o ARGS...: OpenSSH's scp over the legacy protocol; its messages in $TMP/err.
-scp_o() { timeout 30 sshpass -p "$PW" scp "${SSH_OPTS[@]}" -O -P "$PORT" "$@" 2>"$TMP/err"; }
+scp_o() { timeout 60 sshpass -p "$PW" scp "${SSH_OPTS[@]}" -O -P "$PORT" "$@" 2>"$TMP/err"; }
 # pscp_as ARGS...: PuTTY's pscp forced to the legacy protocol, as admin.
 pscp_as() {
-  timeout 30 pscp -scp -batch -q -P "$PORT" -l "admin@$DOMAIN" -pw "$PW" -hostkey "$FINGERPRINT" \
+  timeout 60 pscp -scp -batch -q -P "$PORT" -l "admin@$DOMAIN" -pw "$PW" -hostkey "$FINGERPRINT" \
     "$@" >"$TMP/out" 2>"$TMP/err"
 }
 said() { grep -qF -- "$1" "$TMP/err" || { echo "#   stderr: $(tr '\n' '|' <"$TMP/err")"; return 1; }; }
@@ -128,7 +128,7 @@ check "refusals are logged" log_has "scp: refused for admin@$DOMAIN from 127.0.0
 rm -f "$AREA"/inbox/*
 
 echo 'reset123' | "$KASCONCTL" admin reset "$DOMAIN" admin3 >/dev/null
-if timeout 30 sshpass -p reset123 scp "${SSH_OPTS[@]}" -O -P "$PORT" "$PC/reg.csv" \
+if timeout 60 sshpass -p reset123 scp "${SSH_OPTS[@]}" -O -P "$PORT" "$PC/reg.csv" \
   "admin3@$DOMAIN@127.0.0.1:inbox/" 2>"$TMP/err"; then
   not_ok "an expired password is refused (it succeeded)"
 else

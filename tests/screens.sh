@@ -107,7 +107,7 @@ shot() {
     return
   fi
   # The console may still be drawing: poll until the screen is the file.
-  for i in $(seq 300); do
+  for i in $(seq 600); do
     capture >"$TMP/shot"
     if cmp -s "$TMP/shot" "$file"; then ok "$TAG/$name"; return; fi
     sleep 0.05
@@ -120,7 +120,7 @@ shot() {
 # dialog closed over it, a repaint), polled as in shot.
 same_as() {
   local file="$GOLDEN/$TAG/$1.txt" i
-  for i in $(seq 300); do
+  for i in $(seq 600); do
     capture >"$TMP/shot"
     if cmp -s "$TMP/shot" "$file"; then ok "$TAG/$1: $2"; return; fi
     sleep 0.05
