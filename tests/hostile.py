@@ -182,8 +182,19 @@ def cmd_console_resize(a):
                 buf += os.read(master, 65536)
             except OSError:
                 break
+    # The console clamps the size when it takes the last SIGWINCH, which can
+    # come after it has repainted for an earlier one: the size is polled.
+    end = time.time() + 30
+    while True:
+        size = struct.unpack('HHHH', fcntl.ioctl(master, termios.TIOCGWINSZ, b'\0' * 8))
+        if (size[0], size[1]) == (256, 512) or time.time() >= end or p.poll() is not None:
+            break
+        if select.select([master], [], [], 0.1)[0]:
+            try:
+                os.read(master, 65536)
+            except OSError:
+                break
     alive = p.poll() is None
-    size = struct.unpack('HHHH', fcntl.ioctl(master, termios.TIOCGWINSZ, b'\0' * 8))
     print('console_alive_after_storm %d' % alive)
     print('terminal_size %dx%d' % (size[1], size[0]))
     print('peak_rss_kib %d' % peak_rss_kib(p.pid))
