@@ -115,7 +115,7 @@ run_locale ja_JP.UTF-8 3001 '３００１'
 # A second administrator waits for a row while the first one's terminal
 # window is closed: the lock goes with the window, not after the lease.
 SOCKB="kascon-test-$$-b"
-TB() { tmux -L "$SOCKB" "$@"; }
+TB() { tmux -L "$SOCKB" -f /dev/null "$@"; }
 at_exit 'tmux -L "$SOCKB" kill-server 2>/dev/null'
 locks() { q "select count(*) from locks"; }
 start_console C.UTF-8

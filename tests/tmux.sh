@@ -9,7 +9,9 @@ command -v tmux >/dev/null || { echo "1..0 # SKIP tmux not installed"; exit 0; }
 # next one's start.
 RUNS=0
 SOCK="kascon-test-$$-0"
-T() { tmux -L "$SOCK" "$@"; }
+# No settings file (-f /dev/null): a ~/.tmux.conf (status line, keys, sizes)
+# is not the test's.
+T() { tmux -L "$SOCK" -f /dev/null "$@"; }
 cleanup_tmux() {
   local i
   for i in $(seq 0 "$RUNS"); do tmux -L "kascon-test-$$-$i" kill-server 2>/dev/null; done
