@@ -98,7 +98,7 @@ done >"$TMP/big.csv"
 K ext import $D "$TMP/big.csv" --dry-run >"$TMP/out" 2>"$TMP/err"
 check "no progress when standard error is not a terminal" test ! -s "$TMP/err"
 run_tty() { # run_tty COMMAND: kasconctl with its output on a tmux pane
-  T kill-server 2>/dev/null
+  end_tmux "$SOCK"
   RUNS=$((RUNS + 1)); SOCK="kascon-test-$$-$RUNS"
   T new-session -d -x 100 -y 24 -s main "env KASCON_DB='$KASCON_DB' LC_ALL=C.UTF-8 $1; echo CTL-EXITED \$?; sleep 30"
 }

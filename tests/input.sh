@@ -116,7 +116,7 @@ run_locale ja_JP.UTF-8 3001 '３００１'
 # window is closed: the lock goes with the window, not after the lease.
 SOCKB="kascon-test-$$-b"
 TB() { tmux -L "$SOCKB" -f /dev/null "$@"; }
-at_exit 'tmux -L "$SOCKB" kill-server 2>/dev/null'
+at_exit 'end_tmux "$SOCKB"'
 locks() { q "select count(*) from locks"; }
 start_console C.UTF-8
 wait_for "Site domain name" >/dev/null

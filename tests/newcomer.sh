@@ -16,7 +16,7 @@ echo 'FirstPass1' | "$KASCONCTL" admin add "$DOMAIN" admin >/dev/null
 
 # start_newcomer LANG: kascon in a clean environment: PATH, HOME, TERM, LANG.
 start_newcomer() {
-  T kill-server 2>/dev/null
+  end_tmux "$SOCK"
   RUNS=$((RUNS + 1)); SOCK="kascon-test-$$-$RUNS"
   T new-session -d -x 80 -y 24 -s main \
     "env -i PATH=/usr/bin:/bin HOME='$TMP' TERM=xterm-256color LANG=$1 \

@@ -35,7 +35,7 @@ wait_raw() {
 # start_raw COMMAND: runs COMMAND in a new pane whose raw output goes to
 # $TMP/raw from its first byte (the command waits until the pipe is on).
 start_raw() {
-  T kill-server 2>/dev/null
+  end_tmux "$SOCK"
   RUNS=$((RUNS + 1)); SOCK="kascon-test-$$-$RUNS"
   : >"$TMP/raw"; rm -f "$TMP/go"
   T -f /dev/null new-session -d -x 80 -y 24 -s main \
@@ -91,7 +91,7 @@ check "kascon </dev/null ends by itself (status $rc)" test "$rc" != 124
 TIMEFORMAT='%U %S'
 cpu=$( { time TERM=xterm-256color timeout 30 "$KASCON" --db "$KASCON_DB" </dev/null >/dev/null 2>/dev/null; } 2>&1 | tail -1)
 check "... without spinning (cpu: $cpu s user, system)" awk -v c="$cpu" 'BEGIN { split(c, t, " "); exit !(t[1] + t[2] < 2) }'
-T kill-server 2>/dev/null
+end_tmux "$SOCK"
 
 # ---- Shift_JIS (CP932) terminals through kascond ----
 # (kascond also applies the audit retention when it starts, then daily.)

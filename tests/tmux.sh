@@ -12,16 +12,43 @@ SOCK="kascon-test-$$-0"
 # No settings file (-f /dev/null): a ~/.tmux.conf (status line, keys, sizes)
 # is not the test's.
 T() { tmux -L "$SOCK" -f /dev/null "$@"; }
+# proc_id PID: the process's number and start time (a number can be
+# reused), or nothing when it has ended.
+proc_id() { local s; s=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20) && [ -n "$s" ] && echo "$1:$s"; }
+# tree PID: the process and every descendant.
+tree() { local c; echo "$1"; for c in $(pgrep -P "$1"); do tree "$c"; done; }
+# end_tmux SOCKET: ends a tmux server and what runs in its panes.  What is
+# still there 10 s after the hang-up (seen under ASan: a console whose leak
+# check never ends, spinning) is killed: no test leaves a process behind.
+end_tmux() {
+  local pane p ids="" id i left
+  for pane in $(tmux -L "$1" list-panes -a -F '#{pane_pid}' 2>/dev/null); do
+    for p in $(tree "$pane"); do id=$(proc_id "$p") && ids+=" $id"; done
+  done
+  tmux -L "$1" kill-server 2>/dev/null
+  for ((i = 0; i < 100; i++)); do
+    left=""
+    for id in $ids; do [ "$(proc_id "${id%%:*}")" = "$id" ] && left+=" $id"; done
+    ids=$left
+    [ -z "$ids" ] && return 0
+    sleep 0.1
+  done
+  for id in $ids; do
+    echo "# process ${id%%:*} still ran 10 s after its terminal closed: killed"
+    kill -KILL "${id%%:*}" 2>/dev/null
+  done
+  return 0
+}
 cleanup_tmux() {
   local i
-  for i in $(seq 0 "$RUNS"); do tmux -L "kascon-test-$$-$i" kill-server 2>/dev/null; done
+  for i in $(seq 0 "$RUNS"); do end_tmux "kascon-test-$$-$i"; done
 }
 at_exit cleanup_tmux
 
 # start_console LANG [COLS ROWS]: runs kascon on $KASCON_DB in a new pane.
 start_console() {
   local lang=$1 cols=${2:-80} rows=${3:-24} locpath=""
-  T kill-server 2>/dev/null
+  end_tmux "$SOCK"
   RUNS=$((RUNS + 1)); SOCK="kascon-test-$$-$RUNS"
   if [ "${lang#ja}" != "$lang" ]; then locpath=$(ja_locale); fi
   T new-session -d -x "$cols" -y "$rows" -s main \
