@@ -29,13 +29,6 @@ T() { tmux -L "$TMUX_SOCKET" "$@"; }
 import_pid=
 at_exit 'T kill-server 2>/dev/null; [ -z "$import_pid" ] || kill "$import_pid" 2>/dev/null'
 time_bound 500
-wait_for() {
-  local end=$((SECONDS + $1)); shift
-  until "$@"; do
-    [ "$SECONDS" -ge "$end" ] && return 1
-    sleep 0.1
-  done
-}
 
 check "a throwaway PostgreSQL starts" pg_cluster
 pg_createdb kascon
