@@ -85,15 +85,6 @@ LOCPATH=$(ja_locale) \
 check "ja: the refusal in Japanese, naming 拠点番号 81" grep -q '141 .*「8」(拠点番号「81」と重複)' "$TMP/err.ja"
 
 # ---- the console ----
-screen() { T capture-pane -p -t "${PANE:-main}"; }
-keys() {
-  local k
-  for k in "$@"; do
-    T send-keys -t "${PANE:-main}" "$k"
-    case "$k" in Escape) sleep 0.1;; *) sleep 0.02;; esac
-  done
-}
-type_text() { T send-keys -t "${PANE:-main}" -l "$1"; }
 # A second console in the same tmux server, for the lock banner.
 start_second() {
   local lang=$1 locpath=""

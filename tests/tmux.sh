@@ -56,7 +56,8 @@ start_console() {
      KASCON_NOW='${KASCON_NOW:-}' NO_COLOR='${NO_COLOR:-}' '$KASCON' --db '$KASCON_DB'; \
      echo KASCON-EXITED \$?; sleep 30"
 }
-screen() { T capture-pane -p -t main; }
+# PANE names another pane or window of the test server (main unless set).
+screen() { T capture-pane -p -t "${PANE:-main}"; }
 # await_login: waits for the login screen (either language), so that what
 # is typed next reaches its fields and not a terminal still starting.
 login_screen_shown() { screen | grep -qE 'Site domain name|拠点ドメイン名'; }
@@ -70,12 +71,12 @@ await_login() {
 keys() {
   local k
   for k in "$@"; do
-    T send-keys -t main "$k"
+    T send-keys -t "${PANE:-main}" "$k"
     case "$k" in Escape) sleep 0.1;; *) sleep 0.02;; esac
   done
 }
 # type_text TEXT: literal text, no key names.
-type_text() { T send-keys -t main -l "$1"; }
+type_text() { T send-keys -t "${PANE:-main}" -l "$1"; }
 # wait_for TEXT [SECONDS]: polls the screen until TEXT shows (30 s unless
 # told: a screen under ASan on a loaded machine can take seconds).
 wait_for() {
