@@ -37,7 +37,7 @@ static double now(void)
 }
 
 struct run {
-    double seconds;
+    double seconds, user, sys; /* wall, and CPU of the process tree */
     long max_rss_kb;
     int status;
 };
@@ -45,7 +45,7 @@ struct run {
 /* Runs sh -c CMD; wait4 gives the tree's peak RSS (reaped descendants). */
 static struct run run_sh(const char *cmd)
 {
-    struct run r = {0, 0, -1};
+    struct run r = {0, 0, 0, 0, -1};
     double t0 = now();
     pid_t pid = fork();
     if (pid == 0) {
@@ -57,6 +57,8 @@ static struct run run_sh(const char *cmd)
     if (pid > 0 && wait4(pid, &status, 0, &ru) == pid) {
         r.seconds = now() - t0;
         r.max_rss_kb = ru.ru_maxrss;
+        r.user = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6;
+        r.sys = (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
         r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     }
     return r;
@@ -187,10 +189,13 @@ int main(void)
         return 1;
     }
     printf("load (all rows checked, committed per day file):\n");
-    printf("  kasconctl cdr load     %7.2f s  %9.0f records/s  peak %6ld MB\n", load.seconds,
-           records / load.seconds, load.max_rss_kb / 1024);
-    printf("  sqlite3 .import (bare) %7.2f s  %9.0f records/s  peak %6ld MB\n", import.seconds,
-           records / import.seconds, import.max_rss_kb / 1024);
+    printf("  kasconctl cdr load     %7.2f s  %9.0f records/s  user %6.2f s  sys %5.2f s  peak "
+           "%6ld MB\n",
+           load.seconds, records / load.seconds, load.user, load.sys, load.max_rss_kb / 1024);
+    printf("  sqlite3 .import (bare) %7.2f s  %9.0f records/s  user %6.2f s  sys %5.2f s  peak "
+           "%6ld MB\n",
+           import.seconds, records / import.seconds, import.user, import.sys,
+           import.max_rss_kb / 1024);
     double load_ratio = load.seconds / import.seconds;
     printf("  ratio %.2fx the bare import (target within 1.3x: %s)\n", load_ratio,
            load_ratio <= 1.3 ? "met" : "MISSED");
