@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Call history (通信履歴, doc/spec.md §3.7): loading a file or demo traffic
- * all or nothing, the 92-day retention, writing a day's file, and the secret
- * question (§6.3) that guards 通信履歴参照. */
+/* Call history (通信履歴, doc/spec.md §3.7): the frame in which a file
+ * (src/ops/cdr_load.c) or demo traffic is loaded all or nothing, the 92-day
+ * retention, writing a day's file, and the secret question (§6.3) that
+ * guards 通信履歴参照. */
 #include <config.h>
 
 #include <stdlib.h>
@@ -10,10 +11,11 @@
 
 #include "core/formats.h"
 #include "io/io.h"
+#include "ops/cdr_internal.h"
 #include "ops/internal.h"
 
-static int add_problem(struct core_problems *problems, int code, const char *value, int field,
-                       long row)
+int cdr_add_problem(struct core_problems *problems, int code, const char *value, int field,
+                    long row)
 {
     struct core_problem p;
     core_problem_set(&p, code, value);
@@ -57,16 +59,6 @@ static void summary(char *buf, size_t n, const char *what, const struct ops_cdr_
              r->loaded, r->too_old, r->files, r->purged_files);
 }
 
-/* Common frame of load and demo: site, retention, loader, and the chunks
- * in which records are written. */
-struct frame {
-    struct store *st;
-    struct store_site site;
-    struct store_cdr_loader *loader;
-    char oldest[CORE_CDR_DAY_LEN + 1];
-    int committed; /* chunks committed so far */
-};
-
 /* A load commits every OPS_CDR_CHUNK records (one day file's worth), so the
  * write lock is never held for long: logins, saves and other consoles
  * write between two chunks, and a load of months of records costs them
@@ -75,7 +67,7 @@ struct frame {
  * though a reader may see its records for that moment. */
 #define OPS_CDR_CHUNK CORE_CDR_FILE_MAX
 
-static int frame_add(struct frame *fr, const struct core_cdr *rec)
+int cdr_frame_add(struct cdr_frame *fr, const struct core_cdr *rec)
 {
     int rc = store_cdr_loader_add(fr->loader, rec);
     if (rc || store_cdr_loader_pending(fr->loader) < OPS_CDR_CHUNK)
@@ -86,15 +78,15 @@ static int frame_add(struct frame *fr, const struct core_cdr *rec)
     return store_begin(fr->st);
 }
 
-static int frame_open(struct store *st, const char *domain, const struct store_actor *who,
-                      struct frame *fr, struct ops_cdr_result *result,
-                      struct core_problems *problems)
+int cdr_frame_open(struct store *st, const char *domain, const struct store_actor *who,
+                   struct cdr_frame *fr, struct ops_cdr_result *result,
+                   struct core_problems *problems)
 {
     memset(fr, 0, sizeof *fr);
     fr->st = st;
     int rc = find_site(st, domain, &fr->site);
     if (rc)
-        return add_problem(problems, rc, domain, -1, 0);
+        return cdr_add_problem(problems, rc, domain, -1, 0);
     ops_cdr_oldest_day(store_now(), fr->oldest);
     long purged_records = 0;
     if (!(rc = store_begin(st))) {
@@ -109,14 +101,14 @@ static int frame_open(struct store *st, const char *domain, const struct store_a
     if (rc) {
         store_rollback(st);
         store_bulk_writes(st, false);
-        return add_problem(problems, rc, NULL, -1, 0);
+        return cdr_add_problem(problems, rc, NULL, -1, 0);
     }
     return CORE_OK;
 }
 
-static int frame_close(struct store *st, struct frame *fr, const struct store_actor *who,
-                       const char *what, const char *object, struct ops_cdr_result *result,
-                       struct core_problems *problems, size_t from, int rc)
+int cdr_frame_close(struct store *st, struct cdr_frame *fr, const struct store_actor *who,
+                    const char *what, const char *object, struct ops_cdr_result *result,
+                    struct core_problems *problems, size_t from, int rc)
 {
     /* The last chunk commits as the others did; the audit then commits
      * in an ordinary transaction, whose sync makes the whole load durable. */
@@ -136,7 +128,7 @@ static int frame_close(struct store *st, struct frame *fr, const struct store_ac
             rc = store_commit(st);
     }
     if (rc && problems->count == from)
-        add_problem(problems, rc, NULL, -1, 0);
+        cdr_add_problem(problems, rc, NULL, -1, 0);
     if (problems->count > from) {
         store_rollback(st);
         store_bulk_writes(st, false);
@@ -148,7 +140,7 @@ static int frame_close(struct store *st, struct frame *fr, const struct store_ac
                 urc = store_commit(st);
             if (urc) {
                 store_rollback(st);
-                add_problem(problems, urc, NULL, -1, 0);
+                cdr_add_problem(problems, urc, NULL, -1, 0);
             }
         }
         result->loaded = 0;
@@ -156,109 +148,6 @@ static int frame_close(struct store *st, struct frame *fr, const struct store_ac
     }
     store_cdr_loader_free(fr->loader);
     return problems->count > from ? problems->items[from].code : CORE_OK;
-}
-
-/* ---- loading ---- */
-
-struct load {
-    enum ops_cdr_format format;
-    struct frame *frame;
-    struct core_ast_layout layout;
-    bool have_layout;
-    struct core_problems *problems, scratch;
-    size_t from;
-    int stopped; /* what on_record returned to stop the reader */
-    char oldest[CORE_CDR_DAY_LEN + 1];
-    struct ops_cdr_result *result;
-};
-
-static int check_record(struct load *ld, char *const *fields, int count, long row,
-                        struct core_problems *dst, struct core_cdr *rec)
-{
-    char got[16];
-    snprintf(got, sizeof got, "%d", count);
-    if (ld->format == OPS_CDR_NATIVE) {
-        if (count != CORE_CDR_COLUMNS)
-            return add_problem(dst, E_COLUMN_COUNT, got, -1, row) == E_STORAGE ? -1 : 1;
-        return core_cdr_from_native(fields, rec, dst, row);
-    }
-    if (!ld->have_layout) {
-        /* The first record of a sound column count decides the layout
-         * (cdr.conf options are per server, so one file has one layout). */
-        if (core_cdr_ast_layout(fields, count, &ld->layout))
-            return add_problem(dst, E_COLUMN_COUNT, got, -1, row) == E_STORAGE ? -1 : 1;
-        ld->have_layout = true;
-    }
-    return core_cdr_from_asterisk(fields, count, &ld->layout, rec, dst, row);
-}
-
-static int on_record(void *ctx, long row, size_t nfields, char **fields)
-{
-    struct load *ld = ctx;
-    int count = nfields > 1000 ? 1000 : (int)nfields;
-    ld->result->rows++;
-    bool full = ld->problems->count - ld->from >= OPS_CDR_PROBLEMS_SHOWN;
-    struct core_problems *dst = full ? &ld->scratch : ld->problems;
-    struct core_cdr rec;
-    int n = check_record(ld, fields, count, row, dst, &rec);
-    if (n < 0)
-        return ld->stopped = E_STORAGE;
-    if (full) {
-        ld->result->not_shown += (long)ld->scratch.count;
-        ld->scratch.count = 0;
-    }
-    /* After the first problem nothing more is stored: the transaction
-     * will be rolled back, but every row is still checked and reported. */
-    if (n > 0 || ld->problems->count > ld->from)
-        return 0;
-    char day[CORE_CDR_DAY_LEN + 1];
-    core_cdr_day(&rec, day);
-    if (strcmp(day, ld->oldest) < 0) {
-        ld->result->too_old++;
-        return 0;
-    }
-    int rc = frame_add(ld->frame, &rec);
-    if (rc)
-        return ld->stopped = rc;
-    ld->result->loaded++;
-    return 0;
-}
-
-int ops_cdr_load(const struct ops_ctx *ctx, const struct ops_cdr_load_request *req,
-                 struct core_problems *problems, struct ops_cdr_result *result)
-{
-    const char *domain = req->domain, *path = req->path;
-    enum ops_cdr_format format = req->format;
-    struct store *st = ctx->st;
-    const struct store_actor *who = &ctx->actor;
-    memset(result, 0, sizeof *result);
-    size_t from = problems->count;
-    struct frame fr;
-    int rc = frame_open(st, domain, who, &fr, result, problems);
-    if (rc)
-        return rc;
-    struct load ld = {
-        .format = format, .frame = &fr, .problems = problems, .from = from, .result = result};
-    core_problems_init(&ld.scratch);
-    memcpy(ld.oldest, fr.oldest, sizeof ld.oldest);
-    /* The same reader as the extension files (src/io): sniffing,
-     * encodings, libcsv, Excel's row numbers. */
-    struct io_csv_callbacks cb = {.on_record = on_record};
-    struct io_csv_result io;
-    rc = io_csv_read_file(path, &cb, &ld, &io);
-    result->encoding = io.encoding;
-    core_problems_free(&ld.scratch);
-    if (rc && rc != ld.stopped) {
-        /* A problem of the file itself, at the row it shows in. */
-        struct core_problem p;
-        core_problem_set(&p, rc, rc == E_FILE_READ ? path : NULL);
-        p.row = io.record;
-        p.field = io.field;
-        rc = core_problems_add(problems, &p) ? CORE_OK : E_STORAGE;
-    }
-    const char *base = strrchr(path, '/');
-    return frame_close(st, &fr, who, format == OPS_CDR_NATIVE ? "native" : "asterisk",
-                       base ? base + 1 : path, result, problems, from, rc);
 }
 
 /* ---- demo ---- */
@@ -318,10 +207,10 @@ int ops_cdr_demo(const struct ops_ctx *ctx, const struct ops_cdr_demo_request *r
     struct ext_list exts;
     int rc = find_site(st, domain, &site);
     if (rc)
-        return add_problem(problems, rc, domain, -1, 0);
+        return cdr_add_problem(problems, rc, domain, -1, 0);
     if ((rc = site_extensions(st, site.id, &exts))) {
         free(exts.items);
-        return add_problem(problems, rc, NULL, -1, 0);
+        return cdr_add_problem(problems, rc, NULL, -1, 0);
     }
     static char fallback[][CORE_CDR_NUMBER_MAX + 1] = {"2001", "2002", "2003", "2004", "2005"};
     struct core_cdr_demo_numbers nums = {exts.items, exts.count, "0312340000"};
@@ -329,8 +218,8 @@ int ops_cdr_demo(const struct ops_ctx *ctx, const struct ops_cdr_demo_request *r
         nums.extensions = fallback;
         nums.extension_count = sizeof fallback / sizeof fallback[0];
     }
-    struct frame fr;
-    if ((rc = frame_open(st, domain, who, &fr, result, problems))) {
+    struct cdr_frame fr;
+    if ((rc = cdr_frame_open(st, domain, who, &fr, result, problems))) {
         free(exts.items);
         return rc;
     }
@@ -363,13 +252,13 @@ int ops_cdr_demo(const struct ops_ctx *ctx, const struct ops_cdr_demo_request *r
             if (strcmp(rec.end_time, now_text) > 0 || strcmp(rec.call_time, now_text) > 0)
                 continue;
             result->rows++;
-            if (!(rc = frame_add(&fr, &rec)))
+            if (!(rc = cdr_frame_add(&fr, &rec)))
                 result->loaded++;
         }
     }
     free(seconds);
     free(exts.items);
-    return frame_close(st, &fr, who, "demo", site.domain, result, problems, from, rc);
+    return cdr_frame_close(st, &fr, who, "demo", site.domain, result, problems, from, rc);
 }
 
 /* ---- export ---- */

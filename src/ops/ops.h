@@ -449,6 +449,10 @@ struct ops_cdr_load_request {
     const char *domain; /* the site */
     const char *path;
     enum ops_cdr_format format;
+    /* 0: the file is read and checked on a thread of its own while the
+     * calling thread writes (on a machine of more than one core); 1: all
+     * on the calling thread.  The outcome is the same. */
+    int threads;
 };
 int ops_cdr_load(const struct ops_ctx *ctx, const struct ops_cdr_load_request *req,
                  struct core_problems *problems, struct ops_cdr_result *result);
