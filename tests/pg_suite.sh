@@ -50,7 +50,7 @@ run() {
 # The unit tests of the store, rules and the two-connection semantics,
 # then end-to-end tests through kasconctl and kascond (stock ssh/scp).
 for t in ${PG_SUITE_TESTS:-tests/test_store tests/test_lock tests/test_groups tests/test_codes \
-  tests/test_fwd tests/test_cdr tests/test_plans tests/test_hosts \
+  tests/test_fwd tests/test_cdr tests/test_cdr_load tests/test_plans tests/test_hosts \
   tests/groups_cli.sh tests/scp.sh tests/busy.sh tests/cdr.sh}; do
   case $t in
     *.sh) run bash "${top_srcdir:-.}/$t" ;;
