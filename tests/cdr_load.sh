@@ -76,9 +76,11 @@ done
 q "delete from cdr; delete from cdr_files"
 
 # A store failure in the middle of the second chunk (an insert refused by a
-# trigger at row 60,002) while the reader is ahead: the load stops there,
-# reports the storage error alone with the rows read up to it, and undoes
-# the chunk committed before.  The process ends (no thread left waiting).
+# trigger at row 60,002) while the reader is ahead: the load stops at the
+# insert that failed (of rows 60,001-60,016: the store inserts 16 records at
+# a time), reports the storage error alone with the rows read up to it, and
+# undoes the chunk committed before.  The process ends (no thread left
+# waiting).
 before=$(db_hash)
 before_counts=$(counts)
 q "CREATE TRIGGER refuse BEFORE INSERT ON cdr WHEN NEW.caller = '09000060001'
@@ -86,7 +88,7 @@ q "CREATE TRIGGER refuse BEFORE INSERT ON cdr WHEN NEW.caller = '09000060001'
 check "a load failing in the store is refused" run_ctl 1 cdr load $D "$TMP/all.csv"
 check "... with the storage error alone" \
   test "$(grep -vE '^kasconctl: (detected encoding|nothing loaded)' "$TMP/err")" = "kasconctl: 901 database error: refused by the test"
-check "... at the record it stopped on" grep -q 'nothing loaded: 60002 records read' "$TMP/err"
+check "... at the insert it stopped on" grep -q 'nothing loaded: 60016 records read' "$TMP/err"
 q "DROP TRIGGER refuse"
 check "... the committed chunk undone" test "$(counts)" = "$before_counts"
 check "... the database unchanged" test "$(db_hash)" = "$before"

@@ -8,8 +8,9 @@
  * owns that hand-over and the order of outcomes, so that a load ends as it
  * would on one thread: all or nothing, every row checked and reported
  * after the first problem (nothing more is handed over then), problems in
- * row order, and a store error reported alone, at the record it stopped
- * on, with the reader stopped at its next record.  On one core, or when no
+ * row order, and a store error reported alone, at the record whose write
+ * failed (the store may write a few together), with the reader stopped at
+ * its next record.  On one core, or when no
  * thread can be started, the same code runs on the calling thread, each
  * batch written as soon as it is full. */
 #include <config.h>

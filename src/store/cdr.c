@@ -76,6 +76,14 @@ int store_cdr_file_find(struct store *st, int64_t site_id, const char *day, int 
 
 /* ---- loading ---- */
 
+/* Records in one INSERT: a statement's own work (opening the table,
+ * halting, resetting) is then shared by 16 records instead of done for
+ * each (a quarter of the instructions of a load's writes). */
+#define CDR_GROUP 16
+#define CDR_INSERT_SQL                                                                             \
+    "INSERT INTO cdr (file_id, seq, call_time, answer_time, end_time, completed, service,"         \
+    " received, caller, callee, transferrer, disconnect_type, disconnector, cause) VALUES "
+#define CDR_VALUES_SQL "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 /* The file a day's records currently go to, within one chunk. */
 struct open_file {
     char day[CORE_CDR_DAY_LEN + 1];
@@ -98,7 +106,7 @@ struct span {
 struct store_cdr_loader {
     struct store *st;
     int64_t site_id;
-    struct store_stmt *insert, *last_part, *new_part;
+    struct store_stmt *insert, *insert_group, *last_part, *new_part;
     struct open_file *files; /* forgotten at every checkpoint */
     size_t count, capacity;
     size_t current; /* index of the last used file: records come day by day */
@@ -107,6 +115,11 @@ struct store_cdr_loader {
     long pending; /* records since the last checkpoint */
     struct store_actor who;
     bool copying; /* inside the engine's COPY: no other statement now */
+    /* Records waiting to be inserted together (SQLite): copies, with
+     * their file and position. */
+    struct core_cdr group[CDR_GROUP];
+    int64_t group_file[CDR_GROUP], group_seq[CDR_GROUP];
+    int grouped;
 };
 
 #define CDR_COPY_SQL                                                                               \
@@ -131,17 +144,19 @@ int store_cdr_loader_open(struct store *st, int64_t site_id, const struct store_
     l->who = *who;
     l->st = st;
     l->site_id = site_id;
-    l->insert = store_prepare(
-        st, "INSERT INTO cdr (file_id, seq, call_time, answer_time, end_time, completed, service,"
-            " received, caller, callee, transferrer, disconnect_type, disconnector, cause)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    l->insert = store_prepare(st, CDR_INSERT_SQL CDR_VALUES_SQL);
+    char sql[sizeof CDR_INSERT_SQL + CDR_GROUP * sizeof CDR_VALUES_SQL];
+    size_t n = (size_t)snprintf(sql, sizeof sql, "%s", CDR_INSERT_SQL);
+    for (int i = 0; i < CDR_GROUP; i++)
+        n += (size_t)snprintf(sql + n, sizeof sql - n, "%s" CDR_VALUES_SQL, i ? "," : "");
+    l->insert_group = store_prepare(st, sql);
     l->last_part =
         store_prepare(st, "SELECT id, part, records FROM cdr_files WHERE site_id = ? AND day = ?"
                           " ORDER BY part DESC LIMIT 1");
     l->new_part =
         store_prepare(st, "INSERT INTO cdr_files (site_id, day, part, records) VALUES (?,?,?,0)"
                           " RETURNING id");
-    if (!l->insert || !l->last_part || !l->new_part) {
+    if (!l->insert || !l->insert_group || !l->last_part || !l->new_part) {
         store_cdr_loader_free(l);
         return E_STORAGE;
     }
@@ -155,6 +170,7 @@ void store_cdr_loader_free(struct store_cdr_loader *l)
         return;
     copy_stop(l);
     stmt_finalize(l->insert);
+    stmt_finalize(l->insert_group);
     stmt_finalize(l->last_part);
     stmt_finalize(l->new_part);
     free(l->files);
@@ -326,6 +342,53 @@ static int copy_row(struct store_cdr_loader *l, const struct open_file *f, const
     return l->st->engine->copy_row(l->st, 14, v);
 }
 
+/* Binds record r at file_id, seq as the k-th of statement s. */
+static void bind_record(struct store_stmt *s, int k, int64_t file_id, int64_t seq,
+                        const struct core_cdr *r)
+{
+    int i = k * 14;
+    stmt_bind_int64(s, i + 1, file_id);
+    stmt_bind_int64(s, i + 2, seq);
+    stmt_bind_text_ref(s, i + 3, r->call_time);
+    bind_opt_ref(s, i + 4, r->answer_time);
+    bind_opt_ref(s, i + 5, r->end_time);
+    stmt_bind_int(s, i + 6, r->completed);
+    bind_opt_ref(s, i + 7, r->service);
+    bind_opt_ref(s, i + 8, r->received);
+    bind_opt_ref(s, i + 9, r->caller);
+    bind_opt_ref(s, i + 10, r->callee);
+    bind_opt_ref(s, i + 11, r->transferrer);
+    bind_opt_ref(s, i + 12, r->disconnect_type);
+    bind_opt_ref(s, i + 13, r->disconnector);
+    if (r->cause == CORE_CDR_CAUSE_NONE)
+        stmt_bind_null(s, i + 14);
+    else
+        stmt_bind_int(s, i + 14, r->cause);
+}
+
+/* Inserts the records waiting: all in one statement when the group is
+ * full, else one by one (the end of a chunk). */
+static int group_flush(struct store_cdr_loader *l)
+{
+    int n = l->grouped;
+    l->grouped = 0;
+    if (n == CDR_GROUP) {
+        struct store_stmt *s = l->insert_group;
+        stmt_reset(s);
+        for (int k = 0; k < n; k++)
+            bind_record(s, k, l->group_file[k], l->group_seq[k], &l->group[k]);
+        return stmt_step(s) == STMT_DONE ? CORE_OK : store_fail(l->st);
+    }
+    for (int k = 0; k < n; k++) {
+        struct store_stmt *s = l->insert;
+        stmt_reset(s);
+        bind_record(s, 0, l->group_file[k], l->group_seq[k], &l->group[k]);
+        if (stmt_step(s) != STMT_DONE)
+            return store_fail(l->st);
+    }
+    return CORE_OK;
+}
+
 int store_cdr_loader_add(struct store_cdr_loader *l, const struct core_cdr *r)
 {
     char day[CORE_CDR_DAY_LEN + 1];
@@ -343,32 +406,15 @@ int store_cdr_loader_add(struct store_cdr_loader *l, const struct core_cdr *r)
     if (l->st->engine->copy_begin) {
         if ((rc = copy_row(l, f, r)))
             return rc;
-        f->records++;
-        l->spans[f->span].to = f->records;
-        l->pending++;
-        return CORE_OK;
+    } else {
+        /* A copy: the caller's record may change before the group goes. */
+        int k = l->grouped++;
+        l->group[k] = *r;
+        l->group_file[k] = f->id;
+        l->group_seq[k] = f->records + 1;
+        if (l->grouped == CDR_GROUP && (rc = group_flush(l)))
+            return rc;
     }
-    struct store_stmt *s = l->insert;
-    stmt_reset(s);
-    stmt_bind_int64(s, 1, f->id);
-    stmt_bind_int64(s, 2, f->records + 1);
-    stmt_bind_text_ref(s, 3, r->call_time);
-    bind_opt_ref(s, 4, r->answer_time);
-    bind_opt_ref(s, 5, r->end_time);
-    stmt_bind_int(s, 6, r->completed);
-    bind_opt_ref(s, 7, r->service);
-    bind_opt_ref(s, 8, r->received);
-    bind_opt_ref(s, 9, r->caller);
-    bind_opt_ref(s, 10, r->callee);
-    bind_opt_ref(s, 11, r->transferrer);
-    bind_opt_ref(s, 12, r->disconnect_type);
-    bind_opt_ref(s, 13, r->disconnector);
-    if (r->cause == CORE_CDR_CAUSE_NONE)
-        stmt_bind_null(s, 14);
-    else
-        stmt_bind_int(s, 14, r->cause);
-    if (stmt_step(s) != STMT_DONE)
-        return store_fail(l->st);
     f->records++;
     l->spans[f->span].to = f->records;
     l->pending++;
@@ -383,6 +429,8 @@ long store_cdr_loader_pending(const struct store_cdr_loader *l)
 int store_cdr_loader_checkpoint(struct store_cdr_loader *l)
 {
     int stopped = copy_stop(l);
+    if (!stopped)
+        stopped = group_flush(l);
     if (stopped)
         return stopped;
     for (size_t i = 0; i < l->count; i++) {
@@ -421,6 +469,7 @@ int store_cdr_loader_finish(struct store_cdr_loader *l, int *files)
 int store_cdr_loader_undo(struct store_cdr_loader *l)
 {
     copy_stop(l); /* a failed chunk: its rows are rolled back anyway */
+    l->grouped = 0;
     struct store_stmt *del = store_prepare(l->st, "DELETE FROM cdr WHERE file_id = ?1"
                                                   " AND seq > ?2 AND seq <= ?3");
     /* The count is the highest sequence number left, so that the next

@@ -544,12 +544,13 @@ int store_cdr_file_find(struct store *st, int64_t site_id, const char *day, int 
 
 /* Appends records inside the caller's transaction: each goes to the last
  * part of its day, a new part starting at 40,000.  Statements are
- * prepared once.  A long load is written in chunks: the caller commits
- * after store_cdr_loader_checkpoint (which writes the files' counts) and
- * begins the next transaction, so that other sessions write in between;
- * store_cdr_loader_undo takes every record of this load out again (in
- * the caller's transaction) when a later part of its file is refused.
- * The actor's strings must outlive the loader. */
+ * prepared once; records may wait in the loader (a copy) to be written
+ * with the next ones, so a store error may come from an earlier record's
+ * write, and every record is written by the checkpoint.  A long load is written in chunks: the
+ * caller commits after store_cdr_loader_checkpoint (which writes the files' counts) and begins the
+ * next transaction, so that other sessions write in between; store_cdr_loader_undo takes every
+ * record of this load out again (in the caller's transaction) when a later part of its file is
+ * refused. The actor's strings must outlive the loader. */
 struct store_cdr_loader;
 int store_cdr_loader_open(struct store *st, int64_t site_id, const struct store_actor *who,
                           struct store_cdr_loader **out);
