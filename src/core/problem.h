@@ -125,6 +125,7 @@ enum core_code {
     E_EXT_NO_MOBILE = 613,
     E_STORAGE = 901,
     E_NO_MEMORY = 902,
+    E_HASH_FAILED = 903, /* a bulk import's web passwords: a worker failed or died */
 };
 
 /* What kind of value a numbering-plan entry is; names it in messages. */

@@ -162,7 +162,7 @@ static void bulk_free(struct bulk *b)
     for (size_t i = 0; i < b->nrows; i++)
         free(b->rows[i].f[0]);
     free(b->rows);
-    free(b->hashes);
+    bulk_hash_free(b);
     free(b->exts);
     free(b->by_sip);
     free(b->by_web);

@@ -43,7 +43,8 @@ struct bulk {
     struct store_bulk_guard guard;           /* the site's extensions as checked */
     char (*admins)[CORE_ADMIN_NAME_MAX + 1]; /* sorted: web users may not take these names */
     size_t nadmins;
-    char *hashes;             /* the web password hashes, taken when applying */
+    char *hashes; /* the web password hashes (bulk_hash.c's mapping) */
+    size_t hashes_len;
     size_t max_rows;          /* more rows than a site holds is refused as read */
     struct core_problem over; /* the row past max_rows, where reading stopped */
     bool over_capacity;       /* reading stopped there: the capacity is not judged again */
@@ -62,7 +63,10 @@ void bulk_progress(struct bulk *b, int phase, long done, long total);
 int bulk_check(struct store *st, int64_t site_id, struct bulk *b);
 /* Orders problems as the user reads a file: by row, then column. */
 int bulk_by_row_then_column(const void *a, const void *b);
-/* bulk_hash.c: the web passwords of new profiles, on every core. */
-int bulk_hash_passwords(struct bulk *b, int threads);
+/* bulk_hash.c: the web passwords of new profiles, on every core (the
+ * caller and workers-1 forked processes); E_HASH_FAILED if one failed or
+ * a worker died.  bulk_hash_free zeroes and unmaps the hashes. */
+int bulk_hash_passwords(struct bulk *b, int workers);
+void bulk_hash_free(struct bulk *b);
 
 #endif
