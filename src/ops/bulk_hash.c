@@ -10,7 +10,9 @@
  * reports progress; each worker takes rows from a counter in a shared
  * anonymous mapping, writes the hashes there and _exits.  A worker calls
  * nothing but libxcrypt (getrandom, mmap, munmap), which is safe after
- * fork; none of kasconctl, kascon or a kascond session runs other threads. */
+ * fork; none of kasconctl, kascon or a kascond session runs other threads
+ * while importing (the call-record loader's reader thread lives only
+ * within a load). */
 #include <config.h>
 
 #include <errno.h>
