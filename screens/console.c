@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "i18n.h"
@@ -28,13 +29,54 @@ void scr_enter_session(void)
                      (void *)(c->session.is_user ? &scr_user_main_menu : &scr_main_menu));
 }
 
+/* The audit row of a login judged on a read (ops_login_record), written
+ * once its first screen is drawn and before any key is taken: the write
+ * may wait for an import's apply phase, the screen does not.  If the row
+ * cannot be written the login has not taken effect: the console says so
+ * and returns to the login screen. */
+static void record_login(void *ctx)
+{
+    (void)ctx;
+    struct scr_console *c = scr_console();
+    int rc = ops_login_record(scr_ops(), &c->session);
+    if (!rc)
+        return;
+    syslog(LOG_AUTH | LOG_ERR, "Login of %s from console not recorded in the audit log: %s",
+           c->session.admin.name, store_errmsg(c->st));
+    struct core_problem p;
+    core_problem_set(&p, rc, NULL);
+    char problem[512], text[768];
+    scr_format_problem(&p, problem, sizeof problem);
+    snprintf(text, sizeof text,
+             _("The login could not be written to the audit log, so it has not taken effect (%s)."
+               " Log in again."),
+             problem);
+    tui_message(_("Log in"), text);
+    scr_lock_release_all();
+    c->logged_in = false;
+    memset(&c->session, 0, sizeof c->session);
+    tui_reset_to(&scr_login_screen, NULL);
+}
+
+void scr_login_recorded_later(void)
+{
+    tui_after_paint(record_login, NULL);
+}
+
 /* The end of a login: its locks go and, on a local terminal, the logout
- * is audited (over SSH the server audits the end of the connection). */
+ * is audited (over SSH the server audits the end of the connection).  A
+ * login that ends before its first screen was drawn is recorded first. */
 static void end_session(void)
 {
     struct scr_console *c = scr_console();
     scr_lock_release_all();
-    if (c->logged_in && !c->opts->preauth_user)
+    bool recorded = true;
+    if (c->session.record_pending && ops_login_record(scr_ops(), &c->session)) {
+        recorded = false;
+        syslog(LOG_AUTH | LOG_ERR, "Login of %s from console not recorded in the audit log: %s",
+               c->session.admin.name, store_errmsg(c->st));
+    }
+    if (c->logged_in && recorded && !c->opts->preauth_user)
         ops_logout(scr_ops(), NULL);
     c->logged_in = false;
 }

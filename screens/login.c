@@ -55,7 +55,8 @@ static void submit(void *ctx, struct tui_form *form)
     struct ops_login_request req = {.domain = tui_form_value(form, F_DOMAIN),
                                     .user = tui_form_value(form, F_USER),
                                     .password = tui_form_value(form, F_PASSWORD),
-                                    .source = c->opts->source};
+                                    .source = c->opts->source,
+                                    .defer_record = true};
     int rc = ops_login(scr_ops(), &req, &c->session);
     /* The password never stays in the form, whatever happened. */
     tui_form_set_value(form, F_PASSWORD, "");
@@ -72,6 +73,8 @@ static void submit(void *ctx, struct tui_form *form)
         return;
     }
     tui_result_clear();
+    if (c->session.record_pending)
+        scr_login_recorded_later();
     scr_enter_session();
 }
 

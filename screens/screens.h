@@ -30,6 +30,9 @@ struct scr_console {
 };
 
 struct scr_console *scr_console(void);
+/* A login judged on a read (session.record_pending): its audit row is
+ * written once the first screen is drawn (console.c). */
+void scr_login_recorded_later(void);
 /* The context of this console's operations: its store, and once logged
  * in, the site, the administrator (or user) and the console's locks. */
 const struct ops_ctx *scr_ops(void);

@@ -215,6 +215,10 @@ struct ops_session {
     bool auto_unlocked;       /* a lock lifted by 自動ロック解除 at this attempt */
     struct store_actor actor; /* points into admin.name and source */
     char source[64];
+    /* A success judged on a read whose audit row is still to be written
+     * (ops_login_record): see ops_login_request.defer_record. */
+    bool record_pending;
+    char record_action[40];
 };
 /* Who asks to log in, with what.  Over SSH `address` is the client's
  * address: the audit source, and checked against the site's trusted
@@ -228,9 +232,24 @@ struct ops_login_request {
     const char *key;      /* ops_login_key */
     const char *address;
     const char *source;
+    /* The caller writes the audit row of a plain success itself, with
+     * ops_login_record, once its first screen is drawn and before it takes
+     * any input (doc/design.md, "Login").  Only a success of an account
+     * with no failed attempts and no lock is left so (session->
+     * record_pending): it changes nothing but the audit, so it needs no
+     * write lock to be judged.  Every other outcome (failures, refusals,
+     * a success that resets a count or lifts a lock) is written before
+     * ops_login returns, as without this flag, so a failure always
+     * counts before the next attempt is judged. */
+    bool defer_record;
 };
 int ops_login(const struct ops_ctx *ctx, const struct ops_login_request *req,
               struct ops_session *session);
+/* Writes the audit row of a login left to record (session->record_pending;
+ * nothing to do otherwise), in one write transaction that waits for the
+ * write lock as any write does.  If it fails the login has not taken
+ * effect: the caller tells the user and ends the session. */
+int ops_login_record(const struct ops_ctx *ctx, struct ops_session *session);
 /* A session for a user the SSH server has authenticated already. */
 int ops_session_load(const struct ops_ctx *ctx, const char *domain, const char *user,
                      const char *source, struct ops_session *session);

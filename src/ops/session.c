@@ -77,6 +77,25 @@ static bool has_control(const char *s)
     return false;
 }
 
+/* インターネットアクセス規制: whether the site lets this address log in. */
+static bool network_allows(const struct ops_session *session, const char *address)
+{
+    bool restricted = session->is_user ? session->site.restrict_user : session->site.restrict_admin;
+    return !address || !restricted ||
+           core_cidr_list_contains(session->site.trusted_networks, address);
+}
+
+static int login_succeeded(struct ops_session *session, int64_t now)
+{
+    session->outcome = OPS_LOGIN_OK;
+    session->must_change =
+        !session->is_user && core_password_expired(session->admin.pw_changed_at,
+                                                   session->site.password_max_age_days, now);
+    session->actor.name = session->admin.name;
+    session->actor.source = session->source;
+    return CORE_OK;
+}
+
 /* A password login when in->password is not NULL, else a key login. */
 static int login_common(struct store *st, const struct ops_login_request *in,
                         struct ops_session *session)
@@ -117,6 +136,19 @@ static int login_common(struct store *st, const struct ops_login_request *in,
      * below as a wrong one. */
     bool clean = !in->password || !has_control(in->password);
     good = good && clean;
+    if (in->defer_record && good && lock.failures == 0 && lock.locked_at == 0 &&
+        network_allows(session, in->address)) {
+        /* A success that changes nothing but the audit: judged on the
+         * snapshot, where it takes its place among the attempts (a failure
+         * committed before it would show in lock.failures; one committed
+         * after it counts from zero either way).  Its audit row is written
+         * by the caller (ops_login_record), not under the write lock a
+         * long import may hold now.  doc/design.md, "Login". */
+        session->record_pending = true;
+        snprintf(session->record_action, sizeof session->record_action, "%s%s",
+                 session->is_user ? "user." : "", in->password ? "login" : "login.publickey");
+        return login_succeeded(session, now);
+    }
     if ((rc = store_begin(st)))
         return rc;
     if (find_account(st, in->domain, user, session, &lock) != CORE_OK) {
@@ -131,9 +163,7 @@ static int login_common(struct store *st, const struct ops_login_request *in,
     session->auto_unlocked = was_locked && allowed;
     /* インターネットアクセス規制: outside the trusted networks nothing is judged
      * and nothing is counted; the reply is the same as for a wrong password. */
-    bool restricted = session->is_user ? session->site.restrict_user : session->site.restrict_admin;
-    bool network_ok = !in->address || !restricted ||
-                      core_cidr_list_contains(session->site.trusted_networks, in->address);
+    bool network_ok = network_allows(session, in->address);
     struct store_actor actor = {admin->name, session->source};
     const char *event = NULL;
     if (!network_ok) {
@@ -177,12 +207,27 @@ static int login_common(struct store *st, const struct ops_login_request *in,
         return rc;
     if (session->outcome != OPS_LOGIN_OK)
         return E_LOGIN_FAILED;
-    session->must_change =
-        !session->is_user &&
-        core_password_expired(admin->pw_changed_at, session->site.password_max_age_days, now);
-    session->actor.name = session->admin.name;
-    session->actor.source = session->source;
-    return CORE_OK;
+    return login_succeeded(session, now);
+}
+
+int ops_login_record(const struct ops_ctx *ctx, struct ops_session *session)
+{
+    if (!session->record_pending)
+        return CORE_OK;
+    struct store *st = ctx->st;
+    struct store_actor actor = {session->admin.name, session->source};
+    int rc = store_begin(st);
+    if (rc)
+        return rc;
+    rc = store_audit(st, session->site.id, &actor, session->record_action, session->admin.name,
+                     NULL, session->source);
+    if (!rc)
+        rc = store_commit(st);
+    else
+        store_rollback(st);
+    if (!rc)
+        session->record_pending = false;
+    return rc;
 }
 
 int ops_session_load(const struct ops_ctx *ctx, const char *domain, const char *user,

@@ -17,6 +17,8 @@ static struct {
     bool quit;
     const struct tui_screen *pending;
     void *pending_arg;
+    void (*after_paint)(void *ctx);
+    void *after_paint_ctx;
 } app;
 
 int tui_init(void)
@@ -48,6 +50,12 @@ void tui_shutdown(void)
         delscreen(app.term);
         app.term = NULL;
     }
+}
+
+void tui_after_paint(void (*fn)(void *ctx), void *ctx)
+{
+    app.after_paint = fn;
+    app.after_paint_ctx = ctx;
 }
 
 void tui_quit(void)
@@ -155,6 +163,14 @@ void tui_run(void)
             break;
         tui_paint_stack();
         tui_refresh();
+        if (app.after_paint) {
+            /* Once, on the screen just drawn, before any key is read. */
+            void (*fn)(void *ctx) = app.after_paint;
+            app.after_paint = NULL;
+            fn(app.after_paint_ctx);
+            apply_reset();
+            continue;
+        }
         dispatch(tui_read_key());
         apply_reset();
     }

@@ -130,6 +130,9 @@ void tui_set_subtitle(const char *text);
 /* Calls fn every ms milliseconds while waiting for keys (lock leases);
  * ms <= 0 switches it off. */
 void tui_set_idle(int ms, void (*fn)(void *ctx), void *ctx);
+/* Calls fn once, after the next paint reaches the terminal and before the
+ * next key is read (work that must not delay the first screen). */
+void tui_after_paint(void (*fn)(void *ctx), void *ctx);
 /* Seconds since the user last typed or clicked (for idle timeouts). */
 double tui_idle_seconds(void);
 /* Where the terminal cursor goes after this draw (editable fields). */
