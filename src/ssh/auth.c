@@ -51,6 +51,31 @@ void session_close_store(struct session *s)
     s->st = NULL;
 }
 
+/* The audit row of a login judged on a read: written by this process,
+ * which outlives the console, once the console's first screen has gone
+ * out (session.c), before a command, SFTP or scp runs, or at the end of
+ * a connection that got no further.  The store is opened for it and
+ * closed again: the console and commands are forked from this process
+ * and must inherit no connection. */
+bool session_record_login(struct session *s)
+{
+    if (!s->login.record_pending)
+        return true;
+    int rc = E_STORAGE;
+    if (session_open_store(s))
+        rc = ops_login_record(&(struct ops_ctx){.st = s->st}, &s->login);
+    if (rc) {
+        sshd_log(LOG_AUTH | LOG_ERR,
+                 "Login of %s from %s port %d not recorded in the audit log: %s; session ended",
+                 s->login.admin.name, s->peer->addr, s->peer->port,
+                 s->st ? store_errmsg(s->st) : "cannot open the database");
+        s->login.record_pending = false;
+        s->record_failed = true;
+    }
+    session_close_store(s);
+    return rc == CORE_OK;
+}
+
 static void pad_failure(const struct timespec *start)
 {
     struct timespec until = *start;
@@ -161,11 +186,13 @@ static bool judge_password(struct session *s, const char *method, const char *fu
     split_user(full_user ? full_user : "", user, sizeof user, domain, sizeof domain);
     int rc = E_STORAGE;
     if (session_open_store(s))
-        rc = ops_login(
-            &(struct ops_ctx){.st = s->st},
-            &(struct ops_login_request){
-                .domain = domain, .user = user, .password = password, .address = s->peer->addr},
-            &s->login);
+        rc = ops_login(&(struct ops_ctx){.st = s->st},
+                       &(struct ops_login_request){.domain = domain,
+                                                   .user = user,
+                                                   .password = password,
+                                                   .address = s->peer->addr,
+                                                   .defer_record = true},
+                       &s->login);
     if (rc == CORE_OK) {
         log_outcome(s, method, full_user, NULL);
         note_authenticated(s);
@@ -235,11 +262,13 @@ int session_auth_pubkey(ssh_session ssh, const char *full_user, struct ssh_key_s
         return SSH_AUTH_DENIED;
     char fp[128];
     key_fingerprint(pubkey, fp, sizeof fp);
-    int rc =
-        ops_login_key(&(struct ops_ctx){.st = s->st},
-                      &(struct ops_login_request){
-                          .domain = domain, .user = user, .key = key, .address = s->peer->addr},
-                      &s->login);
+    int rc = ops_login_key(&(struct ops_ctx){.st = s->st},
+                           &(struct ops_login_request){.domain = domain,
+                                                       .user = user,
+                                                       .key = key,
+                                                       .address = s->peer->addr,
+                                                       .defer_record = true},
+                           &s->login);
     if (rc == CORE_OK || rc == E_LOGIN_FAILED)
         log_outcome(s, "publickey", full_user, fp);
     if (rc == CORE_OK) {

@@ -99,6 +99,10 @@ static int on_pty_output(socket_t fd, int revents, void *userdata)
         }
         if (n > 0 && s->channel && ssh_channel_write(s->channel, out, (uint32_t)n) == SSH_ERROR)
             s->closed = true;
+        s->console_bytes += (unsigned long)(n > 0 ? n : 0);
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        s->console_last = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
         return 0;
     }
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
@@ -107,6 +111,8 @@ static int on_pty_output(socket_t fd, int revents, void *userdata)
     s->console_gone = true;
     return 0;
 }
+
+static void to_console(struct session *s, const void *data, uint32_t len);
 
 static int on_channel_data(ssh_session ssh, ssh_channel channel, void *data, uint32_t len,
                            int is_stderr, void *userdata)
@@ -121,13 +127,36 @@ static int on_channel_data(ssh_session ssh, ssh_channel channel, void *data, uin
         return session_exec_input(s, data, len);
     if (s->master < 0)
         return (int)len; /* no console yet: typed-ahead bytes are dropped */
+    if (s->login.record_pending) {
+        /* Keys for the console wait until its login is in the audit log;
+         * what does not fit here waits in libssh's buffer. */
+        size_t take = sizeof s->held - s->held_len < len ? sizeof s->held - s->held_len : len;
+        memcpy(s->held + s->held_len, data, take);
+        s->held_len += take;
+        return (int)take;
+    }
+    to_console(s, data, len);
+    return (int)len;
+}
+
+void session_release_input(struct session *s)
+{
+    size_t n = s->held_len;
+    s->held_len = 0;
+    if (n && s->master >= 0)
+        to_console(s, s->held, (uint32_t)n);
+}
+
+/* Writes what the client typed to the console's terminal. */
+static void to_console(struct session *s, const void *data, uint32_t len)
+{
     const char *p = data;
     uint32_t left = len;
     char *conv = NULL;
     if (relay_conv_active(&s->from_term)) {
         size_t size = 2 * (size_t)len + 16;
         if (!(conv = malloc(size)))
-            return (int)len;
+            return;
         left = (uint32_t)relay_conv_run(&s->from_term, data, len, conv, size);
         p = conv;
     }
@@ -147,7 +176,6 @@ static int on_channel_data(ssh_session ssh, ssh_channel channel, void *data, uin
         }
     }
     free(conv);
-    return (int)len;
 }
 
 /* The client's terminal size, clamped to what the console draws on

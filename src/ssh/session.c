@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "i18n.h"
 #include "ssh/log.h"
 #include "ssh/session.h"
 
@@ -94,11 +95,48 @@ static void end_console(struct session *s, int *status)
     s->console = 0;
 }
 
+/* The console's first screen is out when it has written something and
+ * then nothing for a moment (it waits for a key). */
+#define FIRST_SCREEN_QUIET 0.02
+
+static bool first_screen_out(const struct session *s)
+{
+    if (!s->shell || !s->console_bytes)
+        return false;
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9 - s->console_last >= FIRST_SCREEN_QUIET;
+}
+
+/* A login whose audit row cannot be written has not taken effect: the
+ * console (if any) ends, its last output (the terminal's reset) goes to
+ * the client, then why the session ends. */
+static void end_unrecorded(struct session *s, int *status)
+{
+    if (s->console > 0) {
+        end_console(s, status);
+        char buf[8192];
+        ssize_t n;
+        while ((n = read(s->master, buf, sizeof buf)) > 0)
+            ssh_channel_write(s->channel, buf, (uint32_t)n);
+    }
+    char msg[512];
+    snprintf(msg, sizeof msg, "%s%s\r\n", s->shell ? "\r\n" : "",
+             _("kascond: the login could not be written to the audit log, so the session ends;"
+               " try again later."));
+    ssh_channel_write_stderr(s->channel, msg, (uint32_t)strlen(msg));
+    end_channel(s, 1);
+}
+
 /* Leases of a session that ended, however it ended, are released now
- * rather than left to expire; the logout is audited. */
+ * rather than left to expire; the logout is audited.  A login that never
+ * got as far as its first screen or command is recorded first. */
 static void finish(struct session *s)
 {
-    if (!s->authenticated || !session_open_store(s))
+    if (!s->authenticated)
+        return;
+    session_record_login(s);
+    if (s->record_failed || !session_open_store(s))
         return;
     struct ops_ctx ctx = {.st = s->st,
                           .site_id = s->login.site.id,
@@ -164,9 +202,22 @@ int sshd_session_run(ssh_bind bind, const struct sshd_peer *peer, const struct s
                      peer->addr, peer->port);
             break;
         }
-        ssh_event_dopoll(s.event, 1000);
+        /* While a login's audit row waits for the console's first screen,
+         * the loop looks every few milliseconds for the console's pause. */
+        ssh_event_dopoll(s.event, s.login.record_pending && s.console_bytes ? 10 : 1000);
         if (!ssh_is_connected(s.ssh))
             break;
+        if (s.login.record_pending && (s.sftp || s.scp || s.exec || first_screen_out(&s))) {
+            /* The row is written once the screen is on its way, and before
+             * the console, a command or a file transfer takes any input. */
+            if (s.shell)
+                ssh_blocking_flush(s.ssh, 1000);
+            if (!session_record_login(&s)) {
+                end_unrecorded(&s, &status);
+                break;
+            }
+            session_release_input(&s);
+        }
         if (s.sftp) {
             char who[CORE_ADMIN_NAME_MAX + CORE_DOMAIN_MAX + 2];
             snprintf(who, sizeof who, "%s@%s", s.login.admin.name, s.login.site.domain);

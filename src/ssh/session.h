@@ -71,6 +71,14 @@ struct session {
     int master;
     pid_t console;
     bool console_gone;
+    /* A login judged on a read whose audit row is still to be written
+     * (login.record_pending): the console's output so far, and what the
+     * client typed meanwhile, given to the console once the row is in. */
+    unsigned long console_bytes;
+    double console_last; /* when the console last wrote (monotonic seconds) */
+    char held[4096];
+    size_t held_len;
+    bool record_failed;
     bool closed;
     char lock_session[64];
 };
@@ -78,6 +86,9 @@ struct session {
 /* auth.c: the store is open during authentication only. */
 bool session_open_store(struct session *s);
 void session_close_store(struct session *s);
+/* Writes the audit row of a login judged on a read (ops_login_record),
+ * if one is due; false, after logging it, when it cannot be written. */
+bool session_record_login(struct session *s);
 int session_auth_password(ssh_session ssh, const char *user, const char *password, void *userdata);
 int session_auth_pubkey(ssh_session ssh, const char *full_user, struct ssh_key_struct *pubkey,
                         char signature_state, void *userdata);
@@ -86,6 +97,8 @@ int session_on_message(ssh_session ssh, ssh_message msg, void *userdata);
 
 /* channel.c */
 ssh_channel session_channel_open(ssh_session ssh, void *userdata);
+/* Gives the console what the client typed while its login was recorded. */
+void session_release_input(struct session *s);
 
 /* child.c: the locale variables a client may send (SendEnv), kept in
  * s->lang in this order. */
