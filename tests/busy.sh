@@ -3,16 +3,20 @@
 # Readers and logins are never blocked by a long write: while a bulk import
 # and a call-record load of several day files run, administrators log in
 # over SSH (console and exec) and list extensions with kasconctl; none of
-# them fails, and both long writes complete.
+# them fails, every login is in the audit log, and both long writes
+# complete.  With the write lock held (as an import's apply phase holds
+# it), a console login still reaches its main menu; its audit row follows
+# once the lock is free.  Wrong passwords that race an import lock the
+# account after exactly three.
 . "${top_srcdir:-.}/tests/lib.sh"
 MAIN_MENU_TEXT=${MAIN_MENU_TEXT-Main menu}
 
 needs ssh sshpass tmux
 
 TMUX_SOCKET="kascon-busy-$$"
-import_pid= load_pid=
+import_pid= load_pid= hold_pid=
 at_exit 'tmux -L "$TMUX_SOCKET" kill-server 2>/dev/null'
-at_exit 'for p in $import_pid $load_pid; do kill $p 2>/dev/null && wait $p 2>/dev/null; done'
+at_exit 'for p in $import_pid $load_pid $hold_pid; do kill $p 2>/dev/null && wait $p 2>/dev/null; done'
 time_bound 900
 
 running() { kill -0 "$1" 2>/dev/null; }
@@ -69,6 +73,10 @@ done
 echo "# $rounds rounds of ssh ext list and kasconctl ext list during the writes"
 check "every ssh login and list during the writes succeeds ($rounds rounds)" test "$failures" = 0
 check "the console over ssh reaches its main menu" wait_for 60 pane_has "$MAIN_MENU_TEXT"
+logins() { q "select count(*) from audit where action = '$1' and actor = '$2'"; }
+logins_are() { [ "$(logins login admin)" = "$1" ]; }
+check "every login is in the audit log (console and $rounds commands)" \
+  wait_for 60 logins_are $((rounds + 1))
 wait "$import_pid"; import_rc=$?; import_pid=
 wait "$load_pid"; load_rc=$?; load_pid=
 check "the import completes" test "$import_rc" = 0
@@ -78,4 +86,59 @@ check "the call-record load completes" test "$load_rc" = 0
 [ "$load_rc" = 0 ] || { echo "# cdr load: exit status $load_rc"; sed 's/^/# cdr load: /' "$TMP/load.err"; }
 check "... every record, in five days" \
   test "$(q 'select count(distinct day), sum(records) from cdr_files')" = "5|$RECORDS"
+
+# The write lock held as an import's apply phase holds it, by a process
+# that keeps a BEGIN IMMEDIATE open until its standard input ends.
+before=$(logins login admin)
+mkfifo "$TMP/hold"
+python3 -c 'import sqlite3, sys
+c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=60)
+c.execute("BEGIN IMMEDIATE")
+print("held", flush=True)
+sys.stdin.read()
+c.execute("ROLLBACK")' "$KASCON_DB" <"$TMP/hold" >"$TMP/hold.out" 2>&1 &
+hold_pid=$!
+exec 7>"$TMP/hold"
+held() { grep -qx held "$TMP/hold.out"; }
+check "a writer holds the write lock" wait_for 60 held
+lists() { "$KASCONCTL" ext list "$DOMAIN" >"$TMP/held-list.out" && grep -q '^2000	' "$TMP/held-list.out"; }
+check "... kasconctl ext list answers meanwhile" lists
+held_has() { tmux -L "$TMUX_SOCKET" capture-pane -p -t held | grep -qF -- "$1"; }
+tmux -L "$TMUX_SOCKET" new-session -d -s held -x 80 -y 24 \
+  "sshpass -p $PW ssh ${SSH_OPTS[*]} -p $PORT -tt admin@$DOMAIN@127.0.0.1; sleep 60"
+check "... a password login over ssh reaches the console's main menu meanwhile" \
+  wait_for 60 held_has "$MAIN_MENU_TEXT"
+check "... its audit row waits for the lock" logins_are "$before"
+exec 7>&-
+wait "$hold_pid"; hold_pid=
+check "once the lock is free, the login is in the audit log" wait_for 60 logins_are $((before + 1))
+
+# Five wrong passwords for one administrator, racing an import into
+# another site: exactly three count, the third locks the account, and the
+# right password is refused after them.
+echo "$PW" | "$KASCONCTL" admin add "$DOMAIN" flood >/dev/null
+"$KASCONCTL" site add osaka.example.jp --capacity "$ROWS" >/dev/null
+# shellcheck disable=SC2046
+"$KASCONCTL" line add osaka.example.jp $(seq -f '080%08.0f' 0 $((ROWS - 1))) >/dev/null
+awk -v n="$ROWS" 'BEGIN { for (i = 0; i < n; i++)
+  printf "3%06d,080%08d,0000000000,,,0,0,o%06d,pw%06d,0\r\n", i, i, i, i }' >"$TMP/osaka.csv"
+"$KASCONCTL" ext import osaka.example.jp "$TMP/osaka.csv" >"$TMP/import2.out" 2>&1 &
+import_pid=$!
+flood=()
+for i in 1 2 3 4 5; do
+  timeout 120 sshpass -p "wrong$i" ssh "${SSH_OPTS[@]}" -p "$PORT" "flood@$DOMAIN@127.0.0.1" true \
+    </dev/null >/dev/null 2>&1 &
+  flood+=($!)
+done
+wait "${flood[@]}"
+wait "$import_pid"; import_rc=$?; import_pid=
+check "the second import completes" test "$import_rc" = 0
+check "five racing wrong passwords: two failures, the lock, two refusals" test \
+  "$(logins login.fail flood)/$(logins login.lock flood)/$(logins login.refused_locked flood)" = 2/1/2
+check "... the account is locked after exactly three" \
+  test "$(q "select failures, locked_at > 0 from admins where name = 'flood'")" = "3|1"
+timeout 60 sshpass -p "$PW" ssh "${SSH_OPTS[@]}" -p "$PORT" "flood@$DOMAIN@127.0.0.1" true \
+  </dev/null >/dev/null 2>&1
+check "... the right password is refused after them" \
+  test "$(logins login flood)/$(logins login.refused_locked flood)" = 0/3
 done_testing
