@@ -18,8 +18,11 @@ static inline double bench_now(void)
 }
 
 /* One row of the table (bench/run.py collects the lines starting "@row"):
- * what is measured, kascon's figure, the reference measured in the same
- * run, the ratio kascon / reference, and the target for that ratio. */
+ * what is measured (naming numerator and denominator: "X: kascon's / the
+ * reference's"), kascon's figure, the reference measured in the same run,
+ * the ratio kascon / reference, and the target.  A target in x ("<= 1.3x")
+ * is for the ratio; one in units is for kascon's own figure and names it
+ * ("worst < 1 s"), or, with no reference (0), stands alone ("< 20 ms"). */
 static inline void bench_row(const char *measure, double kascon, double reference, const char *unit,
                              const char *target)
 {

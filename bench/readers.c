@@ -2,18 +2,26 @@
 /* Benchmark: readers and logins while a bulk import runs.  A 10-column
  * 一括登録 of 100,000 rows (the largest legal site; every web password
  * hashed) runs in one process; meanwhile two others, as a console and a
- * login would, each with its own connection opened for every try:
+ * login would, each with its own connections opened for every try:
  *
  *   list    opens the database, reads the registered total and the first
  *           page (50 rows) of the extension list, closes it;
- *   login   opens the database and logs an administrator in with a
- *           password (yescrypt, and the audited write of the outcome).
+ *   login   what kascond does from a password to the console's first
+ *           screen: the connection's process opens the database, logs an
+ *           administrator in (yescrypt; ops_login with defer_record, as
+ *           auth.c asks) and reads the terminal setting, closes it; the
+ *           console's process opens the database and loads the session.
+ *           That is the time a user waits.  Then, as kascond does once
+ *           the screen is out, the login's audit row is written
+ *           (ops_login_record), timed on its own: it may wait for the
+ *           import's apply phase, and a try whose row fails is a failure.
  *
  * Every try from the start of the import to its end is timed; the table
- * shows the worst of them (targets: a list within 100 ms, a login within
- * 1 s) against the median of the same operation with nothing running, in
- * the same run.  The worst try that overlapped the import's apply phase
- * (the only part that holds the write lock) is printed too.
+ * shows the worst of them against the median of the same operation with
+ * nothing running, measured in the same run, and the target for the
+ * worst (a list within 100 ms, a login within 1 s).  The worst try that
+ * overlapped the import's apply phase (the only part that holds the
+ * write lock) is printed too.
  *
  * The site has a page of profiles before the import, which fills it to
  * its largest legal size (100,000: an import of 99,950 rows).
@@ -54,20 +62,45 @@ static double list_once(const char *db, int64_t site_id)
     return rc ? -1 : (bench_now() - t0) * 1e3;
 }
 
-static double login_once(const char *db)
+/* One login as kascond makes it; returns the milliseconds to the first
+ * screen (-1: failed) and sets *record_ms to the audit row's write after
+ * it. */
+static double login_once(const char *db, double *record_ms)
 {
     double t0 = bench_now();
     struct store *st;
-    int rc = store_open(db, &st);
     struct ops_session session;
+    int enc = 0;
+    /* The connection's process: authentication (auth.c). */
+    int rc = store_open(db, &st);
     if (!rc)
-        rc = ops_login(
-            &(struct ops_ctx){.st = st},
-            &(struct ops_login_request){
-                .domain = DOMAIN, .user = "admin", .password = PASSWORD, .source = "bench"},
-            &session);
+        rc = ops_login(&(struct ops_ctx){.st = st},
+                       &(struct ops_login_request){.domain = DOMAIN,
+                                                   .user = "admin",
+                                                   .password = PASSWORD,
+                                                   .address = "127.0.0.1",
+                                                   .defer_record = true},
+                       &session);
+    if (!rc)
+        rc = ops_terminal_encoding_get(&(struct ops_ctx){.st = st, .site_id = session.site.id},
+                                       false, session.admin.name, &enc);
     store_close(st);
-    return rc ? -1 : (bench_now() - t0) * 1e3;
+    /* The console's process, up to its first screen (screens/console.c). */
+    struct ops_session loaded;
+    if (!rc)
+        rc = store_open(db, &st);
+    if (!rc)
+        rc = ops_session_load(&(struct ops_ctx){.st = st}, DOMAIN, "admin", "127.0.0.1", &loaded);
+    store_close(st);
+    double t1 = bench_now();
+    /* The connection's process again, once the screen is out. */
+    if (!rc)
+        rc = store_open(db, &st);
+    if (!rc)
+        rc = ops_login_record(&(struct ops_ctx){.st = st}, &session);
+    store_close(st);
+    *record_ms = (bench_now() - t1) * 1e3;
+    return rc ? -1 : (t1 - t0) * 1e3;
 }
 
 static int set_up(const char *db, const char *csv, long rows, int64_t *site_id)
@@ -156,14 +189,15 @@ static int import_child(const char *db, const char *csv, int64_t site_id)
 struct
 try {
     double start, ms; /* ms < 0: failed */
+    double record_ms; /* a login's audit row, after the first screen */
 };
 
 /* Runs `what` until `stop` says so; the tries go to the pipe `fd`. */
 static void sample(const char *db, int64_t site_id, bool login, int fd, volatile sig_atomic_t *stop)
 {
     while (!*stop) {
-        struct try t = {bench_now(), 0};
-        t.ms = login ? login_once(db) : list_once(db, site_id);
+        struct try t = {bench_now(), 0, 0};
+        t.ms = login ? login_once(db, &t.record_ms) : list_once(db, site_id);
         if (write(fd, &t, sizeof t) != (ssize_t)sizeof t)
             break;
         if (!login) {
@@ -214,24 +248,35 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static double idle_median(const char *db, int64_t site_id, bool login)
+static double median_of(double *v, int n)
 {
-    double v[15];
-    int n = login ? 5 : 15;
-    for (int i = 0; i < n; i++)
-        v[i] = login ? login_once(db) : list_once(db, site_id);
     qsort(v, (size_t)n, sizeof v[0], cmp_double);
     return v[n / 2];
 }
 
+/* The same operations with nothing running: medians of the list, of the
+ * login to its first screen and of its audit row. */
+static void idle_medians(const char *db, int64_t site_id, double *list, double *login,
+                         double *record)
+{
+    double v[15], r[5];
+    for (int i = 0; i < 15; i++)
+        v[i] = list_once(db, site_id);
+    *list = median_of(v, 15);
+    for (int i = 0; i < 5; i++)
+        v[i] = login_once(db, &r[i]);
+    *login = median_of(v, 5);
+    *record = median_of(r, 5);
+}
+
 struct summary {
     size_t tries, failed;
-    double worst, worst_apply, median;
+    double worst, worst_apply, median, worst_record;
 };
 
 static struct summary summarise(struct try *t, size_t n, double apply_from, double apply_to)
 {
-    struct summary s = {n, 0, 0, 0, 0};
+    struct summary s = {n, 0, 0, 0, 0, 0};
     static double ms[MAX_TRIES];
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
@@ -241,6 +286,7 @@ static struct summary summarise(struct try *t, size_t n, double apply_from, doub
         }
         ms[k++] = t[i].ms;
         s.worst = t[i].ms > s.worst ? t[i].ms : s.worst;
+        s.worst_record = t[i].record_ms > s.worst_record ? t[i].record_ms : s.worst_record;
         bool overlaps =
             apply_from > 0 && t[i].start <= apply_to && t[i].start + t[i].ms / 1e3 >= apply_from;
         if (overlaps && t[i].ms > s.worst_apply)
@@ -266,7 +312,8 @@ int main(void)
         fprintf(stderr, "bench/readers: set-up failed\n");
         return 1;
     }
-    double idle_list = idle_median(db, site_id, false), idle_login = idle_median(db, site_id, true);
+    double idle_list, idle_login, idle_record;
+    idle_medians(db, site_id, &idle_list, &idle_login, &idle_record);
 
     int phases[2];
     if (pipe(phases))
@@ -339,15 +386,23 @@ int main(void)
     printf("  list  (open, total, first page): %zu tries, %zu failed; median %.1f ms, worst %.1f "
            "ms, worst during apply %.1f ms; idle median %.1f ms\n",
            sl.tries, sl.failed, sl.median, sl.worst, sl.worst_apply, idle_list);
-    printf("  login (open, password, audit):   %zu tries, %zu failed; median %.1f ms, worst %.1f "
+    printf("  login (password to first screen): %zu tries, %zu failed; median %.1f ms, worst %.1f "
            "ms, worst during apply %.1f ms; idle median %.1f ms\n",
            sg.tries, sg.failed, sg.median, sg.worst, sg.worst_apply, idle_login);
+    printf("  login's audit row, after the screen: worst %.1f ms; idle median %.1f ms\n",
+           sg.worst_record, idle_record);
+    /* kascon: the worst try during the import; reference: the median of the
+     * same operation with nothing running; the target is for the worst. */
     char what[160];
-    snprintf(what, sizeof what, "list during %ldk 10-col import: worst / idle median", rows / 1000);
-    bench_row(what, sl.worst, idle_list, "ms", "< 100 ms");
-    snprintf(what, sizeof what, "login during %ldk 10-col import: worst / idle median",
+    snprintf(what, sizeof what, "list during %ldk 10-col import: worst try / idle median",
              rows / 1000);
-    bench_row(what, sg.worst, idle_login, "ms", "< 1000 ms");
+    bench_row(what, sl.worst, idle_list, "ms", "worst < 100 ms");
+    snprintf(what, sizeof what,
+             "login to first screen during %ldk 10-col import: worst try / idle median",
+             rows / 1000);
+    bench_row(what, sg.worst / 1e3, idle_login / 1e3, "s", "worst < 1 s");
+    snprintf(what, sizeof what, "login's audit row after it: worst / idle median");
+    bench_row(what, sg.worst_record / 1e3, idle_record / 1e3, "s", "-");
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0)
         return 1;

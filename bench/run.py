@@ -3,7 +3,8 @@
 """bench/run.py: runs the benchmarks one after the other, each bounded in
 time, passes their own output through, and ends with one table of every
 row they reported ("@row" lines): measure, kascon, reference (measured in
-the same run), ratio kascon / reference, target.
+the same run), ratio kascon / reference, target (for the ratio when in x,
+else for kascon's figure, as bench/bench.h says).
 
     bench/run.py [--limit SECONDS] -- CMD [ARGS...] -- CMD [ARGS...] ...
 """
