@@ -88,18 +88,28 @@ check "... every record, in five days" \
   test "$(q 'select count(distinct day), sum(records) from cdr_files')" = "5|$RECORDS"
 
 # The write lock held as an import's apply phase holds it, by a process
-# that keeps a BEGIN IMMEDIATE open until its standard input ends.
+# that keeps its write transaction open until its standard input ends:
+# SQLite's BEGIN IMMEDIATE, or on PostgreSQL the advisory lock that
+# store_begin takes (src/store/pg_conn.c).
 before=$(logins login admin)
 mkfifo "$TMP/hold"
-python3 -c 'import sqlite3, sys
+if [ -n "${KASCON_TEST_DB:-}" ]; then
+  psql -qAtX -d "$KASCON_DB" <"$TMP/hold" >"$TMP/hold.out" 2>&1 &
+  hold_pid=$!
+  exec 7>"$TMP/hold"
+  echo 'BEGIN; SELECT pg_advisory_xact_lock(7020396006551022);' >&7
+  held() { [ "$(q "select count(*) from pg_locks where locktype = 'advisory' and granted")" = 1 ]; }
+else
+  python3 -c 'import sqlite3, sys
 c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=60)
 c.execute("BEGIN IMMEDIATE")
 print("held", flush=True)
 sys.stdin.read()
 c.execute("ROLLBACK")' "$KASCON_DB" <"$TMP/hold" >"$TMP/hold.out" 2>&1 &
-hold_pid=$!
-exec 7>"$TMP/hold"
-held() { grep -qx held "$TMP/hold.out"; }
+  hold_pid=$!
+  exec 7>"$TMP/hold"
+  held() { grep -qx held "$TMP/hold.out"; }
+fi
 check "a writer holds the write lock" wait_for 60 held
 lists() { "$KASCONCTL" ext list "$DOMAIN" >"$TMP/held-list.out" && grep -q '^2000	' "$TMP/held-list.out"; }
 check "... kasconctl ext list answers meanwhile" lists
@@ -135,8 +145,8 @@ wait "$import_pid"; import_rc=$?; import_pid=
 check "the second import completes" test "$import_rc" = 0
 check "five racing wrong passwords: two failures, the lock, two refusals" test \
   "$(logins login.fail flood)/$(logins login.lock flood)/$(logins login.refused_locked flood)" = 2/1/2
-check "... the account is locked after exactly three" \
-  test "$(q "select failures, locked_at > 0 from admins where name = 'flood'")" = "3|1"
+check "... the account is locked after exactly three" test \
+  "$(q "select failures from admins where name = 'flood' and locked_at > 0")" = 3
 timeout 60 sshpass -p "$PW" ssh "${SSH_OPTS[@]}" -p "$PORT" "flood@$DOMAIN@127.0.0.1" true \
   </dev/null >/dev/null 2>&1
 check "... the right password is refused after them" \
