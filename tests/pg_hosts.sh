@@ -99,6 +99,7 @@ edit_ext() {
   keys "$1" Enter Enter
 }
 locks() { pq "select count(*) from locks"; }
+locks_are() { test "$(locks)" = "$1"; }
 
 # ---- a lock seen across hosts ----
 console a1 A admin secret12
@@ -133,12 +134,14 @@ check "... two locks held through host A" test "$(locks)" = 2
 # Host A dies with everything it runs: listener, session processes, consoles.
 tree() { local p; echo "$1"; for p in $(pgrep -P "$1"); do tree "$p"; done; }
 pids=$(tree "$(cat "$TMP/A.pid")")
-# All stopped first, then killed: no process of the host sees another
-# die (a console would release its locks on the hang-up).
+# All stopped first, then killed children first: no process of the host
+# sees another die.  A console would release its locks on the hang-up,
+# and its terminal's hang-up (the connection process dying) sends it
+# SIGCONT with SIGHUP: killed after its parent, it ran in between.
 # shellcheck disable=SC2086
 kill -STOP $pids
-# shellcheck disable=SC2086
-kill -9 $pids
+# shellcheck disable=SC2046
+kill -9 $(printf '%s\n' $pids | tac)
 wait "$(cat "$TMP/A.pid")" 2>/dev/null
 gone() { local p; for p in $pids; do kill -0 "$p" 2>/dev/null && return 1; done; return 0; }
 check "kill -9 takes host A down with its sessions" wait_for 10 gone
@@ -158,11 +161,11 @@ check "once the lease has run out, 2002 is free to edit" shows late "SIP passwor
 keys late Escape
 shows late "Registered:" >/dev/null
 T kill-session -t late
-check "... and leaving it releases it" wait_for 20 test "$(locks)" = 1
+check "... and leaving it releases it" wait_for 20 locks_are 1
 # Documented: the host starting again releases its own gone sessions'
 # leases at once.
 check "host A starts again" start_host A
-check "... and releases the lock left by its killed session" wait_for 20 test "$(locks)" = 0
+check "... and releases the lock left by its killed session" wait_for 20 locks_are 0
 check "... saying so in its log" grep -q "Released 1 edit lock" "$TMP/A.log"
 keys b1 Enter
 check "admin2 on host B now edits 2001" shows b1 "SIP password (empty: unchanged)"
