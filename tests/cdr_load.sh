@@ -4,7 +4,8 @@
 # and checked on one thread while another writes: a bad record in a later
 # chunk, more problems than are shown, a complete load of a CP932 file
 # (every record stored as it was in the file) and a store failure in the
-# middle of a load.  Each ends all or nothing, problems in row order.
+# middle of a load, and a load interrupted by a signal.  Each ends all or
+# nothing, problems in row order.
 . "${top_srcdir:-.}/tests/lib.sh"
 time_bound 600
 # The records are of 2024-05-01..03 (local time Japan); the clock stands at
@@ -93,4 +94,23 @@ q "DROP TRIGGER refuse"
 check "... the committed chunk undone" test "$(counts)" = "$before_counts"
 check "... the database unchanged" test "$(db_hash)" = "$before"
 check "the same file loads once the store accepts it" run_ctl 0 cdr load $D "$TMP/all.csv"
+
+# Interrupted (Ctrl-C, TERM) after a chunk was committed: the load stops at
+# its next record, takes the committed chunks out again and says so.
+q "delete from cdr; delete from cdr_files"
+before=$(db_hash)
+before_counts=$(counts)
+rows 400000 >"$TMP/big.csv"
+first_chunk() { [ "$(q 'select coalesce(sum(records), 0) from cdr_files')" -gt 0 ]; }
+for sig in TERM INT; do
+  "$KASCONCTL" cdr load $D "$TMP/big.csv" >"$TMP/out" 2>"$TMP/err" &
+  pid=$!
+  wait_for 120 first_chunk
+  kill -$sig $pid
+  rc=0; wait $pid || rc=$?
+  check "$sig after a committed chunk stops the load" test "$rc" = 1
+  check "... saying so: nothing was kept" grep -q '^kasconctl: 904 interrupted: nothing of it was kept' "$TMP/err"
+  check "... the committed chunks undone" test "$(counts)" = "$before_counts"
+  check "... the database unchanged" test "$(db_hash)" = "$before"
+done
 done_testing

@@ -3,6 +3,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -58,6 +59,32 @@ static int report_rows(const struct cli *cli, const struct core_problems *list, 
     return list->count ? CLI_REFUSED : CLI_OK;
 }
 
+static volatile sig_atomic_t load_interrupted;
+
+static void on_interrupt(int sig)
+{
+    (void)sig;
+    load_interrupted = 1;
+}
+
+/* A load commits a chunk at a time: Ctrl-C, a hang-up or a TERM must let
+ * it take those out again rather than end the process with half a file
+ * stored.  The default actions come back when it is done. */
+static void catch_interrupts(bool on)
+{
+    static const int signals[] = {SIGINT, SIGTERM, SIGHUP};
+    static struct sigaction saved[3];
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        if (on) {
+            struct sigaction sa = {.sa_handler = on_interrupt, .sa_flags = SA_RESTART};
+            sigemptyset(&sa.sa_mask);
+            sigaction(signals[i], &sa, &saved[i]);
+        } else {
+            sigaction(signals[i], &saved[i], NULL);
+        }
+    }
+}
+
 int cli_cdr_load(struct cli *cli, int argc, char **argv)
 {
     const char *pos[2] = {NULL, NULL};
@@ -79,8 +106,11 @@ int cli_cdr_load(struct cli *cli, int argc, char **argv)
     struct core_problems problems;
     core_problems_init(&problems);
     struct ops_cdr_result r;
-    struct ops_cdr_load_request req = {.domain = pos[0], .path = pos[1], .format = format};
+    struct ops_cdr_load_request req = {
+        .domain = pos[0], .path = pos[1], .format = format, .interrupted = &load_interrupted};
+    catch_interrupts(true);
     ops_cdr_load(cli_ops(cli, 0), &req, &problems, &r);
+    catch_interrupts(false);
     if (r.rows || problems.count == 0)
         fprintf(stderr, _("%s: detected encoding: %s\n"), cli->prog, io_encoding_name(r.encoding));
     int rc = report_rows(cli, &problems, r.not_shown);

@@ -178,6 +178,7 @@ static const struct catalogue_entry catalogue[] = {
     {E_STORAGE, N_("database error"), NULL},
     {E_NO_MEMORY, N_("out of memory"), NULL},
     {E_HASH_FAILED, N_("the Web console passwords could not be hashed"), NULL},
+    {E_INTERRUPTED, N_("interrupted: nothing of it was kept"), NULL},
 };
 
 static const char *const plan_kind_msgids[PLAN_KIND_COUNT] = {

@@ -126,6 +126,7 @@ enum core_code {
     E_STORAGE = 901,
     E_NO_MEMORY = 902,
     E_HASH_FAILED = 903, /* a bulk import's web passwords: a worker failed or died */
+    E_INTERRUPTED = 904, /* a signal stopped a long write; nothing of it was kept */
 };
 
 /* What kind of value a numbering-plan entry is; names it in messages. */

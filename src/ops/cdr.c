@@ -69,6 +69,8 @@ static void summary(char *buf, size_t n, const char *what, const struct ops_cdr_
 
 int cdr_frame_add(struct cdr_frame *fr, const struct core_cdr *rec)
 {
+    if (fr->interrupted && *fr->interrupted)
+        return E_INTERRUPTED;
     int rc = store_cdr_loader_add(fr->loader, rec);
     if (rc || store_cdr_loader_pending(fr->loader) < OPS_CDR_CHUNK)
         return rc;

@@ -5,6 +5,8 @@
 #ifndef KASCON_OPS_CDR_INTERNAL_H
 #define KASCON_OPS_CDR_INTERNAL_H
 
+#include <signal.h>
+
 #include "ops/ops.h"
 
 struct cdr_frame {
@@ -13,6 +15,9 @@ struct cdr_frame {
     struct store_cdr_loader *loader;
     char oldest[CORE_CDR_DAY_LEN + 1];
     int committed; /* chunks committed so far */
+    /* Set by a signal handler: the load stops at its next record and
+     * takes its committed chunks out again (NULL: never). */
+    const volatile sig_atomic_t *interrupted;
 };
 
 /* Records `code` at (row, field) in problems; returns code, or E_STORAGE

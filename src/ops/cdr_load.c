@@ -274,6 +274,7 @@ int ops_cdr_load(const struct ops_ctx *ctx, const struct ops_cdr_load_request *r
     int rc = cdr_frame_open(st, req->domain, who, &fr, result, problems);
     if (rc)
         return rc;
+    fr.interrupted = req->interrupted;
     struct pipe p = {.frame = &fr, .result = result};
     atomic_init(&p.stop, false);
     struct load ld = {.format = req->format,

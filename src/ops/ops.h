@@ -6,6 +6,7 @@
 #ifndef KASCON_OPS_H
 #define KASCON_OPS_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdio.h>
@@ -472,6 +473,10 @@ struct ops_cdr_load_request {
      * calling thread writes (on a machine of more than one core); 1: all
      * on the calling thread.  The outcome is the same. */
     int threads;
+    /* Set (by the caller's signal handler) to stop the load: it ends with
+     * E_INTERRUPTED and keeps nothing, its committed chunks taken out
+     * again.  NULL: not interruptible. */
+    const volatile sig_atomic_t *interrupted;
 };
 int ops_cdr_load(const struct ops_ctx *ctx, const struct ops_cdr_load_request *req,
                  struct core_problems *problems, struct ops_cdr_result *result);
