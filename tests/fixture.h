@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* What the store unit tests share: a database in a fresh temporary
- * directory, the first problem of a list, and logins. */
+ * directory (removed at the end), the first problem of a list, and logins. */
 #ifndef KASCON_TEST_FIXTURE_H
 #define KASCON_TEST_FIXTURE_H
 
@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "core/problem.h"
+#include "tap.h"
 #include "ops/ops.h"
 
 /* Makes the directory `dir` (a mkdtemp template) and writes the path of
@@ -25,6 +26,15 @@ static inline int test_db_path(char *dir, char *path, size_t n)
     else
         snprintf(path, n, "%s/t.db", dir);
     return 0;
+}
+
+/* Removes the test's directory and all in it; a failure fails the test. */
+static inline void test_remove_dir(const char *dir)
+{
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        tap_ok(0, "clean up");
 }
 
 /* Whether the tests run on PostgreSQL (tests/pg_suite.sh). */

@@ -182,9 +182,6 @@ int main(void)
     free(csv);
     core_problems_free(&pr);
     store_close(st);
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd) != 0)
-        tap_ok(0, "clean up");
+    test_remove_dir(dir);
     return tap_done();
 }

@@ -403,9 +403,6 @@ int main(void)
     test_store(st, site);
     test_secret(st, site);
     store_close(st);
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd) != 0)
-        tap_ok(0, "clean up");
+    test_remove_dir(dir);
     return tap_done();
 }

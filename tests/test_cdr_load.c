@@ -7,43 +7,15 @@
 #include <config.h>
 
 #include <dirent.h>
-#include <sqlite3.h>
-#ifdef HAVE_LIBPQ
-#include <libpq-fe.h>
-#endif
 #include <stdlib.h>
 #include <string.h>
 
 #include "ops/ops.h"
 #include "fixture.h"
+#include "raw_sql.h"
 #include "tap.h"
 
 static const struct store_actor op = {"operator", "test"};
-
-/* Runs constant SQL on the test database through a connection of its
- * own: `lite` on SQLite, `pg` on PostgreSQL.  0 when it ran. */
-static int raw_exec(const char *path, const char *lite, const char *pg)
-{
-#ifdef HAVE_LIBPQ
-    if (test_on_postgresql()) {
-        PGconn *c = PQconnectdb(path);
-        PGresult *r = PQexec(c, pg);
-        int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : 1;
-        PQclear(r);
-        PQfinish(c);
-        return rc;
-    }
-#else
-    (void)pg;
-#endif
-    sqlite3 *db;
-    if (sqlite3_open(path, &db) != SQLITE_OK)
-        return 1;
-    sqlite3_busy_timeout(db, 5000);
-    int rc = sqlite3_exec(db, lite, NULL, NULL, NULL) == SQLITE_OK ? 0 : 1;
-    sqlite3_close(db);
-    return rc;
-}
 
 /* Threads of this process (the test's own is one). */
 static int threads(void)
@@ -262,9 +234,6 @@ int main(void)
     core_problems_free(&b.pr);
 
     store_close(st);
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd) != 0)
-        tap_ok(0, "clean up");
+    test_remove_dir(dir);
     return tap_done();
 }

@@ -4,41 +4,13 @@
  * numbers (§6.1, §6.2): plans, refusals, atomicity. */
 #include <config.h>
 
-#include <sqlite3.h>
-#ifdef HAVE_LIBPQ
-#include <libpq-fe.h>
-#endif
 #include <stdlib.h>
 #include <string.h>
 
 #include "ops/ops.h"
 #include "fixture.h"
+#include "raw_sql.h"
 #include "tap.h"
-
-/* Runs constant SQL on the test database through a connection of its
- * own: `lite` on SQLite, `pg` on PostgreSQL.  0 when it ran. */
-static int raw_exec(const char *path, const char *lite, const char *pg)
-{
-#ifdef HAVE_LIBPQ
-    if (test_on_postgresql()) {
-        PGconn *c = PQconnectdb(path);
-        PGresult *r = PQexec(c, pg);
-        int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : 1;
-        PQclear(r);
-        PQfinish(c);
-        return rc;
-    }
-#else
-    (void)pg;
-#endif
-    sqlite3 *db;
-    if (sqlite3_open(path, &db) != SQLITE_OK)
-        return 1;
-    sqlite3_busy_timeout(db, 5000);
-    int rc = sqlite3_exec(db, lite, NULL, NULL, NULL) == SQLITE_OK ? 0 : 1;
-    sqlite3_close(db);
-    return rc;
-}
 
 static const struct store_actor op = {"operator", "test"};
 
@@ -462,9 +434,6 @@ int main(void)
     forwarding(st, site);
     moves(st, site, path);
     store_close(st);
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd) != 0)
-        return 1;
+    test_remove_dir(dir);
     return tap_done();
 }
