@@ -31,6 +31,11 @@
  *                           rows deleted from assignments, forwarding and
  *                           extensions with one audit row each).
  *
+ * The 2-column runs make ROUNDS rounds of import and delete, kascon's then
+ * the floor's, and take the best of each: a shared machine's other work
+ * only ever adds time, and one round each swung a ratio from 0.95x to
+ * 1.7x.  The 10-column runs, hashing for minutes, make one round.
+ *
  * Every reference is measured in the same run.  BENCH_FULL=1 adds the
  * 100,000-row 10-column run (several minutes on two cores).  The whole
  * benchmark stops itself after 20 minutes (40 with BENCH_FULL). */
@@ -44,6 +49,8 @@
 
 #include "bench/bench.h"
 #include "ops/ops.h"
+
+#define ROUNDS 3 /* of the 2-column runs; the best of each side counts */
 
 static double phase_at[4], cpu_at[4], bulk_start;
 
@@ -261,33 +268,55 @@ static int run(const char *dir, long rows, int cols)
     int64_t site_id = 0;
     if (provision(db, rows, &st, &site_id))
         return 1;
-    double ours, removed;
+    int rounds = cols == 2 ? ROUNDS : 1;
+    double ours = 0, removed = 0;
+    double apply = 0, hashing = 0, hashing_cpu = 0, reading = 0, checking = 0;
     /* The one-core reference, around the import (see the header). */
     enum { SAMPLE = 200 };
     double sample_cpu = 0;
     double before = cols == 10 ? one_core_hashes(SAMPLE, &sample_cpu) : 0;
-    if (bulk(st, site_id, OPS_BULK_REGISTER, csv, rows, &ours)) {
-        store_close(st);
-        return 1;
+    double floor = -1, dfloor = -1, after = 0;
+    for (int round = 0; round < rounds; round++) {
+        double t, d;
+        if (bulk(st, site_id, OPS_BULK_REGISTER, csv, rows, &t)) {
+            store_close(st);
+            return 1;
+        }
+        if (round == 0 || t < ours) { /* the phases of the best import */
+            double start = bulk_start;
+            ours = t;
+            apply = phase_at[OPS_BULK_APPLY] ? start + t - phase_at[OPS_BULK_APPLY] : 0;
+            hashing = phase_at[OPS_BULK_APPLY] - phase_at[OPS_BULK_HASH];
+            hashing_cpu = cpu_at[OPS_BULK_APPLY] - cpu_at[OPS_BULK_HASH];
+            reading = phase_at[OPS_BULK_CHECK] - start;
+            checking = phase_at[OPS_BULK_HASH] - phase_at[OPS_BULK_CHECK];
+        }
+        if (cols == 10)
+            after = one_core_hashes(SAMPLE, &sample_cpu);
+        if (bulk(st, site_id, OPS_BULK_DELETE, del, rows, &d)) {
+            store_close(st);
+            return 1;
+        }
+        if (round == 0 || d < removed)
+            removed = d;
+        /* The floor's round, on a database of its own, right after
+         * kascon's: both meet the same moments of a busy machine. */
+        char path[600];
+        snprintf(path, sizeof path, "%s.%d", floor_db, round);
+        double ft = schema_floor(path, rows, cols, csv, site_id);
+        double fd = ft > 0 ? delete_floor(path, del, site_id) : -1;
+        if (ft <= 0 || fd <= 0) {
+            store_close(st);
+            fprintf(stderr, "the schema floor failed\n");
+            return 1;
+        }
+        floor = floor < 0 || ft < floor ? ft : floor;
+        dfloor = dfloor < 0 || fd < dfloor ? fd : dfloor;
     }
-    double after = cols == 10 ? one_core_hashes(SAMPLE, &sample_cpu) : 0;
-    if (before < 0 || after < 0) {
-        store_close(st);
-        return 1;
-    }
-    double start = bulk_start;
-    double apply = phase_at[OPS_BULK_APPLY] ? start + ours - phase_at[OPS_BULK_APPLY] : 0;
-    double hashing = phase_at[OPS_BULK_APPLY] - phase_at[OPS_BULK_HASH];
-    double hashing_cpu = cpu_at[OPS_BULK_APPLY] - cpu_at[OPS_BULK_HASH];
-    double reading = phase_at[OPS_BULK_CHECK] - start;
-    double checking = phase_at[OPS_BULK_HASH] - phase_at[OPS_BULK_CHECK];
-    int failed = bulk(st, site_id, OPS_BULK_DELETE, del, rows, &removed);
     store_close(st);
-    if (failed)
+    if (before < 0 || after < 0)
         return 1;
 
-    double floor = schema_floor(floor_db, rows, cols, csv, site_id);
-    double dfloor = floor > 0 ? delete_floor(floor_db, del, site_id) : -1;
     double sqlite = bare_import(dir, csv, cols);
     double py = python_import(dir, csv, cols);
     if (floor <= 0 || dfloor <= 0 || sqlite <= 0 || py <= 0) {
