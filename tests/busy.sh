@@ -100,14 +100,12 @@ if [ -n "${KASCON_TEST_DB:-}" ]; then
   echo 'BEGIN; SELECT pg_advisory_xact_lock(7020396006551022);' >&7
   held() { [ "$(q "select count(*) from pg_locks where locktype = 'advisory' and granted")" = 1 ]; }
 else
-  python3 -c 'import sqlite3, sys
-c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=60)
-c.execute("BEGIN IMMEDIATE")
-print("held", flush=True)
-sys.stdin.read()
-c.execute("ROLLBACK")' "$KASCON_DB" <"$TMP/hold" >"$TMP/hold.out" 2>&1 &
+  # The sqlite3 shell as the database's owner (q), which rolls back when
+  # its input ends.
+  q -cmd '.timeout 60000' <"$TMP/hold" >"$TMP/hold.out" 2>&1 &
   hold_pid=$!
   exec 7>"$TMP/hold"
+  echo "BEGIN IMMEDIATE; SELECT 'held';" >&7
   held() { grep -qx held "$TMP/hold.out"; }
 fi
 check "a writer holds the write lock" wait_for 60 held

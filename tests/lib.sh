@@ -70,10 +70,27 @@ run_ctl() {
     return 1
   fi
 }
+# as_db_owner COMMAND...: runs COMMAND as the owner of the test database
+# when root and the database belongs to another user (kascond's, after
+# start_kascond), as kasconctl does; otherwise as is.  Root must not open
+# such a database with SQLite itself: a root SQLite process that is the
+# first to open it creates the -wal and -shm files as root and hands them
+# to the database's owner only a moment later (fchown), and a kascon
+# process opening the database in that moment fails with "unable to open
+# database file".
+as_db_owner() {
+  local owner
+  if [ "$(id -u)" = 0 ] && [ -z "${KASCON_TEST_DB:-}" ] &&
+    owner=$(stat -c '%u %g' "$KASCON_DB" 2>/dev/null) && [ "${owner% *}" != 0 ]; then
+    setpriv --reuid="${owner% *}" --regid="${owner#* }" --clear-groups -- "$@"
+  else
+    "$@"
+  fi
+}
 # q SQL...: reads (or sets up) the test database the way a person would
-# with the sqlite3 shell, waiting while a server or console holds the
-# write lock instead of failing with "database is locked".
-q() { sqlite3 -cmd '.timeout 10000' "$KASCON_DB" "$@"; }
+# with the sqlite3 shell (as its owner), waiting while a server or console
+# holds the write lock instead of failing with "database is locked".
+q() { as_db_owner sqlite3 -cmd '.timeout 10000' "$KASCON_DB" "$@"; }
 # db_hash: the database's content, not its file: a checkpoint cannot run while a
 # console holds a read snapshot, so the file's bytes may differ for the same rows.
 db_hash() { q .dump | sha256sum; }

@@ -51,8 +51,9 @@ LOCPATH=$(ja_locale) \
 check "kascond starts and logs its port" start_kascond --config "$TMP/kascond.conf" \
   --listen 127.0.0.1:0 --db "$KASCON_DB" --host-key "$TMP/host_key"
 server_pid=$KASCOND_PID PORT=$KASCOND_PORT
+no_cdr_files() { [ "$(q 'select count(*) from cdr_files')" = 0 ]; }
 check "call history older than 92 days is deleted at start ($old_files file before)" \
-  wait_for 30 bash -c "test \$(sqlite3 -cmd '.timeout 10000' '$KASCON_DB' 'select count(*) from cdr_files') = 0"
+  wait_for 30 no_cdr_files
 check "... and logged" log_has "Call-history retention deleted 1 file"
 check "host key created 0600" test "$(stat -c %a "$TMP/host_key" 2>/dev/null)" = 600
 
