@@ -6,10 +6,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -247,6 +249,75 @@ static void lite_configure(void)
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+/* A -wal or -shm file beside the database that belongs to another user
+ * than the database: the state a root process (the sqlite3 shell run by
+ * root, say) leaves for a moment when it is the first to open the
+ * database.  SQLite creates the file as root and gives it to the
+ * database's owner with fchown right after; meanwhile the owner's
+ * processes cannot open it and SQLite says "unable to open database file".
+ * Only stat: opening and closing a file of the database would release the
+ * POSIX locks this process's connections hold on it.  Names the file and
+ * both owners in `why`. */
+static bool side_file_foreign(const char *path, char *why, size_t n)
+{
+    struct stat db;
+    if (stat(path, &db) != 0)
+        return false;
+    static const char *const suffix[] = {"-wal", "-shm"};
+    for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+        char side[4096];
+        struct stat sb;
+        if ((size_t)snprintf(side, sizeof side, "%s%s", path, suffix[i]) >= sizeof side ||
+            stat(side, &sb) != 0 || sb.st_uid == db.st_uid)
+            continue;
+        const struct passwd *pw = getpwuid(sb.st_uid);
+        char owner[32], db_owner[32];
+        snprintf(owner, sizeof owner, "%s", pw ? pw->pw_name : "another user");
+        pw = getpwuid(db.st_uid);
+        snprintf(db_owner, sizeof db_owner, "%s", pw ? pw->pw_name : "?");
+        snprintf(why, n, "%.150s belongs to %s, not to the database's owner %s", side, owner,
+                 db_owner);
+        return true;
+    }
+    return false;
+}
+
+/* The first reads of the database: the connection's settings, WAL asked
+ * for if need be, and the header, which open the -wal and -shm files.
+ * While one of them belongs to another user than the database (see
+ * side_file_foreign), it waits for it to be handed over, every
+ * millisecond for 5 seconds at most (a busy machine may hold the process
+ * that hands it over for a while), and then names the file. */
+static int first_read(struct store *st, const char *path)
+{
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (;;) {
+        /* Temp tables (the staged rows of a bulk change) in memory: they
+         * are gone with the connection anyway.  (synchronous reads the
+         * schema: the first read is here already.) */
+        int rc = lite_exec(st, "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"
+                               " PRAGMA temp_store=MEMORY;");
+        if (!rc)
+            rc = use_wal(st);
+        if (!rc && lite_schema_version(st) < 0)
+            rc = E_STORAGE;
+        if (!rc || (sqlite3_extended_errcode(DB(st)) & 0xff) != SQLITE_CANTOPEN)
+            return rc;
+        char why[sizeof st->errmsg];
+        if (!side_file_foreign(path, why, sizeof why))
+            return rc;
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (now.tv_sec - start.tv_sec >= 5) {
+            memcpy(st->errmsg, why, sizeof why);
+            return rc;
+        }
+        struct timespec pause = {0, 1000000L};
+        nanosleep(&pause, NULL);
+    }
+}
+
 static int lite_open(struct store *st, const char *path)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -267,11 +338,7 @@ static int lite_open(struct store *st, const char *path)
         return lite_fail(st);
     sqlite3_busy_handler(db, lite_busy, NULL);
     sqlite3_extended_result_codes(db, 1);
-    /* Temp tables (the staged rows of a bulk change) in memory: they are
-     * gone with the connection anyway. */
-    rc = lite_exec(st, "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"
-                       " PRAGMA temp_store=MEMORY;");
-    return rc ? rc : use_wal(st);
+    return first_read(st, path);
 }
 
 static void lite_close(struct store *st)
