@@ -130,9 +130,11 @@ run_locale() {
     L_ERASE="消去設定"; L_SEND="送出特番設定"; L_NOTE="2桁以上を推奨します"
     L_SITE="拠点番号"; L_EXT="内線番号"; L_PARK="パーク保留特番"; L_HOLDK="保留特番"
     L_DIALK="ダイヤル確定特番"; L_GW="GW識別番号"
-    L_SET="保留特番を"; L_DELETED="保留特番を削除しました。"
+    # The space after を: the forms' notes read 保留特番を削除します and
+    # プッシュ音送出特番を削除します from the start; only a result has it.
+    L_SET="保留特番を "; L_DELETED="保留特番を削除しました。"
     L_WARN="注意: 134"; L_DISC="切断"; L_DIAL_SET="ダイヤル確定特番を"
-    L_SEND_SET="プッシュ音送出特番を"; L_SEND_DEL="プッシュ音送出特番を削除しました。"
+    L_SEND_SET="プッシュ音送出特番を "; L_SEND_DEL="プッシュ音送出特番を削除しました。"
     L_ASK="プッシュ音を消去しますか"; L_KEPT="変更していません。"; L_ERASED="プッシュ音を消去する設定にしました。"
     L_RO="参照のみ:"; L_MINE="この設定を編集できるようになりました。"; L_LOGIN="拠点ドメイン名"
     L_CHANGED="他の管理者がこの項目を変更しました"; L_FULL="全角文字"

@@ -36,7 +36,8 @@ run_locale() {
     L_NODEL="何も削除していません"; L_DELETED="から一括削除しました"; L_HOLDDEL="保留特番を削除しますか"
     L_SENDSET="送出特番を *5 に設定しますか"; L_SENDDEL="送出特番を削除しますか"
     L_NEWQ="新しい秘密の質問"; L_SECRETSET="秘密の質問を設定しました"
-    L_REGISTERED1="登録数: 1"; L_HOLDSET="保留特番を"
+    # (Not 保留特番を alone: the form's notes read 保留特番を削除します.)
+    L_REGISTERED1="登録数: 1"; L_HOLDSET="保留特番を #7 に設定しました"
     L_HOLDGONE="保留特番を削除しました"
   fi
   start_console "$lang"
