@@ -19,6 +19,9 @@ done | sed 's/09:6\([0-9]\)/10:0\1/g' >"$TMP/day.csv"
 check "60 records loaded for today" test "$(q 'select sum(records) from cdr_files')" = 60
 
 login() { await_login; type_text $D; keys Tab; type_text admin; keys Tab; type_text secret12; keys Enter; }
+# audited N ACTION: the audit log has at least N entries ACTION (an answer
+# the console has judged: the screen reads the same after each refusal).
+audited() { test "$(q "select count(*) from audit where action='$2'")" -ge "$1"; }
 run_locale() {
   local lang=$1 question=$2
   if [ "$lang" = C.UTF-8 ]; then
@@ -56,8 +59,12 @@ run_locale() {
   check "$lang: a wrong answer is refused" wait_for "$L_WRONG"
   type_text "wrong3"; keys Enter
   check "$lang: the third wrong answer locks the call history" wait_for "$L_LOCKED"
+  local refused
+  refused=$(q "select count(*) from audit where action='secret.refused_locked'")
   type_text "答え42"; keys Enter
-  check "$lang: ... even the right answer, while locked" wait_for "$L_LOCKED"
+  check "$lang: ... even the right answer, while locked" \
+    eventually audited $((refused + 1)) secret.refused_locked
+  check "$lang: ... saying it is locked" wait_for "$L_LOCKED"
   # 61 minutes later the lock has lifted.
   KASCON_NOW=$((now + 3660)) start_console "$lang"
   login
