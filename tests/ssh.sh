@@ -209,10 +209,13 @@ r=$(attempt $PW admin@$DOMAIN)
 check "unauthenticated connections beyond the cap are dropped ($r)" \
   bash -c "case '$r' in other:*closed*|other:*reset*) exit 0;; *) exit 1;; esac"
 check "... and logged" log_has "too many unauthenticated connections"
-# The login grace time (4 s from the settings file) closes the idle ones.
+# The login grace time (4 s from the settings file) closes the idle ones:
+# well before the idle timeout (900 s), with room for a loaded machine
+# (CI's sanitizer pass on two busy cores).
 start=$SECONDS
-timeout 20 cat <&5 >/dev/null
-check "an idle connection is closed after the login grace time" test $((SECONDS - start)) -le 8
+timeout 60 cat <&5 >/dev/null
+took=$((SECONDS - start))
+check "an idle connection is closed after the login grace time (4 s; took $took s)" test "$took" -le 30
 exec 5>&- 6>&- 7>&-
 check "after the idle connections are gone, logins work again" wait_eq 60 ok attempt $PW admin@$DOMAIN
 
@@ -313,7 +316,7 @@ tmux -L "$TMUX_SOCKET" kill-session -t edB 2>/dev/null
 # The first administrator's terminal window is closed while editing (the
 # ssh client goes with it): the lock goes at once, not after the lease,
 # and the second one's read-only form opens by itself.
-check "the closed consoles left no lock" wait_for 10 ext_locks 0
+check "the closed consoles left no lock" wait_for 30 ext_locks 0
 open_console edD admin
 open_console edE admin2
 shows edD "$MAIN_MENU_TEXT" && shows edE "$MAIN_MENU_TEXT"
@@ -324,11 +327,11 @@ check "... a second one waits, read only" shows edE "Read only: admin is editing
 logouts=$(q "select count(*) from audit where action='logout' and actor='admin'")
 start_ms=$(date +%s%3N)
 tmux -L "$TMUX_SOCKET" kill-session -t edD
-check "closing the first one's terminal frees the lock" wait_for 10 ext_locks 0
+check "closing the first one's terminal frees the lock" wait_for 30 ext_locks 0
 ms=$(($(date +%s%3N) - start_ms))
 echo "# the lock went ${ms} ms after the window closed (the lease is 120 s)"
 logged_out() { test "$(q "select count(*) from audit where action='logout' and actor='admin'")" -gt "$logouts"; }
-check "... and its logout is audited" wait_for 10 logged_out
+check "... and its logout is audited" wait_for 30 logged_out
 check "... and the second one's form opens by itself" shows edE "The profile is yours to edit now."
 check "... for editing" shows edE "F2 Save"
 check "... holding the lock now" test "$(q "select holder from locks where object like 'ext:%'")" = admin2
