@@ -34,8 +34,11 @@ run_locale() {
   fi
   start_console "$lang"
   check "$lang: login screen" wait_for "$L_LOGIN"
-  login t.example.jp admin secret12
+  # The password typed but not yet sent: the field shows it, masked.
+  type_text t.example.jp; keys Tab; type_text admin; keys Tab; type_text secret12
+  check "$lang: the password shows masked as it is typed" wait_for "********"
   check "$lang: password is never echoed" bash -c "! tmux -L '$SOCK' capture-pane -p -t main | grep -q secret12"
+  keys Enter
   check "$lang: main menu after login" wait_for "$L_MAIN"
   keys 1; keys 1; keys 1
   check "$lang: extension profiles with counts" wait_for "$L_REG"
@@ -171,7 +174,7 @@ keys Escape; keys 1
 check "ja: internet access restriction screen" wait_for "アクセス回線のネットワーク: (未登録)"
 keys Left; keys F2
 check "ja: a warning when no trusted network is registered" wait_for "ログインできる管理者がいなくなります"
-keys n
+check "ja: ... No closes it" answer n
 check "ja: ... and nothing is saved on No" test "$(q "select restrict_admin from sites where domain='t.example.jp'")" = 0
 "$KASCONCTL" site set t.example.jp trusted-networks=192.0.2.0/24 >/dev/null
 keys Escape

@@ -86,7 +86,7 @@ run_locale() {
   check "$lang: a hold code is set" wait_for "$L_HOLDSET"
   keys C-u; keys F2
   check "$lang: deleting the hold code asks" wait_for "$L_HOLDDEL"
-  keys n
+  check "$lang: ... No closes it" answer n
   check "$lang: ... No keeps it" test "$(q "select hold_code from sites")" = '#7'
   keys F2; wait_for "$L_HOLDDEL" >/dev/null; keys y
   check "$lang: ... Yes deletes it" wait_for "$L_HOLDGONE"

@@ -204,7 +204,8 @@ move_console() {
   check "$lang: ... leaving its group" wait_for "$L_LEAVES"
   keys Right
   check "$lang: ... choosing Clear shows the forwarding cleared" wait_for "$L_CLEARED"
-  keys F2; keys n
+  keys F2
+  check "$lang: the confirmation asks; No closes it" answer n
   check "$lang: No at the confirmation changes nothing" test "$(holder $m2)" = $e2
   keys F2; keys y
   check "$lang: transferred" wait_for "$L_DONE"

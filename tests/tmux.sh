@@ -98,6 +98,17 @@ wait_gone() {
   echo "# still on screen: $text"; screen | sed 's/^/#   |/'
   return 1
 }
+# answer KEY: answers the Yes/No dialog on the screen with KEY and returns
+# once it has closed, so that what is checked next follows the answer (the
+# screen behind a dialog answered No reads as before it).
+dialog_open() { screen | grep -qE '\[ (Yes|はい) \]  \[ (No|いいえ) \]'; }
+answer() {
+  eventually dialog_open || { echo "# no Yes/No dialog to answer"; screen | sed 's/^/#   |/'; return 1; }
+  keys "$1"
+  eventually eval '! dialog_open' && return 0
+  echo "# the dialog did not close"; screen | sed 's/^/#   |/'
+  return 1
+}
 # result_line: the line under ■Result (the outcome of the last action).
 result_line() { screen | grep -A1 $'\xe2\x96\xa0' | tail -1; }
 # click COL ROW: a left click (1-based), as xterm reports it in SGR mode.
