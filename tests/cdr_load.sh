@@ -4,8 +4,9 @@
 # and checked on one thread while another writes: a bad record in a later
 # chunk, more problems than are shown, a complete load of a CP932 file
 # (every record stored as it was in the file) and a store failure in the
-# middle of a load, and a load interrupted by a signal.  Each ends all or
-# nothing, problems in row order.
+# middle of a load, and a load interrupted by a signal, also one of a file
+# of which nothing would be written.  Each ends all or nothing, problems in
+# row order.
 . "${top_srcdir:-.}/tests/lib.sh"
 time_bound 600
 # The records are of 2024-05-01..03 (local time Japan); the clock stands at
@@ -113,4 +114,36 @@ for sig in TERM INT; do
   check "... the committed chunks undone" test "$(counts)" = "$before_counts"
   check "... the database unchanged" test "$(db_hash)" = "$before"
 done
+
+# TERM to a load of a large file whose every record is refused, so that it
+# writes nothing; sent while the load waits for another writer's lock, so
+# that it has read no record yet.  Once the lock is free the load stops at
+# the first record it reads, not at the end of the file, says so and keeps
+# nothing.
+sed 's|,不\?成立,|,maybe,|' "$TMP/big.csv" >"$TMP/refused.csv"
+mkfifo "$TMP/hold"
+q -cmd '.timeout 60000' <"$TMP/hold" >"$TMP/hold.out" 2>&1 &
+exec 7>"$TMP/hold"
+echo "BEGIN IMMEDIATE; SELECT 'held';" >&7
+held() { grep -qx held "$TMP/hold.out"; }
+check "another writer holds the write lock" wait_for 60 held
+# (Not given the holder's input, which would then never end.)
+"$KASCONCTL" cdr load $D "$TMP/refused.csv" >"$TMP/out" 2>"$TMP/err" 7>&- &
+pid=$!
+# kasconctl catches TERM once the load has begun: it waits for the lock now.
+catches_term() {
+  local mask
+  mask=$(awk '/^SigCgt:/ { print $2 }' "/proc/$pid/status" 2>/dev/null) &&
+    [ -n "$mask" ] && [ $((0x$mask >> 14 & 1)) = 1 ]
+}
+check "... a load of 400,000 refused records waits for it" wait_for 60 catches_term
+kill -TERM $pid
+exec 7>&-
+rc=0; wait $pid || rc=$?
+check "TERM stops the load" test "$rc" = 1
+check "... saying so: nothing was kept" grep -q '^kasconctl: 904 interrupted: nothing of it was kept' "$TMP/err"
+check "... at the first record it read, not at the end of the file" \
+  grep -q 'nothing loaded: 0 records read' "$TMP/err"
+check "... no problem of the file reported" bash -c "! grep -q ': 402 ' '$TMP/err'"
+check "... the database unchanged" test "$(db_hash)" = "$before"
 done_testing

@@ -3,10 +3,13 @@
  * calling thread writes gives the outcome of a load on one thread: the
  * same records stored in the same files, the same problems in the same
  * order, the same counts; after a bad record in a later chunk and after a
- * store failure nothing stays; and no thread outlives the load. */
+ * store failure nothing stays; an interrupted load that would write
+ * nothing (every record refused, or older than 92 days) stops at its first
+ * record with the interruption alone; and no thread outlives the load. */
 #include <config.h>
 
 #include <dirent.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -79,12 +82,18 @@ struct outcome {
     struct core_problems pr;
 };
 
+/* The interruption flag of the loads (a caller's signal handler sets its own). */
+static volatile sig_atomic_t interrupted;
+
 static void load(struct store *st, const char *domain, const char *path, int nthreads,
                  struct outcome *o)
 {
     core_problems_init(&o->pr);
-    struct ops_cdr_load_request req = {
-        .domain = domain, .path = path, .format = OPS_CDR_NATIVE, .threads = nthreads};
+    struct ops_cdr_load_request req = {.domain = domain,
+                                       .path = path,
+                                       .format = OPS_CDR_NATIVE,
+                                       .threads = nthreads,
+                                       .interrupted = &interrupted};
     o->rc = ops_cdr_load(TEST_CTX(st, 0), &req, &o->pr, &o->r);
 }
 
@@ -247,6 +256,31 @@ int main(void)
     tap_is(threads_settled(before), before, "... and no thread left");
     core_problems_free(&a.pr);
     core_problems_free(&b.pr);
+
+    /* Interrupted before the first record is read (as a signal may come
+     * while the load waits for the write lock), with nothing to write:
+     * every one of 90,000 records refused, or all 100 older than 92 days.
+     * The reader stops at its first record instead of reading to the end. */
+    interrupted = 1;
+    static const char *const nothing[] = {"refused", "old"};
+    for (size_t f = 0; f < 2; f++) {
+        snprintf(csv, sizeof csv, "%s/%s.csv", dir, nothing[f]);
+        tap_is(write_file(csv, f ? 0 : 90000, 0, 1), 0, "a file of %s records only", nothing[f]);
+        load(st, three, csv, 1, &a);
+        load(st, three, csv, 0, &b);
+        tap_ok(a.rc == E_INTERRUPTED && a.pr.count == 1 && a.pr.items[0].code == E_INTERRUPTED &&
+                   a.r.rows == 0 && a.r.too_old == 0 && a.r.not_shown == 0,
+               "%s, interrupted: the interruption alone, at the first record (%d, %zu problems, "
+               "%ld rows read)",
+               nothing[f], a.rc, a.pr.count, a.r.rows);
+        tap_ok(same_outcome(&a, &b), "... read on a thread of its own: the same (%ld rows read)",
+               b.r.rows);
+        tap_is(files_of(st, three).n, 0, "... nothing stored");
+        tap_is(threads(), before, "... and no thread left");
+        core_problems_free(&a.pr);
+        core_problems_free(&b.pr);
+    }
+    interrupted = 0;
 
     store_close(st);
     test_remove_dir(dir);

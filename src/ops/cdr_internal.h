@@ -15,8 +15,9 @@ struct cdr_frame {
     struct store_cdr_loader *loader;
     char oldest[CORE_CDR_DAY_LEN + 1];
     int committed; /* chunks committed so far */
-    /* Set by a signal handler: the load stops at its next record and
-     * takes its committed chunks out again (NULL: never). */
+    /* Set by a signal handler: the load stops at the next record it
+     * reads or writes and takes its committed chunks out again (NULL:
+     * never). */
     const volatile sig_atomic_t *interrupted;
 };
 

@@ -10,7 +10,11 @@
  * after the first problem (nothing more is handed over then), problems in
  * row order, and a store error reported alone, at the record whose write
  * failed (the store may write a few together), with the reader stopped at
- * its next record.  On one core, or when no
+ * its next record.  An interruption (the caller's flag) stops the reader at
+ * its next record too, not only the writer: a load that writes nothing
+ * (every record refused or older than 92 days) does not read on to the end
+ * of its file; either way it ends with the interruption alone and keeps
+ * nothing.  On one core, or when no
  * thread can be started, the same code runs on the calling thread, each
  * batch written as soon as it is full. */
 #include <config.h>
@@ -145,6 +149,8 @@ struct load {
     struct core_problems *problems, scratch;
     size_t from;
     int stopped; /* what on_record returned to stop the reader */
+    /* The caller's flag, set by its signal handler (NULL: never). */
+    const volatile sig_atomic_t *interrupted;
     char oldest[CORE_CDR_DAY_LEN + 1];
     struct ops_cdr_result *result; /* rows, too_old, not_shown: the reader's */
     struct io_csv_result io;
@@ -181,6 +187,8 @@ static int on_record(void *ctx, long row, size_t nfields, char **fields)
     struct load *ld = ctx;
     if (atomic_load_explicit(&ld->pipe->stop, memory_order_relaxed))
         return ld->stopped = E_STORAGE;
+    if (ld->interrupted && *ld->interrupted)
+        return ld->stopped = E_INTERRUPTED;
     int count = nfields > 1000 ? 1000 : (int)nfields;
     ld->result->rows++;
     bool full = ld->problems->count - ld->from >= OPS_CDR_PROBLEMS_SHOWN;
@@ -282,7 +290,8 @@ int ops_cdr_load(const struct ops_ctx *ctx, const struct ops_cdr_load_request *r
                       .pipe = &p,
                       .problems = problems,
                       .from = from,
-                      .result = result};
+                      .result = result,
+                      .interrupted = req->interrupted};
     core_problems_init(&ld.scratch);
     memcpy(ld.oldest, fr.oldest, sizeof ld.oldest);
     rc = pipe_run(&p, &ld, req->threads);
@@ -301,6 +310,13 @@ int ops_cdr_load(const struct ops_ctx *ctx, const struct ops_cdr_load_request *r
         result->too_old = p.too_old;
         result->not_shown = 0;
         rc = p.rc;
+    } else if (ld.stopped == E_INTERRUPTED) {
+        /* Interrupted while reading: the interruption alone, as at a
+         * record written, with the rows read up to it. */
+        problems->count = from;
+        problems->more = more;
+        result->not_shown = 0;
+        rc = E_INTERRUPTED;
     } else if ((rc = ld.rc) && rc != ld.stopped) {
         /* A problem of the file itself, at the row it shows in. */
         struct core_problem pr;

@@ -473,9 +473,10 @@ struct ops_cdr_load_request {
      * calling thread writes (on a machine of more than one core); 1: all
      * on the calling thread.  The outcome is the same. */
     int threads;
-    /* Set (by the caller's signal handler) to stop the load: it ends with
-     * E_INTERRUPTED and keeps nothing, its committed chunks taken out
-     * again.  NULL: not interruptible. */
+    /* Set (by the caller's signal handler) to stop the load at the next
+     * record it reads or writes: it ends with E_INTERRUPTED alone and
+     * keeps nothing, its committed chunks taken out again.  NULL: not
+     * interruptible. */
     const volatile sig_atomic_t *interrupted;
 };
 int ops_cdr_load(const struct ops_ctx *ctx, const struct ops_cdr_load_request *req,
