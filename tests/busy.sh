@@ -13,9 +13,8 @@ MAIN_MENU_TEXT=${MAIN_MENU_TEXT-Main menu}
 
 needs ssh sshpass tmux
 
-TMUX_SOCKET="kascon-busy-$$"
+private_tmux busy
 import_pid= load_pid= hold_pid=
-at_exit 'tmux -L "$TMUX_SOCKET" kill-server 2>/dev/null'
 at_exit 'for p in $import_pid $load_pid $hold_pid; do kill $p 2>/dev/null && wait $p 2>/dev/null; done'
 time_bound 900
 

@@ -32,6 +32,15 @@ run_exit_hooks() {
   rm -rf "$TMP"
 }
 trap run_exit_hooks EXIT
+# private_tmux NAME: this test's own tmux server, $TMUX_SOCKET, kept running
+# while it has no session (exit-empty off): a session made just after the
+# last one was killed would otherwise meet the server on its way out and
+# be lost with it ("no server running").  Killed when the test ends.
+private_tmux() {
+  TMUX_SOCKET="kascon-$1-$$"
+  tmux -L "$TMUX_SOCKET" -f /dev/null start-server \; set -s exit-empty off
+  at_exit 'tmux -L "$TMUX_SOCKET" kill-server 2>/dev/null'
+}
 # time_bound SECONDS: the whole file is ended (as failed) after SECONDS, so
 # that a hung step cannot hold the test run.  The watchdog's output goes
 # nowhere: an open stdout would hold the test harness.

@@ -24,10 +24,10 @@ if "$KASCONCTL" --db postgresql:///x init 2>&1 | grep -q 'without PostgreSQL'; t
   exit 0
 fi
 
-TMUX_SOCKET="kascon-pghosts-$$"
+private_tmux pghosts
 T() { tmux -L "$TMUX_SOCKET" "$@"; }
 import_pid=
-at_exit 'T kill-server 2>/dev/null; [ -z "$import_pid" ] || kill "$import_pid" 2>/dev/null'
+at_exit '[ -z "$import_pid" ] || kill "$import_pid" 2>/dev/null'
 time_bound 500
 
 check "a throwaway PostgreSQL starts" pg_cluster

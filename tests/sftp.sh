@@ -10,8 +10,7 @@
 
 needs ssh scp sftp sshpass tmux
 
-TMUX_SOCKET="kascon-sftp-$$"
-at_exit 'tmux -L "$TMUX_SOCKET" kill-server 2>/dev/null'
+private_tmux sftp
 time_bound 900
 
 is() { local got=$1 want=$2; [ "$got" = "$want" ] || { echo "#   got '$got', want '$want'"; return 1; }; }

@@ -16,8 +16,7 @@ for tool in ssh sshpass tmux ssh-keygen sftp; do
   fi
 done
 
-TMUX_SOCKET="kascon-test-$$"
-at_exit 'tmux -L "$TMUX_SOCKET" kill-server 2>/dev/null'
+private_tmux ssh
 time_bound 900
 
 # wait_eq SECONDS WANT COMMAND...: polls until the command prints WANT.
