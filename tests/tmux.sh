@@ -17,15 +17,20 @@ T() { tmux -L "$SOCK" -f /dev/null "$@"; }
 proc_id() { local s; s=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20) && [ -n "$s" ] && echo "$1:$s"; }
 # tree PID: the process and every descendant.
 tree() { local c; echo "$1"; for c in $(pgrep -P "$1"); do tree "$c"; done; }
-# end_tmux SOCKET: ends a tmux server and what runs in its panes.  What is
-# still there 10 s after the hang-up (seen under ASan: a console whose leak
-# check never ends, spinning) is killed: no test leaves a process behind.
-end_tmux() {
-  local pane p ids="" id i left
-  for pane in $(tmux -L "$1" list-panes -a -F '#{pane_pid}' 2>/dev/null); do
-    for p in $(tree "$pane"); do id=$(proc_id "$p") && ids+=" $id"; done
+# pane_procs SOCKET LIST-PANES-ARGS...: every process of those panes, as
+# proc_id gives it.
+pane_procs() {
+  local sock=$1 pane p id; shift
+  for pane in $(tmux -L "$sock" list-panes "$@" -F '#{pane_pid}' 2>/dev/null); do
+    for p in $(tree "$pane"); do id=$(proc_id "$p") && echo "$id"; done
   done
-  tmux -L "$1" kill-server 2>/dev/null
+}
+# reap IDS...: waits for these processes to end (after their terminal has
+# closed).  What is still there after 10 s is killed, so no test leaves a
+# process behind.  Seen under ASan: a console whose exit-time leak check
+# met the SIGHUP and SIGCONT its orphaned process group gets spins forever.
+reap() {
+  local ids="$*" id i left
   for ((i = 0; i < 100; i++)); do
     left=""
     for id in $ids; do [ "$(proc_id "${id%%:*}")" = "$id" ] && left+=" $id"; done
@@ -38,6 +43,21 @@ end_tmux() {
     kill -KILL "${id%%:*}" 2>/dev/null
   done
   return 0
+}
+# end_tmux SOCKET: ends a tmux server and what runs in its panes.
+end_tmux() {
+  local ids
+  ids=$(pane_procs "$1" -a)
+  tmux -L "$1" kill-server 2>/dev/null
+  reap $ids
+}
+# end_session NAME: ends one session of the test's server and what runs in
+# its panes (a session killed alone would leave them to nobody).
+end_session() {
+  local ids
+  ids=$(pane_procs "$SOCK" -s -t "$1")
+  T kill-session -t "$1"
+  reap $ids
 }
 cleanup_tmux() {
   local i
