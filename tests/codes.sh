@@ -196,7 +196,8 @@ run_locale() {
   check "$lang: a second administrator sees the holder, read only" on2 wait_for "$L_RO admin "
   check "$lang: ... with no Set key" on2 wait_gone "F2 "
   on2 keys C-u; on2 type_text 99; on2 keys Enter
-  check "$lang: ... and typing changes nothing" eventually code_is "$D" hold_code '#7'
+  check "$lang: ... where what is typed is read" on2 keys_read
+  check "$lang: ... and changes nothing" eventually code_is "$D" hold_code '#7'
   keys Escape
   wait_for ". $L_HOLD" >/dev/null
   on2 keys F5

@@ -129,6 +129,18 @@ answer() {
   echo "# the dialog did not close"; screen | sed 's/^/#   |/'
   return 1
 }
+# keys_read: returns once the console has read every key sent before it:
+# it reads keys in order, so the help that F1 opens shows only after them
+# (Esc closes it again).  For a check that keys changed nothing visible.
+help_shown() { screen | head -n 1 | grep -qE '> (Help|ヘルプ)$'; }
+keys_read() {
+  keys F1
+  eventually help_shown || { echo "# the help did not open"; screen | sed 's/^/#   |/'; return 1; }
+  keys Escape
+  eventually eval '! help_shown' && return 0
+  echo "# the help did not close"; screen | sed 's/^/#   |/'
+  return 1
+}
 # result_line: the line under ■Result (the outcome of the last action).
 result_line() { screen | grep -A1 $'\xe2\x96\xa0' | tail -1; }
 # click COL ROW: a left click (1-based), as xterm reports it in SGR mode.
