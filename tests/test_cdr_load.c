@@ -169,6 +169,20 @@ static bool same_records(struct store *st, const char *a, const char *b, long *c
     return same;
 }
 
+/* The checks that end a load that kept nothing: the load on a thread of
+ * its own (b) came to the one-thread load's outcome (a), nothing of the
+ * site is stored and no thread is left.  Frees both outcomes. */
+static void same_and_nothing_kept(struct store *st, const char *domain, struct outcome *a,
+                                  struct outcome *b, int threads_before)
+{
+    tap_ok(same_outcome(a, b), "... read on a thread of its own: the same outcome (%ld rows read)",
+           b->r.rows);
+    tap_is(files_of(st, domain).n, 0, "... nothing stored");
+    tap_is(threads_settled(threads_before), threads_before, "... and no thread left");
+    core_problems_free(&a->pr);
+    core_problems_free(&b->pr);
+}
+
 int main(void)
 {
     setenv("TZ", "JST-9", 1);
@@ -250,12 +264,7 @@ int main(void)
     tap_ok(a.rc != 0 && a.pr.count == 1 && a.pr.items[0].row == 0,
            "on one thread: the store's error alone (%d, %zu problems, %ld rows read)", a.rc,
            a.pr.count, a.r.rows);
-    tap_ok(same_outcome(&a, &b), "read on a thread of its own: the same outcome (%ld rows read)",
-           b.r.rows);
-    tap_is(files_of(st, three).n, 0, "... nothing stored");
-    tap_is(threads_settled(before), before, "... and no thread left");
-    core_problems_free(&a.pr);
-    core_problems_free(&b.pr);
+    same_and_nothing_kept(st, three, &a, &b, before);
 
     /* Interrupted before the first record is read (as a signal may come
      * while the load waits for the write lock), with nothing to write:
@@ -273,12 +282,7 @@ int main(void)
                "%s, interrupted: the interruption alone, at the first record (%d, %zu problems, "
                "%ld rows read)",
                nothing[f], a.rc, a.pr.count, a.r.rows);
-        tap_ok(same_outcome(&a, &b), "... read on a thread of its own: the same (%ld rows read)",
-               b.r.rows);
-        tap_is(files_of(st, three).n, 0, "... nothing stored");
-        tap_is(threads_settled(before), before, "... and no thread left");
-        core_problems_free(&a.pr);
-        core_problems_free(&b.pr);
+        same_and_nothing_kept(st, three, &a, &b, before);
     }
     interrupted = 0;
 
